@@ -1,0 +1,92 @@
+// The ECS process event: plain data, named and valued as Elastic Defend's process events are.
+// This module is a leaf: no auparse, no spdlog. Everything downstream (rules, alerts, JSON)
+// reads events through ecs::get_field() (fields.hpp), so a field exists in exactly one place.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ecs {
+
+// A user or group as ECS names it: id is a keyword (the numeric id as text), name when known.
+struct Identity {
+    std::optional<std::string> id;
+    std::optional<std::string> name;
+};
+
+// What a process is: used for the process itself and for its parent.
+struct ProcessImage {
+    std::optional<int64_t> pid;
+    std::optional<std::string> name;        // uncut basename of the file named in execve
+    std::optional<std::string> executable;  // what the kernel runs (exe=)
+    std::optional<std::vector<std::string>> args;
+    std::optional<std::string> command_line;  // args joined by single spaces
+    std::optional<std::string> working_directory;
+    std::optional<bool> interactive;  // has a controlling terminal
+    std::optional<std::string> title;
+    Identity user;        // effective user (ECS process.user)
+    Identity group;       // effective group (ECS process.group)
+    Identity real_user;   // uid
+    Identity real_group;  // gid
+    Identity saved_user;  // suid
+    Identity saved_group; // sgid
+    std::optional<int64_t> exit_code;
+    std::optional<int64_t> start_us;  // process start, microseconds since the epoch
+
+    std::optional<int64_t> args_count() const {
+        if (!args) return std::nullopt;
+        return static_cast<int64_t>(args->size());
+    }
+};
+
+// Where the parent fields of an event came from, so an analyst knows how far to trust them.
+enum class ParentContext : uint8_t {
+    Table,    // the process table, built from audit events
+    Proc,     // /proc of the live host (plugin mode only)
+    Missing,  // unknown: the parent's exec was never seen
+};
+
+// The audit-specific rest, under auditd.* (Auditbeat's names where it has them).
+struct AuditData {
+    std::optional<std::string> syscall;  // name, e.g. "execve", "kill", "prctl"
+    std::optional<std::string> arch;     // e.g. "x86_64"
+    std::optional<std::string> a0, a1, a2, a3;  // raw hex syscall arguments
+    std::optional<int64_t> exit;
+    std::optional<std::string> tty;
+    std::optional<std::string> key;
+    std::optional<std::string> session;
+    std::optional<std::string> auid;
+    std::optional<std::string> auid_name;
+    std::optional<int64_t> argc;        // argc as the EXECVE record declared it
+    std::optional<std::string> args_source;  // "execve", or "proctitle" when EXECVE was missing
+    std::optional<std::string> parent_context;  // "table" / "proc" / "missing"
+    std::optional<std::string> comm;
+};
+
+struct Event {
+    int64_t timestamp_us = 0;  // @timestamp: the audit timestamp, microseconds since the epoch, UTC
+    uint64_t sequence = 0;     // event.sequence: the audit serial
+    std::string kind = "event";
+    std::vector<std::string> category{"process"};
+    std::vector<std::string> type{"start"};
+    std::string action = "exec";
+    std::optional<std::string> outcome;  // "success" / "failure"
+    std::string module = "auditd";
+
+    std::optional<std::string> host_name;
+    std::optional<std::string> host_os_kernel;
+
+    ProcessImage process;
+    ProcessImage parent;
+
+    Identity user;            // user.id/name: the effective user, as Defend has it
+    Identity user_real;       // user.Ext.real
+    Identity group;           // group.id/name: the effective group
+    Identity group_real;      // group.Ext.real
+
+    AuditData auditd;
+};
+
+}  // namespace ecs
