@@ -26,12 +26,12 @@ struct ProcessImage {
     std::optional<std::string> working_directory;
     std::optional<bool> interactive;  // has a controlling terminal
     std::optional<std::string> title;
-    Identity user;        // effective user (ECS process.user)
-    Identity group;       // effective group (ECS process.group)
-    Identity real_user;   // uid
-    Identity real_group;  // gid
-    Identity saved_user;  // suid
-    Identity saved_group; // sgid
+    Identity user;         // effective user (ECS process.user)
+    Identity group;        // effective group (ECS process.group)
+    Identity real_user;    // uid
+    Identity real_group;   // gid
+    Identity saved_user;   // suid
+    Identity saved_group;  // sgid
     std::optional<int64_t> exit_code;
     std::optional<int64_t> start_us;  // process start, microseconds since the epoch
 
@@ -50,8 +50,8 @@ enum class ParentContext : uint8_t {
 
 // The audit-specific rest, under auditd.* (Auditbeat's names where it has them).
 struct AuditData {
-    std::optional<std::string> syscall;  // name, e.g. "execve", "kill", "prctl"
-    std::optional<std::string> arch;     // e.g. "x86_64"
+    std::optional<std::string> syscall;         // name, e.g. "execve", "kill", "prctl"
+    std::optional<std::string> arch;            // e.g. "x86_64"
     std::optional<std::string> a0, a1, a2, a3;  // raw hex syscall arguments
     std::optional<int64_t> exit;
     std::optional<std::string> tty;
@@ -59,8 +59,8 @@ struct AuditData {
     std::optional<std::string> session;
     std::optional<std::string> auid;
     std::optional<std::string> auid_name;
-    std::optional<int64_t> argc;        // argc as the EXECVE record declared it
-    std::optional<std::string> args_source;  // "execve", or "proctitle" when EXECVE was missing
+    std::optional<int64_t> argc;                // argc as the EXECVE record declared it
+    std::optional<std::string> args_source;     // "execve", or "proctitle" when EXECVE was missing
     std::optional<std::string> parent_context;  // "table" / "proc" / "missing"
     std::optional<std::string> comm;
 };
@@ -81,10 +81,10 @@ struct Event {
     ProcessImage process;
     ProcessImage parent;
 
-    Identity user;            // user.id/name: the effective user, as Defend has it
-    Identity user_real;       // user.Ext.real
-    Identity group;           // group.id/name: the effective group
-    Identity group_real;      // group.Ext.real
+    Identity user;        // user.id/name: the effective user, as Defend has it
+    Identity user_real;   // user.Ext.real
+    Identity group;       // group.id/name: the effective group
+    Identity group_real;  // group.Ext.real
 
     AuditData auditd;
 };

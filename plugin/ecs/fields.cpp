@@ -153,85 +153,157 @@ FieldValue get_field(const Event& e, FieldId id) noexcept {
     const ProcessImage& p = e.process;
     const ProcessImage& pp = e.parent;
     switch (id) {
-        case Timestamp: return integer(e.timestamp_us);
-        case EventKind: return text(e.kind);
-        case EventCategory: return list(e.category);
-        case EventType: return list(e.type);
-        case EventAction: return text(e.action);
-        case EventOutcome: return text(e.outcome);
-        case EventModule: return text(e.module);
-        case EventSequence: return integer(static_cast<int64_t>(e.sequence));
+        case Timestamp:
+            return integer(e.timestamp_us);
+        case EventKind:
+            return text(e.kind);
+        case EventCategory:
+            return list(e.category);
+        case EventType:
+            return list(e.type);
+        case EventAction:
+            return text(e.action);
+        case EventOutcome:
+            return text(e.outcome);
+        case EventModule:
+            return text(e.module);
+        case EventSequence:
+            return integer(static_cast<int64_t>(e.sequence));
         case HostName:
-        case HostHostname: return text(e.host_name);
-        case HostOsType: return text(kLinux);
-        case HostOsKernel: return text(e.host_os_kernel);
+        case HostHostname:
+            return text(e.host_name);
+        case HostOsType:
+            return text(kLinux);
+        case HostOsKernel:
+            return text(e.host_os_kernel);
 
-        case ProcessPid: return integer(p.pid);
-        case ProcessName: return text(p.name);
-        case ProcessExecutable: return text(p.executable);
-        case ProcessArgs: return list(p.args);
-        case ProcessArgsCount: return integer(p.args_count());
-        case ProcessCommandLine: return text(p.command_line);
-        case ProcessWorkingDirectory: return text(p.working_directory);
-        case ProcessInteractive: return boolean(p.interactive);
-        case ProcessTitle: return text(p.title);
-        case ProcessExitCode: return integer(p.exit_code);
-        case ProcessStart: return integer(p.start_us);
-        case ProcessUserId: return text(p.user.id);
-        case ProcessUserName: return text(p.user.name);
-        case ProcessGroupId: return text(p.group.id);
-        case ProcessGroupName: return text(p.group.name);
-        case ProcessRealUserId: return text(p.real_user.id);
-        case ProcessRealUserName: return text(p.real_user.name);
-        case ProcessRealGroupId: return text(p.real_group.id);
-        case ProcessRealGroupName: return text(p.real_group.name);
-        case ProcessSavedUserId: return text(p.saved_user.id);
-        case ProcessSavedUserName: return text(p.saved_user.name);
-        case ProcessSavedGroupId: return text(p.saved_group.id);
-        case ProcessSavedGroupName: return text(p.saved_group.name);
+        case ProcessPid:
+            return integer(p.pid);
+        case ProcessName:
+            return text(p.name);
+        case ProcessExecutable:
+            return text(p.executable);
+        case ProcessArgs:
+            return list(p.args);
+        case ProcessArgsCount:
+            return integer(p.args_count());
+        case ProcessCommandLine:
+            return text(p.command_line);
+        case ProcessWorkingDirectory:
+            return text(p.working_directory);
+        case ProcessInteractive:
+            return boolean(p.interactive);
+        case ProcessTitle:
+            return text(p.title);
+        case ProcessExitCode:
+            return integer(p.exit_code);
+        case ProcessStart:
+            return integer(p.start_us);
+        case ProcessUserId:
+            return text(p.user.id);
+        case ProcessUserName:
+            return text(p.user.name);
+        case ProcessGroupId:
+            return text(p.group.id);
+        case ProcessGroupName:
+            return text(p.group.name);
+        case ProcessRealUserId:
+            return text(p.real_user.id);
+        case ProcessRealUserName:
+            return text(p.real_user.name);
+        case ProcessRealGroupId:
+            return text(p.real_group.id);
+        case ProcessRealGroupName:
+            return text(p.real_group.name);
+        case ProcessSavedUserId:
+            return text(p.saved_user.id);
+        case ProcessSavedUserName:
+            return text(p.saved_user.name);
+        case ProcessSavedGroupId:
+            return text(p.saved_group.id);
+        case ProcessSavedGroupName:
+            return text(p.saved_group.name);
 
-        case ParentPid: return integer(pp.pid);
-        case ParentName: return text(pp.name);
-        case ParentExecutable: return text(pp.executable);
-        case ParentArgs: return list(pp.args);
-        case ParentArgsCount: return integer(pp.args_count());
-        case ParentCommandLine: return text(pp.command_line);
-        case ParentWorkingDirectory: return text(pp.working_directory);
-        case ParentInteractive: return boolean(pp.interactive);
-        case ParentStart: return integer(pp.start_us);
-        case ParentUserId: return text(pp.user.id);
-        case ParentUserName: return text(pp.user.name);
-        case ParentGroupId: return text(pp.group.id);
-        case ParentGroupName: return text(pp.group.name);
+        case ParentPid:
+            return integer(pp.pid);
+        case ParentName:
+            return text(pp.name);
+        case ParentExecutable:
+            return text(pp.executable);
+        case ParentArgs:
+            return list(pp.args);
+        case ParentArgsCount:
+            return integer(pp.args_count());
+        case ParentCommandLine:
+            return text(pp.command_line);
+        case ParentWorkingDirectory:
+            return text(pp.working_directory);
+        case ParentInteractive:
+            return boolean(pp.interactive);
+        case ParentStart:
+            return integer(pp.start_us);
+        case ParentUserId:
+            return text(pp.user.id);
+        case ParentUserName:
+            return text(pp.user.name);
+        case ParentGroupId:
+            return text(pp.group.id);
+        case ParentGroupName:
+            return text(pp.group.name);
 
         case UserId:
-        case UserEffectiveId: return text(e.user.id);
+        case UserEffectiveId:
+            return text(e.user.id);
         case UserName:
-        case UserEffectiveName: return text(e.user.name);
-        case UserExtRealId: return text(e.user_real.id);
-        case UserExtRealName: return text(e.user_real.name);
-        case GroupId: return text(e.group.id);
-        case GroupName: return text(e.group.name);
-        case GroupExtRealId: return text(e.group_real.id);
-        case GroupExtRealName: return text(e.group_real.name);
+        case UserEffectiveName:
+            return text(e.user.name);
+        case UserExtRealId:
+            return text(e.user_real.id);
+        case UserExtRealName:
+            return text(e.user_real.name);
+        case GroupId:
+            return text(e.group.id);
+        case GroupName:
+            return text(e.group.name);
+        case GroupExtRealId:
+            return text(e.group_real.id);
+        case GroupExtRealName:
+            return text(e.group_real.name);
 
-        case AuditdSession: return text(e.auditd.session);
-        case AuditdDataSyscall: return text(e.auditd.syscall);
-        case AuditdDataArch: return text(e.auditd.arch);
-        case AuditdDataA0: return text(e.auditd.a0);
-        case AuditdDataA1: return text(e.auditd.a1);
-        case AuditdDataA2: return text(e.auditd.a2);
-        case AuditdDataA3: return text(e.auditd.a3);
-        case AuditdDataExit: return integer(e.auditd.exit);
-        case AuditdDataTty: return text(e.auditd.tty);
-        case AuditdDataKey: return text(e.auditd.key);
-        case AuditdDataAuid: return text(e.auditd.auid);
-        case AuditdDataAuidName: return text(e.auditd.auid_name);
-        case AuditdDataArgc: return integer(e.auditd.argc);
-        case AuditdDataComm: return text(e.auditd.comm);
-        case AuditdArgsSource: return text(e.auditd.args_source);
-        case AuditdParentContext: return text(e.auditd.parent_context);
-        case Count_: break;
+        case AuditdSession:
+            return text(e.auditd.session);
+        case AuditdDataSyscall:
+            return text(e.auditd.syscall);
+        case AuditdDataArch:
+            return text(e.auditd.arch);
+        case AuditdDataA0:
+            return text(e.auditd.a0);
+        case AuditdDataA1:
+            return text(e.auditd.a1);
+        case AuditdDataA2:
+            return text(e.auditd.a2);
+        case AuditdDataA3:
+            return text(e.auditd.a3);
+        case AuditdDataExit:
+            return integer(e.auditd.exit);
+        case AuditdDataTty:
+            return text(e.auditd.tty);
+        case AuditdDataKey:
+            return text(e.auditd.key);
+        case AuditdDataAuid:
+            return text(e.auditd.auid);
+        case AuditdDataAuidName:
+            return text(e.auditd.auid_name);
+        case AuditdDataArgc:
+            return integer(e.auditd.argc);
+        case AuditdDataComm:
+            return text(e.auditd.comm);
+        case AuditdArgsSource:
+            return text(e.auditd.args_source);
+        case AuditdParentContext:
+            return text(e.auditd.parent_context);
+        case Count_:
+            break;
     }
     return {};
 }

@@ -118,10 +118,10 @@ std::optional<FieldId> field_by_name(std::string_view name) noexcept;
 struct FieldValue {
     enum class Kind : uint8_t { Missing, String, Integer, Boolean, StringList };
     Kind kind = Kind::Missing;
-    std::string_view text;                 // String
-    int64_t integer = 0;                   // Integer (and Date, as microseconds)
-    bool boolean = false;                  // Boolean
-    std::span<const std::string> list;     // StringList
+    std::string_view text;              // String
+    int64_t integer = 0;                // Integer (and Date, as microseconds)
+    bool boolean = false;               // Boolean
+    std::span<const std::string> list;  // StringList
 
     bool missing() const noexcept { return kind == Kind::Missing; }
 };

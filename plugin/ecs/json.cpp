@@ -52,7 +52,9 @@ nlohmann::json to_json(const Event& event) {
         nlohmann::json& holder = parent_object(root, field.name, leaf);
         nlohmann::json& slot = holder[std::string(leaf)];
         switch (value.kind) {
-            case FieldValue::Kind::String: slot = std::string(value.text); break;
+            case FieldValue::Kind::String:
+                slot = std::string(value.text);
+                break;
             case FieldValue::Kind::Integer:
                 if (field.type == FieldType::Date) {
                     slot = format_timestamp(value.integer);
@@ -60,12 +62,15 @@ nlohmann::json to_json(const Event& event) {
                     slot = value.integer;
                 }
                 break;
-            case FieldValue::Kind::Boolean: slot = value.boolean; break;
+            case FieldValue::Kind::Boolean:
+                slot = value.boolean;
+                break;
             case FieldValue::Kind::StringList:
                 slot = nlohmann::json::array();
                 for (const std::string& item : value.list) slot.push_back(item);
                 break;
-            case FieldValue::Kind::Missing: break;
+            case FieldValue::Kind::Missing:
+                break;
         }
     }
     return root;

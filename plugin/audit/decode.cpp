@@ -1,0 +1,54 @@
+#include "audit/decode.hpp"
+
+#include <charconv>
+
+namespace audit {
+namespace {
+
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+}  // namespace
+
+std::optional<std::string> decode_hex(std::string_view hex) {
+    if (hex.size() % 2 != 0) return std::nullopt;
+    std::string out;
+    out.resize(hex.size() / 2);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const int high = hex_digit(hex[2 * i]);
+        const int low = hex_digit(hex[2 * i + 1]);
+        if (high < 0 || low < 0) return std::nullopt;
+        out[i] = static_cast<char>((high << 4) | low);
+    }
+    return out;
+}
+
+std::optional<std::string> decode_value(std::string_view raw) {
+    if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"') {
+        return std::string(raw.substr(1, raw.size() - 2));
+    }
+    if (raw == "(null)" || raw == "(none)") return std::nullopt;
+    if (!raw.empty()) {
+        if (auto bytes = decode_hex(raw)) return bytes;
+    }
+    return std::string(raw);
+}
+
+std::optional<long long> parse_integer(std::string_view text, int base) {
+    long long value = 0;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value, base);
+    if (ec != std::errc{} || ptr != end || text.empty()) return std::nullopt;
+    return value;
+}
+
+std::string_view base_name(std::string_view path) {
+    const auto slash = path.rfind('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace audit

@@ -1,0 +1,26 @@
+// Decoding of audit field values: kernel-quoted text, bare upper-case hex, and "(null)".
+// Done here rather than with auparse_interpret_field(), which also escapes control bytes and
+// looks ids up in the analysing host's user database (wrong for a log from another host).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace audit {
+
+// Hex text ("2F746D70") to bytes; nullopt unless every character is a hex digit and the
+// length is even.
+std::optional<std::string> decode_hex(std::string_view hex);
+
+// A string value the kernel may hex-encode (comm, exe, cwd, name, key, aN, proctitle): "quoted" ->
+// the text inside, (null) / (none) -> nullopt, hex -> the bytes, anything else as it is.
+std::optional<std::string> decode_value(std::string_view raw);
+
+// Parses a decimal (or, with base 16, hex) integer; nullopt on anything else or on overflow.
+std::optional<long long> parse_integer(std::string_view text, int base = 10);
+
+// The last path component ("/usr/sbin/iptables" -> "iptables"); the whole text if no '/'.
+std::string_view base_name(std::string_view path);
+
+}  // namespace audit

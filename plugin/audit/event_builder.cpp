@@ -1,0 +1,483 @@
+#include "audit/event_builder.hpp"
+
+#include <libaudit.h>
+
+#include <filesystem>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "audit/decode.hpp"
+
+namespace audit {
+namespace {
+
+// Indices beyond this are not arguments a kernel can produce (it caps argv at 2 MiB of
+// strings), so they are dropped instead of sizing a vector from hostile input.
+constexpr long long kMaxArgIndex = 1 << 20;
+
+enum class Kind { Exec, Fork, Exit, Kill, Prctl, Other };
+
+Kind kind_of(std::string_view syscall) {
+    if (syscall == "execve" || syscall == "execveat") return Kind::Exec;
+    if (syscall == "clone" || syscall == "clone3" || syscall == "fork" || syscall == "vfork") {
+        return Kind::Fork;
+    }
+    if (syscall == "exit_group") return Kind::Exit;
+    if (syscall == "kill" || syscall == "tkill" || syscall == "tgkill") return Kind::Kill;
+    if (syscall == "prctl") return Kind::Prctl;
+    return Kind::Other;
+}
+
+// The fields of a SYSCALL record, as written (undecoded).
+struct SyscallFields {
+    std::string_view arch, syscall, success, exit, a[4], ppid, pid, auid, uid, gid, euid, suid,
+        egid, sgid, tty, ses, comm, exe, key;
+};
+
+// One argument slot of EXECVE: either a whole value or hex chunks (aN[i]).
+struct ArgSlot {
+    bool present = false;
+    bool chunked = false;
+    std::string value;  // raw value, or the concatenated hex chunks
+};
+
+struct Collected {
+    bool has_syscall = false;
+    SyscallFields sys;
+    bool has_execve = false;
+    std::optional<long long> argc;
+    std::vector<ArgSlot> args;
+    uint64_t dropped_args = 0;
+    std::optional<std::string> cwd;
+    std::optional<std::string> path0;  // PATH item 0 name
+    std::optional<std::string> proctitle;
+};
+
+// Classifies an EXECVE field name: "aN", "aN_len", "aN[i]".
+enum class ArgField { Whole, Length, Chunk, None };
+ArgField parse_arg_name(std::string_view name, long long& index) {
+    if (name.size() < 2 || name[0] != 'a') return ArgField::None;
+    std::size_t end = 1;
+    while (end < name.size() && name[end] >= '0' && name[end] <= '9') ++end;
+    if (end == 1) return ArgField::None;
+    const auto parsed = parse_integer(name.substr(1, end - 1));
+    if (!parsed) return ArgField::None;
+    index = *parsed;
+    const std::string_view rest = name.substr(end);
+    if (rest.empty()) return ArgField::Whole;
+    if (rest == "_len") return ArgField::Length;
+    if (rest.front() == '[' && rest.back() == ']') return ArgField::Chunk;
+    return ArgField::None;
+}
+
+void collect_execve(auparse_state_t* au, Collected& c) {
+    c.has_execve = true;
+    if (auparse_first_field(au) <= 0) return;
+    do {
+        const char* name_c = auparse_get_field_name(au);
+        const char* value_c = auparse_get_field_str(au);
+        if (name_c == nullptr || value_c == nullptr) continue;
+        const std::string_view name(name_c);
+        const std::string_view value(value_c);
+        if (name == "argc") {
+            c.argc = parse_integer(value);
+            continue;
+        }
+        long long index = 0;
+        const ArgField kind = parse_arg_name(name, index);
+        if (kind == ArgField::None || kind == ArgField::Length) continue;
+        if (index < 0 || index >= kMaxArgIndex) {
+            ++c.dropped_args;
+            continue;
+        }
+        const auto slot_index = static_cast<std::size_t>(index);
+        if (slot_index >= c.args.size()) c.args.resize(slot_index + 1);
+        ArgSlot& slot = c.args[slot_index];
+        slot.present = true;
+        if (kind == ArgField::Chunk) {
+            slot.chunked = true;
+            slot.value.append(value);  // chunks arrive in order, each hex
+        } else {
+            slot.value.assign(value);
+        }
+    } while (auparse_next_field(au) > 0);
+}
+
+void collect_syscall(auparse_state_t* au, Collected& c) {
+    c.has_syscall = true;
+    SyscallFields& s = c.sys;
+    if (auparse_first_field(au) <= 0) return;
+    do {
+        const char* name_c = auparse_get_field_name(au);
+        const char* value_c = auparse_get_field_str(au);
+        if (name_c == nullptr || value_c == nullptr) continue;
+        const std::string_view name(name_c);
+        const std::string_view value(value_c);
+        // A table of member pointers would hide nothing here; the names are the kernel's.
+        if (name == "arch")
+            s.arch = value;
+        else if (name == "syscall")
+            s.syscall = value;
+        else if (name == "success")
+            s.success = value;
+        else if (name == "exit")
+            s.exit = value;
+        else if (name == "a0")
+            s.a[0] = value;
+        else if (name == "a1")
+            s.a[1] = value;
+        else if (name == "a2")
+            s.a[2] = value;
+        else if (name == "a3")
+            s.a[3] = value;
+        else if (name == "ppid")
+            s.ppid = value;
+        else if (name == "pid")
+            s.pid = value;
+        else if (name == "auid")
+            s.auid = value;
+        else if (name == "uid")
+            s.uid = value;
+        else if (name == "gid")
+            s.gid = value;
+        else if (name == "euid")
+            s.euid = value;
+        else if (name == "suid")
+            s.suid = value;
+        else if (name == "egid")
+            s.egid = value;
+        else if (name == "sgid")
+            s.sgid = value;
+        else if (name == "tty")
+            s.tty = value;
+        else if (name == "ses")
+            s.ses = value;
+        else if (name == "comm")
+            s.comm = value;
+        else if (name == "exe")
+            s.exe = value;
+        else if (name == "key")
+            s.key = value;
+    } while (auparse_next_field(au) > 0);
+}
+
+std::optional<std::string> field_value(auparse_state_t* au, const char* name) {
+    if (auparse_first_field(au) <= 0) return std::nullopt;
+    const char* value = auparse_find_field(au, name);
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+}
+
+void collect_path(auparse_state_t* au, Collected& c) {
+    if (c.path0) return;
+    const auto item = field_value(au, "item");
+    if (!item || *item != "0") return;
+    if (const auto name = field_value(au, "name")) {
+        c.path0 = decode_value(*name);
+        if (!c.path0) c.path0 = std::string();  // name=(null): execveat on a descriptor
+    }
+}
+
+Collected collect(auparse_state_t* au) {
+    Collected c;
+    if (auparse_first_record(au) <= 0) return c;
+    do {
+        switch (auparse_get_type(au)) {
+            case AUDIT_SYSCALL:
+                collect_syscall(au, c);
+                break;
+            case AUDIT_EXECVE:
+                collect_execve(au, c);
+                break;
+            case AUDIT_CWD:
+                if (const auto cwd = field_value(au, "cwd")) c.cwd = decode_value(*cwd);
+                break;
+            case AUDIT_PATH:
+                collect_path(au, c);
+                break;
+            case AUDIT_PROCTITLE:
+                if (const auto title = field_value(au, "proctitle")) {
+                    c.proctitle = decode_value(*title);
+                }
+                break;
+            default:
+                break;
+        }
+    } while (auparse_next_record(au) > 0);
+    return c;
+}
+
+std::optional<std::string> text_of(std::string_view raw) {
+    if (raw.empty()) return std::nullopt;
+    return decode_value(raw);
+}
+
+std::optional<int64_t> number_of(std::string_view raw) {
+    if (raw.empty()) return std::nullopt;
+    const auto n = parse_integer(raw);
+    if (!n) return std::nullopt;
+    return static_cast<int64_t>(*n);
+}
+
+// Ids as ECS keywords: the decimal text, except the kernel's "unset" (-1 as unsigned).
+std::optional<std::string> id_of(std::string_view raw) {
+    if (raw.empty() || raw == "4294967295" || raw == "-1") return std::nullopt;
+    if (!parse_integer(raw)) return std::nullopt;
+    return std::string(raw);
+}
+
+std::string syscall_name(const SyscallFields& s, const EnrichedSyscall* enriched) {
+    if (enriched != nullptr) {
+        if (const std::string* name = enriched->find("SYSCALL")) return *name;
+    }
+    const auto number = parse_integer(s.syscall);
+    const auto arch = parse_integer(s.arch, 16);
+    if (number && arch) {
+        const int machine = audit_elf_to_machine(static_cast<unsigned int>(*arch));
+        if (machine >= 0) {
+            if (const char* name = audit_syscall_to_name(static_cast<int>(*number), machine)) {
+                return name;
+            }
+        }
+    }
+    return std::string(s.syscall);
+}
+
+std::optional<std::string> arch_name(const SyscallFields& s, const EnrichedSyscall* enriched) {
+    if (enriched != nullptr) {
+        if (const std::string* name = enriched->find("ARCH")) return *name;
+    }
+    const auto arch = parse_integer(s.arch, 16);
+    if (arch) {
+        const int machine = audit_elf_to_machine(static_cast<unsigned int>(*arch));
+        if (machine >= 0) {
+            if (const char* name = audit_machine_to_name(machine)) return std::string(name);
+        }
+    }
+    if (s.arch.empty()) return std::nullopt;
+    return std::string(s.arch);
+}
+
+// Fills an Identity from a uid/gid field: the id always, the name from ENRICHED or, in live
+// mode, from the host's user database; never guessed.
+ecs::Identity identity(std::string_view raw, const char* enriched_key,
+                       const EnrichedSyscall* enriched, NameResolver* names, bool is_group) {
+    ecs::Identity who;
+    who.id = id_of(raw);
+    if (!who.id) return who;
+    if (enriched != nullptr) {
+        if (const std::string* name = enriched->find(enriched_key)) {
+            if (!name->empty() && *name != "unset") who.name = *name;
+            return who;
+        }
+    }
+    if (names != nullptr) {
+        const auto id = static_cast<uint32_t>(*parse_integer(*who.id));
+        who.name = is_group ? names->group_name(id) : names->user_name(id);
+    }
+    return who;
+}
+
+std::vector<std::string> args_from(Collected& c, BuilderStats& stats) {
+    std::vector<std::string> args;
+    args.reserve(c.args.size());
+    for (ArgSlot& slot : c.args) {
+        if (!slot.present) continue;
+        if (slot.chunked) {
+            if (auto bytes = decode_hex(slot.value)) {
+                args.push_back(std::move(*bytes));
+            } else {
+                ++stats.invalid_fields;
+                args.push_back(std::move(slot.value));
+            }
+        } else if (slot.value.size() >= 2 && slot.value.front() == '"') {
+            args.push_back(slot.value.substr(1, slot.value.size() - 2));
+        } else if (auto bytes = decode_hex(slot.value)) {
+            args.push_back(std::move(*bytes));
+        } else {
+            ++stats.invalid_fields;
+            args.push_back(std::move(slot.value));
+        }
+    }
+    return args;
+}
+
+// PROCTITLE is argv joined by NUL, cut at 128 bytes; trailing empty args are dropped.
+std::vector<std::string> args_from_proctitle(const std::string& title) {
+    std::vector<std::string> args;
+    std::size_t start = 0;
+    while (start <= title.size()) {
+        const auto nul = title.find('\0', start);
+        const auto end = nul == std::string::npos ? title.size() : nul;
+        args.push_back(title.substr(start, end - start));
+        if (nul == std::string::npos) break;
+        start = nul + 1;
+    }
+    while (!args.empty() && args.back().empty()) args.pop_back();
+    return args;
+}
+
+std::string join_args(const std::vector<std::string>& args) {
+    std::string line;
+    std::size_t size = 0;
+    for (const auto& arg : args) size += arg.size() + 1;
+    line.reserve(size);
+    for (const auto& arg : args) {
+        if (!line.empty()) line.push_back(' ');
+        line.append(arg);
+    }
+    return line;
+}
+
+}  // namespace
+
+EventBuilder::EventBuilder(BuilderOptions options) : options_(std::move(options)) {}
+
+std::optional<ecs::Event> EventBuilder::build(auparse_state_t* au,
+                                              const EnrichedSyscall* enriched) {
+    ++stats_.events;
+    Collected c = collect(au);
+    if (!c.has_syscall) return std::nullopt;
+    const SyscallFields& s = c.sys;
+    const std::string syscall = syscall_name(s, enriched);
+    const Kind kind = kind_of(syscall);
+    if (kind == Kind::Other) return std::nullopt;
+
+    const bool success = s.success != "no";
+    if (kind == Kind::Exec && !success) {
+        ++stats_.failed_execs;
+        if (!options_.include_failed) return std::nullopt;
+    }
+
+    ecs::Event e;
+    if (const au_event_t* stamp = auparse_get_timestamp(au)) {
+        e.timestamp_us = static_cast<int64_t>(stamp->sec) * 1'000'000 +
+                         static_cast<int64_t>(stamp->milli) * 1'000;
+        e.sequence = stamp->serial;
+        if (stamp->host != nullptr) e.host_name = stamp->host;
+    }
+    if (!e.host_name) e.host_name = options_.host_name;
+    e.host_os_kernel = options_.host_kernel;
+    e.outcome = success ? "success" : "failure";
+
+    ecs::AuditData& a = e.auditd;
+    a.syscall = syscall;
+    a.arch = arch_name(s, enriched);
+    std::optional<std::string>* raw_args[4] = {&a.a0, &a.a1, &a.a2, &a.a3};
+    for (std::size_t i = 0; i < 4; ++i) {
+        if (!s.a[i].empty()) *raw_args[i] = std::string(s.a[i]);
+    }
+    a.exit = number_of(s.exit);
+    a.tty = text_of(s.tty);
+    a.key = text_of(s.key);
+    a.session = id_of(s.ses);
+    a.auid = id_of(s.auid);
+    if (a.auid && enriched != nullptr) {
+        if (const std::string* name = enriched->find("AUID")) {
+            if (*name != "unset") a.auid_name = *name;
+        }
+    }
+    a.comm = text_of(s.comm);
+
+    ecs::ProcessImage& p = e.process;
+    NameResolver* names = options_.names;
+    p.user = identity(s.euid, "EUID", enriched, names, false);
+    p.real_user = identity(s.uid, "UID", enriched, names, false);
+    p.saved_user = identity(s.suid, "SUID", enriched, names, false);
+    p.group = identity(s.egid, "EGID", enriched, names, true);
+    p.real_group = identity(s.gid, "GID", enriched, names, true);
+    p.saved_group = identity(s.sgid, "SGID", enriched, names, true);
+    e.user = p.user;
+    e.user_real = p.real_user;
+    e.group = p.group;
+    e.group_real = p.real_group;
+    p.interactive = !s.tty.empty() && s.tty != "(none)";
+    p.executable = text_of(s.exe);
+    p.pid = number_of(s.pid);
+    e.parent.pid = number_of(s.ppid);
+
+    switch (kind) {
+        case Kind::Exec: {
+            if (success) ++stats_.execs;
+            e.action = "exec";
+            e.type = {"start"};
+            p.working_directory = c.cwd;
+            p.start_us = e.timestamp_us;
+            if (c.has_execve) {
+                p.args = args_from(c, stats_);
+                a.args_source = "execve";
+                if (c.argc) a.argc = static_cast<int64_t>(*c.argc);
+                if (!c.argc || static_cast<std::size_t>(*c.argc) != p.args->size() ||
+                    c.dropped_args > 0) {
+                    ++stats_.argc_mismatch;
+                }
+            } else if (c.proctitle) {
+                ++stats_.without_execve;
+                p.args = args_from_proctitle(*c.proctitle);
+                a.args_source = "proctitle";
+            }
+            if (p.args) p.command_line = join_args(*p.args);
+            // process.name: the uncut basename of the file named in the call (the link's or the
+            // script's name, as comm has it but without comm's 15-byte cut).
+            if (c.path0 && !c.path0->empty()) {
+                p.name = std::string(base_name(*c.path0));
+                if (!p.executable) {
+                    std::filesystem::path file(*c.path0);
+                    if (file.is_relative() && c.cwd) file = std::filesystem::path(*c.cwd) / file;
+                    p.executable = file.lexically_normal().string();
+                }
+            }
+            if ((!p.name || p.name->empty()) && p.executable) {
+                p.name = std::string(base_name(*p.executable));
+            }
+            if (!p.name && a.comm) p.name = a.comm;
+            if (!success) {
+                // A failed exec started nothing: comm and exe are the caller's.
+                p.executable.reset();
+            }
+            break;
+        }
+        case Kind::Fork: {
+            const auto child = number_of(s.exit);
+            if (!success || !child || *child <= 0) return std::nullopt;
+            ++stats_.forks;
+            e.action = "fork";
+            e.type = {"start"};
+            e.parent.pid = p.pid;
+            p.pid = child;
+            p.name = a.comm;
+            p.start_us = e.timestamp_us;
+            break;
+        }
+        case Kind::Exit: {
+            ++stats_.exits;
+            e.action = "end";
+            e.type = {"end"};
+            p.name = a.comm;
+            if (const auto code = parse_integer(s.a[0], 16)) {
+                p.exit_code = static_cast<int64_t>(static_cast<int32_t>(*code));
+            }
+            break;
+        }
+        case Kind::Kill: {
+            ++stats_.kills;
+            e.action = "killed-pid";
+            e.type = {"info"};
+            p.name = a.comm;
+            break;
+        }
+        case Kind::Prctl: {
+            ++stats_.prctls;
+            e.action = "prctl";
+            e.type = {"change"};
+            p.name = a.comm;
+            break;
+        }
+        case Kind::Other:
+            return std::nullopt;
+    }
+    return e;
+}
+
+}  // namespace audit

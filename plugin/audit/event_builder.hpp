@@ -1,0 +1,60 @@
+// Turns one complete audit event (SYSCALL with its EXECVE, CWD, PATH and PROCTITLE records)
+// into an ECS event: a process start for execve/execveat, and fork, end, kill and prctl events
+// for the process table and the Auditbeat-schema rules. Parent fields are left to the process
+// table; this stage sees only the records of one event.
+#pragma once
+
+#include <auparse.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "audit/line_filter.hpp"
+#include "ecs/event.hpp"
+
+namespace audit {
+
+// Looks up user and group names on the live host (plugin mode with RAW records only).
+class NameResolver {
+  public:
+    virtual ~NameResolver() = default;
+    virtual std::optional<std::string> user_name(uint32_t uid) = 0;
+    virtual std::optional<std::string> group_name(uint32_t gid) = 0;
+};
+
+struct BuilderOptions {
+    bool include_failed = false;             // emit failed execs, with event.outcome=failure
+    std::optional<std::string> host_name;    // used when the record has no node= name
+    std::optional<std::string> host_kernel;  // host.os.kernel, when known
+    NameResolver* names = nullptr;           // not owned; null: names only from ENRICHED
+};
+
+struct BuilderStats {
+    uint64_t events = 0;        // complete audit events seen
+    uint64_t execs = 0;         // successful execs turned into process starts
+    uint64_t failed_execs = 0;  // execs with success=no
+    uint64_t forks = 0;
+    uint64_t exits = 0;
+    uint64_t kills = 0;
+    uint64_t prctls = 0;
+    uint64_t without_execve = 0;  // execs whose args came from PROCTITLE
+    uint64_t argc_mismatch = 0;   // argc disagreed with the args that arrived
+    uint64_t invalid_fields = 0;  // values that could not be decoded, kept as they were
+};
+
+class EventBuilder {
+  public:
+    explicit EventBuilder(BuilderOptions options);
+
+    // The event the state is positioned on; nullopt when it is not a process event to emit.
+    std::optional<ecs::Event> build(auparse_state_t* state, const EnrichedSyscall* enriched);
+
+    const BuilderStats& stats() const noexcept { return stats_; }
+
+  private:
+    BuilderOptions options_;
+    BuilderStats stats_;
+};
+
+}  // namespace audit

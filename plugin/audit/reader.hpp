@@ -1,0 +1,57 @@
+// The audit input stage: raw bytes (an audit.log file or auditd's plugin stream) in, ECS events
+// out. Owns the line filter, the auparse feed and the event builder, and wires them.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "audit/auparse_feed.hpp"
+#include "audit/event_builder.hpp"
+#include "audit/line_filter.hpp"
+#include "ecs/event.hpp"
+
+namespace audit {
+
+struct ReaderOptions {
+    // Kernel records stay under 9 KB; anything this long is not an audit record.
+    std::size_t max_line_bytes = 128 * 1024;
+    BuilderOptions builder;
+};
+
+struct ReaderStats {
+    LineFilterStats lines;
+    BuilderStats builder;
+    uint64_t serial_gaps = 0;  // times the audit serial jumped forward on a node
+};
+
+class AuditReader {
+  public:
+    using EventSink = std::function<void(ecs::Event&&)>;
+    using MalformedReporter = LineFilter::MalformedReporter;
+
+    AuditReader(ReaderOptions options, EventSink sink, MalformedReporter reporter = {});
+    AuditReader(const AuditReader&) = delete;
+    AuditReader& operator=(const AuditReader&) = delete;
+
+    void feed(std::string_view chunk);
+    // Stream mode: hands over events auparse has held past its EOE timeout.
+    void age_events();
+    // End of input: every event still open is completed and handed over.
+    void finish();
+
+    ReaderStats stats() const;
+
+  private:
+    void on_event(auparse_state_t* state);
+
+    EventSink sink_;
+    EventBuilder builder_;
+    AuparseFeed feed_;
+    LineFilter filter_;
+    std::unordered_map<std::string, unsigned long> last_serial_by_node_;
+    uint64_t serial_gaps_ = 0;
+};
+
+}  // namespace audit

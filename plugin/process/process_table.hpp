@@ -1,0 +1,90 @@
+// The process table: what each live process is now (its last exec, or its parent's image after
+// a fork), so every event can carry its parent's name, executable, args and command line.
+// Bounded (LRU eviction, counted) and ordered by audit serial so that a reused pid never
+// inherits a dead process's identity. Time comes from the events, never from the clock.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ecs/event.hpp"
+
+namespace process {
+
+// Reads a process the table has never seen from the live host (/proc); plugin mode only.
+class LiveLookup {
+  public:
+    virtual ~LiveLookup() = default;
+    virtual std::optional<ecs::ProcessImage> read(int64_t pid) = 0;
+};
+
+struct TableOptions {
+    std::size_t max_entries = 32768;
+};
+
+struct TableStats {
+    uint64_t hits = 0;           // parent found in the table
+    uint64_t misses = 0;         // parent unknown to the table
+    uint64_t live_reads = 0;     // parents read from /proc after a miss
+    uint64_t evictions = 0;      // entries dropped to stay within max_entries
+    uint64_t stale_updates = 0;  // updates older than the entry they would replace, ignored
+    std::size_t size = 0;
+};
+
+struct Entry {
+    std::string host;
+    ecs::ProcessImage image;  // image.pid is the key's pid
+    std::optional<int64_t> ppid;
+    uint64_t serial = 0;     // audit serial of the event that set this image
+    int64_t updated_us = 0;  // audit time of that event
+};
+
+class ProcessTable {
+  public:
+    explicit ProcessTable(TableOptions options, LiveLookup* live = nullptr);
+
+    // Fills the parent fields (and, for non-exec events, the process image) of `event` and
+    // updates the table with what the event says happened.
+    void apply(ecs::Event& event);
+
+    // Adds a process known from elsewhere (start-up scan of /proc).
+    void seed(const std::string& host, ecs::ProcessImage image, std::optional<int64_t> ppid);
+
+    const Entry* find(const std::string& host, int64_t pid) const;
+    // Parent, grandparent, ... up to max_hops; stops at a loop (pid reuse can make one).
+    std::vector<const Entry*> ancestors(const std::string& host, int64_t pid,
+                                        std::size_t max_hops = 64) const;
+
+    TableStats stats() const;
+    void set_max_entries(std::size_t max_entries);
+
+  private:
+    struct Key {
+        std::string host;
+        int64_t pid;
+        bool operator==(const Key&) const = default;
+    };
+    struct KeyHash {
+        std::size_t operator()(const Key& key) const noexcept;
+    };
+    using Lru = std::list<Entry>;
+
+    Entry* lookup(const std::string& host, int64_t pid);  // marks as recently used
+    Entry& upsert(const std::string& host, int64_t pid);
+    void erase(const std::string& host, int64_t pid);
+    void fill_parent(ecs::Event& event, const std::string& host);
+    void evict_to_fit();
+
+    TableOptions options_;
+    LiveLookup* live_;
+    Lru lru_;  // most recently used first
+    std::unordered_map<Key, Lru::iterator, KeyHash> index_;
+    TableStats stats_;
+};
+
+}  // namespace process
