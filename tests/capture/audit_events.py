@@ -10,6 +10,9 @@ byte-for-byte and in their original order, or dropped whole.
   audit_events.py window --begin TEXT --end TEXT IN OUT
       keep every event with a record between the first line containing
       TEXT(begin) and the next line containing TEXT(end), markers included
+  audit_events.py steps FILE...
+      markdown table: capture-step label -> serials of the execs after it
+      (a trailing ! marks a failed exec)
   audit_events.py summary FILE...
       markdown table of the SYSCALL events (serial, syscall, pid, ppid,
       comm, decoded argv) with the capture-step label in force
@@ -18,7 +21,7 @@ import re
 import sys
 
 STAMP = re.compile(rb"msg=audit\((\d+\.\d+:\d+)\)")
-SYSCALLS = {b"59": "execve", b"322": "execveat", b"56": "clone", b"57": "fork",
+SYSCALLS = {b"1": "write", b"44": "sendto", b"257": "openat", b"59": "execve", b"322": "execveat", b"56": "clone", b"57": "fork",
             b"58": "vfork", b"435": "clone3", b"231": "exit_group", b"62": "kill",
             b"200": "tkill", b"234": "tgkill", b"157": "prctl"}
 
@@ -201,6 +204,36 @@ def cmd_summary(paths):
                   f"| {f.get(b'comm', b'').decode()} | {detail} | {step} |")
 
 
+def cmd_steps(paths):
+    """Per capture-step label: serials of the exec events (execve/execveat, any
+    outcome) that follow it, other than capture-step itself."""
+    print("| file | step | exec serials (pid) |")
+    print("|---|---|---|")
+    for path in paths:
+        _, order, events = read_events(path)
+        step, found = None, {}
+        for k in order:
+            recs = [l for _, l in events[k]]
+            sc = next((l for l in recs if l.startswith(b"type=SYSCALL ")), None)
+            if sc is None:
+                continue
+            f = fields(sc)
+            if f.get(b"syscall") not in (b"59", b"322"):
+                continue
+            ex = [l for l in recs if l.startswith(b"type=EXECVE ")]
+            argv = decode_argv(ex) if ex else []
+            if argv and argv[0].endswith(b"capture-step") and len(argv) > 1:
+                step = argv[1].decode()
+                found.setdefault(step, [])
+                continue
+            if step is not None:
+                mark = "" if f.get(b"success") == b"yes" else "!"
+                found[step].append(f"{k.decode().split(':')[1]}{mark}({f.get(b'pid', b'').decode()})")
+        name = path.rsplit("/", 1)[-1]
+        for st, ser in found.items():
+            print(f"| {name} | {st} | {' '.join(ser)} |")
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -212,6 +245,8 @@ def main():
         cmd_window(args)
     elif cmd == "summary":
         cmd_summary(args)
+    elif cmd == "steps":
+        cmd_steps(args)
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -87,7 +87,7 @@ group_exec_edge() {
     step relative-path;          ( cd "$S" && ./argv-stub relative-path )
     step bash-c-last-in-place;   bash -c "argv-stub first-in-bash; iptables -F"
     step dash-c-last;            dash -c "argv-stub first-in-dash; argv-stub last-in-dash"
-    step forked-subshell;        bash -c '(argv-stub in-subshell-1; argv-stub in-subshell-2); argv-stub after-subshell'
+    step forked-subshell;        bash -c '(argv-stub in-subshell-1; argv-stub in-subshell-2; :); argv-stub after-subshell'
     step fexecve-execveat;       $PY -c 'import os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); os.execve(fd, ["fexecve-arg0", "via-execveat"], {})' "$S/argv-stub"
     step execveat-dirfd;         $PY -c 'import os,sys,ctypes; libc=ctypes.CDLL(None, use_errno=True); d=os.open(sys.argv[1], os.O_RDONLY|os.O_DIRECTORY); argv=(ctypes.c_char_p*3)(b"argv-stub", b"via-execveat-dirfd", None); envp=(ctypes.c_char_p*1)(None); libc.syscall(322, d, b"argv-stub", argv, envp, 0); sys.exit(1)' "$S"
     step env-wrapper;            env FOO=bar iptables -X
