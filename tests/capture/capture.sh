@@ -111,6 +111,7 @@ SCEN_ENV=(env -i "PATH=$S:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbi
 run_group() {
     local g=$1
     echo "capture.sh: group $g" >&2
+    # shellcheck disable=SC2016  # $1.. expand in the inner shell
     "${SCEN_ENV[@]}" /bin/bash -c '
         echo 0 > /proc/self/loginuid || { echo "cannot set loginuid" >&2; exit 1; }
         cat /proc/self/sessionid > "$1"
@@ -132,7 +133,8 @@ for g in "${GROUPS_MAIN[@]}"; do run_group "$g"; done
 # kill/prctl need the optional rules
 harness_load_rules "$EXTRA_RULES" || die "could not load $EXTRA_RULES"
 run_group kill-prctl
-auditctl -D >/dev/null && harness_load_rules "$RULES" || die "could not reload $RULES"
+auditctl -D >/dev/null || die "auditctl -D failed"
+harness_load_rules "$RULES" || die "could not reload $RULES"
 
 # unfiltered window: PAM (runuser) records, a watch rule + CONFIG_CHANGE,
 # USER markers, and whatever else the machine did meanwhile

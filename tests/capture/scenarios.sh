@@ -7,6 +7,7 @@
 #
 # `capture-step LABEL` (a /bin/true copy) is exec'd before each scenario so
 # the captured log itself says which scenario the following events belong to.
+# shellcheck disable=SC2317,SC2016  # groups are called via "$fn"; literal $vars wanted
 set -u
 : "${CAPTURE_TMP:?CAPTURE_TMP must be set}"
 case $CAPTURE_TMP in

@@ -213,6 +213,7 @@ harness_start() {
     _harness_stop_prev || { harness_stop; return 1; }
 
     HARNESS_DIR=$dir
+    # shellcheck disable=SC2034  # part of the API, for callers
     HARNESS_PLUGIN_DIR=$plugdir
     HARNESS_LOG=$dir/audit.log
     _harness_write_conf "$dir" "$plugdir"
