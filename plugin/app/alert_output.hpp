@@ -1,0 +1,32 @@
+// Where alerts go: builds the ECS alert document once per match and hands it to every
+// configured sink (stdout/file NDJSON, syslog, udp, tcp), in the configured format.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "alert/sink.hpp"
+#include "app/config.hpp"
+#include "ecs/event.hpp"
+#include "engine/rule.hpp"
+
+namespace app {
+
+class AlertOutput {
+  public:
+    // live: plugin mode, whose default sink is syslog; offline defaults to stdout.
+    AlertOutput(const Config& config, bool live);
+
+    void emit(const ecs::Event& event, const engine::RuleInfo& rule) noexcept;
+    void reopen();
+    void finish();
+    std::string stats_line() const;
+
+  private:
+    std::vector<std::unique_ptr<alert::AlertSink>> sinks_;
+    uint64_t emitted_ = 0;
+    uint64_t failed_ = 0;  // alerts that could not even be built
+};
+
+}  // namespace app

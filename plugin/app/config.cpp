@@ -1,0 +1,168 @@
+#include "app/config.hpp"
+
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <stdexcept>
+
+#ifndef AUDISP_EQL_VERSION
+#define AUDISP_EQL_VERSION "0"
+#endif
+
+namespace app {
+namespace po = boost::program_options;
+
+namespace {
+
+po::options_description file_options(Config& c) {
+    po::options_description options("Settings (command line or config file)");
+    // clang-format off
+    options.add_options()
+        ("input,i", po::value(&c.inputs)->multitoken(),
+         "audit.log files to analyse, in order ('-' for stdin); without it, read the auditd "
+         "plugin stream on stdin")
+        ("rules,r", po::value(&c.rules)->multitoken(),
+         "rule file or folder of *.toml rules (repeatable); default: the installed rules")
+        ("events-output", po::value<std::string>(),
+         "write every process event as NDJSON to FILE ('-' for stdout)")
+        ("alerts-output", po::value(&c.alerts_outputs)->multitoken(),
+         "alert sink (repeatable): '-', FILE, syslog, udp://HOST:PORT, tcp://HOST:PORT; "
+         "default: '-' with --input, syslog in plugin mode")
+        ("alerts-format", po::value(&c.alerts_format)->default_value(c.alerts_format),
+         "json | cef | text")
+        ("syslog-facility", po::value(&c.syslog_facility)->default_value(c.syslog_facility),
+         "facility of syslog alerts")
+        ("syslog-ident", po::value(&c.syslog_ident)->default_value(c.syslog_ident),
+         "ident (APP-NAME) of syslog alerts")
+        ("alert-max-bytes", po::value(&c.alert_max_bytes)->default_value(c.alert_max_bytes),
+         "alerts longer than this are truncated, with a marker")
+        ("sink-queue", po::value(&c.sink_queue)->default_value(c.sink_queue),
+         "alerts a network sink holds while its collector is down")
+        ("throttle-alerts", po::value(&c.throttle_alerts)->default_value(c.throttle_alerts),
+         "alerts per rule per window before suppression (0: no limit)")
+        ("throttle-window", po::value(&c.throttle_window_seconds)
+                                ->default_value(c.throttle_window_seconds),
+         "throttle window in seconds")
+        ("include-failed", po::bool_switch(&c.include_failed),
+         "also emit failed execs (event.outcome=failure)")
+        ("max-processes", po::value(&c.max_processes)->default_value(c.max_processes),
+         "process table capacity (least recently used evicted)")
+        ("max-line-bytes", po::value(&c.max_line_bytes)->default_value(c.max_line_bytes),
+         "longer input lines are counted as malformed and skipped")
+        ("eoe-timeout", po::value(&c.eoe_timeout_seconds)->default_value(c.eoe_timeout_seconds),
+         "plugin mode: seconds before an event without its end is completed")
+        ("host-name", po::value<std::string>(), "host.name for events without node= (plugin mode: "
+         "default this host's name)")
+        ("log-level", po::value(&c.log_level)->default_value(c.log_level),
+         "trace | debug | info | warn | error | critical | off (diagnostics on stderr)")
+        ("stats-interval", po::value(&c.stats_interval_seconds)
+                               ->default_value(c.stats_interval_seconds),
+         "plugin mode: log a stats line every N seconds (0: only on SIGUSR1)");
+    // clang-format on
+    return options;
+}
+
+}  // namespace
+
+ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
+    ParsedCommandLine parsed;
+    Config& c = parsed.config;
+
+    po::options_description command_only("Command line only");
+    std::string config_path;
+    // clang-format off
+    command_only.add_options()
+        ("help,h", "show this help and exit")
+        ("version", "show the version and exit")
+        ("config,c", po::value(&config_path), "read settings from this file")
+        ("check-rules", po::bool_switch(&c.check_rules),
+         "load the rules, print one line per rule (loaded, or skipped and why), exit non-zero "
+         "if any failed");
+    // clang-format on
+    po::options_description settings = file_options(c);
+    po::options_description all("audisp-eql: Elastic EQL detection rules on Linux audit events");
+    all.add(command_only).add(settings);
+
+    try {
+        po::variables_map vm;
+        po::store(po::command_line_parser(argc, argv).options(all).run(), vm);
+        if (vm.count("help") != 0U) {
+            std::cout << "Usage: audisp-eql [--input FILE...] [--rules PATH...] [options]\n\n"
+                      << all << '\n';
+            parsed.exit_code = 0;
+            return parsed;
+        }
+        if (vm.count("version") != 0U) {
+            std::cout << "audisp-eql " << AUDISP_EQL_VERSION << '\n';
+            parsed.exit_code = 0;
+            return parsed;
+        }
+        if (vm.count("config") != 0U) {
+            const std::string path = vm["config"].as<std::string>();
+            std::ifstream file(path);
+            if (!file) throw std::runtime_error("cannot read config file " + path);
+            // Unknown keys are errors: a misspelt setting must not be silently ignored.
+            po::store(po::parse_config_file(file, settings, false), vm);
+            c.config_file = path;
+        }
+        po::notify(vm);
+        if (vm.count("events-output") != 0U) {
+            c.events_output = vm["events-output"].as<std::string>();
+        }
+        if (vm.count("host-name") != 0U) c.host_name = vm["host-name"].as<std::string>();
+        validate(c);
+    } catch (const std::exception& error) {
+        std::cerr << "audisp-eql: " << error.what() << "\n(see audisp-eql --help)\n";
+        parsed.exit_code = 2;
+    }
+    return parsed;
+}
+
+void validate(const Config& c) {
+    if (c.alerts_format != "json" && c.alerts_format != "cef" && c.alerts_format != "text") {
+        throw std::invalid_argument("--alerts-format must be json, cef or text, not '" +
+                                    c.alerts_format + "'");
+    }
+    static const char* const kLevels[] = {"trace", "debug",    "info", "warn",
+                                          "error", "critical", "off"};
+    bool level_known = false;
+    for (const char* level : kLevels) level_known = level_known || c.log_level == level;
+    if (!level_known) throw std::invalid_argument("unknown --log-level '" + c.log_level + "'");
+    if (c.max_processes == 0) throw std::invalid_argument("--max-processes must be at least 1");
+    if (c.max_line_bytes < 1024) {
+        throw std::invalid_argument("--max-line-bytes must be at least 1024");
+    }
+    if (c.alert_max_bytes < 1024) {
+        throw std::invalid_argument("--alert-max-bytes must be at least 1024");
+    }
+    if (c.throttle_alerts > 0 && c.throttle_window_seconds == 0) {
+        throw std::invalid_argument("--throttle-window must be at least 1 second");
+    }
+    if (c.eoe_timeout_seconds == 0) throw std::invalid_argument("--eoe-timeout must be >= 1");
+    std::size_t stdin_inputs = 0;
+    for (const auto& input : c.inputs) stdin_inputs += input == "-" ? 1 : 0;
+    if (stdin_inputs > 1) throw std::invalid_argument("'-' (stdin) can be an input only once");
+}
+
+std::vector<std::string> default_rule_paths() {
+    namespace fs = std::filesystem;
+    std::error_code ignored;
+    const fs::path self = fs::read_symlink("/proc/self/exe", ignored);
+#ifdef AUDISP_EQL_BINARY_DIR
+    // Run from the build tree: the source tree's rules, so a developer tests what they edit.
+    const std::string build_dir = AUDISP_EQL_BINARY_DIR;
+    if (!self.empty() && self.string().starts_with(build_dir + "/")) {
+        return {AUDISP_EQL_SOURCE_RULES_DIR};
+    }
+#endif
+    std::vector<std::string> paths;
+    for (const char* dir : {AUDISP_EQL_INSTALLED_RULES_DIR, AUDISP_EQL_LOCAL_RULES_DIR}) {
+        if (fs::is_directory(dir, ignored)) paths.emplace_back(dir);
+    }
+    return paths;
+}
+
+}  // namespace app

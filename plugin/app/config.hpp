@@ -1,0 +1,64 @@
+// Every setting of audisp-eql in one struct, with its default. Filled by Boost.Program_options
+// from the command line and the config file (the same names in both); validate() checks it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace app {
+
+struct Config {
+    // Input: audit.log files ("-" for stdin); none means the auditd plugin stream on stdin.
+    std::vector<std::string> inputs;
+    std::optional<std::string> config_file;
+
+    // Rules: files or folders of Elastic detection-rules TOML files.
+    std::vector<std::string> rules;
+    bool check_rules = false;  // load the rules, print one line each, exit
+
+    // Outputs.
+    std::optional<std::string> events_output;  // NDJSON of every process event
+    std::vector<std::string> alerts_outputs;   // sinks: "-", a file, syslog, udp://, tcp://
+    std::string alerts_format = "json";        // json | cef | text
+    std::string syslog_facility = "authpriv";
+    std::string syslog_ident = "audisp-eql";
+    std::size_t alert_max_bytes = 64 * 1024;  // longer alerts are truncated, marked
+    std::size_t sink_queue = 10000;           // per network sink, alerts held while it is down
+    uint32_t throttle_alerts = 100;           // per rule per window; 0 disables
+    uint32_t throttle_window_seconds = 300;
+
+    // Event building.
+    bool include_failed = false;  // also emit failed execs (event.outcome=failure)
+    std::size_t max_processes = 32768;
+    std::size_t max_line_bytes = 128 * 1024;
+    uint32_t eoe_timeout_seconds = 2;
+    std::optional<std::string> host_name;  // overrides the live host name
+
+    // Diagnostics.
+    std::string log_level = "info";
+    uint32_t stats_interval_seconds = 0;  // periodic stats line in plugin mode; 0: only SIGUSR1
+
+    bool live() const { return inputs.empty(); }
+};
+
+// Result of reading the command line: a config, or an exit (help, version, or a usage error).
+struct ParsedCommandLine {
+    Config config;
+    std::optional<int> exit_code;  // set when the program should exit now
+};
+
+// Reads argv, then the config file named by --config (command line wins). Prints help and
+// usage errors itself.
+ParsedCommandLine parse_command_line(int argc, const char* const* argv);
+
+// Checks values and combinations; throws std::invalid_argument with a readable message.
+void validate(const Config& config);
+
+// The rules used when none are given: the installed folders, or the source tree's rules/ when
+// run from the build tree.
+std::vector<std::string> default_rule_paths();
+
+}  // namespace app

@@ -1,0 +1,78 @@
+#include "app/pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <sstream>
+#include <utility>
+
+#include "audit/line_filter.hpp"
+#include "ecs/json.hpp"
+
+namespace app {
+namespace {
+
+audit::ReaderOptions reader_options(const Config& config, const LiveServices& live) {
+    audit::ReaderOptions options;
+    options.max_line_bytes = config.max_line_bytes;
+    options.builder.include_failed = config.include_failed;
+    options.builder.host_name = config.host_name;
+    options.builder.names = live.names;
+    options.builder.host_kernel = live.kernel;
+    return options;
+}
+
+void report_malformed(audit::MalformedKind kind, std::string_view sample) {
+    spdlog::warn("skipping malformed input ({}), first seen: {:?}; further ones are only counted",
+                 audit::malformed_kind_name(kind), std::string(sample));
+}
+
+}  // namespace
+
+Pipeline::Pipeline(const Config& config, engine::RuleSet rules, AlertHandler on_alert,
+                   LiveServices live)
+    : table_(process::TableOptions{config.max_processes}, live.processes),
+      rules_(std::move(rules)),
+      on_alert_(std::move(on_alert)),
+      events_output_(config.events_output ? std::make_unique<OutputFile>(*config.events_output)
+                                          : nullptr),
+      reader_(
+          reader_options(config, live), [this](ecs::Event&& event) { on_event(std::move(event)); },
+          report_malformed) {}
+
+void Pipeline::on_event(ecs::Event&& event) {
+    table_.apply(event);
+    ++process_events_;
+    if (events_output_) events_output_->write_line(ecs::dump_line(ecs::to_json(event)));
+    if (observer_) observer_(event);
+    rules_.match(event, [&](const engine::LoadedRule& rule) {
+        ++alerts_;
+        on_alert_(event, rule);
+    });
+}
+
+void Pipeline::finish() {
+    reader_.finish();
+    if (events_output_) events_output_->flush();
+}
+
+void Pipeline::replace_rules(engine::RuleSet rules) { rules_ = std::move(rules); }
+
+PipelineStats Pipeline::stats() const {
+    return PipelineStats{reader_.stats(), table_.stats(), process_events_, alerts_, rules_.size()};
+}
+
+std::string Pipeline::stats_line() const {
+    const PipelineStats s = stats();
+    std::ostringstream out;
+    out << "lines=" << s.reader.lines.lines << " bytes=" << s.reader.lines.bytes
+        << " malformed=" << s.reader.lines.malformed_total()
+        << " audit_events=" << s.reader.builder.events << " execs=" << s.reader.builder.execs
+        << " failed_execs=" << s.reader.builder.failed_execs
+        << " process_events=" << s.process_events << " alerts=" << s.alerts
+        << " rules=" << s.rules_loaded << " table_size=" << s.table.size
+        << " table_hits=" << s.table.hits << " table_misses=" << s.table.misses
+        << " table_evictions=" << s.table.evictions << " serial_gaps=" << s.reader.serial_gaps;
+    return out.str();
+}
+
+}  // namespace app

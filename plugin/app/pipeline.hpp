@@ -1,0 +1,68 @@
+// The whole detection path, shared by offline analysis and plugin mode:
+// audit bytes -> AuditReader -> ProcessTable -> RuleSet -> alert callback (and NDJSON events).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "app/config.hpp"
+#include "app/output_file.hpp"
+#include "audit/reader.hpp"
+#include "engine/rule_set.hpp"
+#include "process/process_table.hpp"
+
+namespace app {
+
+struct PipelineStats {
+    audit::ReaderStats reader;
+    process::TableStats table;
+    uint64_t process_events = 0;  // events that left the pipeline (after the table)
+    uint64_t alerts = 0;
+    std::size_t rules_loaded = 0;
+};
+
+// Live-host services used only in plugin mode.
+struct LiveServices {
+    audit::NameResolver* names = nullptr;
+    process::LiveLookup* processes = nullptr;
+    std::optional<std::string> kernel;  // host.os.kernel
+};
+
+class Pipeline {
+  public:
+    using AlertHandler = std::function<void(const ecs::Event&, const engine::LoadedRule&)>;
+    using EventObserver = std::function<void(const ecs::Event&)>;
+
+    Pipeline(const Config& config, engine::RuleSet rules, AlertHandler on_alert,
+             LiveServices live = {});
+
+    void feed(std::string_view bytes) { reader_.feed(bytes); }
+    void age_events() { reader_.age_events(); }
+    void finish();
+
+    // Swaps in a new rule set between two events (SIGHUP); the process table is kept.
+    void replace_rules(engine::RuleSet rules);
+    void set_event_observer(EventObserver observer) { observer_ = std::move(observer); }
+
+    process::ProcessTable& table() noexcept { return table_; }
+    PipelineStats stats() const;
+    std::string stats_line() const;
+
+  private:
+    void on_event(ecs::Event&& event);
+
+    process::ProcessTable table_;
+    engine::RuleSet rules_;
+    AlertHandler on_alert_;
+    EventObserver observer_;
+    std::unique_ptr<OutputFile> events_output_;
+    uint64_t process_events_ = 0;
+    uint64_t alerts_ = 0;
+    audit::AuditReader reader_;  // last: its callbacks use the members above
+};
+
+}  // namespace app

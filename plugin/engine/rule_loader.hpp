@@ -1,0 +1,44 @@
+// Reads rule files (toml++) into RuleInfo and compiles their EQL. Every problem is collected
+// with its file, so a user fixes a rules folder in one pass; a broken rule never stops the
+// others from loading.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/rule.hpp"
+#include "eql/query.hpp"
+
+namespace engine {
+
+struct LoadedRule {
+    RuleInfo info;
+    eql::CompiledQuery query;
+};
+
+enum class IssueKind {
+    Failed,   // the file or query is broken: unreadable, bad TOML, missing keys, syntax error
+    Skipped,  // well-formed but not runnable here: another rule type, an unsupported construct
+              // or a field auditd cannot supply
+};
+
+struct LoadIssue {
+    IssueKind kind = IssueKind::Failed;
+    std::string file;
+    std::string rule_name;  // empty when the file could not be read as a rule
+    std::string message;    // with line and column where there is one
+};
+
+struct LoadResult {
+    std::vector<LoadedRule> rules;
+    std::vector<LoadIssue> issues;
+    bool any_failed() const;
+};
+
+// Each path is a rule file or a folder whose *.toml files are read, in name order.
+LoadResult load_rules(const std::vector<std::string>& paths);
+
+// One file's text (exposed for tests); `file` names it in messages.
+void load_rule_text(std::string_view text, const std::string& file, LoadResult& result);
+
+}  // namespace engine

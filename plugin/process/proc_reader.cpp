@@ -1,0 +1,96 @@
+#include "process/proc_reader.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+namespace process {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::optional<std::string> read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::optional<std::string> read_link(const fs::path& path) {
+    std::error_code error;
+    const fs::path target = fs::read_symlink(path, error);
+    if (error) return std::nullopt;
+    return target.string();
+}
+
+}  // namespace
+
+ProcReader::ProcReader(std::string proc_root) : root_(std::move(proc_root)) {}
+
+std::optional<ecs::ProcessImage> ProcReader::read(int64_t pid) {
+    const fs::path dir = fs::path(root_) / std::to_string(pid);
+    const auto cmdline = read_file(dir / "cmdline");
+    if (!cmdline) return std::nullopt;  // gone, or never existed
+    ecs::ProcessImage image;
+    image.pid = pid;
+    image.executable = read_link(dir / "exe");
+    image.working_directory = read_link(dir / "cwd");
+    if (auto comm = read_file(dir / "comm")) {
+        while (!comm->empty() && comm->back() == '\n') comm->pop_back();
+        image.name = std::move(*comm);
+    }
+    // Kernel threads have an empty cmdline: no args rather than one empty arg.
+    if (!cmdline->empty()) {
+        std::vector<std::string> args;
+        std::size_t start = 0;
+        while (start < cmdline->size()) {
+            const auto nul = cmdline->find('\0', start);
+            const auto end = nul == std::string::npos ? cmdline->size() : nul;
+            args.push_back(cmdline->substr(start, end - start));
+            start = end + 1;
+        }
+        std::string line;
+        for (const auto& arg : args) {
+            if (!line.empty()) line.push_back(' ');
+            line += arg;
+        }
+        image.args = std::move(args);
+        image.command_line = std::move(line);
+    }
+    return image;
+}
+
+std::optional<int64_t> ProcReader::parent_of(int64_t pid) const {
+    std::ifstream status(fs::path(root_) / std::to_string(pid) / "status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.starts_with("PPid:")) {
+            try {
+                return std::stoll(line.substr(5));
+            } catch (const std::exception&) {
+                return std::nullopt;
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+std::size_t ProcReader::seed(ProcessTable& table, const std::string& host) {
+    std::size_t count = 0;
+    std::error_code error;
+    for (const auto& entry : fs::directory_iterator(root_, error)) {
+        const std::string name = entry.path().filename().string();
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+        const int64_t pid = std::stoll(name);
+        if (auto image = read(pid)) {
+            table.seed(host, std::move(*image), parent_of(pid));
+            ++count;
+        }
+    }
+    return count;
+}
+
+}  // namespace process
