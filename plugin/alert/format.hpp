@@ -1,0 +1,42 @@
+// Alert formatters: pure functions from an Alert to one line of text (no trailing newline).
+// Every formatter guarantees a single line with no LF, CR or NUL and valid UTF-8, whatever the
+// attacker put in a command line, and honours a size limit by shortening the longest values.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "alert/alert.hpp"
+
+namespace alert {
+
+enum class Format { Json, Cef, Text };
+
+// "json", "cef" or "text"; throws std::invalid_argument otherwise.
+Format parse_format(std::string_view name);
+std::string_view format_name(Format format);
+
+struct Formatted {
+    std::string line;
+    bool truncated = false;  // the limit forced values to be shortened
+};
+
+// Limits below this are raised to it, so that the truncated skeleton of an alert always fits.
+inline constexpr std::size_t kMinFormatBytes = 512;
+
+// One-line JSON (ecs::dump_line). If max_bytes > 0 and the line is longer, the longest strings
+// are shortened (ending in U+2026) and "event.truncated": true is set (or "_truncated": true
+// when "event" is not an object); the result is still valid JSON of at most max_bytes bytes.
+Formatted format_json(const Alert& alert, std::size_t max_bytes = 0);
+
+// ArcSight CEF:0 (header escapes `\` and `|`; extension values escape `\`, `=`, LF as `\n` and
+// CR as `\r`; other unsafe code points become U+FFFD). See docs/ALERTS.md for the keys.
+Formatted format_cef(const Alert& alert, std::size_t max_bytes = 0);
+
+// One human-readable line for terminals; every value is quoted with text::escape_visible().
+Formatted format_text(const Alert& alert, std::size_t max_bytes = 0);
+
+Formatted format_alert(const Alert& alert, Format format, std::size_t max_bytes = 0);
+
+}  // namespace alert

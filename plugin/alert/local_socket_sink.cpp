@@ -1,0 +1,95 @@
+// The /dev/log protocol is one datagram per message in the traditional format
+// `<PRI>Mmm dd HH:MM:SS TAG[PID]: MSG`. A daemon restart invalidates the connection, so a
+// failed send reconnects once and retries; a full receive queue drops the alert instead of
+// blocking the plugin (and so auditd).
+#include "alert/local_socket_sink.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "alert/syslog_format.hpp"
+
+namespace alert {
+
+LocalSocketSink::LocalSocketSink(std::string path, const SinkOptions& options)
+    : path_(std::move(path)),
+      ident_(options.ident),
+      facility_(options.facility),
+      format_(options.format),
+      max_bytes_(options.max_message_bytes ? options.max_message_bytes : kDefaultSyslogBytes),
+      pid_(static_cast<long>(::getpid())) {
+    sockaddr_un probe{};
+    if (path_.size() >= sizeof probe.sun_path) {
+        throw std::invalid_argument("unix socket path too long: " + path_);
+    }
+}
+
+bool LocalSocketSink::connect_socket() {
+    net::Fd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (!fd.valid()) return false;
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::memcpy(address.sun_path, path_.c_str(), path_.size() + 1);
+    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+        return false;
+    }
+    socket_ = std::move(fd);
+    return true;
+}
+
+bool LocalSocketSink::send_once(const std::string& message, int& error) {
+    if (!socket_.valid() && !connect_socket()) {
+        error = errno;
+        return false;
+    }
+    for (;;) {
+        if (::send(socket_.get(), message.data(), message.size(), MSG_DONTWAIT | MSG_NOSIGNAL) >=
+            0) {
+            return true;
+        }
+        if (errno == EINTR) continue;
+        error = errno;
+        return false;
+    }
+}
+
+void LocalSocketSink::emit(const Alert& alert) noexcept {
+    ++stats_.emitted;
+    try {
+        const int priority = facility_ * 8 + syslog_severity(alert.severity);
+        std::string head = format_local_syslog(priority, alert.timestamp_us, ident_, pid_, "");
+        const std::size_t budget = max_bytes_ > head.size() ? max_bytes_ - head.size() : 1;
+        Formatted formatted = format_alert(alert, format_, budget);
+        if (formatted.truncated) ++stats_.truncated;
+        const std::string message =
+            format_local_syslog(priority, alert.timestamp_us, ident_, pid_, formatted.line);
+        int error = 0;
+        bool ok = send_once(message, error);
+        if (!ok && error != EAGAIN && error != EWOULDBLOCK) {
+            // The daemon may have restarted (ECONNREFUSED, ENOTCONN): reconnect once.
+            socket_.reset();
+            ok = send_once(message, error);
+            if (ok) ++stats_.reconnects;
+        }
+        if (ok) {
+            ++stats_.sent;
+            return;
+        }
+        if (error != EAGAIN && error != EWOULDBLOCK) socket_.reset();
+        ++stats_.errors;
+        ++stats_.dropped;
+        if (log_limiter_.allow()) {
+            spdlog::warn("alert sink unix:{}: alert dropped: {}", path_, net::error_text(error));
+        }
+    } catch (const std::exception& error) {
+        ++stats_.errors;
+        ++stats_.dropped;
+        if (log_limiter_.allow()) spdlog::warn("alert sink unix:{}: {}", path_, error.what());
+    }
+}
+
+}  // namespace alert
