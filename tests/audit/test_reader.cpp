@@ -1,0 +1,300 @@
+// The audit input stage on hand-written records: each case is a trap from AUDIT-FORMAT.md or
+// a malformed input, fed through the real line filter, libauparse and the event builder.
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "audit/decode.hpp"
+#include "audit/reader.hpp"
+
+namespace {
+
+std::vector<ecs::Event> read_all(const std::string& text, audit::ReaderOptions options = {},
+                                 audit::ReaderStats* stats = nullptr,
+                                 std::size_t chunk = std::string::npos) {
+    std::vector<ecs::Event> events;
+    audit::AuditReader reader(options, [&](ecs::Event&& e) { events.push_back(std::move(e)); });
+    if (chunk == std::string::npos) {
+        reader.feed(text);
+    } else {
+        for (std::size_t at = 0; at < text.size(); at += chunk) {
+            reader.feed(std::string_view(text).substr(at, chunk));
+        }
+    }
+    reader.finish();
+    if (stats != nullptr) *stats = reader.stats();
+    return events;
+}
+
+const char* const kSyscallPrefix =
+    "type=SYSCALL msg=audit(1700000000.123:100): arch=c000003e syscall=59 success=yes exit=0 "
+    "a0=1 a1=2 a2=3 a3=4 items=2 ppid=10 pid=20 auid=1000 uid=1000 gid=1000 euid=0 suid=0 "
+    "fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm=\"iptables\" "
+    "exe=\"/usr/sbin/xtables-nft-multi\" key=\"exec\"";
+
+std::string exec_event(const std::string& execve_records,
+                       const std::string& path0 = "/usr/sbin/iptables") {
+    return std::string(kSyscallPrefix) + "\n" + execve_records +
+           "type=CWD msg=audit(1700000000.123:100): cwd=\"/root\"\n"
+           "type=PATH msg=audit(1700000000.123:100): item=0 name=\"" +
+           path0 +
+           "\" inode=1 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n"
+           "type=PROCTITLE msg=audit(1700000000.123:100): proctitle=\"stale\"\n";
+}
+
+}  // namespace
+
+TEST_CASE("decode: quoted, hex, null and plain values") {
+    CHECK(audit::decode_value("\"/usr/bin/ls\"") == "/usr/bin/ls");
+    CHECK(audit::decode_value("2F746D702F6120622063") == "/tmp/a b c");
+    CHECK_FALSE(audit::decode_value("(null)").has_value());
+    CHECK(audit::decode_value("pts0") == "pts0");
+    CHECK_FALSE(audit::decode_hex("ABC").has_value());
+    CHECK_FALSE(audit::decode_hex("ZZ").has_value());
+    CHECK(audit::base_name("/usr/sbin/iptables") == "iptables");
+    CHECK(audit::base_name("ufw") == "ufw");
+}
+
+TEST_CASE("an exec becomes one process start with EXECVE args, not the stale PROCTITLE") {
+    const auto events =
+        read_all(exec_event("type=EXECVE msg=audit(1700000000.123:100): argc=2 a0=\"iptables\" "
+                            "a1=\"-F\"\n"));
+    REQUIRE(events.size() == 1);
+    const ecs::Event& e = events[0];
+    CHECK(e.timestamp_us == 1700000000123000);
+    CHECK(e.sequence == 100);
+    CHECK(e.action == "exec");
+    CHECK(e.type == std::vector<std::string>{"start"});
+    CHECK(e.outcome == "success");
+    CHECK(e.process.pid == 20);
+    CHECK(e.parent.pid == 10);
+    // The symlink's name, not the binary it resolves to.
+    CHECK(e.process.name == "iptables");
+    CHECK(e.process.executable == "/usr/sbin/xtables-nft-multi");
+    CHECK(e.process.args == std::vector<std::string>{"iptables", "-F"});
+    CHECK(e.process.args_count() == 2);
+    CHECK(e.process.command_line == "iptables -F");
+    CHECK(e.process.working_directory == "/root");
+    CHECK(e.process.interactive == true);
+    CHECK(e.user.id == "0");               // effective
+    CHECK(e.user_real.id == "1000");       // real
+    CHECK_FALSE(e.user.name.has_value());  // RAW: names are never guessed
+    CHECK(e.auditd.syscall == "execve");   // from libaudit's table, not a hard-coded number
+    CHECK(e.auditd.arch == "x86_64");
+    CHECK(e.auditd.session == "3");
+    CHECK(e.auditd.auid == "1000");
+    CHECK(e.auditd.tty == "pts0");
+    CHECK(e.auditd.key == "exec");
+    CHECK(e.auditd.args_source == "execve");
+    CHECK(e.auditd.argc == 2);
+}
+
+TEST_CASE("hex-encoded args (spaces, quotes, newlines, UTF-8) decode exactly") {
+    // "a b", "say \"hi\"", "x\ny", "ü"
+    const auto events =
+        read_all(exec_event("type=EXECVE msg=audit(1700000000.123:100): argc=5 a0=\"iptables\" "
+                            "a1=612062 a2=73617920226869220A a3=780A79 a4=C3BC\n"));
+    REQUIRE(events.size() == 1);
+    const auto& args = *events[0].process.args;
+    REQUIRE(args.size() == 5);
+    CHECK(args[1] == "a b");
+    CHECK(args[2] == "say \"hi\"\n");
+    CHECK(args[3] == "x\ny");
+    CHECK(args[4] == "\xC3\xBC");
+    CHECK(events[0].process.command_line == "iptables a b say \"hi\"\n x\ny \xC3\xBC");
+}
+
+TEST_CASE("an empty arg is kept") {
+    const auto events = read_all(exec_event(
+        "type=EXECVE msg=audit(1700000000.123:100): argc=3 a0=\"iptables\" a1=\"\" a2=\"-L\"\n"));
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].process.args == std::vector<std::string>{"iptables", "", "-L"});
+    CHECK(events[0].process.command_line == "iptables  -L");
+}
+
+TEST_CASE("a long arg split as aN[i] chunks over several EXECVE records is joined exactly") {
+    // a1 = "ABCDEFGH" sent as hex in three chunks, the later ones in continuation records
+    // whose body starts with two spaces; a2 follows in the last record.
+    const auto events = read_all(
+        exec_event("type=EXECVE msg=audit(1700000000.123:100): argc=3 a0=\"iptables\" a1_len=16 "
+                   "a1[0]=41424344\n"
+                   "type=EXECVE msg=audit(1700000000.123:100):  a1[1]=4546\n"
+                   "type=EXECVE msg=audit(1700000000.123:100):  a1[2]=4748 a2=\"-F\"\n"));
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].process.args == std::vector<std::string>{"iptables", "ABCDEFGH", "-F"});
+    CHECK(events[0].auditd.argc == 3);
+}
+
+TEST_CASE("an argc that disagrees with the args that arrived is recorded, not crashed on") {
+    audit::ReaderStats stats;
+    const auto events = read_all(
+        exec_event("type=EXECVE msg=audit(1700000000.123:100): argc=100000 a0=\"iptables\" "
+                   "a1=\"-F\"\n"),
+        {}, &stats);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].process.args_count() == 2);
+    CHECK(events[0].auditd.argc == 100000);
+    CHECK(stats.builder.argc_mismatch == 1);
+}
+
+TEST_CASE("without EXECVE, args come from PROCTITLE and are marked as such") {
+    const std::string text = std::string(kSyscallPrefix) +
+                             "\n"
+                             "type=PROCTITLE msg=audit(1700000000.123:100): "
+                             "proctitle=69707461626C6573002D46\n";
+    const auto events = read_all(text);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].process.args == std::vector<std::string>{"iptables", "-F"});
+    CHECK(events[0].auditd.args_source == "proctitle");
+    CHECK_FALSE(events[0].auditd.argc.has_value());
+    // No PATH record: the name falls back to the executable's basename.
+    CHECK(events[0].process.name == "xtables-nft-multi");
+}
+
+TEST_CASE("process.name is the uncut PATH basename, longer than comm's 15 bytes") {
+    const auto events =
+        read_all(exec_event("type=EXECVE msg=audit(1700000000.123:100): argc=2 a0=\"/bin/bash\" "
+                            "a1=\"/etc/init.d/init.ipv6-global\"\n",
+                            "/etc/init.d/init.ipv6-global"));
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].process.name == "init.ipv6-global");
+    CHECK(events[0].auditd.comm == "iptables");
+}
+
+TEST_CASE("execveat on a descriptor (empty PATH name) falls back to the executable") {
+    const auto events =
+        read_all(exec_event("type=EXECVE msg=audit(1700000000.123:100): argc=1 a0=\"x\"\n", ""));
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].process.name == "xtables-nft-multi");
+}
+
+TEST_CASE("failed execs are not process starts unless asked for") {
+    const std::string failed =
+        "type=SYSCALL msg=audit(1700000000.123:100): arch=c000003e syscall=59 success=no "
+        "exit=-2 a0=1 a1=2 a2=3 a3=4 items=1 ppid=10 pid=20 auid=0 uid=0 gid=0 euid=0 suid=0 "
+        "fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=3 comm=\"env\" exe=\"/usr/bin/env\" "
+        "key=(null)\n"
+        "type=CWD msg=audit(1700000000.123:100): cwd=\"/tmp\"\n"
+        "type=PATH msg=audit(1700000000.123:100): item=0 name=\"/usr/local/bin/nothere\" "
+        "nametype=UNKNOWN\n";
+    audit::ReaderStats stats;
+    CHECK(read_all(failed, {}, &stats).empty());
+    CHECK(stats.builder.failed_execs == 1);
+
+    audit::ReaderOptions options;
+    options.builder.include_failed = true;
+    const auto events = read_all(failed, options);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].outcome == "failure");
+    CHECK(events[0].process.name == "nothere");
+    CHECK_FALSE(events[0].process.executable.has_value());  // env's, not the tried file's
+    CHECK(events[0].process.interactive == false);
+}
+
+TEST_CASE("ENRICHED names come from the record, RAW ones are absent") {
+    const std::string enriched =
+        "node=web1 type=SYSCALL msg=audit(1700000000.123:100): arch=c000003e syscall=59 "
+        "success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=1 ppid=10 pid=20 auid=1000 uid=1000 "
+        "gid=1000 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm=\"ufw\" "
+        "exe=\"/usr/bin/python3.11\" key=(null)\x1d"
+        "ARCH=x86_64 SYSCALL=execve AUID=\"alice\" UID=\"alice\" GID=\"staff\" EUID=\"root\" "
+        "SUID=\"root\" FSUID=\"root\" EGID=\"root\" SGID=\"root\" FSGID=\"root\"\n"
+        "node=web1 type=EXECVE msg=audit(1700000000.123:100): argc=2 a0=\"/usr/bin/python3\" "
+        "a1=\"/usr/sbin/ufw\"\n"
+        "node=web1 type=PATH msg=audit(1700000000.123:100): item=0 name=\"/usr/sbin/ufw\" "
+        "nametype=NORMAL cap_frootid=0\x1dOUID=\"root\" OGID=\"root\"\n";
+    const auto events = read_all(enriched);
+    REQUIRE(events.size() == 1);
+    const ecs::Event& e = events[0];
+    CHECK(e.host_name == "web1");
+    CHECK(e.process.name == "ufw");  // the script's name; exe is the interpreter
+    CHECK(e.process.executable == "/usr/bin/python3.11");
+    CHECK(e.user.id == "0");
+    CHECK(e.user.name == "root");
+    CHECK(e.user_real.name == "alice");
+    CHECK(e.group_real.name == "staff");
+    CHECK(e.auditd.auid_name == "alice");
+    CHECK(e.auditd.syscall == "execve");
+}
+
+TEST_CASE("relative PATH names resolve against CWD when exe is missing") {
+    const std::string text =
+        "type=SYSCALL msg=audit(1700000000.123:100): arch=c000003e syscall=59 success=yes "
+        "exit=0 a0=1 a1=2 a2=3 a3=4 items=1 ppid=10 pid=20 auid=0 uid=0 gid=0 euid=0 suid=0 "
+        "fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=3 comm=\"stub\" key=(null)\n"
+        "type=EXECVE msg=audit(1700000000.123:100): argc=1 a0=\"./stub\"\n"
+        "type=CWD msg=audit(1700000000.123:100): cwd=\"/tmp/work\"\n"
+        "type=PATH msg=audit(1700000000.123:100): item=0 name=\"./stub\" nametype=NORMAL\n";
+    const auto events = read_all(text);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].process.name == "stub");
+    CHECK(events[0].process.executable == "/tmp/work/stub");
+}
+
+TEST_CASE("malformed lines are counted by kind and cost no valid event around them") {
+    const std::string good_a =
+        exec_event("type=EXECVE msg=audit(1700000000.123:100): argc=2 a0=\"iptables\" a1=\"-F\"\n");
+    std::string good_b = good_a;
+    for (std::size_t at = good_b.find(":100)"); at != std::string::npos;
+         at = good_b.find(":100)", at + 1)) {
+        good_b.replace(at, 5, ":101)");
+    }
+    const std::string text = "garbage line without header\n" + good_a +
+                             std::string("type=SYSCALL msg=audit(1.1:5): bin\0ary\n", 39) +
+                             std::string(200000, 'x') + "\n" +
+                             "type=SYSCALL msg=audit(notanumber): x=1\r\n" + good_b;
+    audit::ReaderStats stats;
+    const auto events = read_all(text, {}, &stats);
+    REQUIRE(events.size() == 2);
+    CHECK(events[0].sequence == 100);
+    CHECK(events[1].sequence == 101);
+    using K = audit::MalformedKind;
+    CHECK(stats.lines.malformed[static_cast<std::size_t>(K::NoHeader)] == 2);
+    CHECK(stats.lines.malformed[static_cast<std::size_t>(K::Binary)] == 1);
+    CHECK(stats.lines.malformed[static_cast<std::size_t>(K::OverLong)] == 1);
+}
+
+TEST_CASE("records split across reads at any byte give the same events; CRLF is accepted") {
+    std::string text =
+        exec_event("type=EXECVE msg=audit(1700000000.123:100): argc=2 a0=\"iptables\" a1=\"-F\"\n");
+    const auto whole = read_all(text);
+    for (std::size_t chunk : {1U, 7U, 64U}) {
+        const auto pieces = read_all(text, {}, nullptr, chunk);
+        REQUIRE(pieces.size() == 1);
+        CHECK(pieces[0].process.args == whole[0].process.args);
+    }
+    std::string crlf;
+    for (char c : text) {
+        if (c == '\n') crlf += '\r';
+        crlf += c;
+    }
+    const auto from_crlf = read_all(crlf);
+    REQUIRE(from_crlf.size() == 1);
+    CHECK(from_crlf[0].process.command_line == "iptables -F");
+}
+
+TEST_CASE("fork, exit_group and kill become lifecycle events") {
+    const std::string text =
+        "type=SYSCALL msg=audit(1700000000.100:200): arch=c000003e syscall=56 success=yes "
+        "exit=31 a0=1200011 a1=0 a2=0 a3=0 items=0 ppid=1 pid=30 auid=0 uid=0 gid=0 euid=0 "
+        "suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=3 comm=\"bash\" "
+        "exe=\"/usr/bin/bash\" key=\"fork\"\n"
+        "type=SYSCALL msg=audit(1700000000.200:201): arch=c000003e syscall=62 success=yes "
+        "exit=0 a0=1f a1=21 a2=0 a3=0 items=0 ppid=1 pid=30 auid=0 uid=0 gid=0 euid=0 "
+        "suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=3 comm=\"bash\" "
+        "exe=\"/usr/bin/bash\" key=\"kill\"\n"
+        "type=SYSCALL msg=audit(1700000000.300:202): arch=c000003e syscall=231 a0=2 a1=0 a2=0 "
+        "a3=0 items=0 ppid=30 pid=31 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 "
+        "fsgid=0 tty=(none) ses=3 comm=\"bash\" exe=\"/usr/bin/bash\" key=\"exit\"\n";
+    const auto events = read_all(text);
+    REQUIRE(events.size() == 3);
+    CHECK(events[0].action == "fork");
+    CHECK(events[0].process.pid == 31);
+    CHECK(events[0].parent.pid == 30);
+    CHECK(events[1].action == "killed-pid");
+    CHECK(events[1].auditd.syscall == "kill");
+    CHECK(events[1].auditd.a1 == "21");
+    CHECK(events[2].action == "end");
+    CHECK(events[2].type == std::vector<std::string>{"end"});
+    CHECK(events[2].process.exit_code == 2);
+}
