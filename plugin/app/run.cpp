@@ -11,12 +11,14 @@
 #include <chrono>
 #include <cstring>
 #include <iostream>
+#include <stdexcept>
 #include <system_error>
 #include <vector>
 
 #include "app/alert_output.hpp"
 #include "app/live_host.hpp"
 #include "app/pipeline.hpp"
+#include "app/privileges.hpp"
 #include "app/signals.hpp"
 #include "engine/rule_loader.hpp"
 #include "process/proc_reader.hpp"
@@ -109,10 +111,23 @@ std::optional<std::string> kernel_release() {
     return std::string(names.release);
 }
 
+// Plugin mode runs as root: config and rule files a non-root user could change are refused.
+std::vector<std::string> unsafe_plugin_inputs(const Config& config) {
+    if (::geteuid() != 0) return {};
+    std::vector<std::string> paths = rule_paths(config);
+    if (config.config_file) paths.push_back(*config.config_file);
+    return insecure_inputs(paths);
+}
+
 int run_live(Config config) {
     install_signal_handlers();
     auparse_set_eoe_timeout(static_cast<time_t>(config.eoe_timeout_seconds));
     if (!config.host_name) config.host_name = this_host_name();
+
+    if (const auto unsafe = unsafe_plugin_inputs(config); !unsafe.empty()) {
+        for (const auto& problem : unsafe) spdlog::critical("refusing {}", problem);
+        throw std::runtime_error("config or rule files could be changed by non-root users");
+    }
 
     PasswdNames names;
     process::ProcReader proc;
@@ -126,6 +141,11 @@ int run_live(Config config) {
         LiveServices{&names, &proc, kernel_release()});
     const std::size_t seeded = proc.seed(pipeline.table(), config.host_name.value_or(""));
     spdlog::info("plugin mode: {} running processes seeded from /proc", seeded);
+    const PrivilegeReport dropped = drop_privileges();
+    if (dropped.had_capabilities) {
+        spdlog::info("capabilities dropped; kept: {}{}", dropped.kept,
+                     dropped.bounding_set_cleared ? " (bounding set cleared)" : "");
+    }
 
     std::vector<char> buffer(kReadChunk);
     auto last_stats = std::chrono::steady_clock::now();
@@ -191,6 +211,11 @@ void reload(Config& config, Pipeline& pipeline, AlertOutput& alerts) {
         }
         fresh = parsed.config;
         fresh.host_name = config.host_name;
+    }
+    if (const auto unsafe = unsafe_plugin_inputs(fresh); !unsafe.empty()) {
+        for (const auto& problem : unsafe) spdlog::error("reload: refusing {}", problem);
+        spdlog::error("reload: keeping the old configuration and rules");
+        return;
     }
     engine::LoadResult loaded = engine::load_rules(rule_paths(fresh));
     if (loaded.any_failed() || loaded.rules.empty()) {
