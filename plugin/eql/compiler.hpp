@@ -1,0 +1,76 @@
+// The compile pass: AST -> an immutable tree of checks over ecs::FieldId.
+// It resolves field names once (unknown field => eql::Error at the field; an unknown `?field`
+// becomes null), checks types as Elasticsearch's verifier does, folds constant sub-expressions,
+// precompiles wildcard patterns and RE2 regexes, and marks which predicates Elasticsearch would
+// run as Lucene queries ("query leaves": a field against constants) and which as scripts.
+// That mark decides null handling; see docs/EQL-SEMANTICS.md ("Missing fields").
+#pragma once
+
+#include <re2/re2.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ecs/fields.hpp"
+#include "eql/ast.hpp"
+#include "eql/functions.hpp"
+#include "eql/value.hpp"
+#include "eql/wildcard.hpp"
+
+namespace eql {
+
+enum class NodeKind : uint8_t {
+    Const,      // constant
+    Field,      // field value (script view: an array reads as its first sorted value)
+    Not,        // not x: null stays null (script), true/false flip
+    And,        // all children true (a null child counts as false, as in a bool query)
+    Or,         // any child true
+    Compare,    // children[0] <op> children[1]
+    IsNull,     // x == null (missing field, empty array)
+    IsNotNull,  // x != null
+    In,         // children[0] in items (case-insensitive for in~)
+    Like,       // children[0] matches any of `wildcards`
+    Regex,      // children[0] matches any of `regexes`
+    CidrMatch,  // children[0] within any of `cidrs`
+    Call,       // function over children
+    Arith,      // children[0] <arith> children[1]
+    Negate,     // -children[0]
+};
+
+struct Node {
+    NodeKind kind = NodeKind::Const;
+    Type type = Type::Null;
+    // A field tested against constants: evaluated like the Lucene query Elasticsearch would
+    // build (any array element may satisfy it; a missing field makes it false, never null).
+    bool query = false;
+    bool insensitive = false;
+    // `a != b` and `a not in (...)` compile to Not(...); --explain shows them as one condition.
+    bool explain_as_leaf = false;
+    ast::CompareOp compare = ast::CompareOp::Eq;
+    ast::ArithOp arith = ast::ArithOp::Add;
+    Function function = Function::Add;
+    ecs::FieldId field = ecs::FieldId::Count_;
+    Value constant;  // Const: owns its string
+    std::vector<Node> children;
+    std::vector<Value> items;  // In: the constants (owning)
+    std::vector<WildcardPattern> wildcards;
+    std::vector<std::unique_ptr<RE2>> regexes;
+    std::vector<std::string> patterns;  // Regex: the source patterns, for explain
+    std::vector<Cidr> cidrs;
+    Position pos;
+    uint32_t begin = 0;  // source text range
+    uint32_t end = 0;
+};
+
+struct Program {
+    std::string text;
+    std::string category;  // "process" or "any"
+    Node root;
+};
+
+// Throws eql::Error.
+std::unique_ptr<Program> compile_program(std::string_view text);
+
+}  // namespace eql

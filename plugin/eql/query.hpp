@@ -1,0 +1,62 @@
+// The public face of the EQL module: compile a rule's query once, then test events against it.
+// compile() parses, binds field names to ecs::FieldId and precompiles wildcards and regexes;
+// matches() is then a walk over plain data: no name lookups, no exceptions, and no allocation
+// unless the query calls a function that builds a string (concat, substring, string, ...).
+// Semantics follow Elasticsearch EQL; docs/EQL-SEMANTICS.md describes them with examples.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ecs/event.hpp"
+#include "ecs/fields.hpp"
+#include "eql/error.hpp"
+
+namespace eql {
+
+struct Program;  // the compiled tree (compiler.hpp)
+
+class CompiledQuery {
+  public:
+    // Throws eql::Error (with line and column) for syntax errors, unknown fields, type errors
+    // and constructs we do not support (sequence, sample, pipes, other event categories).
+    static CompiledQuery compile(std::string_view query_text);
+
+    CompiledQuery(CompiledQuery&&) noexcept;
+    CompiledQuery& operator=(CompiledQuery&&) noexcept;
+    ~CompiledQuery();
+    CompiledQuery(const CompiledQuery&) = delete;
+    CompiledQuery& operator=(const CompiledQuery&) = delete;
+
+    // True when the event satisfies the query (for `process where`, event.category must
+    // also contain "process").
+    bool matches(const ecs::Event& event) const noexcept;
+
+    // "process" or "any".
+    std::string_view category() const noexcept;
+
+    // For rule indexing: the exact, case-sensitive values `field` must take for the query to
+    // match (for an array field: one of its elements must be among them). std::nullopt when
+    // the query does not constrain the field that way. An empty vector means "never matches".
+    std::optional<std::vector<std::string>> required_values(ecs::FieldId field) const;
+
+    // For --explain: one line per leaf condition, in query order, e.g.
+    //   process.name == "ufw"  [process.name="ufw"]  => true
+    std::vector<std::string> explain(const ecs::Event& event) const;
+
+    // The fields the query reads, each once, in FieldId order.
+    std::vector<ecs::FieldId> fields() const;
+
+    // The query text as compiled.
+    std::string_view text() const noexcept;
+
+  private:
+    explicit CompiledQuery(std::unique_ptr<Program> program);
+    std::unique_ptr<Program> program_;
+};
+
+}  // namespace eql

@@ -1,0 +1,124 @@
+// Linear-time glob matching: anchored first part, leftmost-first middle parts, anchored last
+// part. Greedy leftmost placement is optimal for globs because `?` always consumes exactly one
+// character, so an earlier start never ends later.
+#include "eql/wildcard.hpp"
+
+namespace eql {
+
+std::size_t utf8_char_length(std::string_view text, std::size_t i) noexcept {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t n = 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+    }
+    if (n == 1 || i + n > text.size()) return 1;
+    for (std::size_t k = 1; k < n; ++k) {
+        if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 1;
+    }
+    return n;
+}
+
+WildcardPattern WildcardPattern::compile(std::string_view pattern, bool case_insensitive) {
+    WildcardPattern p;
+    p.source_ = std::string(pattern);
+    p.case_insensitive_ = case_insensitive;
+    p.parts_.emplace_back();
+    for (char c : pattern) {
+        if (c == '*') {
+            p.parts_.emplace_back();
+            continue;
+        }
+        Part& part = p.parts_.back();
+        const bool any = c == '?';
+        part.bytes.push_back(case_insensitive ? ascii_lower(c) : c);
+        part.any.push_back(any ? 1 : 0);
+        part.has_any = part.has_any || any;
+        p.has_any_char_ = p.has_any_char_ || any;
+    }
+    return p;
+}
+
+WildcardPattern WildcardPattern::literal(std::string_view text, bool leading_any, bool trailing_any,
+                                         bool case_insensitive) {
+    WildcardPattern p;
+    p.source_ = (leading_any ? "*" : "") + std::string(text) + (trailing_any ? "*" : "");
+    p.case_insensitive_ = case_insensitive;
+    Part body;
+    for (char c : text) {
+        body.bytes.push_back(case_insensitive ? ascii_lower(c) : c);
+        body.any.push_back(0);
+    }
+    if (leading_any) p.parts_.emplace_back();
+    p.parts_.push_back(std::move(body));
+    if (trailing_any) p.parts_.emplace_back();
+    return p;
+}
+
+std::size_t WildcardPattern::match_at(const Part& part, std::string_view text,
+                                      std::size_t at) const noexcept {
+    std::size_t t = at;
+    for (std::size_t k = 0; k < part.bytes.size(); ++k) {
+        if (t >= text.size()) return std::string_view::npos;
+        if (part.any[k]) {
+            t += utf8_char_length(text, t);
+            continue;
+        }
+        const char c = case_insensitive_ ? ascii_lower(text[t]) : text[t];
+        if (c != part.bytes[k]) return std::string_view::npos;
+        ++t;
+    }
+    return t;
+}
+
+std::pair<std::size_t, std::size_t> WildcardPattern::find(const Part& part, std::string_view text,
+                                                          std::size_t from) const noexcept {
+    constexpr auto npos = std::string_view::npos;
+    if (!part.has_any && !case_insensitive_) {
+        const std::size_t at = text.find(part.bytes, from);
+        if (at == npos) return {npos, npos};
+        return {at, at + part.bytes.size()};
+    }
+    // Candidate starts are character boundaries reached by stepping from `from`.
+    for (std::size_t at = from; at <= text.size();) {
+        const std::size_t end = match_at(part, text, at);
+        if (end != npos) return {at, end};
+        if (at == text.size()) break;
+        at += utf8_char_length(text, at);
+    }
+    return {npos, npos};
+}
+
+bool WildcardPattern::matches(std::string_view text) const noexcept {
+    constexpr auto npos = std::string_view::npos;
+    const Part& first = parts_.front();
+    std::size_t cursor = match_at(first, text, 0);
+    if (cursor == npos) return false;
+    if (parts_.size() == 1) return cursor == text.size();
+
+    for (std::size_t i = 1; i + 1 < parts_.size(); ++i) {
+        if (parts_[i].bytes.empty()) continue;
+        const auto [start, end] = find(parts_[i], text, cursor);
+        if (start == npos) return false;
+        cursor = end;
+    }
+
+    const Part& last = parts_.back();
+    if (last.bytes.empty()) return true;
+    if (!last.has_any) {
+        // A fixed number of bytes: only one place it can start.
+        if (text.size() < last.bytes.size() || text.size() - last.bytes.size() < cursor) {
+            return false;
+        }
+        return match_at(last, text, text.size() - last.bytes.size()) == text.size();
+    }
+    for (std::size_t at = cursor; at < text.size(); at += utf8_char_length(text, at)) {
+        if (match_at(last, text, at) == text.size()) return true;
+    }
+    return false;
+}
+
+}  // namespace eql

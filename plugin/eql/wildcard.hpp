@@ -1,0 +1,60 @@
+// Wildcard patterns for like, like~, `:` and wildcard(): `*` is any run of characters, `?` is
+// exactly one character (one UTF-8 code point), and there is no escape character.
+// Matching is linear in the text for a given pattern: the pattern is split at `*` into segments
+// that are matched leftmost-first without backtracking, so a hostile command line cannot make
+// it slow (cost is at most text length x pattern length).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace eql {
+
+class WildcardPattern {
+  public:
+    // `case_insensitive` folds ASCII letters (A-Z = a-z), as documented in EQL-SEMANTICS.md.
+    static WildcardPattern compile(std::string_view pattern, bool case_insensitive);
+    // A pattern that treats every byte of `text` literally, with optional `*` on either side:
+    // startsWith (trailing), endsWith (leading), stringContains (both).
+    static WildcardPattern literal(std::string_view text, bool leading_any, bool trailing_any,
+                                   bool case_insensitive);
+
+    bool matches(std::string_view text) const noexcept;
+
+    const std::string& source() const noexcept { return source_; }
+    // True when the pattern has no wildcard at all (it is a plain equality).
+    bool is_literal() const noexcept { return parts_.size() == 1 && !has_any_char_; }
+    bool case_insensitive() const noexcept { return case_insensitive_; }
+
+  private:
+    // One run between stars. `any` marks positions that are `?`.
+    struct Part {
+        std::string bytes;
+        std::vector<uint8_t> any;
+        bool has_any = false;
+    };
+
+    // Byte offset just past `part` when it matches at `at`, or npos.
+    std::size_t match_at(const Part& part, std::string_view text, std::size_t at) const noexcept;
+    // Leftmost match of `part` at or after `from`: returns {start, end} or {npos, npos}.
+    std::pair<std::size_t, std::size_t> find(const Part& part, std::string_view text,
+                                             std::size_t from) const noexcept;
+
+    std::string source_;
+    // The pattern split at each `*`: with n stars there are n + 1 parts (some may be empty).
+    // parts_.front() is anchored at the start and parts_.back() at the end of the text.
+    std::vector<Part> parts_;
+    bool has_any_char_ = false;
+    bool case_insensitive_ = false;
+};
+
+// Length in bytes of the character starting at text[i] (1 for an invalid UTF-8 byte).
+std::size_t utf8_char_length(std::string_view text, std::size_t i) noexcept;
+
+inline char ascii_lower(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+}  // namespace eql
