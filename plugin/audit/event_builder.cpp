@@ -344,7 +344,8 @@ std::optional<ecs::Event> EventBuilder::build(auparse_state_t* au,
     const Kind kind = kind_of(syscall);
     if (kind == Kind::Other) return std::nullopt;
 
-    const bool success = s.success != "no";
+    // Hand-edited logs quote some numbers and words (success="yes"); decode before comparing.
+    const bool success = decode_value(s.success) != "no";
     if (kind == Kind::Exec && !success) {
         ++stats_.failed_execs;
         if (!options_.include_failed) return std::nullopt;
@@ -370,6 +371,7 @@ std::optional<ecs::Event> EventBuilder::build(auparse_state_t* au,
     }
     a.exit = number_of(s.exit);
     a.tty = text_of(s.tty);
+    if (a.tty == "(none)") a.tty.reset();
     a.key = text_of(s.key);
     a.session = id_of(s.ses);
     a.auid = id_of(s.auid);
@@ -392,7 +394,7 @@ std::optional<ecs::Event> EventBuilder::build(auparse_state_t* au,
     e.user_real = p.real_user;
     e.group = p.group;
     e.group_real = p.real_group;
-    p.interactive = !s.tty.empty() && s.tty != "(none)";
+    p.interactive = a.tty.has_value();
     p.executable = text_of(s.exe);
     p.pid = number_of(s.pid);
     e.parent.pid = number_of(s.ppid);
