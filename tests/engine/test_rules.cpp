@@ -1,0 +1,141 @@
+// Rule files: loading, rejection with the file's name, skipping, the name index, alert documents.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <string>
+
+#include "engine/alert_document.hpp"
+#include "engine/rule_loader.hpp"
+#include "engine/rule_set.hpp"
+
+namespace {
+
+std::string rule_file(const std::string& query, const std::string& extra = "") {
+    return "[metadata]\nmaturity = \"production\"\n\n[rule]\nauthor = [\"Elastic\"]\n"
+           "description = \"d\"\nname = \"R\"\nrisk_score = 21\nrule_id = \"id-1\"\n"
+           "severity = \"low\"\ntype = \"eql\"\nlanguage = \"eql\"\n" +
+           extra + "query = '''\n" + query + "\n'''\n";
+}
+
+ecs::Event exec_of(std::string name, std::vector<std::string> args) {
+    ecs::Event e;
+    e.process.name = std::move(name);
+    e.process.args = std::move(args);
+    return e;
+}
+
+}  // namespace
+
+TEST_CASE("the shipped seed rules load with their metadata") {
+    const auto result = engine::load_rules({std::string(AUDISP_SOURCE_DIR) + "/rules"});
+    REQUIRE(result.issues.empty());
+    REQUIRE(result.rules.size() == 2);
+    const engine::RuleInfo& forwarding = result.rules[0].info;
+    CHECK(forwarding.name == "IPv4/IPv6 Forwarding Activity");
+    CHECK(forwarding.rule_id == "5a138e2e-aec3-4240-9843-56825d0bc569");
+    CHECK(forwarding.severity == "low");
+    CHECK(forwarding.risk_score == 21);
+    CHECK(forwarding.version == "102");
+    const engine::RuleInfo& firewall = result.rules[1].info;
+    CHECK(firewall.name == "Attempt to Disable IPTables or Firewall");
+    REQUIRE(firewall.threats.size() == 1);
+    CHECK(firewall.threats[0].tactic.id == "TA0005");
+    CHECK(firewall.threats[0].techniques.at(0).technique.id == "T1562");
+    CHECK(firewall.threats[0].techniques.at(0).subtechniques.at(0).id == "T1562.001");
+}
+
+TEST_CASE("every upstream Linux rule loads") {
+    const std::filesystem::path dir =
+        std::filesystem::path(AUDISP_SHARED_DIR) / "rules-upstream" / "linux";
+    if (!std::filesystem::is_directory(dir)) {
+        WARN("skipped: " << dir << " is absent");
+        return;
+    }
+    const auto result = engine::load_rules({dir.string()});
+    for (const auto& issue : result.issues) {
+        UNSCOPED_INFO(issue.file << ": " << issue.message);
+    }
+    CHECK(result.issues.empty());
+    CHECK(result.rules.size() == 144);
+}
+
+TEST_CASE("a rule file with a missing key is rejected with its file name") {
+    engine::LoadResult result;
+    engine::load_rule_text("[rule]\nname = \"x\"\n", "/rules/broken.toml", result);
+    REQUIRE(result.issues.size() == 1);
+    CHECK(result.issues[0].file == "/rules/broken.toml");
+    CHECK(result.issues[0].kind == engine::IssueKind::Failed);
+    CHECK_THAT(result.issues[0].message, Catch::Contains("rule_id"));
+    CHECK(result.any_failed());
+}
+
+TEST_CASE("invalid TOML is rejected with line and column") {
+    engine::LoadResult result;
+    engine::load_rule_text("[rule\nname = 1\n", "bad.toml", result);
+    REQUIRE(result.issues.size() == 1);
+    CHECK_THAT(result.issues[0].message, Catch::Contains("line 1"));
+}
+
+TEST_CASE("a query syntax error fails the rule; other rules still load") {
+    engine::LoadResult result;
+    engine::load_rule_text(rule_file("process where process.name == "), "a.toml", result);
+    engine::load_rule_text(rule_file("process where process.name == \"ls\""), "b.toml", result);
+    REQUIRE(result.issues.size() == 1);
+    CHECK(result.issues[0].kind == engine::IssueKind::Failed);
+    CHECK_THAT(result.issues[0].message, Catch::Contains("line"));
+    CHECK(result.rules.size() == 1);
+}
+
+TEST_CASE("unsupported constructs and fields skip the rule with the reason") {
+    engine::LoadResult result;
+    engine::load_rule_text(
+        rule_file("sequence by process.entity_id [process where true] [process where true]"),
+        "seq.toml", result);
+    engine::load_rule_text(rule_file("process where process.code_signature.trusted == false"),
+                           "field.toml", result);
+    std::string threshold = rule_file("process where true");
+    threshold.replace(threshold.find("type = \"eql\""), 12, "type = \"threshold\"");
+    engine::load_rule_text(threshold, "threshold.toml", result);
+    REQUIRE(result.issues.size() == 3);
+    for (const auto& issue : result.issues) {
+        CHECK(issue.kind == engine::IssueKind::Skipped);
+    }
+    CHECK_THAT(result.issues[1].message, Catch::Contains("process.code_signature.trusted"));
+    CHECK_FALSE(result.any_failed());
+}
+
+TEST_CASE("the rule set runs only rules whose process.name can match, in load order") {
+    engine::LoadResult result;
+    engine::load_rule_text(rule_file("process where process.name in (\"a\", \"b\")"), "1", result);
+    engine::load_rule_text(rule_file("process where process.args == \"x\""), "2", result);
+    engine::load_rule_text(rule_file("process where process.name == \"b\""), "3", result);
+    REQUIRE(result.rules.size() == 3);
+    engine::RuleSet rules(std::move(result.rules));
+    CHECK(rules.unindexed_count() == 1);
+    std::vector<std::string> fired;
+    auto collect = [&](const engine::LoadedRule& rule) { fired.push_back(rule.info.file); };
+    ecs::Event b = exec_of("b", {"b", "x"});
+    b.category = {"process"};
+    rules.match(b, collect);
+    CHECK(fired == std::vector<std::string>{"1", "2", "3"});
+    fired.clear();
+    rules.match(exec_of("c", {"c", "x"}), collect);
+    CHECK(fired == std::vector<std::string>{"2"});
+}
+
+TEST_CASE("an alert document is the event plus rule and threat fields") {
+    const auto result = engine::load_rules({std::string(AUDISP_SOURCE_DIR) + "/rules"});
+    REQUIRE(result.rules.size() == 2);
+    ecs::Event e = exec_of("iptables", {"iptables", "-F"});
+    e.process.pid = 42;
+    const nlohmann::json doc = engine::alert_document(e, result.rules[1].info);
+    CHECK(doc["event"]["kind"] == "alert");
+    CHECK(doc["event"]["risk_score"] == 21);
+    CHECK(doc["rule"]["name"] == "Attempt to Disable IPTables or Firewall");
+    CHECK(doc["rule"]["id"] == "83e9c2b3-24ef-4c1d-a8cd-5ebafb5dfa2f");
+    CHECK(doc["rule"]["version"] == "111");
+    CHECK(doc["threat"]["tactic"]["id"][0] == "TA0005");
+    CHECK(doc["threat"]["technique"]["subtechnique"]["id"][0] == "T1562.001");
+    CHECK(doc["process"]["pid"] == 42);
+    CHECK(doc["process"]["args_count"] == 2);
+    CHECK(doc["host"]["os"]["type"] == "linux");
+}
