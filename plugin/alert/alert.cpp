@@ -136,11 +136,12 @@ int cef_severity(const Alert& alert) {
     if (risk < 0) risk = default_risk_score(alert.severity);
     if (risk < 0) return 5;  // nothing known: the middle of the medium band
     risk = std::clamp(risk, 0, 100);
-    // Piecewise linear inside each band, so a higher score never maps lower.
-    if (risk <= 21) return risk * 3 / 21;             // 0..3
-    if (risk <= 47) return 4 + (risk - 22) * 2 / 25;  // 4..6
-    if (risk <= 73) return 7 + (risk - 48) / 25;      // 7..8
-    return 9 + (risk - 74) / 26;                      // 9..10
+    // Piecewise linear inside each band, so a higher score never maps lower; Elastic's default
+    // scores land on 3 (low 21), 6 (medium 47), 8 (high 73) and 10 (critical 99).
+    if (risk <= 21) return risk * 4 / 22;             // 0..3
+    if (risk <= 47) return 4 + (risk - 22) * 3 / 26;  // 4..6
+    if (risk <= 73) return 7 + (risk - 48) * 2 / 26;  // 7..8
+    return 9 + (risk - 74) * 2 / 27;                  // 9..10
 }
 
 int parse_facility(std::string_view name) {

@@ -131,15 +131,18 @@ Formatted format_cef(const Alert& alert, std::size_t max_bytes) {
     if (result.line.size() <= max_bytes) return result;
     result.truncated = true;
 
-    // Cutting a raw value by k bytes shortens its escaped form by at least k bytes.
-    std::vector<std::string*> values{&parts.signature, &parts.name};
+    // Rule ids and names come from rule files, not from the attacker, but are bounded anyway.
+    text::cut_with_marker(parts.signature, 128);
+    text::cut_with_marker(parts.name, 256);
+    std::vector<std::string*> values{&parts.name};
     for (Extension& extension : parts.extensions) {
         if (extension.key.find("Label") == std::string::npos) values.push_back(&extension.value);
     }
-    for (int round = 0; round < 4 && result.line.size() > max_bytes; ++round) {
-        text::shrink_longest(values, result.line.size() - max_bytes, 16);
+    text::fit_values(values, 16, max_bytes, [&] {
         result.line = render(parts);
-    }
+        return result.line.size() <= max_bytes;
+    });
+    result.line = render(parts);
     // Pathological inputs (every value full of escapes): drop extensions from the end.
     while (result.line.size() > max_bytes && !parts.extensions.empty()) {
         parts.extensions.pop_back();

@@ -29,6 +29,16 @@ void repair_strings(nlohmann::json& node) {
     }
 }
 
+bool has_invalid_utf8(const nlohmann::json& node) {
+    if (node.is_string()) return !text::is_valid_utf8(node.get_ref<const std::string&>());
+    if (node.is_structured()) {
+        for (const auto& child : node) {
+            if (has_invalid_utf8(child)) return true;
+        }
+    }
+    return false;
+}
+
 void mark_truncated(nlohmann::json& document) {
     if (!document.is_object()) return;
     auto event = document.find("event");
@@ -39,20 +49,27 @@ void mark_truncated(nlohmann::json& document) {
     }
 }
 
-// Shrinks the strings of `document` until its line fits; false if strings alone cannot do it.
+// Shortens the strings of `document` until its line fits; false if strings alone cannot do it.
+// The routing fields (@timestamp, rule.id, rule.uuid, rule.severity) are never cut.
 bool shrink(nlohmann::json& document, std::size_t max_bytes, std::size_t floor, std::string& line) {
-    for (int round = 0; round < 8; ++round) {
-        line = ecs::dump_line(document);
-        if (line.size() <= max_bytes) return true;
-        std::vector<std::string*> strings;
-        collect_strings(document, strings);
-        if (!text::shrink_longest(strings, line.size() - max_bytes, floor)) {
-            line = ecs::dump_line(document);
-            return line.size() <= max_bytes;
-        }
+    std::vector<std::string*> strings;
+    collect_strings(document, strings);
+    std::vector<const nlohmann::json*> keep;
+    for (const char* path : {"@timestamp", "rule.id", "rule.uuid", "rule.severity"}) {
+        if (const nlohmann::json* node = find_path(document, path)) keep.push_back(node);
     }
-    line = ecs::dump_line(document);
-    return line.size() <= max_bytes;
+    std::erase_if(strings, [&](const std::string* value) {
+        for (const nlohmann::json* node : keep) {
+            if (node->is_string() && &node->get_ref<const std::string&>() == value) return true;
+        }
+        return false;
+    });
+    const bool ok = text::fit_values(strings, floor, max_bytes, [&] {
+        line = ecs::dump_line(document);
+        return line.size() <= max_bytes;
+    });
+    line = ecs::dump_line(document);  // the last probe may not have been the chosen level
+    return ok;
 }
 
 // What is left when even the strings cannot be cut enough (huge arrays, thousands of keys).
@@ -73,7 +90,15 @@ nlohmann::json skeleton(const Alert& alert) {
 }  // namespace
 
 Formatted format_json(const Alert& alert, std::size_t max_bytes) {
-    Formatted result{ecs::dump_line(alert.document), false};
+    // Repair invalid UTF-8 ourselves, so that JSON, CEF and syslog replace the same bytes.
+    Formatted result;
+    if (has_invalid_utf8(alert.document)) {
+        nlohmann::json repaired = alert.document;
+        repair_strings(repaired);
+        result.line = ecs::dump_line(repaired);
+    } else {
+        result.line = ecs::dump_line(alert.document);
+    }
     if (max_bytes == 0 || result.line.size() <= max_bytes) return result;
     max_bytes = std::max(max_bytes, kMinFormatBytes);
     if (result.line.size() <= max_bytes) return result;

@@ -153,34 +153,43 @@ std::string escape_visible(std::string_view text) {
 
 namespace alert::text {
 
-bool shrink_longest(const std::vector<std::string*>& values, std::size_t excess,
-                    std::size_t floor) {
-    const auto removable = [&](std::size_t level) {
-        std::size_t total = 0;
-        for (const std::string* value : values) {
-            if (value->size() > level) total += value->size() - level;
-        }
-        return total;
-    };
-    std::size_t longest = 0;
-    for (const std::string* value : values) longest = std::max(longest, value->size());
-    if (longest <= floor) return excess == 0;
-    // The highest level that still removes enough; binary search over [floor, longest].
-    std::size_t low = floor;
-    std::size_t high = longest;
-    const bool enough = removable(floor) >= excess;
-    if (enough) {
-        while (low < high) {
-            const std::size_t mid = low + (high - low + 1) / 2;
-            if (removable(mid) >= excess) {
-                low = mid;
-            } else {
-                high = mid - 1;
+bool fit_values(const std::vector<std::string*>& values, std::size_t floor, std::size_t ceiling,
+                const std::function<bool()>& fits) {
+    ceiling = std::max(ceiling, floor);
+    std::vector<std::string> originals;
+    originals.reserve(values.size());
+    for (const std::string* value : values) originals.push_back(*value);
+    // Rebuilds each value from its original, copying at most `level` bytes.
+    const auto cut_all = [&](std::size_t level) {
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            const std::string& original = originals[i];
+            if (original.size() <= level) {
+                *values[i] = original;
+                continue;
             }
+            const std::size_t keep = level > kCutMarker.size() ? level - kCutMarker.size() : 0;
+            std::string cut(utf8_prefix(original, keep));
+            if (cut.size() + kCutMarker.size() <= level) cut += kCutMarker;
+            *values[i] = std::move(cut);
+        }
+    };
+    cut_all(ceiling);
+    if (fits()) return true;
+    cut_all(floor);
+    if (!fits()) return false;
+    std::size_t low = floor;     // fits
+    std::size_t high = ceiling;  // does not fit
+    while (high - low > 1) {
+        const std::size_t mid = low + (high - low) / 2;
+        cut_all(mid);
+        if (fits()) {
+            low = mid;
+        } else {
+            high = mid;
         }
     }
-    for (std::string* value : values) cut_with_marker(*value, low);
-    return enough;
+    cut_all(low);
+    return true;
 }
 
 }  // namespace alert::text

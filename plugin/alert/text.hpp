@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,10 +52,12 @@ std::string escape_visible(std::string_view text);
 
 namespace alert::text {
 
-// Shortens the longest of `values` first ("water filling": all values above a common level are
-// cut to that level, with kCutMarker) so that together they lose at least `excess` bytes; no
-// value is cut below `floor` bytes. Returns false when even cutting everything to `floor` is not
-// enough (the values are then cut to `floor`). Values are cut on UTF-8 boundaries.
-bool shrink_longest(const std::vector<std::string*>& values, std::size_t excess, std::size_t floor);
+// Makes a line fit by cutting the longest values first: every value longer than a common
+// level is cut to that level (ending in kCutMarker), and the highest level in [floor, ceiling]
+// for which `fits()` (which re-renders from the values) holds is chosen by binary search.
+// Returns false when even `floor` does not fit; the values are then left cut to `floor`.
+// Cost: about log2(ceiling) renders of a line whose values are at most `ceiling` bytes.
+bool fit_values(const std::vector<std::string*>& values, std::size_t floor, std::size_t ceiling,
+                const std::function<bool()>& fits);
 
 }  // namespace alert::text

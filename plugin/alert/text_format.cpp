@@ -81,10 +81,11 @@ Formatted format_text(const Alert& alert, std::size_t max_bytes) {
 
     std::vector<std::string*> values;
     for (Pair& pair : parts.pairs) values.push_back(&pair.value);
-    for (int round = 0; round < 4 && result.line.size() > max_bytes; ++round) {
-        text::shrink_longest(values, result.line.size() - max_bytes, 16);
+    text::fit_values(values, 16, max_bytes, [&] {
         result.line = render(parts);
-    }
+        return result.line.size() <= max_bytes;
+    });
+    result.line = render(parts);
     while (result.line.size() > max_bytes && !parts.pairs.empty()) {
         parts.pairs.pop_back();
         result.line = render(parts);

@@ -1,0 +1,213 @@
+// JSON, CEF and text formatters, each against the table of hostile command lines.
+#include <catch2/catch.hpp>
+
+#include "alert/format.hpp"
+#include "alert/text.hpp"
+#include "support.hpp"
+
+using alert_test::hostile_alert;
+using alert_test::hostile_values;
+using alert_test::one_line;
+using alert_test::sample_alert;
+
+namespace {
+
+const std::string kEllipsis(alert::text::kCutMarker);
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+    return text.size() >= suffix.size() &&
+           text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// `cut` is `full`, or a prefix of it followed by the cut marker.
+bool is_cut_of(const std::string& cut, const std::string& full) {
+    if (cut == full) return true;
+    if (!ends_with(cut, kEllipsis)) return false;
+    const std::string prefix = cut.substr(0, cut.size() - kEllipsis.size());
+    return full.compare(0, prefix.size(), prefix) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("JSON: a plain alert is the document on one line", "[alert][json]") {
+    const alert::Alert a = sample_alert();
+    const alert::Formatted out = alert::format_json(a);
+    CHECK_FALSE(out.truncated);
+    CHECK(one_line(out.line));
+    CHECK(nlohmann::json::parse(out.line) == a.document);
+}
+
+TEST_CASE("JSON: hostile command lines stay on one line and parse back", "[alert][json]") {
+    for (const auto& hostile : hostile_values()) {
+        INFO(hostile.name);
+        const alert::Alert a = hostile_alert(hostile.value);
+        const std::string expected = alert_test::expected_json_value(hostile.value);
+
+        const alert::Formatted full = alert::format_json(a);
+        CHECK_FALSE(full.truncated);
+        CHECK(one_line(full.line));
+        CHECK(alert::text::is_valid_utf8(full.line));
+        const auto parsed = nlohmann::json::parse(full.line);
+        CHECK(parsed["process"]["command_line"] == expected);
+        CHECK(parsed["process"]["args"][1] == expected);
+        CHECK(parsed["user"]["name"] == expected);
+        CHECK(alert::format_json(a).line == full.line);  // deterministic
+
+        const alert::Formatted cut = alert::format_json(a, 8000);
+        CHECK(one_line(cut.line));
+        CHECK(cut.line.size() <= 8000);
+        const auto small = nlohmann::json::parse(cut.line);
+        CHECK(cut.truncated == (full.line.size() > 8000));
+        if (cut.truncated) {
+            CHECK(small["event"]["truncated"] == true);
+            CHECK(small["rule"]["id"] == alert_test::kRuleId);
+            CHECK(small["event"]["kind"] == "alert");
+            CHECK(is_cut_of(small["process"]["command_line"].get<std::string>(), expected));
+            CHECK(is_cut_of(small["process"]["args"][1].get<std::string>(), expected));
+        } else {
+            CHECK(cut.line == full.line);
+        }
+    }
+}
+
+TEST_CASE("JSON: truncation shortens the longest strings first", "[alert][json]") {
+    alert::Alert a = sample_alert();
+    a.document["process"]["command_line"] = std::string(50'000, 'x');
+    const alert::Formatted out = alert::format_json(a, 4096);
+    REQUIRE(out.truncated);
+    CHECK(out.line.size() <= 4096);
+    const auto parsed = nlohmann::json::parse(out.line);
+    CHECK(parsed["event"]["truncated"] == true);
+    // Short fields survive whole.
+    CHECK(parsed["rule"]["name"] == "Attempt to Disable IPTables or Firewall");
+    CHECK(parsed["process"]["executable"] == "/usr/sbin/xtables-nft-multi");
+    CHECK(parsed["process"]["args"] == nlohmann::json({"iptables", "-F"}));
+    const std::string cmd = parsed["process"]["command_line"];
+    CHECK(cmd.size() > 2000);
+    CHECK(ends_with(cmd, kEllipsis));
+}
+
+TEST_CASE("JSON: documents that strings alone cannot shrink fall back to a skeleton",
+          "[alert][json]") {
+    alert::Alert a = sample_alert();
+    a.document["process"]["args"] = nlohmann::json::array();
+    for (int i = 0; i < 20'000; ++i) a.document["process"]["args"].push_back(i);
+    const alert::Formatted out = alert::format_json(a, 2048);
+    REQUIRE(out.truncated);
+    CHECK(out.line.size() <= 2048);
+    const auto parsed = nlohmann::json::parse(out.line);
+    CHECK(parsed["event"]["truncated"] == true);
+    CHECK(parsed["rule"]["id"] == alert_test::kRuleId);
+    CHECK(parsed["rule"]["severity"] == "medium");
+    CHECK(parsed["@timestamp"] == "2026-09-21T14:13:20.123456Z");
+}
+
+TEST_CASE("JSON: marker placement and minimum limit", "[alert][json]") {
+    alert::Alert a = sample_alert();
+    a.document["event"] = "not an object";
+    a.document["message"] = std::string(10'000, 'm');
+    const alert::Formatted out = alert::format_json(a, 3000);
+    const auto parsed = nlohmann::json::parse(out.line);
+    CHECK(parsed["_truncated"] == true);
+    CHECK(parsed["event"] == "not an object");
+
+    const alert::Formatted tiny = alert::format_json(a, 10);  // raised to kMinFormatBytes
+    CHECK(tiny.line.size() <= alert::kMinFormatBytes);
+    CHECK_NOTHROW(nlohmann::json::parse(tiny.line));
+}
+
+TEST_CASE("CEF: a plain alert", "[alert][cef]") {
+    const alert::Formatted out = alert::format_cef(sample_alert());
+    CHECK(out.line ==
+          "CEF:0|audisp-eql|audisp-eql|0.1.0|7fd3e5b6-8d1b-4a3c-9f0e-2b1c3d4e5f60|Attempt to "
+          "Disable IPTables or Firewall|6|rt=1790000000123 dhost=h1 suser=root suid=0 spid=4242 "
+          "sproc=iptables filePath=/usr/sbin/xtables-nft-multi cs1Label=command_line "
+          "cs1=iptables -F cs2Label=parent_command_line cs2=-bash cs3Label=parent_executable "
+          "cs3=/usr/bin/bash cs4Label=working_directory cs4=/root cs5Label=threat_technique "
+          "cs5=T1562 cs6Label=rule_version cs6=111 cn1Label=risk_score cn1=47 "
+          "cn2Label=parent_pid cn2=1000");
+}
+
+TEST_CASE("CEF: escaping follows the specification", "[alert][cef]") {
+    alert::Alert a = sample_alert();
+    a.rule_name = "a|b\\c=d";
+    a.document["process"]["command_line"] = "x=1 \\ y|z\r\nw";
+    const alert::Formatted out = alert::format_cef(a);
+    CHECK(out.line.find("|a\\|b\\\\c=d|") != std::string::npos);
+    CHECK(out.line.find("cs1=x\\=1 \\\\ y|z\\r\\nw ") != std::string::npos);
+    // NUL and ESC have no CEF escape: they become U+FFFD.
+    a.document["process"]["command_line"] = std::string("a\0\x1b[0m", 6);
+    const auto cef = alert_test::parse_cef(alert::format_cef(a).line);
+    REQUIRE(cef);
+    CHECK(cef->value("cs1") == "a\xef\xbf\xbd\xef\xbf\xbd[0m");
+}
+
+TEST_CASE("CEF: hostile command lines split and unescape back", "[alert][cef]") {
+    for (const auto& hostile : hostile_values()) {
+        INFO(hostile.name);
+        const alert::Alert a = hostile_alert(hostile.value);
+        for (const std::size_t limit : {std::size_t{0}, std::size_t{8000}}) {
+            INFO("limit " << limit);
+            const alert::Formatted out = alert::format_cef(a, limit);
+            CHECK(one_line(out.line));
+            CHECK(alert::text::is_valid_utf8(out.line));
+            if (limit > 0) CHECK(out.line.size() <= limit);
+            const auto cef = alert_test::parse_cef(out.line);
+            REQUIRE(cef);
+            REQUIRE(cef->header.size() == 7);
+            CHECK(cef->header[0] == "CEF:0");
+            CHECK(cef->header[4] == alert_test::kRuleId);
+            CHECK(cef->header[6] == "6");
+            CHECK(is_cut_of(cef->header[5], alert::text::neutralise(hostile.value)));
+            const std::string expected = alert_test::expected_cef_value(hostile.value);
+            CHECK(is_cut_of(cef->value("cs1"), expected));
+            CHECK(is_cut_of(cef->value("suser"), expected));
+            CHECK(is_cut_of(cef->value("filePath"), expected));
+            CHECK(cef->value("cs1Label") == "command_line");
+            CHECK(cef->value("spid") == "4242");
+            if (limit == 0) {
+                CHECK(cef->value("cs1") == expected);
+                CHECK(cef->header[5] == alert::text::neutralise(hostile.value));
+            }
+        }
+    }
+}
+
+TEST_CASE("text: a plain alert", "[alert][text-format]") {
+    CHECK(alert::format_text(sample_alert()).line ==
+          "2026-09-21T14:13:20.123456Z MEDIUM(47) rule=\"Attempt to Disable IPTables or "
+          "Firewall\" rule_id=\"7fd3e5b6-8d1b-4a3c-9f0e-2b1c3d4e5f60\" host=\"h1\" "
+          "user=\"root\" uid=\"0\" pid=\"4242\" process=\"iptables\" "
+          "exe=\"/usr/sbin/xtables-nft-multi\" cmd=\"iptables -F\" cwd=\"/root\" ppid=\"1000\" "
+          "parent=\"bash\" parent_cmd=\"-bash\" technique=\"T1562\"");
+}
+
+TEST_CASE("text: hostile command lines cannot reach the terminal", "[alert][text-format]") {
+    for (const auto& hostile : hostile_values()) {
+        INFO(hostile.name);
+        const alert::Alert a = hostile_alert(hostile.value);
+        for (const std::size_t limit : {std::size_t{0}, std::size_t{4096}}) {
+            const std::string line = alert::format_text(a, limit).line;
+            CHECK(one_line(line));
+            CHECK(alert::text::is_valid_utf8(line));
+            if (limit > 0) CHECK(line.size() <= limit);
+            bool safe = true;
+            for (std::size_t pos = 0; pos < line.size();) {
+                if (alert::text::is_unsafe(alert::text::decode_utf8(line, pos))) safe = false;
+            }
+            CHECK(safe);
+            if (limit == 0) {
+                CHECK(line.find("cmd=\"" + alert::text::escape_visible(hostile.value) + "\"") !=
+                      std::string::npos);
+            }
+        }
+    }
+}
+
+TEST_CASE("format names", "[alert][format]") {
+    CHECK(alert::parse_format("json") == alert::Format::Json);
+    CHECK(alert::parse_format("cef") == alert::Format::Cef);
+    CHECK(alert::parse_format("text") == alert::Format::Text);
+    CHECK_THROWS_AS(alert::parse_format("xml"), std::invalid_argument);
+    CHECK(alert::format_name(alert::Format::Cef) == "cef");
+}
