@@ -20,9 +20,16 @@ alert::SinkOptions sink_options(const Config& config) {
     return options;
 }
 
+alert::ThrottleOptions throttle_options(const Config& config) {
+    alert::ThrottleOptions options;
+    options.limit = config.throttle_alerts;
+    options.window_us = static_cast<int64_t>(config.throttle_window_seconds) * 1'000'000;
+    return options;
+}
+
 }  // namespace
 
-AlertOutput::AlertOutput(const Config& config, bool live) {
+AlertOutput::AlertOutput(const Config& config, bool live) : throttle_(throttle_options(config)) {
     std::vector<std::string> specs = config.alerts_outputs;
     if (specs.empty()) specs.emplace_back(live ? "syslog" : "-");
     const alert::SinkOptions options = sink_options(config);
@@ -35,12 +42,21 @@ AlertOutput::AlertOutput(const Config& config, bool live) {
 void AlertOutput::emit(const ecs::Event& event, const engine::RuleInfo& rule) noexcept {
     try {
         const alert::Alert built = alert::Alert::from_document(engine::alert_document(event, rule));
-        ++emitted_;
-        for (auto& sink : sinks_) sink->emit(built);
+        summaries_.clear();
+        // Per rule, at most --throttle-alerts per window (event time); one summary says how
+        // many were held back, so a flood cannot drown the SIEM.
+        const bool admitted = throttle_.admit(built, summaries_);
+        for (const alert::Alert& summary : summaries_) deliver(summary);
+        if (admitted) deliver(built);
     } catch (const std::exception& error) {
         ++failed_;
         spdlog::error("could not build an alert for rule {}: {}", rule.name, error.what());
     }
+}
+
+void AlertOutput::deliver(const alert::Alert& built) noexcept {
+    ++emitted_;
+    for (auto& sink : sinks_) sink->emit(built);
 }
 
 void AlertOutput::reopen() {
@@ -48,12 +64,18 @@ void AlertOutput::reopen() {
 }
 
 void AlertOutput::finish() {
+    summaries_.clear();
+    throttle_.finish(summaries_);
+    for (const alert::Alert& summary : summaries_) deliver(summary);
     for (auto& sink : sinks_) sink->flush();
 }
 
 std::string AlertOutput::stats_line() const {
     std::ostringstream out;
-    out << "alerts_emitted=" << emitted_ << " alerts_failed=" << failed_;
+    const alert::ThrottleStats throttled = throttle_.stats();
+    out << "alerts_emitted=" << emitted_ << " alerts_failed=" << failed_
+        << " alerts_suppressed=" << throttled.suppressed
+        << " suppression_summaries=" << throttled.summaries;
     for (const auto& sink : sinks_) {
         const alert::SinkStats s = sink->stats();
         out << " [" << sink->describe() << " sent=" << s.sent << " dropped=" << s.dropped

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "alert/sink.hpp"
+#include "alert/throttle.hpp"
 #include "app/config.hpp"
 #include "ecs/event.hpp"
 #include "engine/rule.hpp"
@@ -24,7 +25,11 @@ class AlertOutput {
     std::string stats_line() const;
 
   private:
+    void deliver(const alert::Alert& built) noexcept;
+
     std::vector<std::unique_ptr<alert::AlertSink>> sinks_;
+    alert::Throttle throttle_;
+    std::vector<alert::Alert> summaries_;  // reused: summaries due before the next alert
     uint64_t emitted_ = 0;
     uint64_t failed_ = 0;  // alerts that could not even be built
 };
