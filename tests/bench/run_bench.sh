@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# audisp-eql benchmark: floor (bare libauparse) vs audisp-eql configurations vs Laurel.
+#
+#   tests/bench/run_bench.sh [--events N] [--runs N] [--cpu C] [--big] [--no-laurel]
+#                            [--no-variants] [--out DIR]
+#
+# Builds what it needs (Release, build-bench/), generates deterministic streams with
+# gen_stream.py (ENRICHED 100k execs; RAW and 5000 events/s variants; 1M with --big), times each
+# configuration pinned to one core (taskset), median of --runs, and checks the alerts of every
+# audisp-eql run against the generator's ground truth (exit 1 on any mismatch).
+# Prints a markdown table (also written to OUT/table.md).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+EVENTS=100000
+RUNS=3
+CPU=1
+BIG=0
+LAUREL=1
+VARIANTS=1
+OUT=/tmp/audisp-eql-bench
+UPSTREAM=/work/shared/rules-upstream/linux
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --events) EVENTS=$2; shift 2 ;;
+        --runs) RUNS=$2; shift 2 ;;
+        --cpu) CPU=$2; shift 2 ;;
+        --big) BIG=1; shift ;;
+        --no-laurel) LAUREL=0; shift ;;
+        --no-variants) VARIANTS=0; shift ;;
+        --out) OUT=$2; shift 2 ;;
+        --upstream) UPSTREAM=$2; shift 2 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+done
+mkdir -p "$OUT"
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "need /usr/bin/time (apt-get install time)" >&2; exit 2; }
+command -v taskset >/dev/null || { echo "need taskset (util-linux)" >&2; exit 2; }
+
+# ---- build --------------------------------------------------------------------------------
+# AUDISP_EQL_WERROR=OFF: GCC 12 -O3 reports a false -Werror=restrict in plugin/eql/ast.cpp.
+BUILD=$ROOT/build-bench
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DAUDISP_EQL_WERROR=OFF \
+      -DAUDISP_EQL_TESTS=OFF >"$OUT/cmake.log" 2>&1
+cmake --build "$BUILD" --target audisp-eql -j2 >"$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log"; exit 1; }
+EQL=$BUILD/plugin/audisp-eql
+cc -O2 -Wall -o "$OUT/floor" "$HERE/floor.c" -lauparse
+
+# ---- streams ------------------------------------------------------------------------------
+gen() {  # name args...
+    local name=$1; shift
+    if [ ! -s "$OUT/$name.log" ] || [ ! -s "$OUT/$name.truth" ]; then
+        python3 "$HERE/gen_stream.py" "$@" -o "$OUT/$name.log" --truth "$OUT/$name.truth"
+    fi
+}
+gen enriched --events "$EVENTS" --seed 42 --rate 500 --format enriched
+if [ "$VARIANTS" = 1 ]; then
+    gen raw --events "$EVENTS" --seed 42 --rate 500 --format raw
+    gen rate5000 --events "$EVENTS" --seed 43 --rate 5000 --format enriched
+fi
+[ "$BIG" = 1 ] && gen big --events $((EVENTS * 10)) --seed 44 --rate 500 --format enriched
+
+# ---- timing -------------------------------------------------------------------------------
+ROWS=()
+FLOOR_S=""
+FAIL=0
+median() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+
+# bench LABEL STREAM ALERTFILE|- CMD...  (stdin = the stream)
+bench() {
+    local label=$1 stream=$2 alerts=$3; shift 3
+    local walls=() cpus=() rss=() i
+    for i in $(seq "$RUNS"); do
+        [ "$alerts" != - ] && rm -f "$alerts"
+        rm -f "$OUT/events.ndjson"
+        $TIME -f "%e %U %S %M" -o "$OUT/time.txt" taskset -c "$CPU" "$@" <"$OUT/$stream.log" \
+            >"$OUT/stdout.txt" 2>"$OUT/stderr.txt" || { echo "$label: command failed"; cat "$OUT/stderr.txt"; FAIL=1; return; }
+        read -r w u s m <"$OUT/time.txt"
+        walls+=("$w"); cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN{print u+s}')"); rss+=("$m")
+    done
+    local wall cpu maxrss execs mb
+    wall=$(printf '%s\n' "${walls[@]}" | median)
+    cpu=$(printf '%s\n' "${cpus[@]}" | median)
+    maxrss=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
+    execs=$(python3 -c "import json;print(json.load(open('$OUT/$stream.truth'))['exec_events'])")
+    mb=$(stat -c %s "$OUT/$stream.log")
+    local check="n/a"
+    if [ "$alerts" != - ]; then
+        if check=$(python3 "$HERE/check_alerts.py" "$OUT/$stream.truth" "$alerts"); then :; else FAIL=1; fi
+        echo "$check" | sed -n '2,$p' >&2
+        check=$(echo "$check" | head -1)
+    fi
+    [ -z "$FLOOR_S" ] && FLOOR_S=$wall
+    ROWS+=("$(python3 - "$label" "$stream" "$wall" "$cpu" "$maxrss" "$execs" "$mb" "$FLOOR_S" "$check" <<'EOF'
+import sys
+label, stream, wall, cpu, rss, execs, size, floor, check = sys.argv[1:]
+wall, cpu, floor = float(wall), float(cpu), float(floor)
+w = max(wall, 0.01)
+print("| %s | %s | %.2f | %.2f | %.0f | %.1f | %.1f | %.2fx | %s |" % (
+    label, stream, wall, cpu, int(execs) / w, int(size) / 1e6 / w, int(rss) / 1024, wall / floor, check))
+EOF
+)")
+    echo "${ROWS[-1]}" >&2
+}
+
+SEED_RULES=$ROOT/rules
+ALL_RULES=()
+if [ -d "$UPSTREAM" ]; then ALL_RULES=(--rules "$UPSTREAM" --rules "$ROOT/rules"); fi
+COMMON=(--throttle-alerts 0 --log-level warn)   # throttling would drop true alerts
+
+run_set() {  # STREAM  (floor first: ratios are to the floor of the same stream)
+    local s=$1
+    FLOOR_S=""
+    bench "floor (libauparse walk)" "$s" - "$OUT/floor"
+    bench "audisp-eql, 2 seed rules, JSON alerts" "$s" "$OUT/alerts.json" \
+        "$EQL" --input - --rules "$SEED_RULES" --alerts-output "$OUT/alerts.json" "${COMMON[@]}"
+}
+
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >"$OUT/load.txt"
+run_set enriched
+if [ ${#ALL_RULES[@]} -gt 0 ]; then
+    bench "audisp-eql, all rules ($(ls "$UPSTREAM"/*.toml | wc -l) upstream + seed)" enriched "$OUT/alerts.json" \
+        "$EQL" --input - "${ALL_RULES[@]}" --alerts-output "$OUT/alerts.json" "${COMMON[@]}"
+else
+    echo "NOTE: $UPSTREAM absent: all-rules configuration skipped" >&2
+fi
+bench "audisp-eql, seed rules + --events-output NDJSON" enriched "$OUT/alerts.json" \
+    "$EQL" --input - --rules "$SEED_RULES" --alerts-output "$OUT/alerts.json" \
+    --events-output "$OUT/events.ndjson" "${COMMON[@]}"
+if [ "$LAUREL" = 1 ] && command -v laurel >/dev/null; then
+    mkdir -p "$OUT/laurel"
+    cat >"$OUT/laurel/config.toml" <<EOF
+directory = "$OUT/laurel"
+statusreport-period = 0
+[auditlog]
+file = "audit.log"
+size = 100000000000
+generations = 2
+[transform]
+execve-argv = [ "array" ]
+[translate]
+universal = false
+user-db = false
+[enrich]
+pid = false
+EOF
+    bench "Laurel $(laurel --version 2>&1 | awk '{print $NF}') (stdin, JSON to file)" enriched - \
+        sh -c "rm -f '$OUT/laurel/audit.log'; exec laurel -c '$OUT/laurel/config.toml'"
+else
+    echo "NOTE: laurel not installed (or --no-laurel): skipped" >&2
+fi
+if [ "$VARIANTS" = 1 ]; then
+    run_set raw
+    run_set rate5000
+fi
+[ "$BIG" = 1 ] && run_set big
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/load.txt"
+
+{
+    echo "| configuration | stream | wall s (median of $RUNS) | cpu s | exec events/s | MB/s | peak RSS MB | vs floor | alerts vs truth |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+    printf '%s\n' "${ROWS[@]}"
+    echo
+    for s in enriched raw rate5000 big; do
+        [ -s "$OUT/$s.log" ] && echo "- \`$s\`: $(stat -c %s "$OUT/$s.log" | awk '{printf "%.0f MB", $1/1e6}'), $(python3 -c "import json;d=json.load(open('$OUT/$s.truth'));print(d['exec_events'],'exec events,',d['noise_events'],'noise events,',d['alert_count'],'true alerts')")"
+    done
+    cat "$OUT/load.txt"
+} | tee "$OUT/table.md"
+exit $FAIL
