@@ -41,6 +41,7 @@ Pipeline::Pipeline(const Config& config, engine::RuleSet rules, AlertHandler on_
 
 void Pipeline::on_event(ecs::Event&& event) {
     table_.apply(event);
+    if (filter_ && !filter_(event)) return;
     ++process_events_;
     if (events_output_) events_output_->write_line(ecs::dump_line(ecs::to_json(event)));
     if (observer_) observer_(event);

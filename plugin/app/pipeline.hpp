@@ -36,6 +36,9 @@ class Pipeline {
   public:
     using AlertHandler = std::function<void(const ecs::Event&, const engine::LoadedRule&)>;
     using EventObserver = std::function<void(const ecs::Event&)>;
+    // Called with every event once the process table has learnt from it; false keeps the
+    // event from the events output, the observer and the rules (offline --since/--until/--host).
+    using EventFilter = std::function<bool(const ecs::Event&)>;
 
     Pipeline(const Config& config, engine::RuleSet rules, AlertHandler on_alert,
              LiveServices live = {});
@@ -47,6 +50,7 @@ class Pipeline {
     // Swaps in a new rule set between two events (SIGHUP); the process table is kept.
     void replace_rules(engine::RuleSet rules);
     void set_event_observer(EventObserver observer) { observer_ = std::move(observer); }
+    void set_event_filter(EventFilter filter) { filter_ = std::move(filter); }
 
     process::ProcessTable& table() noexcept { return table_; }
     PipelineStats stats() const;
@@ -59,6 +63,7 @@ class Pipeline {
     engine::RuleSet rules_;
     AlertHandler on_alert_;
     EventObserver observer_;
+    EventFilter filter_;
     std::unique_ptr<OutputFile> events_output_;
     uint64_t process_events_ = 0;
     uint64_t alerts_ = 0;
