@@ -129,12 +129,19 @@ throttle-alerts = 0
 log-level = info
 EOF
 chmod 0644 "$CONF"
+# auditd (even with -n) starts plugins with standard output and error on /dev/null, so the
+# plugin's diagnostics would be lost. A wrapper sends them to a file and execs the binary in
+# the same process: auditd's child, its pipe and its signals are exactly as without it.
+WRAPPER=$WORK/bin/audisp-eql-e2e-wrapper
+PLUGIN_LOG=$WORK/out/plugin.log
+printf '#!/bin/sh\nexec "%s" "$@" 2>>"%s"\n' "$BIN" "$PLUGIN_LOG" > "$WRAPPER"
+chmod 0750 "$WRAPPER"
 PLUGDIR=$WORK/auditd/plugins.d
 mkdir -p "$PLUGDIR"
 cat > "$PLUGDIR/audisp-eql.conf" <<EOF
 active = yes
 direction = out
-path = $BIN
+path = $WRAPPER
 type = always
 args = --config $CONF
 format = string
@@ -146,7 +153,6 @@ if ! harness_start "$WORK/auditd" "$PLUGDIR"; then
     exit 1
 fi
 harness_load_rules "$SRC/rules/audit/audisp-eql.rules" || { say "FAIL: loading the audit rules"; exit 1; }
-PLUGIN_LOG=$HARNESS_DIR/auditd.out   # auditd -n: the plugin's stderr lands here
 
 plugin_pid() {
     local p
@@ -165,6 +171,7 @@ if [ -z "$PID" ]; then
 fi
 sleep 0.5
 say "plugin pid $PID; stdin: $(readlink "/proc/$PID/fd/0")"
+grep -q "capabilities dropped" "$PLUGIN_LOG" || bad "the plugin did not log its capability drop"
 
 # ------------------------------------------------------------ 5. capabilities
 cap_eff=$(awk '/^CapEff:/ { print $2 }' "/proc/$PID/status")
