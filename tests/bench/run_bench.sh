@@ -2,8 +2,10 @@
 # audisp-eql benchmark: floor (bare libauparse) vs audisp-eql configurations vs Laurel.
 #
 #   tests/bench/run_bench.sh [--events N] [--runs N] [--cpu C] [--big] [--no-laurel]
-#                            [--no-variants] [--out DIR]
+#                            [--no-variants] [--out DIR] [--from-head]
 #
+# --from-head builds a snapshot of the committed HEAD (git archive -> OUT/src, OUT/build) instead of
+# the working tree (build-bench/): use it while others have uncommitted edits in the tree.
 # Builds what it needs (Release, build-bench/), generates deterministic streams with
 # gen_stream.py (ENRICHED 100k execs; RAW and 5000 events/s variants; 1M with --big), times each
 # configuration pinned to one core (taskset), median of --runs, and checks the alerts of every
@@ -19,6 +21,7 @@ CPU=1
 BIG=0
 LAUREL=1
 VARIANTS=1
+FROM_HEAD=0
 OUT=/tmp/audisp-eql-bench
 UPSTREAM=/work/shared/rules-upstream/linux
 while [ $# -gt 0 ]; do
@@ -31,7 +34,8 @@ while [ $# -gt 0 ]; do
         --no-variants) VARIANTS=0; shift ;;
         --out) OUT=$2; shift 2 ;;
         --upstream) UPSTREAM=$2; shift 2 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        --from-head) FROM_HEAD=1; shift ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -42,8 +46,16 @@ command -v taskset >/dev/null || { echo "need taskset (util-linux)" >&2; exit 2;
 
 # ---- build --------------------------------------------------------------------------------
 # AUDISP_EQL_WERROR=OFF: GCC 12 -O3 reports a false -Werror=restrict in plugin/eql/ast.cpp.
+SRC=$ROOT
 BUILD=$ROOT/build-bench
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DAUDISP_EQL_WERROR=OFF \
+if [ "$FROM_HEAD" = 1 ]; then
+    SRC=$OUT/src
+    BUILD=$OUT/build
+    rm -rf "$SRC" && mkdir -p "$SRC"
+    git -C "$ROOT" archive HEAD | tar -x -C "$SRC"
+    echo "source: HEAD $(git -C "$ROOT" rev-parse --short HEAD)" >&2
+fi
+cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DAUDISP_EQL_WERROR=OFF \
       -DAUDISP_EQL_TESTS=OFF >"$OUT/cmake.log" 2>&1
 cmake --build "$BUILD" --target audisp-eql -j2 >"$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log"; exit 1; }
 EQL=$BUILD/plugin/audisp-eql
@@ -66,6 +78,7 @@ fi
 # ---- timing -------------------------------------------------------------------------------
 ROWS=()
 FLOOR_S=""
+FLOOR_CPU=""
 FAIL=0
 median() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 
@@ -93,14 +106,15 @@ bench() {
         echo "$check" | sed -n '2,$p' >&2
         check=$(echo "$check" | head -1)
     fi
-    [ -z "$FLOOR_S" ] && FLOOR_S=$wall
-    ROWS+=("$(python3 - "$label" "$stream" "$wall" "$cpu" "$maxrss" "$execs" "$mb" "$FLOOR_S" "$check" <<'EOF'
+    if [ -z "$FLOOR_S" ]; then FLOOR_S=$wall; FLOOR_CPU=$cpu; fi
+    ROWS+=("$(python3 - "$label" "$stream" "$wall" "$cpu" "$maxrss" "$execs" "$mb" "$FLOOR_S" "$FLOOR_CPU" "$check" <<'EOF'
 import sys
-label, stream, wall, cpu, rss, execs, size, floor, check = sys.argv[1:]
-wall, cpu, floor = float(wall), float(cpu), float(floor)
-w = max(wall, 0.01)
-print("| %s | %s | %.2f | %.2f | %.0f | %.1f | %.1f | %.2fx | %s |" % (
-    label, stream, wall, cpu, int(execs) / w, int(size) / 1e6 / w, int(rss) / 1024, wall / floor, check))
+label, stream, wall, cpu, rss, execs, size, floor, floor_cpu, check = sys.argv[1:]
+wall, cpu, floor, floor_cpu = float(wall), float(cpu), float(floor), float(floor_cpu)
+w, c = max(wall, 0.01), max(cpu, 0.01)
+print("| %s | %s | %.2f | %.2f | %.0f | %.0f | %.1f | %.1f | %.1f | %.2fx | %.2fx | %s |" % (
+    label, stream, wall, cpu, int(execs) / w, int(execs) / c, int(size) / 1e6 / w, int(size) / 1e6 / c,
+    int(rss) / 1024, wall / floor, c / max(floor_cpu, 0.01), check))
 EOF
 )")
     echo "${ROWS[-1]}" >&2
@@ -113,7 +127,7 @@ COMMON=(--throttle-alerts 0 --log-level warn)   # throttling would drop true ale
 
 run_set() {  # STREAM  (floor first: ratios are to the floor of the same stream)
     local s=$1
-    FLOOR_S=""
+    FLOOR_S=""; FLOOR_CPU=""
     bench "floor (libauparse walk)" "$s" - "$OUT/floor"
     bench "audisp-eql, 2 seed rules, JSON alerts" "$s" "$OUT/alerts.json" \
         "$EQL" --input - --rules "$SEED_RULES" --alerts-output "$OUT/alerts.json" "${COMMON[@]}"
@@ -160,8 +174,8 @@ fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/load.txt"
 
 {
-    echo "| configuration | stream | wall s (median of $RUNS) | cpu s | exec events/s | MB/s | peak RSS MB | vs floor | alerts vs truth |"
-    echo "|---|---|---|---|---|---|---|---|---|"
+    echo "| configuration | stream | wall s (median of $RUNS) | cpu s (user+sys, median) | exec ev/s (wall) | exec ev/s (cpu) | MB/s (wall) | MB/s (cpu) | peak RSS MB | vs floor (wall) | vs floor (cpu) | alerts vs truth |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${ROWS[@]}"
     echo
     for s in enriched raw rate5000 big; do
