@@ -2,6 +2,7 @@
 
 #include <libaudit.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string_view>
 #include <utility>
@@ -353,8 +354,9 @@ std::optional<ecs::Event> EventBuilder::build(auparse_state_t* au,
 
     ecs::Event e;
     if (const au_event_t* stamp = auparse_get_timestamp(au)) {
-        e.timestamp_us = static_cast<int64_t>(stamp->sec) * 1'000'000 +
-                         static_cast<int64_t>(stamp->milli) * 1'000;
+        // Clamped to 1970..9999: a forged log's seconds would overflow the microseconds.
+        const int64_t seconds = std::clamp<int64_t>(stamp->sec, 0, INT64_C(253402300799));
+        e.timestamp_us = seconds * 1'000'000 + static_cast<int64_t>(stamp->milli) * 1'000;
         e.sequence = stamp->serial;
         if (stamp->host != nullptr) e.host_name = stamp->host;
     }
