@@ -6,6 +6,7 @@
 #
 # --from-head builds a snapshot of the committed HEAD (git archive -> OUT/src, OUT/build) instead of
 # the working tree (build-bench/): use it while others have uncommitted edits in the tree.
+# --binary PATH times an already built audisp-eql (no build).
 # Builds what it needs (Release, build-bench/), generates deterministic streams with
 # gen_stream.py (ENRICHED 100k execs; RAW and 5000 events/s variants; 1M with --big), times each
 # configuration pinned to one core (taskset), median of --runs, and checks the alerts of every
@@ -22,6 +23,7 @@ BIG=0
 LAUREL=1
 VARIANTS=1
 FROM_HEAD=0
+BINARY=""
 OUT=/tmp/audisp-eql-bench
 UPSTREAM=/work/shared/rules-upstream/linux
 while [ $# -gt 0 ]; do
@@ -35,7 +37,8 @@ while [ $# -gt 0 ]; do
         --out) OUT=$2; shift 2 ;;
         --upstream) UPSTREAM=$2; shift 2 ;;
         --from-head) FROM_HEAD=1; shift ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        --binary) BINARY=$2; shift 2 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -48,6 +51,9 @@ command -v taskset >/dev/null || { echo "need taskset (util-linux)" >&2; exit 2;
 # AUDISP_EQL_WERROR=OFF: GCC 12 -O3 reports a false -Werror=restrict in plugin/eql/ast.cpp.
 SRC=$ROOT
 BUILD=$ROOT/build-bench
+if [ -n "$BINARY" ]; then
+    EQL=$BINARY
+else
 if [ "$FROM_HEAD" = 1 ]; then
     SRC=$OUT/src
     BUILD=$OUT/build
@@ -59,6 +65,7 @@ cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DAUDISP_EQL_WERROR=OFF \
       -DAUDISP_EQL_TESTS=OFF >"$OUT/cmake.log" 2>&1
 cmake --build "$BUILD" --target audisp-eql -j2 >"$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log"; exit 1; }
 EQL=$BUILD/plugin/audisp-eql
+fi
 cc -O2 -Wall -o "$OUT/floor" "$HERE/floor.c" -lauparse
 
 # ---- streams ------------------------------------------------------------------------------
@@ -85,7 +92,8 @@ median() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 # bench LABEL STREAM ALERTFILE|- CMD...  (stdin = the stream)
 bench() {
     local label=$1 stream=$2 alerts=$3; shift 3
-    local walls=() cpus=() rss=() i
+    local walls=() cpus=() rss=() i w u s m uniq=""
+    if [ "${label#*all rules}" != "$label" ]; then uniq=--unique; fi
     for i in $(seq "$RUNS"); do
         [ "$alerts" != - ] && rm -f "$alerts"
         rm -f "$OUT/events.ndjson"
@@ -102,7 +110,7 @@ bench() {
     mb=$(stat -c %s "$OUT/$stream.log")
     local check="n/a"
     if [ "$alerts" != - ]; then
-        if check=$(python3 "$HERE/check_alerts.py" "$OUT/$stream.truth" "$alerts"); then :; else FAIL=1; fi
+        if check=$(python3 "$HERE/check_alerts.py" "$OUT/$stream.truth" "$alerts" $uniq); then :; else FAIL=1; fi
         echo "$check" | sed -n '2,$p' >&2
         check=$(echo "$check" | head -1)
     fi
@@ -126,10 +134,10 @@ if [ -d "$UPSTREAM" ]; then ALL_RULES=(--rules "$UPSTREAM" --rules "$ROOT/rules"
 COMMON=(--throttle-alerts 0 --log-level warn)   # throttling would drop true alerts
 
 run_set() {  # STREAM  (floor first: ratios are to the floor of the same stream)
-    local s=$1
+    local st=$1
     FLOOR_S=""; FLOOR_CPU=""
-    bench "floor (libauparse walk)" "$s" - "$OUT/floor"
-    bench "audisp-eql, 2 seed rules, JSON alerts" "$s" "$OUT/alerts.json" \
+    bench "floor (libauparse walk)" "$st" - "$OUT/floor"
+    bench "audisp-eql, 2 seed rules, JSON alerts" "$st" "$OUT/alerts.json" \
         "$EQL" --input - --rules "$SEED_RULES" --alerts-output "$OUT/alerts.json" "${COMMON[@]}"
 }
 
