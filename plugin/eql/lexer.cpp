@@ -165,6 +165,7 @@ class Lexer {
 
     void lex_word(Token& tok) {
         const std::size_t start = i_;
+        advance();  // a letter, '_' or '@' (only the first character may be '@')
         while (is_letter(peek()) || is_digit(peek()) || peek() == '_') advance();
         bool tilde = false;
         if (peek() == '~') {
