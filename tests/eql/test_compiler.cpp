@@ -1,0 +1,166 @@
+// Compile-time checks: unknown fields (with the field's line and column), optional fields,
+// type errors as Elasticsearch's verifier reports them, unsupported constructs, functions,
+// regex translation errors; plus required_values() and explain().
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "eql/query.hpp"
+#include "events.hpp"
+
+namespace {
+
+void test_reject(const std::string& query, uint32_t line, uint32_t column,
+                 const std::string& fragment) {
+    INFO(query);
+    try {
+        eql::CompiledQuery::compile(query);
+        FAIL("compiled");
+    } catch (const eql::Error& e) {
+        INFO(e.what());
+        CHECK(e.position().line == line);
+        CHECK(e.position().column == column);
+        CHECK(std::string(e.what()).find(fragment) != std::string::npos);
+    }
+}
+
+std::optional<std::vector<std::string>> required(const std::string& query, ecs::FieldId field) {
+    return eql::CompiledQuery::compile(query).required_values(field);
+}
+
+using V = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("compiler: unknown fields are errors at the field", "[eql][compiler]") {
+    test_reject("process where process.nmae == \"x\"", 1, 15, "unknown field [process.nmae]");
+    test_reject("process where\n  process.name == \"x\" and\n  proces.args == \"y\"", 3, 3,
+                "unknown field [proces.args]");
+    test_reject("process where startsWith(file.path, \"x\")", 1, 26, "unknown field [file.path]");
+    test_reject("process where Process.Name == \"x\"", 1, 15, "unknown field [Process.Name]");
+    // Keywords are lower-case only: AND is a (unknown) field name.
+    test_reject("process where x == 1 AND y == 2", 1, 22, "expected end of query");
+    test_reject("process where AND", 1, 15, "unknown field [AND]");
+    // An optional field that does not exist is null instead.
+    CHECK_NOTHROW(eql::CompiledQuery::compile("process where ?file.path == null"));
+}
+
+TEST_CASE("compiler: type errors", "[eql][compiler]") {
+    test_reject("process where process.pid == \"1234\"", 1, 15,
+                "cannot compare [long] to [keyword]");
+    test_reject("process where process.name == 1", 1, 15, "cannot compare [keyword] to [long]");
+    test_reject("process where process.interactive == \"true\"", 1, 15, "cannot compare");
+    test_reject("process where process.name in (\"a\", 1)", 1, 37, "cannot compare");
+    test_reject("process where process.pid : \"1\"", 1, 15, "must be [keyword]");
+    test_reject("process where process.pid like \"1*\"", 1, 15, "must be [keyword]");
+    test_reject("process where process.pid regex \"1.*\"", 1, 15, "must be [keyword]");
+    test_reject("process where process.name like 1", 1, 33, "patterns must be strings");
+    test_reject("process where process.name == process.executable", 1, 15,
+                "comparing a field to another field");
+    test_reject("process where process.parent.pid < process.pid + 0", 1, 15,
+                "comparing a field to another field");
+    test_reject("process where process.name in (process.executable)", 1, 32, "must hold constants");
+    test_reject("process where process.name", 1, 15, "a condition must be boolean");
+    test_reject("process where 1", 1, 15, "a condition must be boolean");
+    test_reject("process where not process.pid", 1, 19, "a condition must be boolean");
+    test_reject("process where process.name + 1 == 2", 1, 15, "an arithmetic operand");
+    test_reject("process where -process.name == 2", 1, 16, "unary minus");
+    test_reject("process where process.pid in~ (1)", 1, 15, "in~");
+    test_reject("process where length(process.pid) == 1", 1, 22, "argument 1 of length");
+}
+
+TEST_CASE("compiler: categories and functions", "[eql][compiler]") {
+    test_reject("file where file.path == \"x\"", 1, 1, "unsupported: event category [file]");
+    test_reject("network where true", 1, 1, "unsupported: event category");
+    test_reject("process where nosuch(process.name)", 1, 15, "unknown function [nosuch]");
+    test_reject("process where length~(process.name) == 1", 1, 15, "no case-insensitive form");
+    test_reject("process where startsWith(process.name)", 1, 15, "takes 2 arguments, got 1");
+    test_reject("process where concat() == \"\"", 1, 15, "takes 1 or more arguments, got 0");
+    test_reject("process where substring(process.name, 1, 2, 3) == \"\"", 1, 15,
+                "takes 2 to 3 arguments");
+    test_reject("process where cidrMatch(host.name, \"10.0.0.0/33\")", 1, 36, "invalid CIDR");
+    test_reject("process where cidrMatch(host.name, host.hostname)", 1, 36, "must be a constant");
+    test_reject("process where wildcard(process.name, process.executable)", 1, 38,
+                "must be a constant");
+}
+
+TEST_CASE("compiler: regex patterns are checked at compile time", "[eql][compiler]") {
+    test_reject("process where process.name regex \"(\"", 1, 34, "invalid regex");
+    test_reject("process where process.name regex \"a&b\"", 1, 34, "intersection");
+    test_reject("process where process.name regex \"~a\"", 1, 34, "complement");
+    test_reject("process where process.name regex \"<1-5>\"", 1, 34, "intervals");
+    test_reject("process where process.name regex \"a{2,1}\"", 1, 34, "m < n");
+    test_reject("process where process.name regex \"[b-a]\"", 1, 34, "invalid character range");
+    test_reject("process where process.name regex \"a{5000}\"", 1, 34, "above 1000");
+    test_reject("process where process.name regex (\"ok\", \"[\")", 1, 41, "invalid regex");
+    CHECK_NOTHROW(eql::CompiledQuery::compile("process where process.name regex \"\""));
+    CHECK_NOTHROW(eql::CompiledQuery::compile("process where process.name regex \"a**\""));
+    CHECK_NOTHROW(eql::CompiledQuery::compile("process where process.name regex \"*a|)\""));
+}
+
+TEST_CASE("compiler: required_values for rule indexing", "[eql][compiler]") {
+    using ecs::FieldId;
+    CHECK(required(R"(process where process.name == "ls")", FieldId::ProcessName) == V{"ls"});
+    CHECK(required(R"(process where process.name in ("b", "a"))", FieldId::ProcessName) ==
+          V{"a", "b"});
+    CHECK(required(R"(process where process.name like "ls")", FieldId::ProcessName) == V{"ls"});
+    CHECK_FALSE(required(R"(process where process.name like "ls*")", FieldId::ProcessName));
+    CHECK_FALSE(required(R"(process where process.name : "ls")", FieldId::ProcessName));
+    CHECK_FALSE(required(R"(process where process.name in~ ("ls"))", FieldId::ProcessName));
+    CHECK_FALSE(required(R"(process where process.name != "ls")", FieldId::ProcessName));
+    CHECK_FALSE(required(R"(process where not process.name == "ls")", FieldId::ProcessName));
+    CHECK_FALSE(required(R"(process where process.pid == 1)", FieldId::ProcessName));
+    CHECK(required(R"(process where process.name == "a" and process.pid == 1)",
+                   FieldId::ProcessName) == V{"a"});
+    CHECK(required(R"(process where process.name in ("a", "b") and process.name in ("b", "c"))",
+                   FieldId::ProcessName) == V{"b"});
+    CHECK(required(R"(process where process.name == "a" or process.name in ("b", "c"))",
+                   FieldId::ProcessName) == V{"a", "b", "c"});
+    CHECK_FALSE(
+        required(R"(process where process.name == "a" or process.pid == 1)", FieldId::ProcessName));
+    CHECK(required(R"(process where false)", FieldId::ProcessName) == V{});
+    // Arrays: "some element in A and some element in B" keeps one of the sets.
+    CHECK(required(R"(process where process.args == "-F" and process.args in ("a", "b"))",
+                   FieldId::ProcessArgs) == V{"-F"});
+
+    // The first seed rule: every branch pins process.name.
+    const auto seed =
+        required(R"(process where host.os.type == "linux" and event.type == "start" and
+  event.action in ("exec", "exec_event", "start") and
+  ((process.name == "ufw" and process.args == "disable") or
+   (process.name == "iptables" and process.args == "-F" and process.args_count == 2) or
+   (process.name in ("iptables", "ip6tables") and process.parent.args == "force-stop") or
+   (process.name == "service" and process.args == "stop")))",
+                 FieldId::ProcessName);
+    CHECK(seed == V{"ip6tables", "iptables", "service", "ufw"});
+}
+
+TEST_CASE("compiler: explain shows each leaf, its fields and its result", "[eql][compiler]") {
+    const auto q = eql::CompiledQuery::compile(
+        R"(process where process.name == "iptables" and process.args != "-F" and
+           not ?process.parent.name : "ba*" and length(process.name) > 3)");
+    const auto lines = q.explain(eql_test::event(eql_test::Ev::Full));
+    REQUIRE(lines.size() == 5);
+    CHECK(lines[0] == R"(process where ...  [event.category=["process"]]  => true)");
+    CHECK(lines[1] == R"(process.name == "iptables"  [process.name="iptables"]  => true)");
+    CHECK(lines[2] == R"(process.args != "-F"  [process.args=["iptables", "-F"]]  => false)");
+    CHECK(lines[3] == R"(?process.parent.name : "ba*"  [process.parent.name="bash"]  => true)");
+    CHECK(lines[4] == R"(length(process.name) > 3  [process.name="iptables"]  => true)");
+    const auto missing = q.explain(eql_test::event(eql_test::Ev::Missing));
+    REQUIRE(missing.size() == 5);
+    CHECK(missing[1] == R"(process.name == "iptables"  [process.name=<missing>]  => false)");
+    CHECK(missing[4] == R"(length(process.name) > 3  [process.name=<missing>]  => null)");
+}
+
+TEST_CASE("compiler: fields(), text() and moves", "[eql][compiler]") {
+    auto q = eql::CompiledQuery::compile(
+        R"(process where process.name == "a" and process.args : "b" and process.name != "c")");
+    CHECK(q.fields() ==
+          std::vector<ecs::FieldId>{ecs::FieldId::ProcessName, ecs::FieldId::ProcessArgs});
+    CHECK(q.text().substr(0, 13) == "process where");
+    eql::CompiledQuery moved = std::move(q);
+    CHECK(moved.category() == "process");
+    ecs::Event e = eql_test::full_event();
+    e.process.name = "a";
+    e.process.args = std::vector<std::string>{"B"};
+    CHECK(moved.matches(e));
+}

@@ -1,0 +1,160 @@
+// The wildcard matcher and the Lucene-to-RE2 regex translation in isolation, including hostile
+// inputs that would make a backtracking matcher take exponential or quadratic time.
+#include <re2/re2.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <string>
+
+#include "eql/lucene_regex.hpp"
+#include "eql/query.hpp"
+#include "eql/wildcard.hpp"
+
+namespace {
+
+bool glob(const std::string& pattern, const std::string& text, bool ci = false) {
+    return eql::WildcardPattern::compile(pattern, ci).matches(text);
+}
+
+bool lucene(const std::string& pattern, const std::string& text, bool ci = false) {
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_case_sensitive(!ci);
+    RE2 re(eql::lucene_to_re2(pattern), o);
+    REQUIRE(re.ok());
+    return RE2::FullMatch(text, re);
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+TEST_CASE("wildcard: semantics", "[eql][wildcard]") {
+    CHECK(glob("", ""));
+    CHECK_FALSE(glob("", "a"));
+    CHECK(glob("*", ""));
+    CHECK(glob("*", "anything"));
+    CHECK(glob("a*", "a"));
+    CHECK(glob("*a", "a"));
+    CHECK(glob("a*b*c", "abc"));
+    CHECK(glob("a*b*c", "aXXbYYc"));
+    CHECK_FALSE(glob("a*b*c", "aXXbYY"));
+    CHECK_FALSE(glob("a*b*c", "acb"));
+    CHECK(glob("*ab*ab*", "xabyab"));
+    CHECK_FALSE(glob("*ab*ab*", "xaby"));
+    CHECK(glob("a?c", "abc"));
+    CHECK_FALSE(glob("a?c", "ac"));
+    CHECK(glob("a?c",
+               "a\xc3\xa9"
+               "c"));  // ? is one code point
+    CHECK_FALSE(glob("a??c",
+                     "a\xc3\xa9"
+                     "c"));
+    CHECK(glob("*?", "x"));
+    CHECK_FALSE(glob("*?", ""));
+    CHECK(glob("*a?", "bab"));
+    CHECK(glob("*a?", "aab"));
+    CHECK_FALSE(glob("*a?", "ab\xc3\xa9x"));
+    CHECK(glob("*x?", "ax\xc3\xa9"));
+    CHECK(glob("a\\*", "a\\bc"));  // no escape character: \ is literal, * a wildcard
+    CHECK_FALSE(glob("a\\*", "a*"));
+    CHECK(glob("ABC", "abc", true));
+    CHECK(glob("a*C", "Abc", true));
+    CHECK_FALSE(glob("ABC", "abc", false));
+    CHECK(glob("?", "\xff"));  // an invalid byte counts as one character
+    CHECK(eql::WildcardPattern::compile("abc", false).is_literal());
+    CHECK_FALSE(eql::WildcardPattern::compile("a?c", false).is_literal());
+    CHECK_FALSE(eql::WildcardPattern::compile("a*", false).is_literal());
+    CHECK(eql::WildcardPattern::literal("a*b", false, true, false).matches("a*bcd"));
+    CHECK_FALSE(eql::WildcardPattern::literal("a*b", false, true, false).matches("axbcd"));
+    CHECK(eql::WildcardPattern::literal("?", true, true, false).matches("x?y"));
+    CHECK_FALSE(eql::WildcardPattern::literal("?", true, true, false).matches("xy"));
+}
+
+TEST_CASE("wildcard: hostile command lines stay linear", "[eql][wildcard][slow]") {
+    // 4 MiB of 'a' against patterns that make backtracking matchers explode.
+    const std::string hostile(4u << 20, 'a');
+    const auto start = std::chrono::steady_clock::now();
+    CHECK_FALSE(glob("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b", hostile));
+    CHECK_FALSE(glob("*a?a?a?a?a?a?a?a?a?a?a?b*", hostile));
+    CHECK_FALSE(glob("*aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab*", hostile));
+    CHECK_FALSE(glob("*A*A*A*A*A*A*A*A*B", hostile, true));
+    CHECK(glob("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*", hostile));
+    CHECK(glob("*a?", hostile));
+    const double took = seconds_since(start);
+    INFO("took " << took << " s");
+    CHECK(took < 10.0);
+
+    // The same through a compiled query and the args array.
+    ecs::Event e;
+    e.process.args = std::vector<std::string>{hostile, hostile};
+    const auto q = eql::CompiledQuery::compile(
+        R"(process where process.args : "*a*a*a*a*a*a*a*a*a*a*a*a*b" or
+                         process.args regex "(a|aa)*b" or process.args regex "(a*)*b")");
+    const auto start2 = std::chrono::steady_clock::now();
+    CHECK_FALSE(q.matches(e));
+    CHECK(seconds_since(start2) < 10.0);
+}
+
+TEST_CASE("lucene regex: translation keeps Lucene's meaning", "[eql][regex]") {
+    CHECK(lucene("abc", "abc"));
+    CHECK_FALSE(lucene("abc", "abcd"));  // anchored
+    CHECK_FALSE(lucene("b", "abc"));
+    CHECK(lucene("a.c", "a\nc"));  // . matches newline
+    CHECK(lucene("a.c",
+                 "a\xc3\xa9"
+                 "c"));           // . is one code point
+    CHECK(lucene("^a$", "^a$"));  // ^ and $ are ordinary characters
+    CHECK_FALSE(lucene("^a$", "a"));
+    CHECK(lucene("a**", "aaa"));  // Lucene allows stacked repeats
+    CHECK(lucene("a+?", ""));     // (a+)? not lazy
+    CHECK(lucene("*a", "*a"));    // a leading * is a literal
+    CHECK(lucene("|a", "|a"));    // so is a leading |
+    CHECK(lucene("a||b", "|b"));
+    CHECK(lucene("*a|)", ")"));
+    CHECK(lucene("\"a.b\"", "a.b"));  // quoted literal
+    CHECK_FALSE(lucene("\"a.b\"", "axb"));
+    CHECK(lucene("a\\.b", "a.b"));
+    CHECK_FALSE(lucene("a\\.b", "axb"));
+    CHECK(lucene("\\n", "n"));  // \c is c, not a newline
+    CHECK(lucene("\\d+", "123"));
+    CHECK_FALSE(lucene("\\d+", "12a"));
+    CHECK(lucene("\\w+\\s\\w+", "ab_9 cd"));
+    CHECK(lucene("[\\d]x", "5x"));
+    CHECK(lucene("[]a]+", "]a]"));  // a leading ] in a class is literal
+    CHECK(lucene("[^a-z]+", "ABC"));
+    CHECK(lucene("[a\\-z]+", "a-z"));
+    CHECK_FALSE(lucene("[a\\-z]+", "b"));
+    CHECK(lucene("[[]", "["));
+    CHECK(lucene("a{2}", "aa"));
+    CHECK_FALSE(lucene("a{2}", "aaa"));
+    CHECK(lucene("a{2,}", "aaaa"));
+    CHECK(lucene("a{1,2}b", "aab"));
+    CHECK(lucene("()", ""));
+    CHECK(lucene("a()b", "ab"));
+    CHECK(lucene("@", "anything at all"));
+    CHECK(lucene("a@z", "a-z-z"));
+    CHECK_FALSE(lucene("#", ""));
+    CHECK(lucene("(ab|cd)+", "abcdab"));
+    CHECK(lucene("ABC", "abc", true));
+    CHECK(lucene("[a-c]+", "ABC", true));
+    CHECK(lucene("", ""));
+    CHECK_FALSE(lucene("", "a"));
+    CHECK(lucene("\xc3\xa9+", "\xc3\xa9\xc3\xa9"));
+    CHECK_THROWS_AS(eql::lucene_to_re2("(a"), eql::RegexSyntaxError);
+    CHECK_THROWS_AS(eql::lucene_to_re2("a)"), eql::RegexSyntaxError);
+    CHECK_THROWS_AS(eql::lucene_to_re2("[a"), eql::RegexSyntaxError);
+    CHECK_THROWS_AS(eql::lucene_to_re2("a{"), eql::RegexSyntaxError);
+    CHECK_THROWS_AS(eql::lucene_to_re2("a{x}"), eql::RegexSyntaxError);
+    CHECK_THROWS_AS(eql::lucene_to_re2("\"abc"), eql::RegexSyntaxError);
+    CHECK_THROWS_AS(eql::lucene_to_re2("a\\"), eql::RegexSyntaxError);
+    CHECK_THROWS_AS(eql::lucene_to_re2("\xff"), eql::RegexSyntaxError);
+    CHECK_THROWS_AS(eql::lucene_to_re2(std::string(1000, '(')), eql::RegexSyntaxError);
+    try {
+        eql::lucene_to_re2("ab)c");
+    } catch (const eql::RegexSyntaxError& e) {
+        CHECK(e.offset() == 2);
+    }
+}
