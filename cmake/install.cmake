@@ -74,9 +74,9 @@ set(CPACK_PACKAGE_VENDOR "audisp-eql developers")
 set(CPACK_PACKAGE_CONTACT "audisp-eql developers <audisp-eql@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "Elastic EQL detection rules on Linux audit events (auditd plugin)")
+# CPack puts the summary on the Description line; this is the extended text below it.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "Elastic EQL detection rules on Linux audit events (auditd plugin)\n\
-audisp-eql is an auditd plugin and offline audit.log analyser. It rebuilds\n\
+    "audisp-eql is an auditd plugin and offline audit.log analyser. It rebuilds\n\
 process start events from the kernel's exec records with libauparse, keeps a\n\
 process table for parent information, maps events to the Elastic Common\n\
 Schema and evaluates Elastic detection rules written in EQL. Alerts go to\n\
@@ -86,6 +86,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_STRIP_FILES ON)  # no debug info in the package (a RelWithDebInfo binary is ~30 MB)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "auditd")
 set(CPACK_PACKAGING_INSTALL_PREFIX ${CMAKE_INSTALL_PREFIX})
 # Everything under /etc is a conffile: dpkg keeps the admin's edits on upgrade and remove.

@@ -52,8 +52,8 @@ DEB=$(find "$WORK/out" -maxdepth 1 -name "${PKG}_*.deb" | head -1)
 echo "built $(basename "$DEB") ($(stat -c %s "$DEB") bytes)"
 
 step "package metadata"
-dpkg-deb --info "$DEB" > "$WORK/info"
-sed -n '/Package:/,$p' "$WORK/info"
+
+dpkg-deb --field "$DEB"
 depends=$(dpkg-deb --field "$DEB" Depends)
 [[ $depends == *auditd* ]] || bad "Depends lacks auditd: $depends"
 [[ $depends == *libauparse0* ]] || bad "Depends lacks libauparse0 (dpkg-shlibdeps did not run?): $depends"
