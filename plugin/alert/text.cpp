@@ -149,10 +149,6 @@ std::string escape_visible(std::string_view text) {
     return out;
 }
 
-}  // namespace alert::text
-
-namespace alert::text {
-
 bool fit_values(const std::vector<std::string*>& values, std::size_t floor, std::size_t ceiling,
                 const std::function<bool()>& fits) {
     ceiling = std::max(ceiling, floor);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -47,10 +48,6 @@ bool cut_with_marker(std::string& text, std::size_t max_bytes);
 // `\xNN`, other unsafe code points -> `\u{XXXX}`, bytes of invalid UTF-8 -> `\xNN`.
 // The result is printable, valid UTF-8 and holds no escape sequence a terminal would obey.
 std::string escape_visible(std::string_view text);
-
-}  // namespace alert::text
-
-namespace alert::text {
 
 // Makes a line fit by cutting the longest values first: every value longer than a common
 // level is cut to that level (ending in kCutMarker), and the highest level in [floor, ceiling]
