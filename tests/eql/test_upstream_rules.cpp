@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "eql/query.hpp"
+#include "events.hpp"
 
 namespace {
 
@@ -65,6 +66,10 @@ TEST_CASE("upstream rules: every Elastic Linux rule query compiles", "[eql][upst
         try {
             const auto q = eql::CompiledQuery::compile(query);
             CHECK(q.category() == "process");
+            // Evaluating and explaining on sparse and full events must not crash or match
+            // an event that lacks everything the rule looks at.
+            CHECK_FALSE(q.matches(eql_test::event(eql_test::Ev::Missing)));
+            CHECK(q.explain(eql_test::event(eql_test::Ev::Full)).size() >= 2);
             ++compiled;
         } catch (const eql::Error& e) {
             failures.push_back(file.filename().string() + ": " + e.what());
