@@ -1,0 +1,108 @@
+// fuzz_eql: query text -> eql::CompiledQuery::compile(). A rejected query must throw eql::Error
+// and nothing else; an accepted one is evaluated against fixed events and events made of the
+// query's own string literals. Checks: matches() is deterministic, and the rule index's
+// contract holds: when required_values(process.name) names a set, every event the query
+// matches has a process.name in that set (else the index would lose alerts).
+//
+// Input: the query text, as is.
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ecs/event.hpp"
+#include "ecs/fields.hpp"
+#include "eql/error.hpp"
+#include "eql/query.hpp"
+#include "fuzz_input.hpp"
+
+namespace {
+
+ecs::Event exec_event() {
+    ecs::Event e;
+    e.timestamp_us = 1700000000123456;
+    e.sequence = 42;
+    e.outcome = "success";
+    e.host_name = "host";
+    e.process.pid = 4242;
+    e.process.name = "iptables";
+    e.process.executable = "/usr/sbin/xtables-nft-multi";
+    e.process.args = std::vector<std::string>{"iptables", "-F", "INPUT"};
+    e.process.command_line = "iptables -F INPUT";
+    e.process.working_directory = "/root";
+    e.process.interactive = true;
+    e.process.user.id = "0";
+    e.process.user.name = "root";
+    e.user = e.process.user;
+    e.group.id = "0";
+    e.parent.pid = 1000;
+    e.parent.name = "bash";
+    e.parent.executable = "/usr/bin/bash";
+    e.parent.args = std::vector<std::string>{"bash", "-c", "iptables -F INPUT"};
+    e.parent.command_line = "bash -c iptables -F INPUT";
+    e.auditd.syscall = "execve";
+    e.auditd.argc = 3;
+    return e;
+}
+
+ecs::Event bare_event() {
+    ecs::Event e;
+    e.process.args = std::vector<std::string>{};
+    return e;
+}
+
+// Up to `max` double-quoted literals of the query (escapes are not undone: close enough to
+// steer events towards the query's values).
+std::vector<std::string> literals(std::string_view query, std::size_t max) {
+    std::vector<std::string> out;
+    std::size_t at = 0;
+    while (out.size() < max) {
+        const auto open = query.find('"', at);
+        if (open == std::string_view::npos) break;
+        const auto close = query.find('"', open + 1);
+        if (close == std::string_view::npos) break;
+        out.emplace_back(query.substr(open + 1, close - open - 1));
+        at = close + 1;
+    }
+    return out;
+}
+
+void exercise(const eql::CompiledQuery& query, const ecs::Event& event) {
+    const bool first = query.matches(event);
+    fuzz::check(first == query.matches(event), "matches() is deterministic", query.text());
+    const auto names = query.required_values(ecs::FieldId::ProcessName);
+    if (first && names) {
+        const bool listed = event.process.name && std::find(names->begin(), names->end(),
+                                                            *event.process.name) != names->end();
+        fuzz::check(listed, "a matched event's process.name is among required_values()",
+                    query.text());
+    }
+    (void)query.explain(event);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    try {
+        const eql::CompiledQuery query = eql::CompiledQuery::compile(text);
+        fuzz::check(query.category() == "process" || query.category() == "any", "category");
+        (void)query.fields();
+        exercise(query, exec_event());
+        exercise(query, bare_event());
+        for (const std::string& value : literals(text, 4)) {
+            ecs::Event e = exec_event();
+            e.process.name = value;
+            e.process.executable = "/usr/bin/" + value;
+            e.process.args = std::vector<std::string>{value, value, "-F"};
+            e.process.command_line = value + " " + value + " -F";
+            e.parent.name = value;
+            e.parent.args = std::vector<std::string>{value};
+            exercise(query, e);
+        }
+    } catch (const eql::Error&) {
+        // A rejected query: the one documented outcome besides success.
+    }
+    return 0;
+}
