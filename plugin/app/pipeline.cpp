@@ -72,7 +72,8 @@ std::string Pipeline::stats_line() const {
         << " process_events=" << s.process_events << " alerts=" << s.alerts
         << " rules=" << s.rules_loaded << " table_size=" << s.table.size
         << " table_hits=" << s.table.hits << " table_misses=" << s.table.misses
-        << " table_evictions=" << s.table.evictions << " serial_gaps=" << s.reader.serial_gaps;
+        << " table_evictions=" << s.table.evictions << " serial_gaps=" << s.reader.lines.serial_gaps
+        << " records_skipped=" << s.reader.lines.records_skipped;
     return out.str();
 }
 

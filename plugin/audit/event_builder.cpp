@@ -230,7 +230,7 @@ std::optional<std::string> id_of(std::string_view raw) {
 
 std::string syscall_name(const SyscallFields& s, const EnrichedSyscall* enriched) {
     if (enriched != nullptr) {
-        if (const std::string* name = enriched->find("SYSCALL")) return *name;
+        if (const auto name = enriched->find("SYSCALL")) return std::string(*name);
     }
     const auto number = parse_integer(s.syscall);
     const auto arch = parse_integer(s.arch, 16);
@@ -247,7 +247,7 @@ std::string syscall_name(const SyscallFields& s, const EnrichedSyscall* enriched
 
 std::optional<std::string> arch_name(const SyscallFields& s, const EnrichedSyscall* enriched) {
     if (enriched != nullptr) {
-        if (const std::string* name = enriched->find("ARCH")) return *name;
+        if (const auto name = enriched->find("ARCH")) return std::string(*name);
     }
     const auto arch = parse_integer(s.arch, 16);
     if (arch) {
@@ -268,8 +268,8 @@ ecs::Identity identity(std::string_view raw, const char* enriched_key,
     who.id = id_of(raw);
     if (!who.id) return who;
     if (enriched != nullptr) {
-        if (const std::string* name = enriched->find(enriched_key)) {
-            if (!name->empty() && *name != "unset") who.name = *name;
+        if (const auto name = enriched->find(enriched_key)) {
+            if (!name->empty() && *name != "unset") who.name = std::string(*name);
             return who;
         }
     }
@@ -378,8 +378,8 @@ std::optional<ecs::Event> EventBuilder::build(auparse_state_t* au,
     a.session = id_of(s.ses);
     a.auid = id_of(s.auid);
     if (a.auid && enriched != nullptr) {
-        if (const std::string* name = enriched->find("AUID")) {
-            if (*name != "unset") a.auid_name = *name;
+        if (const auto name = enriched->find("AUID")) {
+            if (*name != "unset") a.auid_name = std::string(*name);
         }
     }
     a.comm = text_of(s.comm);

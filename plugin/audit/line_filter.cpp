@@ -1,28 +1,29 @@
 #include "audit/line_filter.hpp"
 
-#include <cctype>
+#include <libaudit.h>
+
+#include <algorithm>
+#include <charconv>
 #include <utility>
 
 namespace audit {
 namespace {
 
 constexpr char kEnrichedSeparator = '\x1d';
-// auparse holds few events open at once; anything older than this was never consumed
-// (an event auparse dropped), so forgetting it bounds memory.
-constexpr std::size_t kMaxEnrichedPending = 4096;
 
-bool is_digits(std::string_view s) {
-    if (s.empty()) return false;
-    for (char c : s) {
-        if (c < '0' || c > '9') return false;
-    }
-    return true;
+template <typename Number>
+bool parse_number(std::string_view text, Number& out, int base = 10) {
+    if (text.empty()) return false;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, out, base);
+    return ec == std::errc{} && ptr == end;
 }
 
 struct Header {
     std::string_view node;
     std::string_view type;
-    std::string_view event_id;  // "SEC.MS:SERIAL"
+    EventId id;
+    std::string_view body;  // after "): "
 };
 
 // "[node=N ]type=T msg=audit(SEC.MS:SERIAL):" at the start of the line.
@@ -36,40 +37,78 @@ std::optional<Header> parse_header(std::string_view line) {
     }
     if (!line.starts_with("type=")) return std::nullopt;
     const auto space = line.find(' ');
-    if (space == std::string_view::npos) return std::nullopt;
+    if (space == std::string_view::npos || space == 5) return std::nullopt;
     header.type = line.substr(5, space - 5);
     line.remove_prefix(space + 1);
     if (!line.starts_with("msg=audit(")) return std::nullopt;
     line.remove_prefix(10);
     const auto close = line.find("):");
     if (close == std::string_view::npos) return std::nullopt;
-    header.event_id = line.substr(0, close);
-    const auto dot = header.event_id.find('.');
-    const auto colon = header.event_id.find(':');
+    const std::string_view stamp = line.substr(0, close);
+    const auto dot = stamp.find('.');
+    const auto colon = stamp.find(':');
     if (dot == std::string_view::npos || colon == std::string_view::npos || colon < dot) {
         return std::nullopt;
     }
-    if (!is_digits(header.event_id.substr(0, dot)) ||
-        !is_digits(header.event_id.substr(dot + 1, colon - dot - 1)) ||
-        !is_digits(header.event_id.substr(colon + 1))) {
+    if (!parse_number(stamp.substr(0, dot), header.id.seconds) ||
+        !parse_number(stamp.substr(dot + 1, colon - dot - 1), header.id.millis) ||
+        !parse_number(stamp.substr(colon + 1), header.id.serial)) {
         return std::nullopt;
     }
-    if (header.type.empty()) return std::nullopt;
+    header.body = line.substr(close + 2);
+    while (!header.body.empty() && header.body.front() == ' ') header.body.remove_prefix(1);
     return header;
 }
 
-// Kernel records are printable text; 0x1d only separates the ENRICHED part, tab never occurs
-// but is harmless.
+// Kernel records are printable text; 0x1d only separates the ENRICHED part. Branch-free so the
+// compiler vectorises it: every byte of the input passes through here.
 bool has_foreign_bytes(std::string_view line) {
+    unsigned bad = 0;
     for (char c : line) {
         const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 && byte != '\t' && c != kEnrichedSeparator) return true;
-        if (byte == 0x7f) return true;
+        bad |= static_cast<unsigned>((byte < 0x20) & (byte != '\t') & (byte != 0x1d)) |
+               static_cast<unsigned>(byte == 0x7f);
     }
-    return false;
+    return bad != 0;
+}
+
+// The value of " name=" in a record body (up to the next space), or empty.
+std::string_view field_in(std::string_view body, std::string_view name) {
+    std::size_t at = 0;
+    while ((at = body.find(name, at)) != std::string_view::npos) {
+        const bool starts_token = at == 0 || body[at - 1] == ' ';
+        at += name.size();
+        if (starts_token && at < body.size() && body[at] == '=') {
+            const std::string_view rest = body.substr(at + 1);
+            return rest.substr(0, rest.find(' '));
+        }
+    }
+    return {};
+}
+
+enum class RecordUse { Syscall, Needed, PathRecord, Unused };
+
+// The record types the event builder reads (and EOE, which completes plugin-stream events).
+RecordUse use_of(std::string_view type) {
+    if (type == "SYSCALL") return RecordUse::Syscall;
+    if (type == "PATH") return RecordUse::PathRecord;
+    if (type == "EXECVE" || type == "CWD" || type == "PROCTITLE" || type == "EOE") {
+        return RecordUse::Needed;
+    }
+    return RecordUse::Unused;
 }
 
 }  // namespace
+
+bool is_process_syscall(std::string_view name) noexcept {
+    static constexpr std::string_view kNames[] = {"execve", "execveat", "clone",      "clone3",
+                                                  "fork",   "vfork",    "exit_group", "kill",
+                                                  "tkill",  "tgkill",   "prctl"};
+    for (std::string_view known : kNames) {
+        if (name == known) return true;
+    }
+    return false;
+}
 
 std::string_view malformed_kind_name(MalformedKind kind) noexcept {
     switch (kind) {
@@ -85,9 +124,40 @@ std::string_view malformed_kind_name(MalformedKind kind) noexcept {
     return "unknown";
 }
 
-const std::string* EnrichedSyscall::find(std::string_view key) const {
-    const auto it = names.find(std::string(key));
-    return it == names.end() ? nullptr : &it->second;
+EnrichedSyscall::EnrichedSyscall(std::string tail) : tail_(std::move(tail)) {
+    // KEY=value or KEY="value", separated by spaces; values never contain spaces unquoted.
+    const std::string_view all = tail_;
+    std::size_t at = 0;
+    auto span = [](std::size_t offset, std::size_t size) {
+        return Span{static_cast<uint32_t>(offset), static_cast<uint32_t>(size)};
+    };
+    while (at < all.size()) {
+        while (at < all.size() && all[at] == ' ') ++at;
+        const auto equals = all.find('=', at);
+        if (equals == std::string_view::npos) break;
+        const Span name = span(at, equals - at);
+        at = equals + 1;
+        Span value{};
+        if (at < all.size() && all[at] == '"') {
+            const auto close = all.find('"', at + 1);
+            if (close == std::string_view::npos) break;
+            value = span(at + 1, close - at - 1);
+            at = close + 1;
+        } else {
+            const auto space = std::min(all.find(' ', at), all.size());
+            value = span(at, space - at);
+            at = space;
+        }
+        pairs_.emplace_back(name, value);
+    }
+}
+
+std::optional<std::string_view> EnrichedSyscall::find(std::string_view key) const {
+    const std::string_view all = tail_;
+    for (const auto& [name, value] : pairs_) {
+        if (all.substr(name.offset, name.size) == key) return all.substr(value.offset, value.size);
+    }
+    return std::nullopt;
 }
 
 uint64_t LineFilterStats::malformed_total() const {
@@ -96,8 +166,8 @@ uint64_t LineFilterStats::malformed_total() const {
     return total;
 }
 
-LineFilter::LineFilter(std::size_t max_line_bytes, RecordSink sink, MalformedReporter reporter)
-    : max_line_bytes_(max_line_bytes), sink_(std::move(sink)), reporter_(std::move(reporter)) {}
+LineFilter::LineFilter(LineFilterOptions options, RecordSink sink, MalformedReporter reporter)
+    : options_(options), sink_(std::move(sink)), reporter_(std::move(reporter)) {}
 
 void LineFilter::feed(std::string_view chunk) {
     stats_.bytes += chunk.size();
@@ -106,16 +176,16 @@ void LineFilter::feed(std::string_view chunk) {
         const std::string_view piece =
             chunk.substr(0, newline == std::string_view::npos ? chunk.size() : newline);
         if (!discarding_) {
-            if (partial_.size() + piece.size() > max_line_bytes_) {
+            if (partial_.size() + piece.size() > options_.max_line_bytes) {
                 report(MalformedKind::OverLong, partial_.empty() ? piece : partial_);
                 partial_.clear();
                 discarding_ = true;
             } else if (newline != std::string_view::npos && partial_.empty()) {
-                handle_line(piece);  // the common case: no copy
+                handle_line(piece, true);  // the common case: no copy
             } else {
                 partial_.append(piece);
                 if (newline != std::string_view::npos) {
-                    handle_line(partial_);
+                    handle_line(partial_, false);
                     partial_.clear();
                 }
             }
@@ -127,13 +197,16 @@ void LineFilter::feed(std::string_view chunk) {
 }
 
 void LineFilter::finish() {
-    if (!partial_.empty() && !discarding_) handle_line(partial_);
+    if (!partial_.empty() && !discarding_) handle_line(partial_, false);
     partial_.clear();
     discarding_ = false;
 }
 
-void LineFilter::handle_line(std::string_view line) {
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+void LineFilter::handle_line(std::string_view line, bool newline_follows) {
+    if (!line.empty() && line.back() == '\r') {
+        line.remove_suffix(1);
+        newline_follows = false;
+    }
     if (line.empty()) return;
     ++stats_.lines;
     if (has_foreign_bytes(line)) {
@@ -145,18 +218,118 @@ void LineFilter::handle_line(std::string_view line) {
         report(MalformedKind::NoHeader, line);
         return;
     }
+    note_serial(header->node, header->id.serial);
+
+    const RecordUse use = use_of(header->type);
     const auto separator = line.find(kEnrichedSeparator);
-    if (separator != std::string_view::npos) {
-        if (header->type == "SYSCALL") {
-            remember_enriched(event_key(header->node, header->event_id),
-                              line.substr(separator + 1));
+    if (use == RecordUse::Syscall) {
+        Recent& slot = claim_recent(header->node, header->id);
+        std::string_view body = header->body;
+        if (separator != std::string_view::npos) body = line.substr(0, separator);
+        if (!wanted_syscall(body)) {
+            slot.dropped = true;
+            ++stats_.records_skipped;
+            return;
         }
+        if (separator != std::string_view::npos) {
+            slot.has_tail = true;
+            slot.tail.assign(line.substr(separator + 1));
+        }
+    } else {
+        const bool unused = use == RecordUse::Unused ||
+                            // Only PATH item 0 (the file named in the call) is read.
+                            (use == RecordUse::PathRecord && !header->body.starts_with("item=0 "));
+        const Recent* owner = unused ? nullptr : find_recent(header->node, header->id);
+        if (unused || (owner != nullptr && owner->dropped)) {
+            ++stats_.records_skipped;
+            return;
+        }
+    }
+    if (separator == std::string_view::npos && newline_follows) {
+        sink_(std::string_view(line.data(), line.size() + 1));  // the input's own newline
+        return;
+    }
+    if (separator != std::string_view::npos) {
         line = line.substr(0, separator);
         while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
     }
     scratch_.assign(line);
     scratch_.push_back('\n');
     sink_(scratch_);
+}
+
+bool LineFilter::wanted_syscall(std::string_view body) {
+    uint64_t arch = 0;
+    uint64_t number = 0;
+    if (!parse_number(field_in(body, "arch"), arch, 16) ||
+        !parse_number(field_in(body, "syscall"), number)) {
+        return true;  // let the builder see what it can make of it
+    }
+    const uint64_t key = (arch << 32) ^ number;
+    auto cached = syscall_wanted_.find(key);
+    if (cached == syscall_wanted_.end()) {
+        bool wanted = true;  // an arch libaudit cannot name: keep, the builder decides
+        const int machine = audit_elf_to_machine(static_cast<unsigned int>(arch));
+        if (machine >= 0) {
+            const char* name = audit_syscall_to_name(static_cast<int>(number), machine);
+            wanted = name != nullptr && is_process_syscall(name);
+        }
+        cached = syscall_wanted_.emplace(key, wanted).first;
+    }
+    if (!cached->second) return false;
+    // A failed exec started nothing, and a failed fork made no child.
+    const std::string_view success = field_in(body, "success");
+    if (success == "no" || success == "\"no\"") {
+        const int machine = audit_elf_to_machine(static_cast<unsigned int>(arch));
+        const char* name =
+            machine >= 0 ? audit_syscall_to_name(static_cast<int>(number), machine) : nullptr;
+        const std::string_view syscall = name != nullptr ? name : "";
+        if (syscall == "execve" || syscall == "execveat") {
+            if (!options_.keep_failed_execs) ++stats_.failed_execs;
+            return options_.keep_failed_execs;
+        }
+        if (syscall != "kill" && syscall != "tkill" && syscall != "tgkill" && syscall != "prctl") {
+            return false;
+        }
+    }
+    return true;
+}
+
+LineFilter::Recent* LineFilter::find_recent(std::string_view node, const EventId& id) {
+    // Newest first: the owner of a record is almost always the event just seen.
+    for (std::size_t i = 0; i < kRecentSlots; ++i) {
+        Recent& slot = recent_[(next_slot_ + kRecentSlots - 1 - i) % kRecentSlots];
+        if (slot.id == id && slot.node == node) return &slot;
+    }
+    return nullptr;
+}
+
+LineFilter::Recent& LineFilter::claim_recent(std::string_view node, const EventId& id) {
+    Recent& slot = recent_[next_slot_];
+    next_slot_ = (next_slot_ + 1) % kRecentSlots;
+    slot.node.assign(node);
+    slot.id = id;
+    slot.dropped = false;
+    slot.has_tail = false;
+    slot.tail.clear();
+    return slot;
+}
+
+std::optional<EnrichedSyscall> LineFilter::take_enriched(std::string_view node, const EventId& id) {
+    Recent* slot = find_recent(node, id);
+    if (slot == nullptr || !slot->has_tail) return std::nullopt;
+    slot->has_tail = false;
+    return EnrichedSyscall(std::move(slot->tail));
+}
+
+void LineFilter::note_serial(std::string_view node, uint64_t serial) {
+    auto it = last_serial_by_node_.find(std::string(node));
+    if (it == last_serial_by_node_.end()) {
+        last_serial_by_node_.emplace(std::string(node), serial);
+        return;
+    }
+    if (serial > it->second + 1) ++stats_.serial_gaps;
+    if (serial > it->second) it->second = serial;
 }
 
 void LineFilter::report(MalformedKind kind, std::string_view line) {
@@ -167,54 +340,6 @@ void LineFilter::report(MalformedKind kind, std::string_view line) {
         reported_[index] = true;
         if (reporter_) reporter_(kind, line.substr(0, 120));
     }
-}
-
-std::string LineFilter::event_key(std::string_view node, std::string_view event_id) {
-    std::string key;
-    key.reserve(node.size() + 1 + event_id.size());
-    key.append(node).push_back('|');
-    key.append(event_id);
-    return key;
-}
-
-void LineFilter::remember_enriched(std::string key, std::string_view tail) {
-    EnrichedSyscall enriched;
-    // KEY=value or KEY="value", separated by spaces; values never contain spaces unquoted.
-    while (!tail.empty()) {
-        while (!tail.empty() && tail.front() == ' ') tail.remove_prefix(1);
-        const auto equals = tail.find('=');
-        if (equals == std::string_view::npos) break;
-        std::string name(tail.substr(0, equals));
-        tail.remove_prefix(equals + 1);
-        std::string_view value;
-        if (!tail.empty() && tail.front() == '"') {
-            const auto close = tail.find('"', 1);
-            if (close == std::string_view::npos) break;
-            value = tail.substr(1, close - 1);
-            tail.remove_prefix(close + 1);
-        } else {
-            const auto space = tail.find(' ');
-            value = tail.substr(0, space);
-            tail.remove_prefix(space == std::string_view::npos ? tail.size() : space);
-        }
-        enriched.names.emplace(std::move(name), std::string(value));
-    }
-    // Bounding the order queue bounds the map too: every map entry has its key in the queue.
-    if (enriched_order_.size() >= kMaxEnrichedPending) {
-        enriched_.erase(enriched_order_.front());
-        enriched_order_.pop_front();
-    }
-    auto [it, inserted] = enriched_.insert_or_assign(key, std::move(enriched));
-    if (inserted) enriched_order_.push_back(std::move(key));
-}
-
-std::optional<EnrichedSyscall> LineFilter::take_enriched(const std::string& event_key) {
-    const auto it = enriched_.find(event_key);
-    if (it == enriched_.end()) return std::nullopt;
-    EnrichedSyscall taken = std::move(it->second);
-    enriched_.erase(it);
-    // Its key stays in enriched_order_ until it reaches the front; erasing it then is a no-op.
-    return taken;
 }
 
 }  // namespace audit

@@ -1,17 +1,20 @@
 // Splits raw input into audit records, drops what is not a well-formed record (counted by kind),
-// and takes the ENRICHED interpretations off SYSCALL records before auparse sees them.
-// The enriched names are kept aside, keyed by node and event id, for the event builder: auparse
-// would otherwise fall back to the analysing host's user database when a log is RAW.
+// and keeps libauparse from tokenising what no process event can use: record types the event
+// builder never reads, and whole events of syscalls that start, change or end no process
+// (decided from their SYSCALL record). It also takes the ENRICHED interpretations off SYSCALL
+// records before auparse sees them, and keeps them aside for the event builder: auparse would
+// otherwise fall back to the analysing host's user database when a log is RAW.
 #pragma once
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace audit {
 
@@ -24,17 +27,44 @@ enum class MalformedKind : uint8_t {
 constexpr std::size_t kMalformedKinds = static_cast<std::size_t>(MalformedKind::Count_);
 std::string_view malformed_kind_name(MalformedKind kind) noexcept;
 
-// The upper-case interpretations after 0x1d on a SYSCALL record.
-struct EnrichedSyscall {
-    std::unordered_map<std::string, std::string> names;  // e.g. "UID" -> "root"
-    const std::string* find(std::string_view key) const;
+// Identifies one audit event: its node (empty without node=) and "SEC.MS:SERIAL".
+struct EventId {
+    uint64_t seconds = 0;
+    uint32_t millis = 0;
+    uint64_t serial = 0;
+    bool operator==(const EventId&) const = default;
+};
+
+// The upper-case interpretations after 0x1d on a SYSCALL record ("AUID=\"alice\" UID=..."),
+// split once into name/value pairs (offsets into `tail`, so moving it keeps them valid).
+class EnrichedSyscall {
+  public:
+    explicit EnrichedSyscall(std::string tail);
+    // The value of KEY (quotes removed), or nullopt.
+    std::optional<std::string_view> find(std::string_view key) const;
+
+  private:
+    struct Span {
+        uint32_t offset;
+        uint32_t size;
+    };
+    std::string tail_;
+    std::vector<std::pair<Span, Span>> pairs_;
 };
 
 struct LineFilterStats {
     uint64_t lines = 0;
     uint64_t bytes = 0;
     std::array<uint64_t, kMalformedKinds> malformed{};
+    uint64_t records_skipped = 0;  // well-formed records no process event needs
+    uint64_t failed_execs = 0;     // execs with success=no (skipped unless kept)
+    uint64_t serial_gaps = 0;      // times a node's audit serial jumped forward
     uint64_t malformed_total() const;
+};
+
+struct LineFilterOptions {
+    std::size_t max_line_bytes = 128 * 1024;
+    bool keep_failed_execs = false;  // failed execs matter only with --include-failed
 };
 
 class LineFilter {
@@ -44,24 +74,40 @@ class LineFilter {
     // Called the first time each kind of malformed line is seen (for a warning), with a sample.
     using MalformedReporter = std::function<void(MalformedKind, std::string_view sample)>;
 
-    LineFilter(std::size_t max_line_bytes, RecordSink sink, MalformedReporter reporter);
+    LineFilter(LineFilterOptions options, RecordSink sink, MalformedReporter reporter);
 
     void feed(std::string_view chunk);
     // Ends the input: a last line without a newline is still a record.
     void finish();
 
-    // Takes the enriched names of the SYSCALL record of event `event_key` (see event_key()).
-    std::optional<EnrichedSyscall> take_enriched(const std::string& event_key);
-    static std::string event_key(std::string_view node, std::string_view event_id);
+    // Takes the enriched tail of the SYSCALL record of an event, if it had one.
+    std::optional<EnrichedSyscall> take_enriched(std::string_view node, const EventId& id);
 
     const LineFilterStats& stats() const noexcept { return stats_; }
 
   private:
-    void handle_line(std::string_view line);
-    void report(MalformedKind kind, std::string_view line);
-    void remember_enriched(std::string key, std::string_view tail);
+    // Recent events, by id: those whose records are being dropped, and the enriched tails of
+    // kept ones. Records of one event are contiguous or nearly so, so a small ring suffices;
+    // a record that outlives its slot reaches auparse as an event without SYSCALL, which the
+    // builder ignores, so the ring's size bounds memory, never correctness.
+    struct Recent {
+        std::string node;
+        EventId id;
+        bool dropped = false;
+        bool has_tail = false;
+        std::string tail;
+    };
+    static constexpr std::size_t kRecentSlots = 64;
 
-    std::size_t max_line_bytes_;
+    // newline_follows: line.data()[line.size()] is the input's '\n', so it can be fed as is.
+    void handle_line(std::string_view line, bool newline_follows);
+    void report(MalformedKind kind, std::string_view line);
+    bool wanted_syscall(std::string_view body);
+    Recent* find_recent(std::string_view node, const EventId& id);
+    Recent& claim_recent(std::string_view node, const EventId& id);
+    void note_serial(std::string_view node, uint64_t serial);
+
+    LineFilterOptions options_;
     RecordSink sink_;
     MalformedReporter reporter_;
     std::string partial_;
@@ -69,8 +115,14 @@ class LineFilter {
     std::string scratch_;
     LineFilterStats stats_;
     std::array<bool, kMalformedKinds> reported_{};
-    std::unordered_map<std::string, EnrichedSyscall> enriched_;
-    std::deque<std::string> enriched_order_;  // oldest first, to bound enriched_
+    std::array<Recent, kRecentSlots> recent_{};
+    std::size_t next_slot_ = 0;
+    std::unordered_map<uint64_t, bool> syscall_wanted_;  // (arch << 32 | number) -> wanted
+    std::unordered_map<std::string, uint64_t> last_serial_by_node_;
 };
+
+// The syscalls that start, change or end a process: the only SYSCALL events the event
+// builder turns into ECS events.
+bool is_process_syscall(std::string_view name) noexcept;
 
 }  // namespace audit

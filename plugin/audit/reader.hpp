@@ -5,7 +5,6 @@
 #include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "audit/auparse_feed.hpp"
 #include "audit/event_builder.hpp"
@@ -22,8 +21,7 @@ struct ReaderOptions {
 
 struct ReaderStats {
     LineFilterStats lines;
-    BuilderStats builder;
-    uint64_t serial_gaps = 0;  // times the audit serial jumped forward on a node
+    BuilderStats builder;  // failed_execs counts those skipped before auparse too
 };
 
 class AuditReader {
@@ -50,8 +48,6 @@ class AuditReader {
     EventBuilder builder_;
     AuparseFeed feed_;
     LineFilter filter_;
-    std::unordered_map<std::string, unsigned long> last_serial_by_node_;
-    uint64_t serial_gaps_ = 0;
 };
 
 }  // namespace audit
