@@ -50,9 +50,10 @@ struct Collected {
     std::optional<long long> argc;
     std::vector<ArgSlot> args;
     uint64_t dropped_args = 0;
-    std::optional<std::string> cwd;
-    std::optional<std::string> path0;  // PATH item 0 name
-    std::optional<std::string> proctitle;
+    // Raw values, decoded only when used; auparse keeps them alive while the event is current.
+    std::optional<std::string_view> cwd;
+    std::optional<std::string_view> path0;  // PATH item 0 name
+    std::optional<std::string_view> proctitle;
 };
 
 // Classifies an EXECVE field name: "aN", "aN_len", "aN[i]".
@@ -163,21 +164,18 @@ void collect_syscall(auparse_state_t* au, Collected& c) {
     } while (auparse_next_field(au) > 0);
 }
 
-std::optional<std::string> field_value(auparse_state_t* au, const char* name) {
+std::optional<std::string_view> field_value(auparse_state_t* au, const char* name) {
     if (auparse_first_field(au) <= 0) return std::nullopt;
     const char* value = auparse_find_field(au, name);
     if (value == nullptr) return std::nullopt;
-    return std::string(value);
+    return std::string_view(value);
 }
 
 void collect_path(auparse_state_t* au, Collected& c) {
     if (c.path0) return;
     const auto item = field_value(au, "item");
     if (!item || *item != "0") return;
-    if (const auto name = field_value(au, "name")) {
-        c.path0 = decode_value(*name);
-        if (!c.path0) c.path0 = std::string();  // name=(null): execveat on a descriptor
-    }
+    if (const auto name = field_value(au, "name")) c.path0 = *name;
 }
 
 Collected collect(auparse_state_t* au) {
@@ -192,15 +190,13 @@ Collected collect(auparse_state_t* au) {
                 collect_execve(au, c);
                 break;
             case AUDIT_CWD:
-                if (const auto cwd = field_value(au, "cwd")) c.cwd = decode_value(*cwd);
+                c.cwd = field_value(au, "cwd");
                 break;
             case AUDIT_PATH:
                 collect_path(au, c);
                 break;
             case AUDIT_PROCTITLE:
-                if (const auto title = field_value(au, "proctitle")) {
-                    c.proctitle = decode_value(*title);
-                }
+                c.proctitle = field_value(au, "proctitle");
                 break;
             default:
                 break;
@@ -406,7 +402,11 @@ std::optional<ecs::Event> EventBuilder::build(auparse_state_t* au,
             if (success) ++stats_.execs;
             e.action = "exec";
             e.type = {"start"};
-            p.working_directory = c.cwd;
+            if (c.cwd) p.working_directory = decode_value(*c.cwd);
+            // name=(null) (execveat on a descriptor) decodes to nothing: an empty name.
+            const std::optional<std::string> path0 =
+                c.path0 ? std::optional<std::string>(decode_value(*c.path0).value_or(""))
+                        : std::nullopt;
             p.start_us = e.timestamp_us;
             if (c.has_execve) {
                 p.args = args_from(c, stats_);
@@ -416,19 +416,21 @@ std::optional<ecs::Event> EventBuilder::build(auparse_state_t* au,
                     c.dropped_args > 0) {
                     ++stats_.argc_mismatch;
                 }
-            } else if (c.proctitle) {
+            } else if (const auto title = c.proctitle ? decode_value(*c.proctitle) : std::nullopt) {
                 ++stats_.without_execve;
-                p.args = args_from_proctitle(*c.proctitle);
+                p.args = args_from_proctitle(*title);
                 a.args_source = "proctitle";
             }
             if (p.args) p.command_line = join_args(*p.args);
             // process.name: the uncut basename of the file named in the call (the link's or the
             // script's name, as comm has it but without comm's 15-byte cut).
-            if (c.path0 && !c.path0->empty()) {
-                p.name = std::string(base_name(*c.path0));
+            if (path0 && !path0->empty()) {
+                p.name = std::string(base_name(*path0));
                 if (!p.executable) {
-                    std::filesystem::path file(*c.path0);
-                    if (file.is_relative() && c.cwd) file = std::filesystem::path(*c.cwd) / file;
+                    std::filesystem::path file(*path0);
+                    if (file.is_relative() && p.working_directory) {
+                        file = std::filesystem::path(*p.working_directory) / file;
+                    }
                     p.executable = file.lexically_normal().string();
                 }
             }
