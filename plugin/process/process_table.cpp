@@ -21,40 +21,99 @@ void copy_program(const ecs::ProcessImage& from, ecs::ProcessImage& to) {
     to.start_us = from.start_us;
 }
 
+std::optional<std::string> unless_empty(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    return text;
+}
+
 }  // namespace
 
+void Entry::assign(const ecs::ProcessImage& image) {
+    name = image.name.value_or("");
+    executable = image.executable.value_or("");
+    working_directory = image.working_directory.value_or("");
+    has_args = image.args.has_value();
+    if (has_args) {
+        args = *image.args;
+    } else {
+        args.clear();
+    }
+    user_id = image.user.id.value_or("");
+    group_id = image.group.id.value_or("");
+    start_us = image.start_us;
+    interactive = image.interactive;
+}
+
+ecs::ProcessImage Entry::image() const {
+    ecs::ProcessImage out;
+    out.pid = pid;
+    out.name = unless_empty(name);
+    out.executable = unless_empty(executable);
+    out.working_directory = unless_empty(working_directory);
+    if (has_args) {
+        out.args = args;
+        std::string line;
+        for (const auto& arg : args) {
+            if (!line.empty()) line.push_back(' ');
+            line += arg;
+        }
+        out.command_line = std::move(line);
+    }
+    out.user.id = unless_empty(user_id);
+    out.group.id = unless_empty(group_id);
+    out.start_us = start_us;
+    out.interactive = interactive;
+    return out;
+}
+
 std::size_t ProcessTable::KeyHash::operator()(const Key& key) const noexcept {
-    return std::hash<std::string>{}(key.host) ^
-           (std::hash<int64_t>{}(key.pid) * 0x9e3779b97f4a7c15ULL);
+    return std::hash<int64_t>{}(key.pid) ^
+           (static_cast<std::size_t>(key.host) * 0x9e3779b97f4a7c15ULL);
 }
 
 ProcessTable::ProcessTable(TableOptions options, LiveLookup* live)
     : options_(options), live_(live) {}
 
-Entry* ProcessTable::lookup(const std::string& host, int64_t pid) {
+uint32_t ProcessTable::intern(const std::string& host) {
+    const auto [it, inserted] = host_ids_.emplace(host, static_cast<uint32_t>(host_ids_.size()));
+    return it->second;
+}
+
+std::optional<uint32_t> ProcessTable::host_id(const std::string& host) const {
+    const auto it = host_ids_.find(host);
+    if (it == host_ids_.end()) return std::nullopt;
+    return it->second;
+}
+
+Entry* ProcessTable::lookup(uint32_t host, int64_t pid) {
     const auto it = index_.find(Key{host, pid});
     if (it == index_.end()) return nullptr;
     lru_.splice(lru_.begin(), lru_, it->second);
     return &*it->second;
 }
 
-const Entry* ProcessTable::find(const std::string& host, int64_t pid) const {
+const Entry* ProcessTable::find_id(uint32_t host, int64_t pid) const {
     const auto it = index_.find(Key{host, pid});
     return it == index_.end() ? nullptr : &*it->second;
 }
 
-Entry& ProcessTable::upsert(const std::string& host, int64_t pid) {
+const Entry* ProcessTable::find(const std::string& host, int64_t pid) const {
+    const auto id = host_id(host);
+    return id ? find_id(*id, pid) : nullptr;
+}
+
+Entry& ProcessTable::upsert(uint32_t host, int64_t pid) {
     if (Entry* existing = lookup(host, pid)) return *existing;
     evict_to_fit();
     lru_.emplace_front();
     Entry& entry = lru_.front();
     entry.host = host;
-    entry.image.pid = pid;
+    entry.pid = pid;
     index_.emplace(Key{host, pid}, lru_.begin());
     return entry;
 }
 
-void ProcessTable::erase(const std::string& host, int64_t pid) {
+void ProcessTable::erase(uint32_t host, int64_t pid) {
     const auto it = index_.find(Key{host, pid});
     if (it == index_.end()) return;
     lru_.erase(it->second);
@@ -64,7 +123,7 @@ void ProcessTable::erase(const std::string& host, int64_t pid) {
 void ProcessTable::evict_to_fit() {
     while (!lru_.empty() && lru_.size() >= options_.max_entries) {
         const Entry& oldest = lru_.back();
-        index_.erase(Key{oldest.host, *oldest.image.pid});
+        index_.erase(Key{oldest.host, oldest.pid});
         lru_.pop_back();
         ++stats_.evictions;
     }
@@ -74,13 +133,13 @@ void ProcessTable::set_max_entries(std::size_t max_entries) {
     options_.max_entries = max_entries == 0 ? 1 : max_entries;
     while (lru_.size() > options_.max_entries) {
         const Entry& oldest = lru_.back();
-        index_.erase(Key{oldest.host, *oldest.image.pid});
+        index_.erase(Key{oldest.host, oldest.pid});
         lru_.pop_back();
         ++stats_.evictions;
     }
 }
 
-void ProcessTable::fill_parent(ecs::Event& event, const std::string& host) {
+void ProcessTable::fill_parent(ecs::Event& event, uint32_t host) {
     if (!event.parent.pid) {
         event.auditd.parent_context = "missing";
         return;
@@ -96,8 +155,7 @@ void ProcessTable::fill_parent(ecs::Event& event, const std::string& host) {
             if (auto image = live_->read(ppid)) {
                 ++stats_.live_reads;
                 Entry& entry = upsert(host, ppid);
-                entry.image = std::move(*image);
-                entry.image.pid = ppid;
+                entry.assign(*image);
                 parent = &entry;
                 event.auditd.parent_context = "proc";
             }
@@ -107,13 +165,11 @@ void ProcessTable::fill_parent(ecs::Event& event, const std::string& host) {
             return;
         }
     }
-    const int64_t keep_pid = ppid;
-    event.parent = parent->image;
-    event.parent.pid = keep_pid;
+    event.parent = parent->image();
 }
 
 void ProcessTable::apply(ecs::Event& event) {
-    const std::string& host = host_of(event);
+    const uint32_t host = intern(host_of(event));
     if (!event.process.pid) {
         fill_parent(event, host);
         return;
@@ -121,34 +177,22 @@ void ProcessTable::apply(ecs::Event& event) {
     const int64_t pid = *event.process.pid;
     const bool success = event.outcome != "failure";
 
-    if (event.action == "exec") {
+    if (event.action == "exec" || event.action == "fork") {
         fill_parent(event, host);
-        if (!success) return;  // a failed exec changed nothing
-        const Entry* current = find(host, pid);
+        if (event.action == "exec" && !success) return;  // a failed exec changed nothing
+        if (event.action == "fork" && event.auditd.parent_context != "missing") {
+            // The child runs its parent's image until it execs: process.* is that image,
+            // process.parent.* the forking process.
+            copy_program(event.parent, event.process);
+        }
+        const Entry* current = find_id(host, pid);
         if (current != nullptr && current->serial > event.sequence) {
-            ++stats_.stale_updates;  // a later exec of this pid was already applied
+            // A later exec of this pid was already applied (events arrived out of order).
+            ++stats_.stale_updates;
             return;
         }
         Entry& entry = upsert(host, pid);
-        entry.image = event.process;
-        entry.ppid = event.parent.pid;
-        entry.serial = event.sequence;
-        entry.updated_us = event.timestamp_us;
-        return;
-    }
-
-    if (event.action == "fork") {
-        // The child runs its parent's image until it execs: process.* is that image,
-        // process.parent.* the forking process.
-        fill_parent(event, host);
-        if (event.auditd.parent_context != "missing") copy_program(event.parent, event.process);
-        const Entry* current = find(host, pid);
-        if (current != nullptr && current->serial > event.sequence) {
-            ++stats_.stale_updates;  // the child already exec'd (events arrived out of order)
-            return;
-        }
-        Entry& entry = upsert(host, pid);
-        entry.image = event.process;
+        entry.assign(event.process);
         entry.ppid = event.parent.pid;
         entry.serial = event.sequence;
         entry.updated_us = event.timestamp_us;
@@ -156,10 +200,10 @@ void ProcessTable::apply(ecs::Event& event) {
     }
 
     // end, kill, prctl: the process is whatever the table says it is now.
-    if (const Entry* self = lookup(host, pid)) copy_program(self->image, event.process);
+    if (const Entry* self = lookup(host, pid)) copy_program(self->image(), event.process);
     fill_parent(event, host);
     if (event.action == "end") {
-        const Entry* current = find(host, pid);
+        const Entry* current = find_id(host, pid);
         if (current != nullptr && current->serial <= event.sequence) erase(host, pid);
     }
 }
@@ -167,19 +211,21 @@ void ProcessTable::apply(ecs::Event& event) {
 void ProcessTable::seed(const std::string& host, ecs::ProcessImage image,
                         std::optional<int64_t> ppid) {
     if (!image.pid) return;
-    Entry& entry = upsert(host, *image.pid);
-    entry.image = std::move(image);
+    Entry& entry = upsert(intern(host), *image.pid);
+    entry.assign(image);
     entry.ppid = ppid;
 }
 
 std::vector<const Entry*> ProcessTable::ancestors(const std::string& host, int64_t pid,
                                                   std::size_t max_hops) const {
     std::vector<const Entry*> chain;
+    const auto id = host_id(host);
+    if (!id) return chain;
     std::unordered_set<int64_t> seen{pid};
-    const Entry* current = find(host, pid);
+    const Entry* current = find_id(*id, pid);
     while (current != nullptr && current->ppid && chain.size() < max_hops) {
         if (!seen.insert(*current->ppid).second) break;  // a loop made by pid reuse
-        current = find(host, *current->ppid);
+        current = find_id(*id, *current->ppid);
         if (current != nullptr) chain.push_back(current);
     }
     return chain;

@@ -36,12 +36,27 @@ struct TableStats {
     std::size_t size = 0;
 };
 
+// One process as the table keeps it: only what parent fields need, compactly (the table is
+// the plugin's largest structure: max_entries of these).
 struct Entry {
-    std::string host;
-    ecs::ProcessImage image;  // image.pid is the key's pid
+    uint32_t host = 0;  // interned host name
+    int64_t pid = 0;
     std::optional<int64_t> ppid;
     uint64_t serial = 0;     // audit serial of the event that set this image
     int64_t updated_us = 0;  // audit time of that event
+    std::string name;        // empty: unknown
+    std::string executable;
+    std::string working_directory;
+    bool has_args = false;
+    std::vector<std::string> args;
+    std::string user_id;  // effective ids, as process.parent.user.id / group.id
+    std::string group_id;
+    std::optional<int64_t> start_us;
+    std::optional<bool> interactive;
+
+    void assign(const ecs::ProcessImage& image);
+    // The image as ECS names it (command_line rebuilt from args).
+    ecs::ProcessImage image() const;
 };
 
 class ProcessTable {
@@ -65,7 +80,7 @@ class ProcessTable {
 
   private:
     struct Key {
-        std::string host;
+        uint32_t host;
         int64_t pid;
         bool operator==(const Key&) const = default;
     };
@@ -74,10 +89,13 @@ class ProcessTable {
     };
     using Lru = std::list<Entry>;
 
-    Entry* lookup(const std::string& host, int64_t pid);  // marks as recently used
-    Entry& upsert(const std::string& host, int64_t pid);
-    void erase(const std::string& host, int64_t pid);
-    void fill_parent(ecs::Event& event, const std::string& host);
+    uint32_t intern(const std::string& host);
+    std::optional<uint32_t> host_id(const std::string& host) const;
+    const Entry* find_id(uint32_t host, int64_t pid) const;
+    Entry* lookup(uint32_t host, int64_t pid);  // marks as recently used
+    Entry& upsert(uint32_t host, int64_t pid);
+    void erase(uint32_t host, int64_t pid);
+    void fill_parent(ecs::Event& event, uint32_t host);
     void evict_to_fit();
 
     TableOptions options_;
@@ -85,6 +103,7 @@ class ProcessTable {
     Lru lru_;  // most recently used first
     std::unordered_map<Key, Lru::iterator, KeyHash> index_;
     TableStats stats_;
+    std::unordered_map<std::string, uint32_t> host_ids_;  // node names seen; few
 };
 
 }  // namespace process

@@ -93,7 +93,7 @@ TEST_CASE("events applied out of serial order never roll an entry back") {
     table.apply(late_exit);
     const process::Entry* entry = table.find("h", 300);
     REQUIRE(entry != nullptr);
-    CHECK(entry->image.args == std::vector<std::string>{"new"});
+    CHECK(entry->image().args == std::vector<std::string>{"new"});
     CHECK(table.stats().stale_updates == 1);
 }
 
