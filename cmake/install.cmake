@@ -56,10 +56,10 @@ install(FILES ${PROJECT_SOURCE_DIR}/selinux/audisp_eql.te ${PROJECT_SOURCE_DIR}/
 find_program(GZIP_PROGRAM gzip REQUIRED)
 set(_man_gz ${PROJECT_BINARY_DIR}/man/audisp-eql.8.gz)
 add_custom_command(OUTPUT ${_man_gz}
-    COMMAND ${CMAKE_COMMAND} -E copy ${PROJECT_SOURCE_DIR}/man/audisp-eql.8
+    COMMAND ${CMAKE_COMMAND} -E copy ${PROJECT_SOURCE_DIR}/plugin/audisp-eql.8
             ${PROJECT_BINARY_DIR}/man/audisp-eql.8
     COMMAND ${GZIP_PROGRAM} -9 -n -f ${PROJECT_BINARY_DIR}/man/audisp-eql.8
-    DEPENDS ${PROJECT_SOURCE_DIR}/man/audisp-eql.8
+    DEPENDS ${PROJECT_SOURCE_DIR}/plugin/audisp-eql.8
     COMMENT "Compressing the audisp-eql(8) man page" VERBATIM)
 add_custom_target(audisp-eql-man ALL DEPENDS ${_man_gz})
 install(FILES ${_man_gz} DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)

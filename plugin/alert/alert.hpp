@@ -45,7 +45,7 @@ int default_risk_score(std::string_view severity);
 int syslog_severity(std::string_view severity);
 
 // CEF Severity 0..10 of an alert, in the CEF bands (0-3 low, 4-6 medium, 7-8 high, 9-10 very
-// high) that match Elastic's bands; see docs/ALERTS.md for the exact piecewise mapping.
+// high) that match Elastic's bands; see plugin/alert/ALERTS.md for the exact piecewise mapping.
 int cef_severity(const Alert& alert);
 
 // Syslog facility code (0..23) of a name such as "authpriv", "daemon" or "local3".

@@ -31,7 +31,7 @@ inline constexpr std::size_t kMinFormatBytes = 512;
 Formatted format_json(const Alert& alert, std::size_t max_bytes = 0);
 
 // ArcSight CEF:0 (header escapes `\` and `|`; extension values escape `\`, `=`, LF as `\n` and
-// CR as `\r`; other unsafe code points become U+FFFD). See docs/ALERTS.md for the keys.
+// CR as `\r`; other unsafe code points become U+FFFD). See plugin/alert/ALERTS.md for the keys.
 Formatted format_cef(const Alert& alert, std::size_t max_bytes = 0);
 
 // One human-readable line for terminals; every value is quoted with text::escape_visible().

@@ -3,7 +3,7 @@
 // becomes null), checks types as Elasticsearch's verifier does, folds constant sub-expressions,
 // precompiles wildcard patterns and RE2 regexes, and marks which predicates Elasticsearch would
 // run as Lucene queries ("query leaves": a field against constants) and which as scripts.
-// That mark decides null handling; see docs/EQL-SEMANTICS.md ("Missing fields").
+// That mark decides null handling; see plugin/eql/SEMANTICS.md ("Missing fields").
 #pragma once
 
 #include <re2/re2.h>

@@ -63,7 +63,7 @@ Value compare_values(ast::CompareOp op, const Value& a, const Value& b) noexcept
 Value arithmetic(ast::ArithOp op, const Value& a, const Value& b) noexcept;
 Value negate(const Value& a) noexcept;
 
-// ASCII case folding (see EQL-SEMANTICS.md: non-ASCII letters compare as they are).
+// ASCII case folding (see SEMANTICS.md: non-ASCII letters compare as they are).
 bool equals_folded(std::string_view a, std::string_view b) noexcept;
 bool starts_with(std::string_view s, std::string_view prefix, bool insensitive) noexcept;
 bool ends_with(std::string_view s, std::string_view suffix, bool insensitive) noexcept;

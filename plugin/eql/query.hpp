@@ -2,7 +2,7 @@
 // compile() parses, binds field names to ecs::FieldId and precompiles wildcards and regexes;
 // matches() is then a walk over plain data: no name lookups, no exceptions, and no allocation
 // unless the query calls a function that builds a string (concat, substring, string, ...).
-// Semantics follow Elasticsearch EQL; docs/EQL-SEMANTICS.md describes them with examples.
+// Semantics follow Elasticsearch EQL; plugin/eql/SEMANTICS.md describes them with examples.
 #pragma once
 
 #include <cstdint>

@@ -14,7 +14,7 @@ namespace eql {
 
 class WildcardPattern {
   public:
-    // `case_insensitive` folds ASCII letters (A-Z = a-z), as documented in EQL-SEMANTICS.md.
+    // `case_insensitive` folds ASCII letters (A-Z = a-z), as documented in SEMANTICS.md.
     static WildcardPattern compile(std::string_view pattern, bool case_insensitive);
     // A pattern that treats every byte of `text` literally, with optional `*` on either side:
     // startsWith (trailing), endsWith (leading), stringContains (both).
