@@ -39,18 +39,23 @@ AlertOutput::AlertOutput(const Config& config, bool live) : throttle_(throttle_o
     }
 }
 
-void AlertOutput::emit(const ecs::Event& event, const engine::RuleInfo& rule) noexcept {
+bool AlertOutput::emit(const ecs::Event& event, const engine::RuleInfo& rule,
+                       const std::vector<std::string>* explain) noexcept {
     try {
-        const alert::Alert built = alert::Alert::from_document(engine::alert_document(event, rule));
+        nlohmann::json document = engine::alert_document(event, rule);
+        if (explain != nullptr) document["explain"] = *explain;
+        const alert::Alert built = alert::Alert::from_document(std::move(document));
         summaries_.clear();
         // Per rule, at most --throttle-alerts per window (event time); one summary says how
         // many were held back, so a flood cannot drown the SIEM.
         const bool admitted = throttle_.admit(built, summaries_);
         for (const alert::Alert& summary : summaries_) deliver(summary);
         if (admitted) deliver(built);
+        return admitted;
     } catch (const std::exception& error) {
         ++failed_;
         spdlog::error("could not build an alert for rule {}: {}", rule.name, error.what());
+        return false;
     }
 }
 

@@ -19,7 +19,10 @@ class AlertOutput {
     // live: plugin mode, whose default sink is syslog; offline defaults to stdout.
     AlertOutput(const Config& config, bool live);
 
-    void emit(const ecs::Event& event, const engine::RuleInfo& rule) noexcept;
+    // Returns false when the throttle held the alert back (or it could not be built).
+    // explain (--explain): added to the document as an "explain" array of strings.
+    bool emit(const ecs::Event& event, const engine::RuleInfo& rule,
+              const std::vector<std::string>* explain = nullptr) noexcept;
     void reopen();
     void finish();
     std::string stats_line() const;

@@ -8,6 +8,8 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "app/time_filter.hpp"
+
 #ifndef AUDISP_EQL_VERSION
 #define AUDISP_EQL_VERSION "0"
 #endif
@@ -22,8 +24,22 @@ po::options_description file_options(Config& c) {
     // clang-format off
     options.add_options()
         ("input,i", po::value(&c.inputs)->multitoken(),
-         "audit.log files to analyse, in order ('-' for stdin); without it, read the auditd "
-         "plugin stream on stdin")
+         "audit.log files or glob patterns to analyse ('-' for stdin; gzip is read directly; "
+         "rotated logs are read oldest first); without it, read the auditd plugin stream on "
+         "stdin")
+        ("since", po::value<std::vector<std::string>>()->multitoken(),
+         "offline: evaluate events at or after this time (ausearch forms: YYYY-MM-DD "
+         "[HH:MM:SS], MM/DD/YYYY [HH:MM:SS], HH:MM:SS, @EPOCH, now, recent, boot, today, "
+         "yesterday, this-hour, this-week, week-ago, this-month, this-year)")
+        ("until", po::value<std::vector<std::string>>()->multitoken(),
+         "offline: evaluate events at or before this time (same forms)")
+        ("host", po::value(&c.hosts)->composing(),
+         "offline: evaluate only events whose node= name is HOST (repeatable)")
+        ("explain", po::bool_switch(&c.explain),
+         "with each alert, the query's conditions and the field values they saw (text: lines "
+         "after the alert; json: an \"explain\" array)")
+        ("fail-on-alert", po::bool_switch(&c.fail_on_alert),
+         "offline: exit with status 1 when any alert was raised")
         ("rules,r", po::value(&c.rules)->multitoken(),
          "rule file or folder of *.toml rules (repeatable); default: the installed rules")
         ("events-output", po::value<std::string>(),
@@ -80,7 +96,16 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
         ("config,c", po::value(&config_path), "read settings from this file")
         ("check-rules", po::bool_switch(&c.check_rules),
          "load the rules, print one line per rule (loaded, or skipped and why), exit non-zero "
-         "if any failed");
+         "if any failed")
+        ("summary", "offline: print the summary table at the end (default: with text alerts "
+         "on a terminal)")
+        ("no-summary", "offline: never print the summary")
+        ("tree", "offline: print the process tree of each alert at the end (default: with "
+         "text alerts on a terminal)")
+        ("no-tree", "offline: never print process trees")
+        ("progress", "offline: show a progress bar on stderr (default: when stderr is a "
+         "terminal)")
+        ("no-progress", "offline: never show the progress bar");
     // clang-format on
     po::options_description settings = file_options(c);
     po::options_description all("audisp-eql: Elastic EQL detection rules on Linux audit events");
@@ -113,6 +138,29 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
             c.events_output = vm["events-output"].as<std::string>();
         }
         if (vm.count("host-name") != 0U) c.host_name = vm["host-name"].as<std::string>();
+        // ausearch takes a date and a time as two words: --since 11/22/2026 15:00:00.
+        auto joined = [&](const char* name) -> std::optional<std::string> {
+            if (vm.count(name) == 0U) return std::nullopt;
+            std::string text;
+            for (const auto& word : vm[name].as<std::vector<std::string>>()) {
+                text += (text.empty() ? "" : " ") + word;
+            }
+            return text;
+        };
+        c.since = joined("since");
+        c.until = joined("until");
+        auto tristate = [&](const char* on, const char* off) -> std::optional<bool> {
+            if (vm.count(on) != 0U && vm.count(off) != 0U) {
+                throw std::invalid_argument(std::string("--") + on + " and --" + off +
+                                            " contradict each other");
+            }
+            if (vm.count(on) != 0U) return true;
+            if (vm.count(off) != 0U) return false;
+            return std::nullopt;
+        };
+        c.summary = tristate("summary", "no-summary");
+        c.tree = tristate("tree", "no-tree");
+        c.progress = tristate("progress", "no-progress");
         validate(c);
     } catch (const std::exception& error) {
         std::cerr << "audisp-eql: " << error.what() << "\n(see audisp-eql --help)\n";
@@ -145,6 +193,12 @@ void validate(const Config& c) {
     std::size_t stdin_inputs = 0;
     for (const auto& input : c.inputs) stdin_inputs += input == "-" ? 1 : 0;
     if (stdin_inputs > 1) throw std::invalid_argument("'-' (stdin) can be an input only once");
+    if (c.live() && (c.since || c.until || !c.hosts.empty())) {
+        throw std::invalid_argument("--since, --until and --host need --input (offline analysis)");
+    }
+    // Throws for unreadable times and an empty window.
+    const EventFilter check(c, real_time_base());
+    (void)check;
 }
 
 std::vector<std::string> default_rule_paths() {

@@ -11,7 +11,8 @@
 namespace app {
 
 struct Config {
-    // Input: audit.log files ("-" for stdin); none means the auditd plugin stream on stdin.
+    // Input: audit.log files ("-" for stdin), plain or gzip, or glob(3) patterns; rotated
+    // logs are put oldest first. None means the auditd plugin stream on stdin.
     std::vector<std::string> inputs;
     std::optional<std::string> config_file;
 
@@ -36,6 +37,16 @@ struct Config {
     std::size_t max_line_bytes = 128 * 1024;
     uint32_t eoe_timeout_seconds = 2;
     std::optional<std::string> host_name;  // overrides the live host name
+
+    // Offline investigation (see time_filter.hpp and offline_report.hpp).
+    std::optional<std::string> since;  // evaluate events at or after (ausearch formats)
+    std::optional<std::string> until;  // evaluate events at or before
+    std::vector<std::string> hosts;    // evaluate only events of these node= names
+    std::optional<bool> summary;       // unset: on for text alerts when stdout is a terminal
+    std::optional<bool> tree;          // unset: same as summary's default
+    std::optional<bool> progress;      // unset: on when stderr is a terminal
+    bool explain = false;              // add which clauses matched to each alert
+    bool fail_on_alert = false;        // exit status 1 when any alert was raised
 
     // Diagnostics.
     std::string log_level = "info";

@@ -15,11 +15,16 @@
 #include <system_error>
 #include <vector>
 
+#include "alert/text.hpp"
 #include "app/alert_output.hpp"
+#include "app/input_files.hpp"
 #include "app/live_host.hpp"
+#include "app/offline_report.hpp"
 #include "app/pipeline.hpp"
 #include "app/privileges.hpp"
+#include "app/progress.hpp"
 #include "app/signals.hpp"
+#include "app/time_filter.hpp"
 #include "engine/rule_loader.hpp"
 #include "process/proc_reader.hpp"
 
@@ -69,40 +74,95 @@ int check_rules(const Config& config) {
     return result.any_failed() ? 1 : 0;
 }
 
-// Reads a file (or stdin for "-") into the pipeline in large chunks.
-void feed_file(const std::string& path, Pipeline& pipeline) {
-    const int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw std::system_error(errno, std::generic_category(), "cannot open " + path);
-    std::vector<char> buffer(kReadChunk);
-    for (;;) {
-        const ssize_t n = ::read(fd, buffer.data(), buffer.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            const int error = errno;
-            if (fd != STDIN_FILENO) ::close(fd);
-            throw std::system_error(error, std::generic_category(), "cannot read " + path);
-        }
-        if (n == 0) break;
-        pipeline.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+// Reads one input (plain, gzip or stdin) into the pipeline; a last line without its newline
+// is ended so that it does not run into the next file's first line.
+// Returns the bytes taken from the file (compressed bytes for gzip).
+uint64_t feed_file(const InputFile& input, Pipeline& pipeline, ProgressBar& progress,
+                   uint64_t done_before, const OfflineReport& report) {
+    InputReader reader(input);
+    progress.set_current(input.path);
+    char last = '\n';
+    for (std::string_view chunk = reader.next(); !chunk.empty(); chunk = reader.next()) {
+        pipeline.feed(chunk);
+        last = chunk.back();
+        progress.update(done_before + reader.raw_bytes(), report.events_seen(), report.alerts());
     }
-    if (fd != STDIN_FILENO) ::close(fd);
+    if (last != '\n') pipeline.feed("\n");
+    return reader.raw_bytes();
 }
 
 int run_offline(const Config& config) {
+    // Inputs and times first: a typo must not cost a rule load and a half-read file.
+    const std::vector<InputFile> inputs = expand_inputs(config.inputs);
+    const EventFilter filter(config, real_time_base());
+    const auto started = std::chrono::steady_clock::now();
+
+    const bool text = config.alerts_format == "text";
+    const bool human = text && is_terminal(STDOUT_FILENO);
+    const bool show_summary = config.summary.value_or(human);
+    const bool show_tree = config.tree.value_or(human);
+    // JSON and CEF keep stdout machine-readable: a requested summary goes to stderr.
+    std::ostream& report_out = text ? std::cout : std::cerr;
+    if (config.explain && config.alerts_format == "cef") {
+        spdlog::warn("--explain is shown with json and text alerts only, not cef");
+    }
+
     engine::LoadResult loaded = load_and_report(config);
     AlertOutput alerts(config, /*live=*/false);
+    OfflineReport report;
+    Pipeline* pipeline_ptr = nullptr;
     Pipeline pipeline(config, engine::RuleSet(std::move(loaded.rules)),
                       [&](const ecs::Event& event, const engine::LoadedRule& rule) {
-                          alerts.emit(event, rule.info);
+                          report.on_alert(event, rule.info, pipeline_ptr->table());
+                          if (!config.explain) {
+                              alerts.emit(event, rule.info);
+                              return;
+                          }
+                          std::vector<std::string> why = rule.query.explain(event);
+                          for (std::string& line : why) line = one_line(line);
+                          const bool shown = alerts.emit(
+                              event, rule.info, config.alerts_format == "json" ? &why : nullptr);
+                          if (shown && text) {
+                              for (const std::string& line : why) {
+                                  std::cout << "    explain: " << alert::text::neutralise(line)
+                                            << '\n';
+                              }
+                              std::cout.flush();
+                          }
                       });
-    for (const std::string& input : config.inputs) {
-        spdlog::debug("reading {}", input);
-        feed_file(input, pipeline);
+    pipeline_ptr = &pipeline;
+    // Every event reaches the table (parent context before --since stays right); only those
+    // inside the window are output and evaluated.
+    pipeline.set_event_filter([&](const ecs::Event& event) {
+        const bool admitted = filter.admits(event);
+        report.on_event(event, admitted);
+        return admitted;
+    });
+
+    uint64_t total = 0;
+    for (const InputFile& input : inputs) total += input.size;
+    ProgressBar progress(config.progress.value_or(is_terminal(STDERR_FILENO)), STDERR_FILENO,
+                         total);
+    uint64_t done = 0;
+    for (const InputFile& input : inputs) {
+        spdlog::debug("reading {}", input.path);
+        done += feed_file(input, pipeline, progress, done, report);
     }
     pipeline.finish();
     alerts.finish();
+    progress.finish();
     spdlog::info("{}", pipeline.stats_line());
-    return 0;
+
+    RunFacts facts;
+    facts.files = inputs.size();
+    facts.bytes = done;
+    facts.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    facts.filtered = filter.active();
+    if (show_summary) report.write_summary(report_out, pipeline.stats(), facts);
+    if (show_tree) report.write_trees(report_out);
+    report_out.flush();
+    return config.fail_on_alert && report.alerts() > 0 ? 1 : 0;
 }
 
 std::optional<std::string> kernel_release() {

@@ -8,7 +8,8 @@ namespace app {
 class Pipeline;
 class AlertOutput;
 
-// Returns the process exit status: 0 success, 1 --check-rules found broken rules, 2 errors.
+// Returns the process exit status: 0 success, 1 --check-rules found broken rules (or, with
+// --fail-on-alert, an offline run raised an alert), 2 errors (bad options, unreadable input).
 int run(const Config& config);
 
 // SIGHUP: re-reads the config file and the rules; keeps the old ones if the new are broken.

@@ -1,0 +1,106 @@
+// What a responder reads at the end of an offline run: a summary table (alerts by rule, host
+// and user; events, malformed lines, parent-context coverage) and, for each alert, the process
+// tree around it: the ancestors as the process table knew them when the alert fired, and the
+// children (and their children) the alerting process started later in the log.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <ostream>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "app/pipeline.hpp"
+#include "ecs/event.hpp"
+#include "engine/rule.hpp"
+#include "process/process_table.hpp"
+
+namespace app {
+
+struct TreeNode {
+    int64_t pid = -1;
+    std::string command_line;  // or the name/executable when the args are unknown
+    std::size_t depth = 0;     // descendants: 1 = child of the alerting process
+    std::string note;          // "fork" (not exec'd yet), "exec" (exec'd in place)
+};
+
+struct AlertRecord {
+    int64_t timestamp_us = 0;
+    uint64_t serial = 0;
+    std::string rule;
+    std::string severity;
+    std::string host;  // "" when the log has no node=
+    std::string user;
+    std::vector<TreeNode> ancestors;  // oldest first, as the table knew them at alert time
+    TreeNode self;
+    std::vector<TreeNode> descendants;  // in log order, depth-first as they appeared
+    bool descendants_cut = false;       // more than kMaxDescendants were seen
+};
+
+// What run_offline knows besides the pipeline's counters.
+struct RunFacts {
+    std::size_t files = 0;
+    uint64_t bytes = 0;
+    double seconds = 0;
+    bool filtered = false;  // --since/--until/--host were given
+};
+
+class OfflineReport {
+  public:
+    static constexpr std::size_t kMaxTrees = 200;
+    static constexpr std::size_t kMaxDescendants = 64;
+
+    // Every event, after the process table has learnt from it; `admitted`: inside the
+    // --since/--until/--host window.
+    void on_event(const ecs::Event& event, bool admitted);
+    // An alert (before throttling): counted, and its tree started from the table's ancestors.
+    void on_alert(const ecs::Event& event, const engine::RuleInfo& rule,
+                  const process::ProcessTable& table);
+
+    uint64_t alerts() const noexcept { return alerts_; }
+    uint64_t events_seen() const noexcept { return admitted_ + outside_; }
+    const std::vector<AlertRecord>& records() const noexcept { return records_; }
+
+    void write_summary(std::ostream& out, const PipelineStats& stats, const RunFacts& facts) const;
+    void write_trees(std::ostream& out) const;
+
+  private:
+    struct Watch {
+        std::size_t record;
+        std::size_t depth;
+    };
+    struct RuleCount {
+        std::string severity;
+        uint64_t count = 0;
+    };
+    using Key = std::pair<std::string, int64_t>;  // host, pid
+    struct KeyHash {
+        std::size_t operator()(const Key& key) const noexcept;
+    };
+
+    void add_descendant(const ecs::Event& event, const std::string& host, int64_t pid,
+                        const Watch& parent_watch);
+
+    uint64_t alerts_ = 0;
+    uint64_t admitted_ = 0;
+    uint64_t outside_ = 0;
+    uint64_t context_table_ = 0;
+    uint64_t context_proc_ = 0;
+    uint64_t context_missing_ = 0;
+    std::map<std::string, RuleCount> by_rule_;
+    std::map<std::string, uint64_t> by_host_;
+    std::map<std::string, uint64_t> by_user_;
+    std::vector<AlertRecord> records_;
+    std::unordered_map<Key, std::vector<Watch>, KeyHash> watched_;
+};
+
+// An --explain line on one line: a query written over several lines has each line break and
+// the indentation around it turned into one space (values are already escaped by explain()).
+std::string one_line(std::string_view text);
+
+// A command line for a terminal: escaped (no escape sequences obeyed) and cut at max_bytes.
+std::string visible_command(std::string_view text, std::size_t max_bytes = 240);
+
+}  // namespace app
