@@ -1,7 +1,10 @@
-// audisp-eql: the thin executable. It reads the settings, sets up diagnostics on stderr and
-// hands over to app::run(); everything else is in the core library.
+// audisp-eql: the thin executable. It reads the settings, sets up diagnostics and hands over to
+// app::run(); everything else is in the core library.
 #include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
+
+#include <memory>
 
 #include "app/config.hpp"
 #include "app/run.hpp"
@@ -9,10 +12,18 @@
 int main(int argc, char** argv) {
     const app::ParsedCommandLine parsed = app::parse_command_line(argc, argv);
     if (parsed.exit_code) return *parsed.exit_code;
+    const app::Config& config = parsed.config;
     // Diagnostics only; alerts and events are data and go through their own outputs.
-    auto logger = spdlog::stderr_logger_st("audisp-eql");
+    std::vector<spdlog::sink_ptr> sinks{std::make_shared<spdlog::sinks::stderr_sink_st>()};
+    if (config.live() && !config.check_rules) {
+        // auditd starts plugins with stderr on /dev/null: in plugin mode diagnostics also go
+        // to syslog (daemon facility), or nobody would ever see them.
+        sinks.push_back(std::make_shared<spdlog::sinks::syslog_sink_st>("audisp-eql", LOG_PID,
+                                                                        LOG_DAEMON, false));
+    }
+    auto logger = std::make_shared<spdlog::logger>("audisp-eql", sinks.begin(), sinks.end());
     spdlog::set_default_logger(logger);
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
-    spdlog::set_level(spdlog::level::from_str(parsed.config.log_level));
-    return app::run(parsed.config);
+    spdlog::set_level(spdlog::level::from_str(config.log_level));
+    return app::run(config);
 }

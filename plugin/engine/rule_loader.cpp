@@ -160,6 +160,15 @@ void load_rule_text(std::string_view text, const std::string& file, LoadResult& 
         result.issues.push_back({IssueKind::Failed, file, info.name, "missing key rule.query"});
         return;
     }
+    // The same rule twice (rules/ plus an upstream copy) would raise every alert twice.
+    for (const LoadedRule& loaded : result.rules) {
+        if (loaded.info.rule_id == info.rule_id) {
+            result.issues.push_back({IssueKind::Skipped, file, info.name,
+                                     "duplicate rule_id " + info.rule_id +
+                                         ", already loaded from " + loaded.info.file});
+            return;
+        }
+    }
     try {
         eql::CompiledQuery query = eql::CompiledQuery::compile(info.query);
         result.rules.push_back({std::move(info), std::move(query)});

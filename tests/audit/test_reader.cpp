@@ -1,7 +1,12 @@
 // The audit input stage on hand-written records: each case is a trap from AUDIT-FORMAT.md or
 // a malformed input, fed through the real line filter, libauparse and the event builder.
+#include <auparse.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <ctime>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "audit/decode.hpp"
@@ -297,4 +302,39 @@ TEST_CASE("fork, exit_group and kill become lifecycle events") {
     CHECK(events[2].action == "end");
     CHECK(events[2].type == std::vector<std::string>{"end"});
     CHECK(events[2].process.exit_code == 2);
+}
+
+TEST_CASE("stream mode: an event without EOE is handed over once it ages past the timeout") {
+    // auparse's EOE timeout is process-wide; the plugin sets it once at start (2 s default).
+    auparse_set_eoe_timeout(1);
+    std::vector<ecs::Event> events;
+    audit::AuditReader reader({}, [&](ecs::Event&& e) { events.push_back(std::move(e)); });
+    // auparse ages by the event's own time against the clock: a live event is stamped now.
+    std::string text =
+        exec_event("type=EXECVE msg=audit(1700000000.123:100): argc=2 a0=\"iptables\" a1=\"-F\"\n");
+    // Without its PROCTITLE (the kernel's last record) nothing says the event is complete.
+    text.erase(text.find("type=PROCTITLE"));
+    const std::string now = std::to_string(std::time(nullptr));
+    for (auto at = text.find("1700000000"); at != std::string::npos;
+         at = text.find("1700000000", at)) {
+        text.replace(at, 10, now);
+    }
+    reader.feed(text);
+    reader.age_events();
+    CHECK(events.empty());  // the event may still get records
+    std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+    reader.age_events();
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].process.command_line == "iptables -F");
+    auparse_set_eoe_timeout(2);
+}
+
+TEST_CASE("the plugin stream's EOE record completes an event at once") {
+    std::vector<ecs::Event> events;
+    audit::AuditReader reader({}, [&](ecs::Event&& e) { events.push_back(std::move(e)); });
+    reader.feed(
+        exec_event(
+            "type=EXECVE msg=audit(1700000000.123:100): argc=2 a0=\"iptables\" a1=\"-F\"\n") +
+        "type=EOE msg=audit(1700000000.123:100): \n");
+    CHECK(events.size() == 1);
 }

@@ -1,6 +1,7 @@
 // Rule files: loading, rejection with the file's name, skipping, the name index, alert documents.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "engine/alert_document.hpp"
@@ -11,7 +12,9 @@ namespace {
 
 std::string rule_file(const std::string& query, const std::string& extra = "") {
     return "[metadata]\nmaturity = \"production\"\n\n[rule]\nauthor = [\"Elastic\"]\n"
-           "description = \"d\"\nname = \"R\"\nrisk_score = 21\nrule_id = \"id-1\"\n"
+           "description = \"d\"\nname = \"R\"\nrisk_score = 21\nrule_id = \"id-" +
+           std::to_string(std::hash<std::string>{}(query)) +
+           "\"\n"
            "severity = \"low\"\ntype = \"eql\"\nlanguage = \"eql\"\n" +
            extra + "query = '''\n" + query + "\n'''\n";
 }
@@ -138,4 +141,15 @@ TEST_CASE("an alert document is the event plus rule and threat fields") {
     CHECK(doc["process"]["pid"] == 42);
     CHECK(doc["process"]["args_count"] == 2);
     CHECK(doc["host"]["os"]["type"] == "linux");
+}
+
+TEST_CASE("a rule loaded twice (same rule_id) is skipped with where it came from") {
+    engine::LoadResult result;
+    engine::load_rule_text(rule_file("process where process.name == \"a\""), "one.toml", result);
+    engine::load_rule_text(rule_file("process where process.name == \"a\""), "two.toml", result);
+    REQUIRE(result.rules.size() == 1);
+    REQUIRE(result.issues.size() == 1);
+    CHECK(result.issues[0].kind == engine::IssueKind::Skipped);
+    CHECK(result.issues[0].file == "two.toml");
+    CHECK_THAT(result.issues[0].message, Catch::Contains("one.toml"));
 }
