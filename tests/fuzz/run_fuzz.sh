@@ -16,6 +16,7 @@ shared=$(cd "$here/../../.." && pwd)/shared
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(reader eql eval format)
 
+export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 work=$(mktemp -d /tmp/audisp-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 artifacts="$build/fuzz-artifacts"
