@@ -115,8 +115,9 @@ ProgressBar::~ProgressBar() { finish(); }
 void ProgressBar::update(uint64_t bytes_done, uint64_t events, uint64_t alerts) {
     if (!enabled_) return;
     const auto now = clock_();
-    if (drawn_ && now - last_draw_ < kRedrawEvery) return;
+    if (ever_drawn_ && now - last_draw_ < kRedrawEvery) return;
     last_draw_ = now;
+    ever_drawn_ = true;
     ProgressSnapshot snapshot{
         bytes_done, total_, events, alerts, std::chrono::duration<double>(now - start_).count(),
         current_};

@@ -41,6 +41,9 @@ class ProgressBar {
     void update(uint64_t bytes_done, uint64_t events, uint64_t alerts);
     // Erases the bar, leaving the line clean for what follows.
     void finish();
+    // Erases the bar before other output on the same terminal (a text alert); the next
+    // update() draws it again, still at most five times a second.
+    void clear() { finish(); }
 
   private:
     void draw(const std::string& text);
@@ -51,7 +54,8 @@ class ProgressBar {
     Clock clock_;
     std::chrono::steady_clock::time_point start_;
     std::chrono::steady_clock::time_point last_draw_{};
-    bool drawn_ = false;
+    bool ever_drawn_ = false;
+    bool drawn_ = false;  // on screen now
     std::string current_;
 };
 

@@ -107,6 +107,13 @@ int run_offline(const Config& config) {
         spdlog::warn("--explain is shown with json and text alerts only, not cef");
     }
 
+    uint64_t total = 0;
+    for (const InputFile& input : inputs) total += input.size;
+    ProgressBar progress(config.progress.value_or(is_terminal(STDERR_FILENO)), STDERR_FILENO,
+                         total);
+    // Text alerts on the terminal the bar is drawn on must not land at the end of the bar.
+    const bool clear_for_alerts = progress.enabled() && is_terminal(STDOUT_FILENO);
+
     engine::LoadResult loaded = load_and_report(config);
     AlertOutput alerts(config, /*live=*/false);
     OfflineReport report;
@@ -114,6 +121,7 @@ int run_offline(const Config& config) {
     Pipeline pipeline(config, engine::RuleSet(std::move(loaded.rules)),
                       [&](const ecs::Event& event, const engine::LoadedRule& rule) {
                           report.on_alert(event, rule.info, pipeline_ptr->table());
+                          if (clear_for_alerts) progress.clear();
                           if (!config.explain) {
                               alerts.emit(event, rule.info);
                               return;
@@ -139,10 +147,6 @@ int run_offline(const Config& config) {
         return admitted;
     });
 
-    uint64_t total = 0;
-    for (const InputFile& input : inputs) total += input.size;
-    ProgressBar progress(config.progress.value_or(is_terminal(STDERR_FILENO)), STDERR_FILENO,
-                         total);
     uint64_t done = 0;
     for (const InputFile& input : inputs) {
         spdlog::debug("reading {}", input.path);

@@ -193,6 +193,9 @@ TEST_CASE("offline report: on a terminal, a progress bar on stderr and the summa
         std::regex(
             R"(\r\[[#.]+\] +\d+%  [0-9.]+ [KM]?B / [0-9.]+ MB  [0-9.]+[kM]? ev/s  \d+ alerts?)")));
     CHECK_THAT(out, Catch::Contains("\r\x1b[K"));
+    // Alerts on the same terminal never start at the end of the bar: it is erased first.
+    CHECK_FALSE(std::regex_search(out, std::regex("[^\r]\x1b\\[K\\d{4}-\\d\\d-\\d\\dT")));
+    CHECK(std::regex_search(out, std::regex("\r\x1b\\[K\\d{4}-\\d\\d-\\d\\dT")));
     CHECK_THAT(out, Catch::Contains("Summary"));
     CHECK_THAT(out, Catch::Contains("Alerts by rule"));
     CHECK_THAT(out, Catch::Contains("Process trees"));
