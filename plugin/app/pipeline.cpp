@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <exception>
 #include <sstream>
 #include <utility>
 
@@ -39,20 +40,42 @@ Pipeline::Pipeline(const Config& config, engine::RuleSet rules, AlertHandler on_
           reader_options(config, live), [this](ecs::Event&& event) { on_event(std::move(event)); },
           report_malformed) {}
 
-void Pipeline::on_event(ecs::Event&& event) {
-    table_.apply(event);
-    if (filter_ && !filter_(event)) return;
-    ++process_events_;
-    if (events_output_) events_output_->write_line(ecs::dump_line(ecs::to_json(event)));
-    if (observer_) observer_(event);
-    rules_.match(event, [&](const engine::LoadedRule& rule) {
-        ++alerts_;
-        on_alert_(event, rule);
-    });
+void Pipeline::on_event(ecs::Event&& event) noexcept {
+    // Called from inside libauparse (C): nothing may be thrown through it. A failure is kept
+    // and rethrown by feed()/finish() once auparse has returned.
+    if (failure_) return;
+    try {
+        table_.apply(event);
+        if (filter_ && !filter_(event)) return;
+        ++process_events_;
+        if (events_output_) events_output_->write_line(ecs::dump_line(ecs::to_json(event)));
+        if (observer_) observer_(event);
+        rules_.match(event, [&](const engine::LoadedRule& rule) {
+            ++alerts_;
+            on_alert_(event, rule);
+        });
+    } catch (...) {
+        failure_ = std::current_exception();
+    }
+}
+
+void Pipeline::feed(std::string_view bytes) {
+    reader_.feed(bytes);
+    rethrow_failure();
+}
+
+void Pipeline::age_events() {
+    reader_.age_events();
+    rethrow_failure();
+}
+
+void Pipeline::rethrow_failure() {
+    if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
 }
 
 void Pipeline::finish() {
     reader_.finish();
+    rethrow_failure();
     if (events_output_) events_output_->flush();
 }
 

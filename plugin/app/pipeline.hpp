@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -43,8 +44,10 @@ class Pipeline {
     Pipeline(const Config& config, engine::RuleSet rules, AlertHandler on_alert,
              LiveServices live = {});
 
-    void feed(std::string_view bytes) { reader_.feed(bytes); }
-    void age_events() { reader_.age_events(); }
+    // These rethrow, once auparse has returned, what failed while handling an event (e.g. the
+    // events output could not be written).
+    void feed(std::string_view bytes);
+    void age_events();
     void finish();
 
     // Swaps in a new rule set between two events (SIGHUP); the process table is kept.
@@ -57,7 +60,8 @@ class Pipeline {
     std::string stats_line() const;
 
   private:
-    void on_event(ecs::Event&& event);
+    void on_event(ecs::Event&& event) noexcept;
+    void rethrow_failure();
 
     process::ProcessTable table_;
     engine::RuleSet rules_;
@@ -67,6 +71,7 @@ class Pipeline {
     std::unique_ptr<OutputFile> events_output_;
     uint64_t process_events_ = 0;
     uint64_t alerts_ = 0;
+    std::exception_ptr failure_;
     audit::AuditReader reader_;  // last: its callbacks use the members above
 };
 

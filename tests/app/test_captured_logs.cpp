@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "app/pipeline.hpp"
@@ -267,13 +268,12 @@ TEST_CASE("third-party logs: every successful exec is produced") {
             if (open == std::string::npos) continue;
             const std::string id = line.substr(open, line.find(')', open) - open);
             // execve and execveat numbers of the arches these logs come from.
-            const bool exec_call =
-                (line.find("arch=c000003e") != std::string::npos &&
-                 (line.find(" syscall=59 ") != std::string::npos ||
-                  line.find(" syscall=322 ") != std::string::npos)) ||
-                (line.find("arch=c00000b7") != std::string::npos &&
-                 (line.find(" syscall=221 ") != std::string::npos ||
-                  line.find(" syscall=281 ") != std::string::npos));
+            const bool exec_call = (line.find("arch=c000003e") != std::string::npos &&
+                                    (line.find(" syscall=59 ") != std::string::npos ||
+                                     line.find(" syscall=322 ") != std::string::npos)) ||
+                                   (line.find("arch=c00000b7") != std::string::npos &&
+                                    (line.find(" syscall=221 ") != std::string::npos ||
+                                     line.find(" syscall=281 ") != std::string::npos));
             const bool succeeded = line.find(" success=yes ") != std::string::npos ||
                                    line.find(" success=\"yes\" ") != std::string::npos;
             if (line.find("type=SYSCALL") != std::string::npos && exec_call && succeeded) {
@@ -295,4 +295,19 @@ TEST_CASE("third-party logs: every successful exec is produced") {
         }
     }
     CHECK(files >= 20);
+}
+
+TEST_CASE("an events output that cannot be written stops the run with an error, not a crash") {
+    // The failure happens inside libauparse's callback; it must surface from feed()/finish().
+    app::Config config;
+    config.events_output = "/dev/full";
+    engine::LoadResult loaded = engine::load_rules({std::string(AUDISP_SOURCE_DIR) + "/rules"});
+    app::Pipeline pipeline(config, engine::RuleSet(std::move(loaded.rules)),
+                           [](const ecs::Event&, const engine::LoadedRule&) {});
+    CHECK_THROWS_AS(
+        [&] {
+            pipeline.feed(slurp(data("firewall-disable.log")));
+            pipeline.finish();
+        }(),
+        std::system_error);
 }
