@@ -54,7 +54,7 @@ po::options_description file_options(Config& c) {
         ("syslog-ident", po::value(&c.syslog_ident)->default_value(c.syslog_ident),
          "ident (APP-NAME) of syslog alerts")
         ("alert-max-bytes", po::value(&c.alert_max_bytes)->default_value(c.alert_max_bytes),
-         "alerts longer than this are truncated, with a marker")
+         "alerts longer than this are truncated, with a marker (0: 8000 for syslog, 1 MiB for files)")
         ("sink-queue", po::value(&c.sink_queue)->default_value(c.sink_queue),
          "alerts a network sink holds while its collector is down")
         ("throttle-alerts", po::value(&c.throttle_alerts)->default_value(c.throttle_alerts),
@@ -183,8 +183,8 @@ void validate(const Config& c) {
     if (c.max_line_bytes < 1024) {
         throw std::invalid_argument("--max-line-bytes must be at least 1024");
     }
-    if (c.alert_max_bytes < 1024) {
-        throw std::invalid_argument("--alert-max-bytes must be at least 1024");
+    if (c.alert_max_bytes != 0 && c.alert_max_bytes < 2048) {
+        throw std::invalid_argument("--alert-max-bytes must be 0 (the sink's default) or >= 2048");
     }
     if (c.throttle_alerts > 0 && c.throttle_window_seconds == 0) {
         throw std::invalid_argument("--throttle-window must be at least 1 second");

@@ -26,7 +26,9 @@ struct Config {
     std::string alerts_format = "json";        // json | cef | text
     std::string syslog_facility = "authpriv";
     std::string syslog_ident = "audisp-eql";
-    std::size_t alert_max_bytes = 64 * 1024;  // longer alerts are truncated, marked
+    // Longer alerts are truncated, marked; 0: each sink's default (8000 bytes for syslog
+    // transports, under rsyslog's 8096-byte limit; 1 MiB for files and stdout).
+    std::size_t alert_max_bytes = 0;
     std::size_t sink_queue = 10000;           // per network sink, alerts held while it is down
     uint32_t throttle_alerts = 100;           // per rule per window; 0 disables
     uint32_t throttle_window_seconds = 300;
