@@ -64,6 +64,16 @@ void AlertOutput::deliver(const alert::Alert& built) noexcept {
     for (auto& sink : sinks_) sink->emit(built);
 }
 
+void AlertOutput::expire(int64_t event_time_us) noexcept {
+    try {
+        summaries_.clear();
+        throttle_.expire(event_time_us, summaries_);
+        for (const alert::Alert& summary : summaries_) deliver(summary);
+    } catch (const std::exception& error) {
+        spdlog::error("could not send suppression summaries: {}", error.what());
+    }
+}
+
 void AlertOutput::reopen() {
     for (auto& sink : sinks_) sink->reopen();
 }

@@ -23,6 +23,9 @@ class AlertOutput {
     // explain (--explain): added to the document as an "explain" array of strings.
     bool emit(const ecs::Event& event, const engine::RuleInfo& rule,
               const std::vector<std::string>* explain = nullptr) noexcept;
+    // Closes throttle windows that ended before `event_time_us` and sends their summaries, so
+    // a rule that went quiet still reports what it suppressed. Called for every event.
+    void expire(int64_t event_time_us) noexcept;
     void reopen();
     void finish();
     std::string stats_line() const;

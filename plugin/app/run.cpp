@@ -139,6 +139,8 @@ int run_offline(const Config& config) {
                           }
                       });
     pipeline_ptr = &pipeline;
+    pipeline.set_event_observer(
+        [&](const ecs::Event& event) { alerts.expire(event.timestamp_us); });
     // Every event reaches the table (parent context before --since stays right); only those
     // inside the window are output and evaluated.
     pipeline.set_event_filter([&](const ecs::Event& event) {
@@ -203,6 +205,8 @@ int run_live(Config config) {
             alerts.emit(event, rule.info);
         },
         LiveServices{&names, &proc, kernel_release()});
+    pipeline.set_event_observer(
+        [&](const ecs::Event& event) { alerts.expire(event.timestamp_us); });
     const std::size_t seeded = proc.seed(pipeline.table(), config.host_name.value_or(""));
     spdlog::info("plugin mode: {} running processes seeded from /proc", seeded);
     const PrivilegeReport dropped = drop_privileges();

@@ -25,6 +25,7 @@ TEST_CASE("alerts beyond the per-rule limit are suppressed and summarised once")
     REQUIRE(loaded.rules.size() == 2);
     const std::string path =
         (std::filesystem::temp_directory_path() / "audisp-eql-test-alerts.ndjson").string();
+    std::filesystem::remove(path);  // the file sink appends
     app::Config config;
     config.alerts_outputs = {path};
     config.throttle_alerts = 100;
@@ -59,6 +60,7 @@ TEST_CASE("throttling can be turned off") {
     const auto loaded = engine::load_rules({std::string(AUDISP_SOURCE_DIR) + "/rules"});
     const std::string path =
         (std::filesystem::temp_directory_path() / "audisp-eql-test-alerts2.ndjson").string();
+    std::filesystem::remove(path);  // the file sink appends
     app::Config config;
     config.alerts_outputs = {path};
     config.throttle_alerts = 0;
@@ -69,5 +71,32 @@ TEST_CASE("throttling can be turned off") {
         output.finish();
     }
     CHECK(read_lines(path).size() == 150);
+    std::filesystem::remove(path);
+}
+
+TEST_CASE("a rule that went quiet still gets its suppression summary when the window ends") {
+    const auto loaded = engine::load_rules({std::string(AUDISP_SOURCE_DIR) + "/rules"});
+    const std::string path =
+        (std::filesystem::temp_directory_path() / "audisp-eql-test-alerts3.ndjson").string();
+    std::filesystem::remove(path);  // the file sink appends
+    app::Config config;
+    config.alerts_outputs = {path};
+    config.throttle_alerts = 2;
+    config.throttle_window_seconds = 60;
+    const int64_t start = 1'700'000'000'000'000;
+    app::AlertOutput output(config, false);
+    for (int i = 0; i < 5; ++i) {
+        ecs::Event e;
+        e.timestamp_us = start + i;
+        output.emit(e, loaded.rules[1].info);
+    }
+    output.expire(start + 30'000'000);  // still inside the window: nothing yet
+    output.reopen();
+    CHECK(read_lines(path).size() == 2);
+    output.expire(start + 61'000'000);  // the window ended: one summary of 3 suppressed
+    output.reopen();
+    const auto docs = read_lines(path);
+    REQUIRE(docs.size() == 3);
+    CHECK_THAT(docs[2].dump(), Catch::Contains("suppress"));
     std::filesystem::remove(path);
 }
