@@ -278,7 +278,7 @@ TEST_CASE("SIGHUP reloads while events stream through the plugin lose and double
             plugin.signal(SIGHUP);
             ++reloads;
             REQUIRE(wait_for_log(log, "reloading configuration and rules", reloads));
-            REQUIRE(wait_for_log(log, "keeping the", batch / 3 + 1));
+            REQUIRE(wait_for_log(log, "keeping the", static_cast<std::size_t>(batch / 3 + 1)));
             std::filesystem::remove(broken);
         } else {
             plugin.signal(SIGHUP);  // a good reload: the same rules, swapped in mid-stream
