@@ -315,18 +315,6 @@ std::vector<std::string> args_from_proctitle(const std::string& title) {
     return args;
 }
 
-std::string join_args(const std::vector<std::string>& args) {
-    std::string line;
-    std::size_t size = 0;
-    for (const auto& arg : args) size += arg.size() + 1;
-    line.reserve(size);
-    for (const auto& arg : args) {
-        if (!line.empty()) line.push_back(' ');
-        line.append(arg);
-    }
-    return line;
-}
-
 }  // namespace
 
 EventBuilder::EventBuilder(BuilderOptions options) : options_(std::move(options)) {}
@@ -421,7 +409,7 @@ std::optional<ecs::Event> EventBuilder::build(auparse_state_t* au,
                 p.args = args_from_proctitle(*title);
                 a.args_source = "proctitle";
             }
-            if (p.args) p.command_line = join_args(*p.args);
+            if (p.args) p.command_line = ecs::join_command_line(*p.args);
             // process.name: the uncut basename of the file named in the call (the link's or the
             // script's name, as comm has it but without comm's 15-byte cut).
             if (path0 && !path0->empty()) {

@@ -16,6 +16,9 @@ struct Identity {
     std::optional<std::string> name;
 };
 
+// process.command_line as Elastic Defend writes it: the args joined by single spaces.
+std::string join_command_line(const std::vector<std::string>& args);
+
 // What a process is: used for the process itself and for its parent.
 struct ProcessImage {
     std::optional<int64_t> pid;

@@ -52,13 +52,8 @@ std::optional<ecs::ProcessImage> ProcReader::read(int64_t pid) {
             args.push_back(cmdline->substr(start, end - start));
             start = end + 1;
         }
-        std::string line;
-        for (const auto& arg : args) {
-            if (!line.empty()) line.push_back(' ');
-            line += arg;
-        }
+        image.command_line = ecs::join_command_line(args);
         image.args = std::move(args);
-        image.command_line = std::move(line);
     }
     return image;
 }

@@ -52,12 +52,7 @@ ecs::ProcessImage Entry::image() const {
     out.working_directory = unless_empty(working_directory);
     if (has_args) {
         out.args = args;
-        std::string line;
-        for (const auto& arg : args) {
-            if (!line.empty()) line.push_back(' ');
-            line += arg;
-        }
-        out.command_line = std::move(line);
+        out.command_line = ecs::join_command_line(args);
     }
     out.user.id = unless_empty(user_id);
     out.group.id = unless_empty(group_id);

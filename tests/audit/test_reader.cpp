@@ -338,3 +338,10 @@ TEST_CASE("the plugin stream's EOE record completes an event at once") {
         "type=EOE msg=audit(1700000000.123:100): \n");
     CHECK(events.size() == 1);
 }
+
+TEST_CASE("an empty first arg still counts in the command line") {
+    const auto events = read_all(
+        exec_event("type=EXECVE msg=audit(1700000000.123:100): argc=2 a0=\"\" a1=\"-F\"\n"));
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].process.command_line == " -F");
+}
