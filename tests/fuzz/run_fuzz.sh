@@ -22,7 +22,7 @@ trap 'rm -rf "$work"' EXIT
 artifacts="$build/fuzz-artifacts"
 mkdir -p "$artifacts"
 
-declare -A max_len=([reader]=16384 [eval]=16384 [eql]=4096 [format]=32768)
+declare -A max_len=([reader]=4096 [eval]=4096 [eql]=4096 [format]=8192)
 declare -A dict=([reader]=audit.dict [eval]=audit.dict [eql]=eql.dict [format]=)
 
 run_one() {
