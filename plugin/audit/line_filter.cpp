@@ -266,24 +266,24 @@ bool LineFilter::wanted_syscall(std::string_view body) {
         return true;  // let the builder see what it can make of it
     }
     const uint64_t key = (arch << 32) ^ number;
-    auto cached = syscall_wanted_.find(key);
-    if (cached == syscall_wanted_.end()) {
-        bool wanted = true;  // an arch libaudit cannot name: keep, the builder decides
+    auto cached = syscall_names_.find(key);
+    if (cached == syscall_names_.end()) {
+        // libaudit's names are static strings; "" for a number it cannot name, nullopt for an
+        // arch it does not know (kept: the builder decides).
+        std::optional<std::string_view> name;
         const int machine = audit_elf_to_machine(static_cast<unsigned int>(arch));
         if (machine >= 0) {
-            const char* name = audit_syscall_to_name(static_cast<int>(number), machine);
-            wanted = name != nullptr && is_process_syscall(name);
+            const char* known = audit_syscall_to_name(static_cast<int>(number), machine);
+            name = known != nullptr ? known : "";
         }
-        cached = syscall_wanted_.emplace(key, wanted).first;
+        cached = syscall_names_.emplace(key, name).first;
     }
-    if (!cached->second) return false;
+    if (!cached->second) return true;
+    const std::string_view syscall = *cached->second;
+    if (!is_process_syscall(syscall)) return false;
     // A failed exec started nothing, and a failed fork made no child.
     const std::string_view success = field_in(body, "success");
     if (success == "no" || success == "\"no\"") {
-        const int machine = audit_elf_to_machine(static_cast<unsigned int>(arch));
-        const char* name =
-            machine >= 0 ? audit_syscall_to_name(static_cast<int>(number), machine) : nullptr;
-        const std::string_view syscall = name != nullptr ? name : "";
         if (syscall == "execve" || syscall == "execveat") {
             if (!options_.keep_failed_execs) ++stats_.failed_execs;
             return options_.keep_failed_execs;

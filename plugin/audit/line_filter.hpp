@@ -117,7 +117,8 @@ class LineFilter {
     std::array<bool, kMalformedKinds> reported_{};
     std::array<Recent, kRecentSlots> recent_{};
     std::size_t next_slot_ = 0;
-    std::unordered_map<uint64_t, bool> syscall_wanted_;  // (arch << 32 | number) -> wanted
+    // (arch << 32 ^ number) -> libaudit's name: looked up once per syscall number.
+    std::unordered_map<uint64_t, std::optional<std::string_view>> syscall_names_;
     std::unordered_map<std::string, uint64_t> last_serial_by_node_;
 };
 
