@@ -106,61 +106,52 @@ void collect_execve(auparse_state_t* au, Collected& c) {
     } while (auparse_next_field(au) > 0);
 }
 
+// Where a SYSCALL field goes, or null for fields no event uses. Grouped by length so a field
+// costs a couple of comparisons, not a walk down every name: this runs for every field of
+// every process event.
+std::string_view* slot_of(SyscallFields& s, std::string_view name) {
+    switch (name.size()) {
+        case 2:
+            if (name[0] == 'a' && name[1] >= '0' && name[1] <= '3') return &s.a[name[1] - '0'];
+            return nullptr;
+        case 3:
+            if (name == "pid") return &s.pid;
+            if (name == "uid") return &s.uid;
+            if (name == "gid") return &s.gid;
+            if (name == "tty") return &s.tty;
+            if (name == "ses") return &s.ses;
+            if (name == "exe") return &s.exe;
+            if (name == "key") return &s.key;
+            return nullptr;
+        case 4:
+            if (name == "arch") return &s.arch;
+            if (name == "exit") return &s.exit;
+            if (name == "ppid") return &s.ppid;
+            if (name == "auid") return &s.auid;
+            if (name == "euid") return &s.euid;
+            if (name == "suid") return &s.suid;
+            if (name == "egid") return &s.egid;
+            if (name == "sgid") return &s.sgid;
+            if (name == "comm") return &s.comm;
+            return nullptr;
+        case 7:
+            if (name == "syscall") return &s.syscall;
+            if (name == "success") return &s.success;
+            return nullptr;
+        default:
+            return nullptr;
+    }
+}
+
 void collect_syscall(auparse_state_t* au, Collected& c) {
     c.has_syscall = true;
-    SyscallFields& s = c.sys;
     if (auparse_first_field(au) <= 0) return;
     do {
-        const char* name_c = auparse_get_field_name(au);
-        const char* value_c = auparse_get_field_str(au);
-        if (name_c == nullptr || value_c == nullptr) continue;
-        const std::string_view name(name_c);
-        const std::string_view value(value_c);
-        // A table of member pointers would hide nothing here; the names are the kernel's.
-        if (name == "arch")
-            s.arch = value;
-        else if (name == "syscall")
-            s.syscall = value;
-        else if (name == "success")
-            s.success = value;
-        else if (name == "exit")
-            s.exit = value;
-        else if (name == "a0")
-            s.a[0] = value;
-        else if (name == "a1")
-            s.a[1] = value;
-        else if (name == "a2")
-            s.a[2] = value;
-        else if (name == "a3")
-            s.a[3] = value;
-        else if (name == "ppid")
-            s.ppid = value;
-        else if (name == "pid")
-            s.pid = value;
-        else if (name == "auid")
-            s.auid = value;
-        else if (name == "uid")
-            s.uid = value;
-        else if (name == "gid")
-            s.gid = value;
-        else if (name == "euid")
-            s.euid = value;
-        else if (name == "suid")
-            s.suid = value;
-        else if (name == "egid")
-            s.egid = value;
-        else if (name == "sgid")
-            s.sgid = value;
-        else if (name == "tty")
-            s.tty = value;
-        else if (name == "ses")
-            s.ses = value;
-        else if (name == "comm")
-            s.comm = value;
-        else if (name == "exe")
-            s.exe = value;
-        else if (name == "key")
-            s.key = value;
+        const char* name = auparse_get_field_name(au);
+        if (name == nullptr) continue;
+        if (std::string_view* slot = slot_of(c.sys, name)) {
+            if (const char* value = auparse_get_field_str(au)) *slot = value;
+        }
     } while (auparse_next_field(au) > 0);
 }
 
@@ -226,7 +217,7 @@ std::optional<std::string> id_of(std::string_view raw) {
 
 std::string syscall_name(const SyscallFields& s, const EnrichedSyscall* enriched) {
     if (enriched != nullptr) {
-        if (const auto name = enriched->find("SYSCALL")) return std::string(*name);
+        if (const auto name = enriched->find(EnrichedKey::Syscall)) return std::string(*name);
     }
     const auto number = parse_integer(s.syscall);
     const auto arch = parse_integer(s.arch, 16);
@@ -243,7 +234,7 @@ std::string syscall_name(const SyscallFields& s, const EnrichedSyscall* enriched
 
 std::optional<std::string> arch_name(const SyscallFields& s, const EnrichedSyscall* enriched) {
     if (enriched != nullptr) {
-        if (const auto name = enriched->find("ARCH")) return std::string(*name);
+        if (const auto name = enriched->find(EnrichedKey::Arch)) return std::string(*name);
     }
     const auto arch = parse_integer(s.arch, 16);
     if (arch) {
@@ -258,7 +249,7 @@ std::optional<std::string> arch_name(const SyscallFields& s, const EnrichedSysca
 
 // Fills an Identity from a uid/gid field: the id always, the name from ENRICHED or, in live
 // mode, from the host's user database; never guessed.
-ecs::Identity identity(std::string_view raw, const char* enriched_key,
+ecs::Identity identity(std::string_view raw, EnrichedKey enriched_key,
                        const EnrichedSyscall* enriched, NameResolver* names, bool is_group) {
     ecs::Identity who;
     who.id = id_of(raw);
@@ -362,7 +353,7 @@ std::optional<ecs::Event> EventBuilder::build(auparse_state_t* au,
     a.session = id_of(s.ses);
     a.auid = id_of(s.auid);
     if (a.auid && enriched != nullptr) {
-        if (const auto name = enriched->find("AUID")) {
+        if (const auto name = enriched->find(EnrichedKey::Auid)) {
             if (*name != "unset") a.auid_name = std::string(*name);
         }
     }
@@ -370,12 +361,12 @@ std::optional<ecs::Event> EventBuilder::build(auparse_state_t* au,
 
     ecs::ProcessImage& p = e.process;
     NameResolver* names = options_.names;
-    p.user = identity(s.euid, "EUID", enriched, names, false);
-    p.real_user = identity(s.uid, "UID", enriched, names, false);
-    p.saved_user = identity(s.suid, "SUID", enriched, names, false);
-    p.group = identity(s.egid, "EGID", enriched, names, true);
-    p.real_group = identity(s.gid, "GID", enriched, names, true);
-    p.saved_group = identity(s.sgid, "SGID", enriched, names, true);
+    p.user = identity(s.euid, EnrichedKey::Euid, enriched, names, false);
+    p.real_user = identity(s.uid, EnrichedKey::Uid, enriched, names, false);
+    p.saved_user = identity(s.suid, EnrichedKey::Suid, enriched, names, false);
+    p.group = identity(s.egid, EnrichedKey::Egid, enriched, names, true);
+    p.real_group = identity(s.gid, EnrichedKey::Gid, enriched, names, true);
+    p.saved_group = identity(s.sgid, EnrichedKey::Sgid, enriched, names, true);
     e.user = p.user;
     e.user_real = p.real_user;
     e.group = p.group;

@@ -22,6 +22,7 @@ bool parse_number(std::string_view text, Number& out, int base = 10) {
 struct Header {
     std::string_view node;
     std::string_view type;
+    std::string_view stamp;  // "msg=audit(SEC.MS:SERIAL):"
     EventId id;
     std::string_view body;  // after "): "
 };
@@ -41,9 +42,11 @@ std::optional<Header> parse_header(std::string_view line) {
     header.type = line.substr(5, space - 5);
     line.remove_prefix(space + 1);
     if (!line.starts_with("msg=audit(")) return std::nullopt;
+    const std::string_view msg = line;
     line.remove_prefix(10);
     const auto close = line.find("):");
     if (close == std::string_view::npos) return std::nullopt;
+    header.stamp = msg.substr(0, 10 + close + 2);
     const std::string_view stamp = line.substr(0, close);
     const auto dot = stamp.find('.');
     const auto colon = stamp.find(':');
@@ -86,15 +89,15 @@ std::string_view field_in(std::string_view body, std::string_view name) {
     return {};
 }
 
-enum class RecordUse { Syscall, Needed, PathRecord, Unused };
+enum class RecordUse { Syscall, Execve, PathRecord, Title, Needed, Unused };
 
 // The record types the event builder reads (and EOE, which completes plugin-stream events).
 RecordUse use_of(std::string_view type) {
     if (type == "SYSCALL") return RecordUse::Syscall;
     if (type == "PATH") return RecordUse::PathRecord;
-    if (type == "EXECVE" || type == "CWD" || type == "PROCTITLE" || type == "EOE") {
-        return RecordUse::Needed;
-    }
+    if (type == "EXECVE") return RecordUse::Execve;
+    if (type == "PROCTITLE") return RecordUse::Title;
+    if (type == "CWD" || type == "EOE") return RecordUse::Needed;
     return RecordUse::Unused;
 }
 
@@ -124,40 +127,61 @@ std::string_view malformed_kind_name(MalformedKind kind) noexcept {
     return "unknown";
 }
 
-EnrichedSyscall::EnrichedSyscall(std::string tail) : tail_(std::move(tail)) {
+namespace {
+
+std::optional<EnrichedKey> enriched_key(std::string_view name) {
+    static constexpr std::pair<std::string_view, EnrichedKey> kKeys[] = {
+        {"ARCH", EnrichedKey::Arch}, {"SYSCALL", EnrichedKey::Syscall},
+        {"AUID", EnrichedKey::Auid}, {"UID", EnrichedKey::Uid},
+        {"GID", EnrichedKey::Gid},   {"EUID", EnrichedKey::Euid},
+        {"SUID", EnrichedKey::Suid}, {"EGID", EnrichedKey::Egid},
+        {"SGID", EnrichedKey::Sgid}};
+    for (const auto& [text, key] : kKeys) {
+        if (name == text) return key;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+void EnrichedSyscall::assign(std::string_view tail) {
+    tail_.assign(tail);
+    known_ = {};
     // KEY=value or KEY="value", separated by spaces; values never contain spaces unquoted.
     const std::string_view all = tail_;
     std::size_t at = 0;
-    auto span = [](std::size_t offset, std::size_t size) {
-        return Span{static_cast<uint32_t>(offset), static_cast<uint32_t>(size)};
-    };
     while (at < all.size()) {
         while (at < all.size() && all[at] == ' ') ++at;
         const auto equals = all.find('=', at);
         if (equals == std::string_view::npos) break;
-        const Span name = span(at, equals - at);
+        const std::string_view name = all.substr(at, equals - at);
         at = equals + 1;
-        Span value{};
+        std::size_t value_at = at;
+        std::size_t value_size = 0;
         if (at < all.size() && all[at] == '"') {
             const auto close = all.find('"', at + 1);
             if (close == std::string_view::npos) break;
-            value = span(at + 1, close - at - 1);
+            value_at = at + 1;
+            value_size = close - at - 1;
             at = close + 1;
         } else {
             const auto space = std::min(all.find(' ', at), all.size());
-            value = span(at, space - at);
+            value_size = space - at;
             at = space;
         }
-        pairs_.emplace_back(name, value);
+        if (const auto key = enriched_key(name)) {
+            Span& slot = known_[static_cast<std::size_t>(*key)];
+            if (!slot.present) {
+                slot = {static_cast<uint32_t>(value_at), static_cast<uint32_t>(value_size), true};
+            }
+        }
     }
 }
 
-std::optional<std::string_view> EnrichedSyscall::find(std::string_view key) const {
-    const std::string_view all = tail_;
-    for (const auto& [name, value] : pairs_) {
-        if (all.substr(name.offset, name.size) == key) return all.substr(value.offset, value.size);
-    }
-    return std::nullopt;
+std::optional<std::string_view> EnrichedSyscall::find(EnrichedKey key) const {
+    const Span& slot = known_[static_cast<std::size_t>(key)];
+    if (!slot.present) return std::nullopt;
+    return std::string_view(tail_).substr(slot.offset, slot.size);
 }
 
 uint64_t LineFilterStats::malformed_total() const {
@@ -226,25 +250,52 @@ void LineFilter::handle_line(std::string_view line, bool newline_follows) {
         Recent& slot = claim_recent(header->node, header->id);
         std::string_view body = header->body;
         if (separator != std::string_view::npos) body = line.substr(0, separator);
-        if (!wanted_syscall(body)) {
+        const SyscallUse what = syscall_use(body);
+        if (what == SyscallUse::Drop) {
             slot.dropped = true;
             ++stats_.records_skipped;
             return;
         }
+        slot.needs_title = what == SyscallUse::Exec;
         if (separator != std::string_view::npos) {
             slot.has_tail = true;
             slot.tail.assign(line.substr(separator + 1));
         }
-    } else {
-        const bool unused = use == RecordUse::Unused ||
-                            // Only PATH item 0 (the file named in the call) is read.
-                            (use == RecordUse::PathRecord && !header->body.starts_with("item=0 "));
-        const Recent* owner = unused ? nullptr : find_recent(header->node, header->id);
-        if (unused || (owner != nullptr && owner->dropped)) {
-            ++stats_.records_skipped;
-            return;
-        }
+        forward(line, separator, newline_follows);
+        return;
     }
+    // Only PATH item 0 (the file named in the call) is read.
+    if (use == RecordUse::Unused ||
+        (use == RecordUse::PathRecord && !header->body.starts_with("item=0 "))) {
+        ++stats_.records_skipped;
+        return;
+    }
+    Recent* owner = find_recent(header->node, header->id);
+    if (owner == nullptr) {
+        // Its SYSCALL is older than the ring (or never came): auparse and the builder decide.
+        forward(line, separator, newline_follows);
+        return;
+    }
+    if (owner->dropped) {
+        ++stats_.records_skipped;
+        return;
+    }
+    if (use == RecordUse::Execve) owner->needs_title = false;
+    if (use == RecordUse::Title && !owner->needs_title) {
+        // The builder reads PROCTITLE only for an exec without EXECVE. Elsewhere an EOE ends the
+        // event for auparse just as the title would (both mark it complete), without the cost of
+        // tokenising the title.
+        ++stats_.records_skipped;
+        scratch_.clear();
+        if (!header->node.empty()) scratch_.append("node=").append(header->node).append(" ");
+        scratch_.append("type=EOE ").append(header->stamp).append(" \n");
+        sink_(scratch_);
+        return;
+    }
+    forward(line, separator, newline_follows);
+}
+
+void LineFilter::forward(std::string_view line, std::size_t separator, bool newline_follows) {
     if (separator == std::string_view::npos && newline_follows) {
         sink_(std::string_view(line.data(), line.size() + 1));  // the input's own newline
         return;
@@ -258,12 +309,12 @@ void LineFilter::handle_line(std::string_view line, bool newline_follows) {
     sink_(scratch_);
 }
 
-bool LineFilter::wanted_syscall(std::string_view body) {
+LineFilter::SyscallUse LineFilter::syscall_use(std::string_view body) {
     uint64_t arch = 0;
     uint64_t number = 0;
     if (!parse_number(field_in(body, "arch"), arch, 16) ||
         !parse_number(field_in(body, "syscall"), number)) {
-        return true;  // let the builder see what it can make of it
+        return SyscallUse::Exec;  // let the builder see what it can make of all of it
     }
     const uint64_t key = (arch << 32) ^ number;
     auto cached = syscall_names_.find(key);
@@ -278,21 +329,22 @@ bool LineFilter::wanted_syscall(std::string_view body) {
         }
         cached = syscall_names_.emplace(key, name).first;
     }
-    if (!cached->second) return true;
+    if (!cached->second) return SyscallUse::Exec;
     const std::string_view syscall = *cached->second;
-    if (!is_process_syscall(syscall)) return false;
+    if (!is_process_syscall(syscall)) return SyscallUse::Drop;
+    const bool exec = syscall == "execve" || syscall == "execveat";
     // A failed exec started nothing, and a failed fork made no child.
     const std::string_view success = field_in(body, "success");
     if (success == "no" || success == "\"no\"") {
-        if (syscall == "execve" || syscall == "execveat") {
+        if (exec) {
             if (!options_.keep_failed_execs) ++stats_.failed_execs;
-            return options_.keep_failed_execs;
+            return options_.keep_failed_execs ? SyscallUse::Exec : SyscallUse::Drop;
         }
         if (syscall != "kill" && syscall != "tkill" && syscall != "tgkill" && syscall != "prctl") {
-            return false;
+            return SyscallUse::Drop;
         }
     }
-    return true;
+    return exec ? SyscallUse::Exec : SyscallUse::Keep;
 }
 
 LineFilter::Recent* LineFilter::find_recent(std::string_view node, const EventId& id) {
@@ -311,15 +363,14 @@ LineFilter::Recent& LineFilter::claim_recent(std::string_view node, const EventI
     slot.id = id;
     slot.dropped = false;
     slot.has_tail = false;
-    slot.tail.clear();
+    slot.needs_title = false;
     return slot;
 }
 
-std::optional<EnrichedSyscall> LineFilter::take_enriched(std::string_view node, const EventId& id) {
-    Recent* slot = find_recent(node, id);
-    if (slot == nullptr || !slot->has_tail) return std::nullopt;
-    slot->has_tail = false;
-    return EnrichedSyscall(std::move(slot->tail));
+const EnrichedSyscall* LineFilter::enriched(std::string_view node, const EventId& id) {
+    const Recent* slot = find_recent(node, id);
+    if (slot == nullptr || !slot->has_tail) return nullptr;
+    return &slot->tail;
 }
 
 void LineFilter::note_serial(std::string_view node, uint64_t serial) {

@@ -35,21 +35,28 @@ struct EventId {
     bool operator==(const EventId&) const = default;
 };
 
+// The interpretations the event builder reads from an ENRICHED SYSCALL record.
+enum class EnrichedKey : uint8_t { Arch, Syscall, Auid, Uid, Gid, Euid, Suid, Egid, Sgid, Count_ };
+
 // The upper-case interpretations after 0x1d on a SYSCALL record ("AUID=\"alice\" UID=..."),
-// split once into name/value pairs (offsets into `tail`, so moving it keeps them valid).
+// split once: the known keys land in fixed slots (offsets into the kept copy of the tail).
 class EnrichedSyscall {
   public:
-    explicit EnrichedSyscall(std::string tail);
-    // The value of KEY (quotes removed), or nullopt.
-    std::optional<std::string_view> find(std::string_view key) const;
+    EnrichedSyscall() = default;
+    explicit EnrichedSyscall(std::string_view tail) { assign(tail); }
+    // Replaces the content; the buffer is reused, so a steady stream allocates nothing.
+    void assign(std::string_view tail);
+    // The value of KEY (quotes removed; the first if repeated), or nullopt.
+    std::optional<std::string_view> find(EnrichedKey key) const;
 
   private:
     struct Span {
-        uint32_t offset;
-        uint32_t size;
+        uint32_t offset = 0;
+        uint32_t size = 0;
+        bool present = false;
     };
     std::string tail_;
-    std::vector<std::pair<Span, Span>> pairs_;
+    std::array<Span, static_cast<std::size_t>(EnrichedKey::Count_)> known_{};
 };
 
 struct LineFilterStats {
@@ -80,8 +87,9 @@ class LineFilter {
     // Ends the input: a last line without a newline is still a record.
     void finish();
 
-    // Takes the enriched tail of the SYSCALL record of an event, if it had one.
-    std::optional<EnrichedSyscall> take_enriched(std::string_view node, const EventId& id);
+    // The enriched tail of the SYSCALL record of an event, if it had one; valid until the next
+    // record is fed.
+    const EnrichedSyscall* enriched(std::string_view node, const EventId& id);
 
     const LineFilterStats& stats() const noexcept { return stats_; }
 
@@ -95,14 +103,18 @@ class LineFilter {
         EventId id;
         bool dropped = false;
         bool has_tail = false;
-        std::string tail;
+        bool needs_title = false;  // an exec without EXECVE so far: PROCTITLE has its args
+        EnrichedSyscall tail;
     };
     static constexpr std::size_t kRecentSlots = 64;
 
     // newline_follows: line.data()[line.size()] is the input's '\n', so it can be fed as is.
     void handle_line(std::string_view line, bool newline_follows);
     void report(MalformedKind kind, std::string_view line);
-    bool wanted_syscall(std::string_view body);
+    enum class SyscallUse { Drop, Keep, Exec };
+    SyscallUse syscall_use(std::string_view body);
+    // Hands a record to auparse, without its ENRICHED tail (which starts at `separator`).
+    void forward(std::string_view line, std::size_t separator, bool newline_follows);
     Recent* find_recent(std::string_view node, const EventId& id);
     Recent& claim_recent(std::string_view node, const EventId& id);
     void note_serial(std::string_view node, uint64_t serial);
