@@ -35,8 +35,10 @@ void Entry::assign(const ecs::ProcessImage& image) {
     has_args = image.args.has_value();
     if (has_args) {
         args = *image.args;
+        command_line = image.command_line ? *image.command_line : ecs::join_command_line(args);
     } else {
         args.clear();
+        command_line.clear();
     }
     user_id = image.user.id.value_or("");
     group_id = image.group.id.value_or("");
@@ -47,18 +49,25 @@ void Entry::assign(const ecs::ProcessImage& image) {
 ecs::ProcessImage Entry::image() const {
     ecs::ProcessImage out;
     out.pid = pid;
-    out.name = unless_empty(name);
-    out.executable = unless_empty(executable);
-    out.working_directory = unless_empty(working_directory);
-    if (has_args) {
-        out.args = args;
-        out.command_line = ecs::join_command_line(args);
-    }
+    program_into(out);
     out.user.id = unless_empty(user_id);
     out.group.id = unless_empty(group_id);
-    out.start_us = start_us;
     out.interactive = interactive;
     return out;
+}
+
+void Entry::program_into(ecs::ProcessImage& to) const {
+    to.name = unless_empty(name);
+    to.executable = unless_empty(executable);
+    to.working_directory = unless_empty(working_directory);
+    if (has_args) {
+        to.args = args;
+        to.command_line = command_line;
+    } else {
+        to.args.reset();
+        to.command_line.reset();
+    }
+    to.start_us = start_us;
 }
 
 std::size_t ProcessTable::KeyHash::operator()(const Key& key) const noexcept {
@@ -195,7 +204,7 @@ void ProcessTable::apply(ecs::Event& event) {
     }
 
     // end, kill, prctl: the process is whatever the table says it is now.
-    if (const Entry* self = lookup(host, pid)) copy_program(self->image(), event.process);
+    if (const Entry* self = lookup(host, pid)) self->program_into(event.process);
     fill_parent(event, host);
     if (event.action == "end") {
         const Entry* current = find_id(host, pid);

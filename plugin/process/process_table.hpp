@@ -49,14 +49,18 @@ struct Entry {
     std::string working_directory;
     bool has_args = false;
     std::vector<std::string> args;
-    std::string user_id;  // effective ids, as process.parent.user.id / group.id
+    std::string command_line;  // args joined, kept so each lookup need not join them again
+    std::string user_id;       // effective ids, as process.parent.user.id / group.id
     std::string group_id;
     std::optional<int64_t> start_us;
     std::optional<bool> interactive;
 
     void assign(const ecs::ProcessImage& image);
-    // The image as ECS names it (command_line rebuilt from args).
+    // The image as ECS names it.
     ecs::ProcessImage image() const;
+    // Writes the program part of the image (name, executable, args, command line, working
+    // directory, start) into `to`, leaving its ids alone.
+    void program_into(ecs::ProcessImage& to) const;
 };
 
 class ProcessTable {
