@@ -26,6 +26,7 @@
 #include "app/signals.hpp"
 #include "app/time_filter.hpp"
 #include "engine/rule_loader.hpp"
+#include "engine/rule_set.hpp"
 #include "process/proc_reader.hpp"
 
 namespace app {
@@ -71,7 +72,10 @@ int check_rules(const Config& config) {
     for (const auto& issue : result.issues) skipped += issue.kind == engine::IssueKind::Skipped;
     std::cout << result.rules.size() << " loaded, " << skipped << " skipped, "
               << result.issues.size() - skipped << " failed\n";
-    return result.any_failed() ? 1 : 0;
+    const bool failed = result.any_failed();
+    const engine::RuleSet rules(std::move(result.rules));
+    std::cout << "rule index: " << rules.index_summary() << '\n';
+    return failed ? 1 : 0;
 }
 
 // Reads one input (plain, gzip or stdin) into the pipeline; a last line without its newline

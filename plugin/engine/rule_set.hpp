@@ -1,12 +1,19 @@
-// The loaded rules, indexed by what they require of process.name, so that an event runs only
-// the rules that can match it: a rule for `iptables` costs nothing on a `ls` event.
+// The loaded rules, indexed by a value each rule requires, so that an event runs only the rules
+// that can match it: a rule for `iptables` costs nothing on an `ls` event, and a rule for execs
+// nothing on a fork. Each rule is filed under the first of a few selective fields (process name,
+// parent name, executable, event action, event type) whose value its query pins down; rules
+// that pin none of them run on every event.
 #pragma once
 
+#include <array>
+#include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "ecs/event.hpp"
+#include "ecs/fields.hpp"
 #include "engine/rule_loader.hpp"
 
 namespace engine {
@@ -19,35 +26,72 @@ class RuleSet {
     // Calls on_match(const LoadedRule&) for every rule the event satisfies, in load order.
     template <typename OnMatch>
     void match(const ecs::Event& event, OnMatch&& on_match) const {
-        const std::vector<std::size_t>* named = nullptr;
-        if (event.process.name) {
-            const auto it = by_process_name_.find(*event.process.name);
-            if (it != by_process_name_.end()) named = &it->second;
-        }
-        // Merge the two sorted candidate lists so alerts keep the rules' load order.
-        std::size_t a = 0;
-        std::size_t b = 0;
-        const std::size_t named_size = named != nullptr ? named->size() : 0;
-        while (a < unindexed_.size() || b < named_size) {
-            std::size_t next = 0;
-            if (b >= named_size || (a < unindexed_.size() && unindexed_[a] < (*named)[b])) {
-                next = unindexed_[a++];
-            } else {
-                next = (*named)[b++];
+        Candidates candidates;
+        if (!collect(event, candidates)) {
+            for (const LoadedRule& rule : rules_) {
+                if (rule.query.matches(event)) on_match(rule);
             }
-            const LoadedRule& rule = rules_[next];
+            return;
+        }
+        // Merge the sorted candidate lists so alerts keep the rules' load order.
+        std::array<std::size_t, kMaxLists> at{};
+        std::size_t last = kNone;
+        for (;;) {
+            std::size_t best = kNone;
+            std::size_t best_list = 0;
+            for (std::size_t i = 0; i < candidates.count; ++i) {
+                const auto& list = candidates.lists[i];
+                if (at[i] < list.size() && (best == kNone || list[at[i]] < best)) {
+                    best = list[at[i]];
+                    best_list = i;
+                }
+            }
+            if (best == kNone) break;
+            ++at[best_list];
+            if (best == last) continue;  // filed under two of the event's values
+            last = best;
+            const LoadedRule& rule = rules_[best];
             if (rule.query.matches(event)) on_match(rule);
         }
     }
 
     std::size_t size() const noexcept { return rules_.size(); }
     const std::vector<LoadedRule>& rules() const noexcept { return rules_; }
-    // Rules that run on every event (no process.name requirement): for statistics and tests.
+    // Rules that run on every event (no indexed field pinned): for statistics and tests.
     std::size_t unindexed_count() const noexcept { return unindexed_.size(); }
+    // Rules filed under `field`.
+    std::size_t indexed_count(ecs::FieldId field) const noexcept;
+    // "105 by process.name, 5 by process.parent.name, ..., 12 on every event": how much of the
+    // rule set an event can skip, for --check-rules.
+    std::string index_summary() const;
 
   private:
+    static constexpr std::array<ecs::FieldId, 5> kIndexFields = {
+        ecs::FieldId::ProcessName, ecs::FieldId::ParentName, ecs::FieldId::ProcessExecutable,
+        ecs::FieldId::EventAction, ecs::FieldId::EventType};
+    static constexpr std::size_t kMaxLists = 16;
+    static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+    struct TextHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const noexcept {
+            return std::hash<std::string_view>{}(text);
+        }
+    };
+    using Buckets =
+        std::unordered_map<std::string, std::vector<std::size_t>, TextHash, std::equal_to<>>;
+    struct Candidates {
+        std::array<std::span<const std::size_t>, kMaxLists> lists;
+        std::size_t count = 0;
+    };
+
+    // The sorted lists of rules that can match the event; false when there are too many
+    // lists to merge (then every rule runs).
+    bool collect(const ecs::Event& event, Candidates& out) const;
+
     std::vector<LoadedRule> rules_;
-    std::unordered_map<std::string, std::vector<std::size_t>> by_process_name_;
+    std::array<Buckets, kIndexFields.size()> indexes_;
+    std::array<std::size_t, kIndexFields.size()> indexed_counts_{};
     std::vector<std::size_t> unindexed_;
 };
 

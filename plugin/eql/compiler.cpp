@@ -297,6 +297,24 @@ class Compiler {
         return n;
     }
 
+    static void index_string_items(Node& n) {
+        n.string_items = std::all_of(n.items.begin(), n.items.end(), [](const Value& item) {
+            return item.is_string() || item.is_null();
+        });
+        if (!n.string_items) return;
+        for (const Value& item : n.items) {
+            if (!item.is_string()) continue;
+            std::string text(item.as_string());
+            if (n.insensitive) {
+                std::transform(text.begin(), text.end(), text.begin(), ascii_lower);
+            }
+            n.sorted_items.push_back(std::move(text));
+        }
+        std::sort(n.sorted_items.begin(), n.sorted_items.end());
+        n.sorted_items.erase(std::unique(n.sorted_items.begin(), n.sorted_items.end()),
+                             n.sorted_items.end());
+    }
+
     Node compile(const InList& in, const Expr& e) {
         Node v = value(*in.value);
         Node n = make(NodeKind::In, e, Type::Boolean);
@@ -317,6 +335,7 @@ class Compiler {
             if (in.insensitive) require(c, *item, {Type::Keyword}, "an in~ item");
             n.items.push_back(std::move(c.constant));
         }
+        index_string_items(n);
         n.query = v.kind == NodeKind::Field;
         n.children.push_back(std::move(v));
         if (all_const(n.children)) fold(n);

@@ -55,6 +55,10 @@ struct Node {
     Value constant;  // Const: owns its string
     std::vector<Node> children;
     std::vector<Value> items;  // In: the constants (owning)
+    // In whose items are all strings (or null): the strings sorted (ASCII-lowered for in~), so
+    // a string value is looked up by binary search instead of compared with every item.
+    bool string_items = false;
+    std::vector<std::string> sorted_items;
     std::vector<WildcardPattern> wildcards;
     std::vector<std::unique_ptr<RE2>> regexes;
     std::vector<std::string> patterns;  // Regex: the source patterns, for explain

@@ -32,6 +32,19 @@ bool any_value(const ecs::FieldValue& fv, Test&& test) {
 }
 
 bool in_items(const Node& n, const Value& v) {
+    if (n.string_items && v.is_string()) {
+        const std::string_view s = v.as_string();
+        if (!n.insensitive) {
+            return std::binary_search(n.sorted_items.begin(), n.sorted_items.end(), s,
+                                      std::less<>());
+        }
+        std::array<char, 256> folded{};
+        if (s.size() <= folded.size()) {
+            std::transform(s.begin(), s.end(), folded.begin(), ascii_lower);
+            return std::binary_search(n.sorted_items.begin(), n.sorted_items.end(),
+                                      std::string_view(folded.data(), s.size()), std::less<>());
+        }
+    }
     for (const Value& item : n.items) {
         if (item.is_null()) continue;
         if (n.insensitive) {

@@ -82,6 +82,22 @@ std::pair<std::size_t, std::size_t> WildcardPattern::find(const Part& part, std:
         if (at == npos) return {npos, npos};
         return {at, at + part.bytes.size()};
     }
+    const auto first = static_cast<unsigned char>(part.bytes.empty() ? 0 : part.bytes[0]);
+    if (!part.bytes.empty() && part.any[0] == 0 && (first < 0x80 || first > 0xBF)) {
+        // A match starts where its first byte does; that byte is no UTF-8 continuation byte, so
+        // every such place is a character boundary. Checking it first skips match_at (and the
+        // boundary stepping) at almost every position of a long command line.
+        const char lower = part.bytes[0];
+        const char upper = case_insensitive_ && lower >= 'a' && lower <= 'z'
+                               ? static_cast<char>(lower - 32)
+                               : lower;
+        for (std::size_t at = from; at < text.size(); ++at) {
+            if (text[at] != lower && text[at] != upper) continue;
+            const std::size_t end = match_at(part, text, at);
+            if (end != npos) return {at, end};
+        }
+        return {npos, npos};
+    }
     // Candidate starts are character boundaries reached by stepping from `from`.
     for (std::size_t at = from; at <= text.size();) {
         const std::size_t end = match_at(part, text, at);

@@ -125,6 +125,48 @@ TEST_CASE("the rule set runs only rules whose process.name can match, in load or
     CHECK(fired == std::vector<std::string>{"2"});
 }
 
+TEST_CASE("rules are filed under parent name, executable, action or type when they pin no name") {
+    engine::LoadResult result;
+    auto add = [&](const char* query, const char* file) {
+        engine::load_rule_text(rule_file(query), file, result);
+    };
+    add("process where event.action == \"fork\"", "fork");
+    add("process where process.parent.name in (\"bash\", \"sh\") and process.args == \"x\"",
+        "parent");
+    add("process where event.type == \"end\"", "end");
+    add("process where process.executable == \"/bin/b\" and event.action == \"exec\"", "exe");
+    add("process where process.args == \"x\"", "any");
+    add("process where process.name == \"b\" or process.parent.name == \"b\"", "either");
+    REQUIRE(result.rules.size() == 6);
+    engine::RuleSet rules(std::move(result.rules));
+    CHECK(rules.unindexed_count() == 2);  // "any", and "either" (no single field pinned)
+    CHECK(rules.indexed_count(ecs::FieldId::ParentName) == 1);
+    CHECK(rules.indexed_count(ecs::FieldId::ProcessExecutable) == 1);
+    CHECK(rules.indexed_count(ecs::FieldId::EventAction) == 1);
+    CHECK(rules.indexed_count(ecs::FieldId::EventType) == 1);
+
+    std::vector<std::string> fired;
+    auto collect = [&](const engine::LoadedRule& rule) { fired.push_back(rule.info.file); };
+    ecs::Event exec = exec_of("b", {"b", "x"});
+    exec.parent.name = "bash";
+    exec.process.executable = "/bin/b";
+    rules.match(exec, collect);
+    CHECK(fired == std::vector<std::string>{"parent", "exe", "any", "either"});
+
+    fired.clear();
+    ecs::Event fork = exec_of("c", {"c"});
+    fork.action = "fork";
+    rules.match(fork, collect);
+    CHECK(fired == std::vector<std::string>{"fork"});
+
+    fired.clear();
+    ecs::Event end = exec_of("c", {"x"});
+    end.action = "end";
+    end.type = {"info", "end"};
+    rules.match(end, collect);
+    CHECK(fired == std::vector<std::string>{"end", "any"});
+}
+
 TEST_CASE("an alert document is the event plus rule and threat fields") {
     const auto result = engine::load_rules({std::string(AUDISP_SOURCE_DIR) + "/rules"});
     REQUIRE(result.rules.size() == 2);
