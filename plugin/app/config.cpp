@@ -66,6 +66,9 @@ po::options_description file_options(Config& c) {
          "also emit failed execs (event.outcome=failure)")
         ("max-processes", po::value(&c.max_processes)->default_value(c.max_processes),
          "process table capacity (least recently used evicted)")
+        ("max-process-bytes",
+         po::value(&c.max_process_bytes)->default_value(c.max_process_bytes),
+         "memory the process table's entries may hold, in bytes (least recently used evicted)")
         ("max-line-bytes", po::value(&c.max_line_bytes)->default_value(c.max_line_bytes),
          "longer input lines are counted as malformed and skipped")
         ("eoe-timeout", po::value(&c.eoe_timeout_seconds)->default_value(c.eoe_timeout_seconds),
@@ -180,6 +183,9 @@ void validate(const Config& c) {
     for (const char* level : kLevels) level_known = level_known || c.log_level == level;
     if (!level_known) throw std::invalid_argument("unknown --log-level '" + c.log_level + "'");
     if (c.max_processes == 0) throw std::invalid_argument("--max-processes must be at least 1");
+    if (c.max_process_bytes < 65536) {
+        throw std::invalid_argument("--max-process-bytes must be at least 65536");
+    }
     if (c.max_line_bytes < 1024) {
         throw std::invalid_argument("--max-line-bytes must be at least 1024");
     }

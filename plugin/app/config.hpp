@@ -29,13 +29,14 @@ struct Config {
     // Longer alerts are truncated, marked; 0: each sink's default (8000 bytes for syslog
     // transports, under rsyslog's 8096-byte limit; 1 MiB for files and stdout).
     std::size_t alert_max_bytes = 0;
-    std::size_t sink_queue = 10000;           // per network sink, alerts held while it is down
-    uint32_t throttle_alerts = 100;           // per rule per window; 0 disables
+    std::size_t sink_queue = 10000;  // per network sink, alerts held while it is down
+    uint32_t throttle_alerts = 100;  // per rule per window; 0 disables
     uint32_t throttle_window_seconds = 300;
 
     // Event building.
     bool include_failed = false;  // also emit failed execs (event.outcome=failure)
     std::size_t max_processes = 32768;
+    std::size_t max_process_bytes = std::size_t{16} << 20;
     std::size_t max_line_bytes = 128 * 1024;
     uint32_t eoe_timeout_seconds = 2;
     std::optional<std::string> host_name;  // overrides the live host name

@@ -31,7 +31,7 @@ void report_malformed(audit::MalformedKind kind, std::string_view sample) {
 
 Pipeline::Pipeline(const Config& config, engine::RuleSet rules, AlertHandler on_alert,
                    LiveServices live)
-    : table_(process::TableOptions{config.max_processes}, live.processes),
+    : table_(process::TableOptions{config.max_processes, config.max_process_bytes}, live.processes),
       rules_(std::move(rules)),
       on_alert_(std::move(on_alert)),
       events_output_(config.events_output ? std::make_unique<OutputFile>(*config.events_output)
@@ -94,8 +94,9 @@ std::string Pipeline::stats_line() const {
         << " failed_execs=" << s.reader.builder.failed_execs
         << " process_events=" << s.process_events << " alerts=" << s.alerts
         << " rules=" << s.rules_loaded << " table_size=" << s.table.size
-        << " table_hits=" << s.table.hits << " table_misses=" << s.table.misses
-        << " table_evictions=" << s.table.evictions << " serial_gaps=" << s.reader.lines.serial_gaps
+        << " table_bytes=" << s.table.bytes << " table_hits=" << s.table.hits
+        << " table_misses=" << s.table.misses << " table_evictions=" << s.table.evictions
+        << " serial_gaps=" << s.reader.lines.serial_gaps
         << " records_skipped=" << s.reader.lines.records_skipped;
     return out.str();
 }

@@ -21,6 +21,22 @@ void copy_program(const ecs::ProcessImage& from, ecs::ProcessImage& to) {
     to.start_us = from.start_us;
 }
 
+// Heap bytes a string holds beyond the object itself (none while it fits the SSO buffer).
+std::size_t heap_bytes(const std::string& text) {
+    return text.capacity() > std::string().capacity() ? text.capacity() + 1 : 0;
+}
+
+// An entry's share of memory: itself, its list and hash nodes, and what its strings hold.
+std::size_t bytes_of(const Entry& entry) {
+    constexpr std::size_t kNodes = 64;  // list node links + hash node + bucket, about
+    std::size_t bytes = sizeof(Entry) + kNodes + heap_bytes(entry.name) +
+                        heap_bytes(entry.executable) + heap_bytes(entry.working_directory) +
+                        heap_bytes(entry.command_line) + heap_bytes(entry.user_id) +
+                        heap_bytes(entry.group_id) + entry.args.capacity() * sizeof(std::string);
+    for (const std::string& arg : entry.args) bytes += heap_bytes(arg);
+    return bytes;
+}
+
 std::optional<std::string> unless_empty(const std::string& text) {
     if (text.empty()) return std::nullopt;
     return text;
@@ -113,6 +129,8 @@ Entry& ProcessTable::upsert(uint32_t host, int64_t pid) {
     Entry& entry = lru_.front();
     entry.host = host;
     entry.pid = pid;
+    entry.bytes = bytes_of(entry);
+    bytes_ += entry.bytes;
     index_.emplace(Key{host, pid}, lru_.begin());
     return entry;
 }
@@ -120,27 +138,44 @@ Entry& ProcessTable::upsert(uint32_t host, int64_t pid) {
 void ProcessTable::erase(uint32_t host, int64_t pid) {
     const auto it = index_.find(Key{host, pid});
     if (it == index_.end()) return;
+    bytes_ -= it->second->bytes;
     lru_.erase(it->second);
     index_.erase(it);
 }
 
+void ProcessTable::evict_oldest() {
+    const Entry& oldest = lru_.back();
+    bytes_ -= oldest.bytes;
+    index_.erase(Key{oldest.host, oldest.pid});
+    lru_.pop_back();
+    ++stats_.evictions;
+}
+
 void ProcessTable::evict_to_fit() {
-    while (!lru_.empty() && lru_.size() >= options_.max_entries) {
-        const Entry& oldest = lru_.back();
-        index_.erase(Key{oldest.host, oldest.pid});
-        lru_.pop_back();
-        ++stats_.evictions;
-    }
+    while (!lru_.empty() && lru_.size() >= options_.max_entries) evict_oldest();
+}
+
+void ProcessTable::evict_over_budget() {
+    // The newest entry stays even when it alone is over budget: it is the one in use.
+    while (lru_.size() > 1 && bytes_ > options_.max_bytes) evict_oldest();
+}
+
+void ProcessTable::store(Entry& entry, const ecs::ProcessImage& image) {
+    bytes_ -= entry.bytes;
+    entry.assign(image);
+    entry.bytes = bytes_of(entry);
+    bytes_ += entry.bytes;
+    evict_over_budget();
 }
 
 void ProcessTable::set_max_entries(std::size_t max_entries) {
     options_.max_entries = max_entries == 0 ? 1 : max_entries;
-    while (lru_.size() > options_.max_entries) {
-        const Entry& oldest = lru_.back();
-        index_.erase(Key{oldest.host, oldest.pid});
-        lru_.pop_back();
-        ++stats_.evictions;
-    }
+    while (lru_.size() > options_.max_entries) evict_oldest();
+}
+
+void ProcessTable::set_max_bytes(std::size_t max_bytes) {
+    options_.max_bytes = max_bytes;
+    evict_over_budget();
 }
 
 void ProcessTable::fill_parent(ecs::Event& event, uint32_t host) {
@@ -159,7 +194,7 @@ void ProcessTable::fill_parent(ecs::Event& event, uint32_t host) {
             if (auto image = live_->read(ppid)) {
                 ++stats_.live_reads;
                 Entry& entry = upsert(host, ppid);
-                entry.assign(*image);
+                store(entry, *image);
                 parent = &entry;
                 event.auditd.parent_context = "proc";
             }
@@ -196,7 +231,7 @@ void ProcessTable::apply(ecs::Event& event) {
             return;
         }
         Entry& entry = upsert(host, pid);
-        entry.assign(event.process);
+        store(entry, event.process);
         entry.ppid = event.parent.pid;
         entry.serial = event.sequence;
         entry.updated_us = event.timestamp_us;
@@ -216,7 +251,7 @@ void ProcessTable::seed(const std::string& host, ecs::ProcessImage image,
                         std::optional<int64_t> ppid) {
     if (!image.pid) return;
     Entry& entry = upsert(intern(host), *image.pid);
-    entry.assign(image);
+    store(entry, image);
     entry.ppid = ppid;
 }
 
@@ -238,6 +273,7 @@ std::vector<const Entry*> ProcessTable::ancestors(const std::string& host, int64
 TableStats ProcessTable::stats() const {
     TableStats out = stats_;
     out.size = lru_.size();
+    out.bytes = bytes_;
     return out;
 }
 

@@ -25,15 +25,19 @@ class LiveLookup {
 
 struct TableOptions {
     std::size_t max_entries = 32768;
+    // Also bounded by the memory its entries hold: one hostile user's ~2 MB argv per process
+    // must not multiply by max_entries.
+    std::size_t max_bytes = std::size_t{16} << 20;
 };
 
 struct TableStats {
     uint64_t hits = 0;           // parent found in the table
     uint64_t misses = 0;         // parent unknown to the table
     uint64_t live_reads = 0;     // parents read from /proc after a miss
-    uint64_t evictions = 0;      // entries dropped to stay within max_entries
+    uint64_t evictions = 0;      // entries dropped to stay within max_entries / max_bytes
     uint64_t stale_updates = 0;  // updates older than the entry they would replace, ignored
     std::size_t size = 0;
+    std::size_t bytes = 0;  // what the entries hold, as counted against max_bytes
 };
 
 // One process as the table keeps it: only what parent fields need, compactly (the table is
@@ -54,6 +58,8 @@ struct Entry {
     std::string group_id;
     std::optional<int64_t> start_us;
     std::optional<bool> interactive;
+
+    std::size_t bytes = 0;  // memory held, counted against TableOptions::max_bytes
 
     void assign(const ecs::ProcessImage& image);
     // The image as ECS names it.
@@ -81,6 +87,7 @@ class ProcessTable {
 
     TableStats stats() const;
     void set_max_entries(std::size_t max_entries);
+    void set_max_bytes(std::size_t max_bytes);
 
   private:
     struct Key {
@@ -100,13 +107,18 @@ class ProcessTable {
     Entry& upsert(uint32_t host, int64_t pid);
     void erase(uint32_t host, int64_t pid);
     void fill_parent(ecs::Event& event, uint32_t host);
+    // Sets an entry's image and keeps the byte count and budget.
+    void store(Entry& entry, const ecs::ProcessImage& image);
+    void evict_oldest();
     void evict_to_fit();
+    void evict_over_budget();
 
     TableOptions options_;
     LiveLookup* live_;
     Lru lru_;  // most recently used first
     std::unordered_map<Key, Lru::iterator, KeyHash> index_;
     TableStats stats_;
+    std::size_t bytes_ = 0;
     std::unordered_map<std::string, uint32_t> host_ids_;  // node names seen; few
 };
 

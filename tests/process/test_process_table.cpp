@@ -121,6 +121,33 @@ TEST_CASE("the table is bounded: least recently used entries are evicted and cou
     CHECK(table.find("h", 2000) == nullptr);
 }
 
+TEST_CASE("the table is bounded in bytes: big entries evict the least recently used") {
+    process::ProcessTable table({1000, 64 * 1024});
+    ecs::Event parent = exec(1, 1000, 1, {"sshd"});
+    table.apply(parent);
+    const std::size_t one_small = table.stats().bytes;
+    CHECK(one_small > 0);
+    for (int64_t i = 0; i < 20; ++i) {
+        // 8 args of 1 KiB: about 9 KiB an entry, so about 7 fit in 64 KiB.
+        std::vector<std::string> args(8, std::string(1024, 'a'));
+        ecs::Event child = exec(static_cast<uint64_t>(2 + i), 2000 + i, 1000, std::move(args));
+        table.apply(child);
+        CHECK(child.parent.name == "sshd");  // the parent stays: every child touches it
+        CHECK(table.stats().bytes <= 64 * 1024);
+    }
+    CHECK(table.stats().evictions > 0);
+    CHECK(table.stats().size < 21);
+    CHECK(table.find("h", 1000) != nullptr);
+    CHECK(table.find("h", 2019) != nullptr);
+    CHECK(table.find("h", 2000) == nullptr);
+
+    // An exit gives its bytes back.
+    const std::size_t before_exit = table.stats().bytes;
+    ecs::Event end = lifecycle("end", 100, 2019, 1000);
+    table.apply(end);
+    CHECK(table.stats().bytes < before_exit - 8 * 1024);
+}
+
 TEST_CASE("ancestor walks stop at loops made by pid reuse") {
     process::ProcessTable table({});
     table.seed(
