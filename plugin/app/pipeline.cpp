@@ -7,7 +7,6 @@
 #include <utility>
 
 #include "audit/line_filter.hpp"
-#include "ecs/json.hpp"
 
 namespace app {
 namespace {
@@ -48,7 +47,11 @@ void Pipeline::on_event(ecs::Event&& event) noexcept {
         table_.apply(event);
         if (filter_ && !filter_(event)) return;
         ++process_events_;
-        if (events_output_) events_output_->write_line(ecs::dump_line(ecs::to_json(event)));
+        if (events_output_) {
+            event_line_.clear();
+            event_writer_.write(event, event_line_);
+            events_output_->write_line(event_line_);
+        }
         if (observer_) observer_(event);
         rules_.match(event, [&](const engine::LoadedRule& rule) {
             ++alerts_;

@@ -13,6 +13,7 @@
 #include "app/config.hpp"
 #include "app/output_file.hpp"
 #include "audit/reader.hpp"
+#include "ecs/json_writer.hpp"
 #include "engine/rule_set.hpp"
 #include "process/process_table.hpp"
 
@@ -69,6 +70,8 @@ class Pipeline {
     EventObserver observer_;
     EventFilter filter_;
     std::unique_ptr<OutputFile> events_output_;
+    ecs::EventJsonWriter event_writer_;
+    std::string event_line_;  // reused: one allocation for the whole run
     uint64_t process_events_ = 0;
     uint64_t alerts_ = 0;
     std::exception_ptr failure_;

@@ -1,7 +1,8 @@
 // fuzz_reader: raw audit text -> AuditReader (line filter, libauparse, event builder) ->
 // ProcessTable, fed in two reads split at a point the fuzzer chooses, so records cut at any
 // offset are exercised. Checks: every event serialises to one line of valid JSON, the table
-// never grows past its cap, and the reader's counters stay consistent.
+// never grows past its cap, the streaming NDJSON writer writes the same bytes as the JSON
+// document path, and the reader's counters stay consistent.
 //
 // Input: audit text, then 4 control bytes at the end: split point (2 bytes), line limit and
 // options (1 byte each).
@@ -12,6 +13,7 @@
 
 #include "audit/reader.hpp"
 #include "ecs/json.hpp"
+#include "ecs/json_writer.hpp"
 #include "fuzz_input.hpp"
 #include "process/process_table.hpp"
 
@@ -21,6 +23,10 @@ constexpr std::size_t kTableCap = 16;
 
 void check_event(const ecs::Event& event, const process::ProcessTable& table) {
     const std::string line = ecs::dump_line(ecs::to_json(event));
+    static const ecs::EventJsonWriter writer;
+    std::string streamed;
+    writer.write(event, streamed);
+    fuzz::check(streamed == line, "streamed event JSON equals the document's", line);
     fuzz::check(line.find_first_of(std::string_view("\n\r\0", 3)) == std::string::npos,
                 "event JSON is one line", line);
     const auto parsed = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);

@@ -1,0 +1,127 @@
+#include "ecs/json_writer.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "ecs/json.hpp"
+
+namespace ecs {
+namespace {
+
+bool needs_escaping(std::string_view text) {
+    // Branch-free so it vectorises: most values are plain ASCII and take the copy path.
+    unsigned special = 0;
+    for (char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        special |=
+            static_cast<unsigned>((byte < 0x20) | (byte >= 0x7f) | (byte == '"') | (byte == '\\'));
+    }
+    return special != 0;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+    if (!needs_escaping(text)) {
+        out += '"';
+        out += text;
+        out += '"';
+        return;
+    }
+    out += nlohmann::json(std::string(text))
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+EventJsonWriter::EventJsonWriter() {
+    for (const FieldInfo& info : all_fields()) {
+        Node* node = &root_;
+        std::string_view rest = info.name;
+        for (;;) {
+            const auto dot = rest.find('.');
+            const std::string_view key = rest.substr(0, dot);
+            auto it = std::find_if(node->children.begin(), node->children.end(),
+                                   [key](const Node& child) { return child.key == key; });
+            if (it == node->children.end()) {
+                node->children.push_back(Node{std::string(key), std::nullopt, {}});
+                it = node->children.end() - 1;
+            }
+            node = &*it;
+            if (dot == std::string_view::npos) break;
+            rest.remove_prefix(dot + 1);
+        }
+        node->field = info.id;
+    }
+    // Sorted after the tree is complete: sorting moves nodes, which the loop above points into.
+    std::vector<Node*> pending{&root_};
+    while (!pending.empty()) {
+        Node* node = pending.back();
+        pending.pop_back();
+        std::sort(node->children.begin(), node->children.end(),
+                  [](const Node& a, const Node& b) { return a.key < b.key; });
+        for (Node& child : node->children) pending.push_back(&child);
+    }
+}
+
+void EventJsonWriter::write(const Event& event, std::string& out) const {
+    out += '{';
+    write_members(root_, event, out);
+    out += '}';
+}
+
+bool EventJsonWriter::write_members(const Node& object, const Event& event,
+                                    std::string& out) const {
+    bool wrote_any = false;
+    for (const Node& child : object.children) {
+        const std::size_t mark = out.size();
+        out += wrote_any ? ",\"" : "\"";
+        out += child.key;  // ECS names: plain ASCII, nothing to escape
+        out += "\":";
+        bool wrote = true;
+        if (!child.field) {
+            out += '{';
+            wrote = write_members(child, event, out);
+            out += '}';
+        } else {
+            const FieldValue value = get_field(event, *child.field);
+            switch (value.kind) {
+                case FieldValue::Kind::Missing:
+                    wrote = false;
+                    break;
+                case FieldValue::Kind::String:
+                    append_json_string(out, value.text);
+                    break;
+                case FieldValue::Kind::Integer:
+                    if (field_info(*child.field).type == FieldType::Date) {
+                        append_json_string(out, format_timestamp(value.integer));
+                    } else {
+                        std::array<char, 24> digits{};
+                        const auto end =
+                            std::to_chars(digits.begin(), digits.end(), value.integer).ptr;
+                        out.append(digits.data(), end);
+                    }
+                    break;
+                case FieldValue::Kind::Boolean:
+                    out += value.boolean ? "true" : "false";
+                    break;
+                case FieldValue::Kind::StringList:
+                    out += '[';
+                    for (std::size_t i = 0; i < value.list.size(); ++i) {
+                        if (i > 0) out += ',';
+                        append_json_string(out, value.list[i]);
+                    }
+                    out += ']';
+                    break;
+            }
+        }
+        if (wrote) {
+            wrote_any = true;
+        } else {
+            out.resize(mark);
+        }
+    }
+    return wrote_any;
+}
+
+}  // namespace ecs

@@ -1,0 +1,88 @@
+// The streaming NDJSON writer must write exactly what the nlohmann document path writes.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ecs/json.hpp"
+#include "ecs/json_writer.hpp"
+
+namespace {
+
+std::string streamed(const ecs::Event& event) {
+    static const ecs::EventJsonWriter writer;
+    std::string out;
+    writer.write(event, out);
+    return out;
+}
+
+ecs::Event hostile_exec() {
+    ecs::Event e;
+    e.timestamp_us = 1'763'823'377'123'456;
+    e.sequence = 42;
+    e.outcome = "success";
+    e.host_name = "web-01";
+    e.process.pid = 4242;
+    e.process.name = "ipt\"ables";
+    e.process.executable = "/usr/sbin/xtables-nft-multi";
+    e.process.args =
+        std::vector<std::string>{"iptables",     "-F",          "a\\b",
+                                 "line\nbreak",  "tab\there",   std::string("nul\0x", 5),
+                                 "\x01\x1f\x7f", "caf\xc3\xa9", "bad\xff",
+                                 "cut\xc3",      "\xe2\x82",    "\xf0\x9f\x98\x80"};
+    e.process.command_line = ecs::join_command_line(*e.process.args);
+    e.process.working_directory = "/root";
+    e.process.interactive = true;
+    e.process.user.id = "0";
+    e.process.user.name = "root";
+    e.user = e.process.user;
+    e.parent.pid = 1;
+    e.parent.name = "bash";
+    e.parent.args = std::vector<std::string>{};
+    e.auditd.syscall = "execve";
+    e.auditd.argc = 12;
+    e.auditd.parent_context = "table";
+    return e;
+}
+
+}  // namespace
+
+TEST_CASE("the streamed event line is byte for byte the document's line") {
+    const ecs::Event full = hostile_exec();
+    CHECK(streamed(full) == ecs::dump_line(ecs::to_json(full)));
+
+    const ecs::Event empty;  // defaults only: kind, category, type, action, module
+    CHECK(streamed(empty) == ecs::dump_line(ecs::to_json(empty)));
+
+    ecs::Event fork;
+    fork.action = "fork";
+    fork.process.pid = 7;
+    fork.parent.pid = 6;
+    fork.process.exit_code = -1;
+    CHECK(streamed(fork) == ecs::dump_line(ecs::to_json(fork)));
+}
+
+TEST_CASE("the streamed line is one line of valid JSON with the values intact") {
+    const std::string line = streamed(hostile_exec());
+    CHECK(line.find('\n') == std::string::npos);
+    const auto doc = nlohmann::json::parse(line);
+    CHECK(doc["process"]["name"] == "ipt\"ables");
+    CHECK(doc["process"]["args"][3] == "line\nbreak");
+    CHECK(doc["process"]["args"][7] == "caf\xc3\xa9");
+    CHECK(doc["process"]["args"][8] == "bad\xef\xbf\xbd");  // invalid byte -> U+FFFD
+    CHECK(doc["process"]["parent"]["args"] == nlohmann::json::array());
+    CHECK(doc["event"]["sequence"] == 42);
+    CHECK(doc["@timestamp"] == "2025-11-22T14:56:17.123456Z");
+}
+
+TEST_CASE("plain ASCII is copied, everything else escaped as nlohmann does") {
+    std::string out;
+    ecs::append_json_string(out, "plain text /usr/bin");
+    CHECK(out == "\"plain text /usr/bin\"");
+    for (const std::string text : {"q\"", "b\\", "c\x01", "d\x7f", "e\xc3\xa9", "f\xff"}) {
+        out.clear();
+        ecs::append_json_string(out, text);
+        CHECK(out ==
+              nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+}
