@@ -30,7 +30,8 @@ void report_malformed(audit::MalformedKind kind, std::string_view sample) {
 
 Pipeline::Pipeline(const Config& config, engine::RuleSet rules, AlertHandler on_alert,
                    LiveServices live)
-    : table_(process::TableOptions{config.max_processes, config.max_process_bytes}, live.processes),
+    : track_latency_(config.live()),
+      table_(process::TableOptions{config.max_processes, config.max_process_bytes}, live.processes),
       rules_(std::move(rules)),
       on_alert_(std::move(on_alert)),
       events_output_(config.events_output ? std::make_unique<OutputFile>(*config.events_output)
@@ -56,6 +57,7 @@ void Pipeline::on_event(ecs::Event&& event) noexcept {
         rules_.match(event, [&](const engine::LoadedRule& rule) {
             ++alerts_;
             on_alert_(event, rule);
+            if (track_latency_) alert_latency_.record(std::chrono::steady_clock::now() - fed_at_);
         });
     } catch (...) {
         failure_ = std::current_exception();
@@ -63,11 +65,13 @@ void Pipeline::on_event(ecs::Event&& event) noexcept {
 }
 
 void Pipeline::feed(std::string_view bytes) {
+    fed_at_ = std::chrono::steady_clock::now();
     reader_.feed(bytes);
     rethrow_failure();
 }
 
 void Pipeline::age_events() {
+    fed_at_ = std::chrono::steady_clock::now();
     reader_.age_events();
     rethrow_failure();
 }
@@ -85,7 +89,8 @@ void Pipeline::finish() {
 void Pipeline::replace_rules(engine::RuleSet rules) { rules_ = std::move(rules); }
 
 PipelineStats Pipeline::stats() const {
-    return PipelineStats{reader_.stats(), table_.stats(), process_events_, alerts_, rules_.size()};
+    return PipelineStats{reader_.stats(), table_.stats(), process_events_,
+                         alerts_,         rules_.size(),  alert_latency_.summary()};
 }
 
 std::string Pipeline::stats_line() const {
@@ -101,6 +106,9 @@ std::string Pipeline::stats_line() const {
         << " table_misses=" << s.table.misses << " table_evictions=" << s.table.evictions
         << " serial_gaps=" << s.reader.lines.serial_gaps
         << " records_skipped=" << s.reader.lines.records_skipped;
+    if (const std::string latency = alert_latency_.stats_text(); !latency.empty()) {
+        out << ' ' << latency;
+    }
     return out.str();
 }
 

@@ -2,6 +2,7 @@
 // audit bytes -> AuditReader -> ProcessTable -> RuleSet -> alert callback (and NDJSON events).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -11,6 +12,7 @@
 #include <string_view>
 
 #include "app/config.hpp"
+#include "app/latency.hpp"
 #include "app/output_file.hpp"
 #include "audit/reader.hpp"
 #include "ecs/json_writer.hpp"
@@ -25,6 +27,8 @@ struct PipelineStats {
     uint64_t process_events = 0;  // events that left the pipeline (after the table)
     uint64_t alerts = 0;
     std::size_t rules_loaded = 0;
+    // Read of the event's last record -> alert handed to the sinks.
+    std::optional<LatencyHistogram::Summary> alert_latency;
 };
 
 // Live-host services used only in plugin mode.
@@ -64,6 +68,8 @@ class Pipeline {
     void on_event(ecs::Event&& event) noexcept;
     void rethrow_failure();
 
+    // Plugin mode only: offline, "read" is a 1 MiB chunk of a file and latency means nothing.
+    bool track_latency_;
     process::ProcessTable table_;
     engine::RuleSet rules_;
     AlertHandler on_alert_;
@@ -74,6 +80,9 @@ class Pipeline {
     std::string event_line_;  // reused: one allocation for the whole run
     uint64_t process_events_ = 0;
     uint64_t alerts_ = 0;
+    // When the bytes being fed (or the ageing call) began: the start of each alert's latency.
+    std::chrono::steady_clock::time_point fed_at_;
+    LatencyHistogram alert_latency_;
     std::exception_ptr failure_;
     audit::AuditReader reader_;  // last: its callbacks use the members above
 };
