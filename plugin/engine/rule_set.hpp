@@ -1,8 +1,9 @@
 // The loaded rules, indexed by a value each rule requires, so that an event runs only the rules
 // that can match it: a rule for `iptables` costs nothing on an `ls` event, and a rule for execs
 // nothing on a fork. Each rule is filed under the first of a few selective fields (process name,
-// parent name, executable, event action, event type) whose value its query pins down; rules
-// that pin none of them run on every event.
+// parent name, executable, exactly and then ASCII-folded for in~ / like~ / `:` rules; then event
+// action and event type) whose value its query pins down; rules that pin none run on every
+// event.
 #pragma once
 
 #include <array>
@@ -59,16 +60,27 @@ class RuleSet {
     const std::vector<LoadedRule>& rules() const noexcept { return rules_; }
     // Rules that run on every event (no indexed field pinned): for statistics and tests.
     std::size_t unindexed_count() const noexcept { return unindexed_.size(); }
-    // Rules filed under `field`.
-    std::size_t indexed_count(ecs::FieldId field) const noexcept;
+    // Rules filed under `field` (exactly, or ASCII-folded).
+    std::size_t indexed_count(ecs::FieldId field, bool folded = false) const noexcept;
     // "105 by process.name, 5 by process.parent.name, ..., 12 on every event": how much of the
     // rule set an event can skip, for --check-rules.
     std::string index_summary() const;
 
   private:
-    static constexpr std::array<ecs::FieldId, 5> kIndexFields = {
-        ecs::FieldId::ProcessName, ecs::FieldId::ParentName, ecs::FieldId::ProcessExecutable,
-        ecs::FieldId::EventAction, ecs::FieldId::EventType};
+    struct IndexField {
+        ecs::FieldId field;
+        bool folded;  // keys and the event's value ASCII-lowered
+    };
+    static constexpr std::array<IndexField, 8> kIndexFields = {{
+        {ecs::FieldId::ProcessName, false},
+        {ecs::FieldId::ParentName, false},
+        {ecs::FieldId::ProcessExecutable, false},
+        {ecs::FieldId::ProcessName, true},
+        {ecs::FieldId::ParentName, true},
+        {ecs::FieldId::ProcessExecutable, true},
+        {ecs::FieldId::EventAction, false},
+        {ecs::FieldId::EventType, false},
+    }};
     static constexpr std::size_t kMaxLists = 16;
     static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
@@ -92,6 +104,7 @@ class RuleSet {
     std::vector<LoadedRule> rules_;
     std::array<Buckets, kIndexFields.size()> indexes_;
     std::array<std::size_t, kIndexFields.size()> indexed_counts_{};
+    std::array<std::size_t, kIndexFields.size()> longest_key_{};  // longer values cannot match
     std::vector<std::size_t> unindexed_;
 };
 

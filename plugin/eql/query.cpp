@@ -17,12 +17,21 @@ bool is_list_field(ecs::FieldId id) {
     return ecs::field_info(id).type == ecs::FieldType::StringList;
 }
 
+std::string folded(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
+    return out;
+}
+
 // The values `field` must take for `n` to be true; nullopt when `n` does not pin it down.
-ValueSet required(const Node& n, ecs::FieldId field) {
+// With `fold`, the values are ASCII-lowered and case-insensitive tests (in~, like~ and `:`
+// without wildcards) pin the field too: the field, lowered, must be one of them.
+ValueSet required(const Node& n, ecs::FieldId field, bool fold) {
     auto on_field = [&](const Node& x) {
         return x.query && !x.children.empty() && x.children[0].kind == NodeKind::Field &&
                x.children[0].field == field;
     };
+    auto value = [fold](std::string_view text) { return fold ? folded(text) : std::string(text); };
     switch (n.kind) {
         case NodeKind::Const:
             if (n.constant.is_bool() && !n.constant.as_bool()) return std::set<std::string>{};
@@ -30,15 +39,15 @@ ValueSet required(const Node& n, ecs::FieldId field) {
         case NodeKind::Compare:
             if (on_field(n) && n.compare == ast::CompareOp::Eq &&
                 n.children[1].constant.is_string()) {
-                return std::set<std::string>{std::string(n.children[1].constant.as_string())};
+                return std::set<std::string>{value(n.children[1].constant.as_string())};
             }
             return std::nullopt;
         case NodeKind::In: {
-            if (!on_field(n) || n.insensitive) return std::nullopt;
+            if (!on_field(n) || (n.insensitive && !fold)) return std::nullopt;
             std::set<std::string> values;
             for (const Value& v : n.items) {
                 if (v.is_string()) {
-                    values.emplace(v.as_string());
+                    values.emplace(value(v.as_string()));
                 } else if (!v.is_null()) {
                     return std::nullopt;
                 }
@@ -46,18 +55,18 @@ ValueSet required(const Node& n, ecs::FieldId field) {
             return values;
         }
         case NodeKind::Like: {
-            if (!on_field(n) || n.insensitive) return std::nullopt;
+            if (!on_field(n) || (n.insensitive && !fold)) return std::nullopt;
             std::set<std::string> values;
             for (const WildcardPattern& p : n.wildcards) {
                 if (!p.is_literal()) return std::nullopt;
-                values.insert(p.source());
+                values.insert(value(p.source()));
             }
             return values;
         }
         case NodeKind::And: {
             ValueSet best;
             for (const Node& c : n.children) {
-                ValueSet s = required(c, field);
+                ValueSet s = required(c, field, fold);
                 if (!s) continue;
                 if (!best) {
                     best = std::move(s);
@@ -76,7 +85,7 @@ ValueSet required(const Node& n, ecs::FieldId field) {
         case NodeKind::Or: {
             std::set<std::string> all;
             for (const Node& c : n.children) {
-                ValueSet s = required(c, field);
+                ValueSet s = required(c, field, fold);
                 if (!s) return std::nullopt;
                 all.insert(s->begin(), s->end());
             }
@@ -210,7 +219,15 @@ std::string_view CompiledQuery::category() const noexcept {
 
 std::optional<std::vector<std::string>> CompiledQuery::required_values(ecs::FieldId field) const {
     if (!program_) return std::nullopt;
-    ValueSet s = required(program_->root, field);
+    ValueSet s = required(program_->root, field, false);
+    if (!s) return std::nullopt;
+    return std::vector<std::string>(s->begin(), s->end());
+}
+
+std::optional<std::vector<std::string>> CompiledQuery::required_folded_values(
+    ecs::FieldId field) const {
+    if (!program_) return std::nullopt;
+    ValueSet s = required(program_->root, field, true);
     if (!s) return std::nullopt;
     return std::vector<std::string>(s->begin(), s->end());
 }

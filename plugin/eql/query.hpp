@@ -43,6 +43,9 @@ class CompiledQuery {
     // match (for an array field: one of its elements must be among them). std::nullopt when
     // the query does not constrain the field that way. An empty vector means "never matches".
     std::optional<std::vector<std::string>> required_values(ecs::FieldId field) const;
+    // The same, ASCII-lowered, also counting case-insensitive tests (in~, like~ and `:` without
+    // wildcards): the field's value, lowered, must be among them.
+    std::optional<std::vector<std::string>> required_folded_values(ecs::FieldId field) const;
 
     // For --explain: one line per leaf condition, in query order, e.g.
     //   process.name == "ufw"  [process.name="ufw"]  => true

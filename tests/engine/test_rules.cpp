@@ -137,9 +137,11 @@ TEST_CASE("rules are filed under parent name, executable, action or type when th
     add("process where process.executable == \"/bin/b\" and event.action == \"exec\"", "exe");
     add("process where process.args == \"x\"", "any");
     add("process where process.name == \"b\" or process.parent.name == \"b\"", "either");
-    REQUIRE(result.rules.size() == 6);
+    add("process where process.name in~ (\"Curl\", \"B\") or process.name : \"WGET\"", "fold");
+    REQUIRE(result.rules.size() == 7);
     engine::RuleSet rules(std::move(result.rules));
     CHECK(rules.unindexed_count() == 2);  // "any", and "either" (no single field pinned)
+    CHECK(rules.indexed_count(ecs::FieldId::ProcessName, true) == 1);
     CHECK(rules.indexed_count(ecs::FieldId::ParentName) == 1);
     CHECK(rules.indexed_count(ecs::FieldId::ProcessExecutable) == 1);
     CHECK(rules.indexed_count(ecs::FieldId::EventAction) == 1);
@@ -151,7 +153,7 @@ TEST_CASE("rules are filed under parent name, executable, action or type when th
     exec.parent.name = "bash";
     exec.process.executable = "/bin/b";
     rules.match(exec, collect);
-    CHECK(fired == std::vector<std::string>{"parent", "exe", "any", "either"});
+    CHECK(fired == std::vector<std::string>{"parent", "exe", "any", "either", "fold"});
 
     fired.clear();
     ecs::Event fork = exec_of("c", {"c"});
@@ -165,6 +167,15 @@ TEST_CASE("rules are filed under parent name, executable, action or type when th
     end.type = {"info", "end"};
     rules.match(end, collect);
     CHECK(fired == std::vector<std::string>{"end", "any"});
+
+    for (const char* name : {"cURL", "wget", "CURL"}) {
+        fired.clear();
+        rules.match(exec_of(name, {"y"}), collect);
+        CHECK(fired == std::vector<std::string>{"fold"});
+    }
+    fired.clear();
+    rules.match(exec_of("curly", {"y"}), collect);
+    CHECK(fired.empty());
 }
 
 TEST_CASE("an alert document is the event plus rule and threat fields") {
