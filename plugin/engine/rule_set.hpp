@@ -1,9 +1,9 @@
 // The loaded rules, indexed by a value each rule requires, so that an event runs only the rules
 // that can match it: a rule for `iptables` costs nothing on an `ls` event, and a rule for execs
 // nothing on a fork. Each rule is filed under the first of a few selective fields (process name,
-// parent name, executable, exactly and then ASCII-folded for in~ / like~ / `:` rules; then event
-// action and event type) whose value its query pins down; rules that pin none run on every
-// event.
+// parent name, executable, exactly and then ASCII-folded for in~ / like~ / `:` rules; then an
+// arg, the working directory, event action and event type) whose value its query pins down;
+// rules that pin none run on every event.
 #pragma once
 
 #include <array>
@@ -71,13 +71,15 @@ class RuleSet {
         ecs::FieldId field;
         bool folded;  // keys and the event's value ASCII-lowered
     };
-    static constexpr std::array<IndexField, 8> kIndexFields = {{
+    static constexpr std::array<IndexField, 10> kIndexFields = {{
         {ecs::FieldId::ProcessName, false},
         {ecs::FieldId::ParentName, false},
         {ecs::FieldId::ProcessExecutable, false},
         {ecs::FieldId::ProcessName, true},
         {ecs::FieldId::ParentName, true},
         {ecs::FieldId::ProcessExecutable, true},
+        {ecs::FieldId::ProcessArgs, false},
+        {ecs::FieldId::ProcessWorkingDirectory, false},
         {ecs::FieldId::EventAction, false},
         {ecs::FieldId::EventType, false},
     }};

@@ -113,7 +113,9 @@ TEST_CASE("the rule set runs only rules whose process.name can match, in load or
     engine::load_rule_text(rule_file("process where process.name == \"b\""), "3", result);
     REQUIRE(result.rules.size() == 3);
     engine::RuleSet rules(std::move(result.rules));
-    CHECK(rules.unindexed_count() == 1);
+    CHECK(rules.indexed_count(ecs::FieldId::ProcessName) == 2);
+    CHECK(rules.indexed_count(ecs::FieldId::ProcessArgs) == 1);
+    CHECK(rules.unindexed_count() == 0);
     std::vector<std::string> fired;
     auto collect = [&](const engine::LoadedRule& rule) { fired.push_back(rule.info.file); };
     ecs::Event b = exec_of("b", {"b", "x"});
@@ -125,7 +127,8 @@ TEST_CASE("the rule set runs only rules whose process.name can match, in load or
     CHECK(fired == std::vector<std::string>{"2"});
 }
 
-TEST_CASE("rules are filed under parent name, executable, action or type when they pin no name") {
+TEST_CASE(
+    "rules are filed under parent name, executable, args, action or type when they pin no name") {
     engine::LoadResult result;
     auto add = [&](const char* query, const char* file) {
         engine::load_rule_text(rule_file(query), file, result);
@@ -140,7 +143,8 @@ TEST_CASE("rules are filed under parent name, executable, action or type when th
     add("process where process.name in~ (\"Curl\", \"B\") or process.name : \"WGET\"", "fold");
     REQUIRE(result.rules.size() == 7);
     engine::RuleSet rules(std::move(result.rules));
-    CHECK(rules.unindexed_count() == 2);  // "any", and "either" (no single field pinned)
+    CHECK(rules.unindexed_count() == 1);                         // "either": no single field pinned
+    CHECK(rules.indexed_count(ecs::FieldId::ProcessArgs) == 1);  // "any"
     CHECK(rules.indexed_count(ecs::FieldId::ProcessName, true) == 1);
     CHECK(rules.indexed_count(ecs::FieldId::ParentName) == 1);
     CHECK(rules.indexed_count(ecs::FieldId::ProcessExecutable) == 1);
