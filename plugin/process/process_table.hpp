@@ -27,7 +27,7 @@ struct TableOptions {
     std::size_t max_entries = 32768;
     // Also bounded by the memory its entries hold: one hostile user's ~2 MB argv per process
     // must not multiply by max_entries.
-    std::size_t max_bytes = std::size_t{16} << 20;
+    std::size_t max_bytes = std::size_t{4} << 20;
 };
 
 struct TableStats {
