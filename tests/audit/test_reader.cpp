@@ -156,6 +156,29 @@ TEST_CASE("without EXECVE, args come from PROCTITLE and are marked as such") {
     CHECK(events[0].process.name == "xtables-nft-multi");
 }
 
+TEST_CASE("interleaved execs: only the one without EXECVE takes its args from PROCTITLE") {
+    // Event 100 has EXECVE, event 101 does not; their records interleave. The line filter
+    // hands auparse an EOE instead of event 100's (unread) title, and event 101's title as is.
+    std::string second(kSyscallPrefix);
+    second.replace(second.find(":100)"), 5, ":101)");
+    second.replace(second.find("pid=20"), 6, "pid=21");
+    const std::string text =
+        std::string(kSyscallPrefix) + "\n" + second + "\n" +
+        "type=EXECVE msg=audit(1700000000.123:100): argc=2 a0=\"iptables\" a1=\"-L\"\n"
+        "type=PROCTITLE msg=audit(1700000000.123:101): proctitle=69707461626C6573002D46\n"
+        "type=PROCTITLE msg=audit(1700000000.123:100): proctitle=\"stale\"\n";
+    audit::ReaderStats stats;
+    const auto events = read_all(text, {}, &stats);
+    REQUIRE(events.size() == 2);
+    const ecs::Event& with_execve = events[0].sequence == 100 ? events[0] : events[1];
+    const ecs::Event& without = events[0].sequence == 100 ? events[1] : events[0];
+    CHECK(with_execve.process.args == std::vector<std::string>{"iptables", "-L"});
+    CHECK(with_execve.auditd.args_source == "execve");
+    CHECK(without.process.args == std::vector<std::string>{"iptables", "-F"});
+    CHECK(without.auditd.args_source == "proctitle");
+    CHECK(stats.lines.records_skipped == 1);  // event 100's title, not tokenised
+}
+
 TEST_CASE("process.name is the uncut PATH basename, longer than comm's 15 bytes") {
     const auto events =
         read_all(exec_event("type=EXECVE msg=audit(1700000000.123:100): argc=2 a0=\"/bin/bash\" "
