@@ -37,7 +37,7 @@ struct Config {
     bool include_failed = false;  // also emit failed execs (event.outcome=failure)
     std::size_t max_processes = 32768;
     std::size_t max_process_bytes = std::size_t{4} << 20;
-    std::size_t max_line_bytes = 128 * 1024;
+    std::size_t max_line_bytes = std::size_t{128} * 1024;
     uint32_t eoe_timeout_seconds = 2;
     std::optional<std::string> host_name;  // overrides the live host name
 

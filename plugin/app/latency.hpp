@@ -29,7 +29,7 @@ class LatencyHistogram {
 
   private:
     // Bucket i holds latencies up to 2^(i/4) microseconds; the last one everything longer.
-    static constexpr std::size_t kBuckets = 4 * 32;
+    static constexpr std::size_t kBuckets = std::size_t{4} * 32;
     std::array<uint64_t, kBuckets> counts_{};
     uint64_t total_ = 0;
     std::chrono::microseconds max_{};

@@ -29,7 +29,7 @@ void report_malformed(audit::MalformedKind kind, std::string_view sample) {
 }  // namespace
 
 Pipeline::Pipeline(const Config& config, engine::RuleSet rules, AlertHandler on_alert,
-                   LiveServices live)
+                   const LiveServices& live)
     : track_latency_(config.live()),
       table_(process::TableOptions{config.max_processes, config.max_process_bytes}, live.processes),
       rules_(std::move(rules)),

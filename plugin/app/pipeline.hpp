@@ -47,7 +47,7 @@ class Pipeline {
     using EventFilter = std::function<bool(const ecs::Event&)>;
 
     Pipeline(const Config& config, engine::RuleSet rules, AlertHandler on_alert,
-             LiveServices live = {});
+             const LiveServices& live = {});
 
     // These rethrow, once auparse has returned, what failed while handling an event (e.g. the
     // events output could not be written).

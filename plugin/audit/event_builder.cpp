@@ -3,6 +3,7 @@
 #include <libaudit.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <string_view>
 #include <utility>
@@ -32,8 +33,9 @@ Kind kind_of(std::string_view syscall) {
 
 // The fields of a SYSCALL record, as written (undecoded).
 struct SyscallFields {
-    std::string_view arch, syscall, success, exit, a[4], ppid, pid, auid, uid, gid, euid, suid,
-        egid, sgid, tty, ses, comm, exe, key;
+    std::string_view arch, syscall, success, exit;
+    std::array<std::string_view, 4> a;
+    std::string_view ppid, pid, auid, uid, gid, euid, suid, egid, sgid, tty, ses, comm, exe, key;
 };
 
 // One argument slot of EXECVE: either a whole value or hex chunks (aN[i]).
@@ -342,7 +344,7 @@ std::optional<ecs::Event> EventBuilder::build(auparse_state_t* au,
     ecs::AuditData& a = e.auditd;
     a.syscall = syscall;
     a.arch = arch_name(s, enriched);
-    std::optional<std::string>* raw_args[4] = {&a.a0, &a.a1, &a.a2, &a.a3};
+    const std::array<std::optional<std::string>*, 4> raw_args = {&a.a0, &a.a1, &a.a2, &a.a3};
     for (std::size_t i = 0; i < 4; ++i) {
         if (!s.a[i].empty()) *raw_args[i] = std::string(s.a[i]);
     }

@@ -104,9 +104,9 @@ RecordUse use_of(std::string_view type) {
 }  // namespace
 
 bool is_process_syscall(std::string_view name) noexcept {
-    static constexpr std::string_view kNames[] = {"execve", "execveat", "clone",      "clone3",
-                                                  "fork",   "vfork",    "exit_group", "kill",
-                                                  "tkill",  "tgkill",   "prctl"};
+    static constexpr std::array<std::string_view, 11> kNames = {
+        "execve",     "execveat", "clone", "clone3", "fork", "vfork",
+        "exit_group", "kill",     "tkill", "tgkill", "prctl"};
     for (std::string_view known : kNames) {
         if (name == known) return true;
     }
@@ -130,12 +130,16 @@ std::string_view malformed_kind_name(MalformedKind kind) noexcept {
 namespace {
 
 std::optional<EnrichedKey> enriched_key(std::string_view name) {
-    static constexpr std::pair<std::string_view, EnrichedKey> kKeys[] = {
-        {"ARCH", EnrichedKey::Arch}, {"SYSCALL", EnrichedKey::Syscall},
-        {"AUID", EnrichedKey::Auid}, {"UID", EnrichedKey::Uid},
-        {"GID", EnrichedKey::Gid},   {"EUID", EnrichedKey::Euid},
-        {"SUID", EnrichedKey::Suid}, {"EGID", EnrichedKey::Egid},
-        {"SGID", EnrichedKey::Sgid}};
+    static constexpr std::array<std::pair<std::string_view, EnrichedKey>, 9> kKeys = {
+        {{"ARCH", EnrichedKey::Arch},
+         {"SYSCALL", EnrichedKey::Syscall},
+         {"AUID", EnrichedKey::Auid},
+         {"UID", EnrichedKey::Uid},
+         {"GID", EnrichedKey::Gid},
+         {"EUID", EnrichedKey::Euid},
+         {"SUID", EnrichedKey::Suid},
+         {"EGID", EnrichedKey::Egid},
+         {"SGID", EnrichedKey::Sgid}}};
     for (const auto& [text, key] : kKeys) {
         if (name == text) return key;
     }

@@ -70,7 +70,7 @@ struct LineFilterStats {
 };
 
 struct LineFilterOptions {
-    std::size_t max_line_bytes = 128 * 1024;
+    std::size_t max_line_bytes = std::size_t{128} * 1024;
     bool keep_failed_execs = false;  // failed execs matter only with --include-failed
 };
 

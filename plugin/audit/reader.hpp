@@ -15,7 +15,7 @@ namespace audit {
 
 struct ReaderOptions {
     // Kernel records stay under 9 KB; anything this long is not an audit record.
-    std::size_t max_line_bytes = 128 * 1024;
+    std::size_t max_line_bytes = std::size_t{128} * 1024;
     BuilderOptions builder;
 };
 

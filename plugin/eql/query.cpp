@@ -136,7 +136,7 @@ std::string quoted(std::string_view s) {
                 break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
-                    static constexpr char kHex[] = "0123456789abcdef";
+                    static constexpr std::string_view kHex = "0123456789abcdef";
                     out += "\\u00";
                     out.push_back(kHex[(c >> 4) & 0xF]);
                     out.push_back(kHex[c & 0xF]);
