@@ -1,9 +1,11 @@
 // Splits raw input into audit records, drops what is not a well-formed record (counted by kind),
 // and keeps libauparse from tokenising what no process event can use: record types the event
-// builder never reads, and whole events of syscalls that start, change or end no process
-// (decided from their SYSCALL record). It also takes the ENRICHED interpretations off SYSCALL
-// records before auparse sees them, and keeps them aside for the event builder: auparse would
-// otherwise fall back to the analysing host's user database when a log is RAW.
+// builder never reads, whole events of syscalls that start, change or end no process (decided
+// from their SYSCALL record), and PROCTITLE records whose args EXECVE already gave (an EOE with
+// the same stamp takes their place, so auparse still completes the event there). It also takes the
+// ENRICHED interpretations off SYSCALL records before auparse sees them, and keeps them aside for
+// the event builder: auparse would otherwise fall back to the analysing host's user database when a
+// log is RAW.
 #pragma once
 
 #include <array>
