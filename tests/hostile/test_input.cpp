@@ -55,6 +55,16 @@ void check_neighbours(const std::vector<ecs::Event>& events) {
     CHECK(last->process.args == std::vector<std::string>{"ls", "-l"});
 }
 
+// Event 102 (iptables -F) with its EXECVE record's fields replaced by `execve_fields`.
+std::string event_102_with_execve(const std::string& execve_fields) {
+    const std::string stamp = hostile::stamp(102);
+    std::string event = exec_records(Exec{.stamp = stamp, .pid = "102"});
+    const auto execve = event.find("type=EXECVE");
+    const auto end = event.find('\n', execve);
+    event.replace(execve, end - execve, "type=EXECVE msg=audit(" + stamp + "): " + execve_fields);
+    return event;
+}
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -278,14 +288,9 @@ TEST_CASE("EXECVE with argc=100000 across kernel-sized records is joined in boun
 }
 
 TEST_CASE("an argc that disagrees, sparse and absurd arg indexes are counted, not trusted") {
-    const std::string stamp = hostile::stamp(102);
-    std::string event = exec_records(Exec{.stamp = stamp, .pid = "102"});
-    const auto execve = event.find("type=EXECVE");
-    const auto end = event.find('\n', execve);
-    event.replace(execve, end - execve,
-                  "type=EXECVE msg=audit(" + stamp +
-                      "): argc=100000 a0=\"iptables\" a1=\"-F\" a1048575=\"x\" "
-                      "a99999999999999999999=\"y\" a-1=\"z\"");
+    const std::string event = event_102_with_execve(
+        "argc=100000 a0=\"iptables\" a1=\"-F\" a1048575=\"x\" a99999999999999999999=\"y\" "
+        "a-1=\"z\"");
     const auto start = std::chrono::steady_clock::now();
     const auto result = read(before() + event + after());
     check_neighbours(result.events);
@@ -299,13 +304,8 @@ TEST_CASE("an argc that disagrees, sparse and absurd arg indexes are counted, no
 }
 
 TEST_CASE("invalid hex values are kept as written and counted") {
-    const std::string stamp = hostile::stamp(102);
-    std::string event = exec_records(Exec{.stamp = stamp, .pid = "102"});
-    const auto execve = event.find("type=EXECVE");
-    const auto end = event.find('\n', execve);
-    event.replace(execve, end - execve,
-                  "type=EXECVE msg=audit(" + stamp +
-                      "): argc=4 a0=\"iptables\" a1=ZZ a2=ABC a3_len=4 a3[0]=4G4");
+    const std::string event =
+        event_102_with_execve("argc=4 a0=\"iptables\" a1=ZZ a2=ABC a3_len=4 a3[0]=4G4");
     const auto result = read(before() + event + after());
     check_neighbours(result.events);
     const ecs::Event* e = hostile::by_serial(result.events, 102);
