@@ -65,13 +65,13 @@ void Pipeline::on_event(ecs::Event&& event) noexcept {
 }
 
 void Pipeline::feed(std::string_view bytes) {
-    fed_at_ = std::chrono::steady_clock::now();
+    if (track_latency_) fed_at_ = std::chrono::steady_clock::now();
     reader_.feed(bytes);
     rethrow_failure();
 }
 
 void Pipeline::age_events() {
-    fed_at_ = std::chrono::steady_clock::now();
+    if (track_latency_) fed_at_ = std::chrono::steady_clock::now();
     reader_.age_events();
     rethrow_failure();
 }

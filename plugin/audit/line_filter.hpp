@@ -44,8 +44,6 @@ enum class EnrichedKey : uint8_t { Arch, Syscall, Auid, Uid, Gid, Euid, Suid, Eg
 // split once: the known keys land in fixed slots (offsets into the kept copy of the tail).
 class EnrichedSyscall {
   public:
-    EnrichedSyscall() = default;
-    explicit EnrichedSyscall(std::string_view tail) { assign(tail); }
     // Replaces the content; the buffer is reused, so a steady stream allocates nothing.
     void assign(std::string_view tail);
     // The value of KEY (quotes removed; the first if repeated), or nullopt.

@@ -173,11 +173,6 @@ void ProcessTable::set_max_entries(std::size_t max_entries) {
     while (lru_.size() > options_.max_entries) evict_oldest();
 }
 
-void ProcessTable::set_max_bytes(std::size_t max_bytes) {
-    options_.max_bytes = max_bytes;
-    evict_over_budget();
-}
-
 void ProcessTable::fill_parent(ecs::Event& event, uint32_t host) {
     if (!event.parent.pid) {
         event.auditd.parent_context = "missing";

@@ -87,7 +87,6 @@ class ProcessTable {
 
     TableStats stats() const;
     void set_max_entries(std::size_t max_entries);
-    void set_max_bytes(std::size_t max_bytes);
 
   private:
     struct Key {
