@@ -7,77 +7,173 @@
 #include "eql/wildcard.hpp"
 
 namespace engine {
+namespace {
+
+std::string_view match_name(eql::KeyMatch match) {
+    switch (match) {
+        case eql::KeyMatch::Exact:
+            return "";
+        case eql::KeyMatch::Prefix:
+            return " prefix";
+        case eql::KeyMatch::Suffix:
+            return " suffix";
+    }
+    return "";
+}
+
+}  // namespace
 
 RuleSet::RuleSet(std::vector<LoadedRule> rules) : rules_(std::move(rules)) {
     for (std::size_t i = 0; i < rules_.size(); ++i) {
-        bool filed = false;
-        for (std::size_t f = 0; f < kIndexFields.size() && !filed; ++f) {
-            const auto& [field, folded] = kIndexFields[f];
-            const auto values = folded ? rules_[i].query.required_folded_values(field)
-                                       : rules_[i].query.required_values(field);
-            if (!values) continue;
-            filed = true;
-            ++indexed_counts_[f];
-            // A value listed twice must not run the rule twice. No values: it never matches.
-            for (const std::string& value : *values) {
-                auto& bucket = indexes_[f][value];
-                if (bucket.empty() || bucket.back() != i) bucket.push_back(i);
-                longest_key_[f] = std::max(longest_key_[f], value.size());
+        const auto rule = static_cast<uint32_t>(i);
+        const auto keys = rules_[i].query.index_keys();
+        if (!keys) {
+            unindexed_.push_back(rule);
+            continue;
+        }
+        // No keys: the rule never matches and is filed nowhere.
+        std::vector<std::size_t> counted;  // the indexes this rule is filed in
+        for (const eql::IndexKey& key : *keys) {
+            auto it = std::find_if(indexes_.begin(), indexes_.end(), [&](const Index& index) {
+                return index.field == key.field && index.folded == key.folded &&
+                       index.match == key.match;
+            });
+            if (it == indexes_.end()) {
+                it = indexes_.insert(indexes_.end(), Index{});
+                it->field = key.field;
+                it->folded = key.folded;
+                it->match = key.match;
+            }
+            it->length_bits |= uint64_t{1} << std::min<std::size_t>(key.key.size(), 63);
+            if (key.key.empty()) {
+                it->empty_key = true;
+            } else {
+                const auto edge = static_cast<unsigned char>(
+                    key.match == eql::KeyMatch::Suffix ? key.key.back() : key.key.front());
+                it->edge_bytes[edge / 64] |= uint64_t{1} << (edge % 64);
+            }
+            auto& filed = it->rules[key.key];
+            if (filed.empty() || filed.back() != rule) filed.push_back(rule);
+            if (std::find(it->key_lengths.begin(), it->key_lengths.end(), key.key.size()) ==
+                it->key_lengths.end()) {
+                it->key_lengths.push_back(key.key.size());
+            }
+            const auto position = static_cast<std::size_t>(it - indexes_.begin());
+            if (std::find(counted.begin(), counted.end(), position) == counted.end()) {
+                ++it->rule_count;
+                counted.push_back(position);
             }
         }
-        if (!filed) unindexed_.push_back(i);
+    }
+    for (Index& index : indexes_) std::sort(index.key_lengths.begin(), index.key_lengths.end());
+    std::stable_sort(indexes_.begin(), indexes_.end(),
+                     [](const Index& a, const Index& b) { return a.field < b.field; });
+}
+
+RuleSet::Candidates::Candidates(std::size_t rule_count) {
+    const std::size_t needed = (rule_count + 63) / 64;
+    if (needed <= inline_words.size()) {
+        words = std::span<uint64_t>(inline_words.data(), needed);
+    } else {
+        heap_words.assign(needed, 0);
+        words = heap_words;
     }
 }
 
-std::size_t RuleSet::indexed_count(ecs::FieldId field, bool folded) const noexcept {
-    for (std::size_t f = 0; f < kIndexFields.size(); ++f) {
-        if (kIndexFields[f].field == field && kIndexFields[f].folded == folded) {
-            return indexed_counts_[f];
+std::size_t RuleSet::indexed_count(ecs::FieldId field, bool folded,
+                                   eql::KeyMatch match) const noexcept {
+    for (const Index& index : indexes_) {
+        if (index.field == field && index.folded == folded && index.match == match) {
+            return index.rule_count;
         }
     }
     return 0;
 }
 
 std::string RuleSet::index_summary() const {
-    std::string out;
-    for (std::size_t f = 0; f < kIndexFields.size(); ++f) {
-        if (indexed_counts_[f] == 0) continue;
-        out += std::to_string(indexed_counts_[f]) + " by " +
-               std::string(ecs::field_info(kIndexFields[f].field).name) +
-               (kIndexFields[f].folded ? " (any case), " : ", ");
+    std::vector<const Index*> order;
+    for (const Index& index : indexes_) order.push_back(&index);
+    std::stable_sort(order.begin(), order.end(),
+                     [](const Index* a, const Index* b) { return a->rule_count > b->rule_count; });
+    std::string out = std::to_string(rules_.size() - unindexed_.size()) + " of " +
+                      std::to_string(rules_.size()) + " rules run only on a key match (";
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        const Index& index = *order[i];
+        if (i > 0) out += ", ";
+        out += std::string(ecs::field_info(index.field).name) +
+               std::string(match_name(index.match)) + (index.folded ? " (any case)" : "") + ": " +
+               std::to_string(index.rule_count);
     }
-    return out + std::to_string(unindexed_.size()) + " on every event";
+    return out + "); " + std::to_string(unindexed_.size()) + " on every event";
 }
 
-bool RuleSet::collect(const ecs::Event& event, Candidates& out) const {
-    out.lists[out.count++] = unindexed_;
-    std::array<char, 256> lowered{};
-    auto add = [&](std::size_t f, std::string_view value) {
-        const Buckets& buckets = indexes_[f];
-        if (value.size() > longest_key_[f]) return true;  // no key is that long
-        if (kIndexFields[f].folded) {
-            if (value.size() > lowered.size()) return false;  // a long key: run every rule
-            std::transform(value.begin(), value.end(), lowered.begin(), eql::ascii_lower);
-            value = std::string_view(lowered.data(), value.size());
+namespace {
+
+void mark(std::span<uint64_t> words, const std::vector<uint32_t>& rules) {
+    for (const uint32_t rule : rules) words[rule / 64] |= uint64_t{1} << (rule % 64);
+}
+
+}  // namespace
+
+void RuleSet::mark_value(const Index& index, std::string_view value, Candidates& out) {
+    std::array<char, 256> lowered;  // NOLINT(cppcoreguidelines-pro-type-member-init): written first
+    auto lookup = [&](std::string_view slice) {
+        if (index.folded) {
+            // Keys are at most 255 bytes (eql::index_keys), so a looked-up slice fits.
+            std::transform(slice.begin(), slice.end(), lowered.begin(), eql::ascii_lower);
+            slice = std::string_view(lowered.data(), slice.size());
         }
-        const auto it = buckets.find(value);
-        if (it == buckets.end()) return true;
-        if (out.count == out.lists.size()) return false;
-        out.lists[out.count++] = it->second;
-        return true;
+        const auto it = index.rules.find(slice);
+        if (it != index.rules.end()) mark(out.words, it->second);
     };
-    for (std::size_t f = 0; f < kIndexFields.size(); ++f) {
-        if (indexes_[f].empty()) continue;
-        const ecs::FieldValue value = ecs::get_field(event, kIndexFields[f].field);
+    if (index.match == eql::KeyMatch::Exact) {
+        if (value.size() <= index.key_lengths.back()) lookup(value);
+        return;
+    }
+    for (const std::size_t length : index.key_lengths) {
+        if (length > value.size()) break;
+        lookup(index.match == eql::KeyMatch::Prefix ? value.substr(0, length)
+                                                    : value.substr(value.size() - length));
+    }
+}
+
+void RuleSet::mark_candidates(const ecs::Event& event, Candidates& out) const {
+    for (const uint32_t rule : unindexed_) out.words[rule / 64] |= uint64_t{1} << (rule % 64);
+    // Most values are turned away by their length and first (or last) byte, before any hashing.
+    auto visit = [&out](const Index& index, std::string_view value) {
+        if (value.empty()) {
+            if (index.empty_key) {
+                const auto it = index.rules.find(value);
+                if (it != index.rules.end()) mark(out.words, it->second);
+            }
+            return;
+        }
+        const uint64_t length_bit = uint64_t{1} << std::min<std::size_t>(value.size(), 63);
+        if (index.match == eql::KeyMatch::Exact
+                ? (index.length_bits & length_bit) == 0
+                : (index.length_bits & ((length_bit << 1) - 1)) == 0) {
+            return;
+        }
+        auto edge = static_cast<unsigned char>(
+            index.match == eql::KeyMatch::Suffix ? value.back() : value.front());
+        if (index.folded)
+            edge = static_cast<unsigned char>(eql::ascii_lower(static_cast<char>(edge)));
+        if ((index.edge_bytes[edge / 64] & (uint64_t{1} << (edge % 64))) == 0) return;
+        mark_value(index, value, out);
+    };
+    for (auto group = indexes_.begin(); group != indexes_.end();) {
+        const auto end = std::find_if(
+            group, indexes_.end(), [&](const Index& index) { return index.field != group->field; });
+        const ecs::FieldValue value = ecs::get_field(event, group->field);
         if (value.kind == ecs::FieldValue::Kind::String) {
-            if (!add(f, value.text)) return false;
+            for (auto index = group; index != end; ++index) visit(*index, value.text);
         } else if (value.kind == ecs::FieldValue::Kind::StringList) {
             for (const std::string& element : value.list) {
-                if (!add(f, element)) return false;
+                for (auto index = group; index != end; ++index) visit(*index, element);
             }
         }
+        group = end;
     }
-    return true;
 }
 
 }  // namespace engine

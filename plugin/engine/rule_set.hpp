@@ -1,12 +1,12 @@
-// The loaded rules, indexed by a value each rule requires, so that an event runs only the rules
+// The loaded rules, indexed by tests each rule needs one of, so that an event runs only the rules
 // that can match it: a rule for `iptables` costs nothing on an `ls` event, and a rule for execs
-// nothing on a fork. Each rule is filed under the first of a few selective fields (process name,
-// parent name, executable, exactly and then ASCII-folded for in~ / like~ / `:` rules; then an
-// arg, the working directory, event action and event type) whose value its query pins down;
-// rules that pin none run on every event.
+// nothing on a fork. A rule's keys come from its query (eql::CompiledQuery::index_keys): values,
+// prefixes or suffixes of fields such as process.name, exactly or ASCII-folded, of which at least
+// one must hold; a rule with no such keys runs on every event.
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -16,6 +16,7 @@
 #include "ecs/event.hpp"
 #include "ecs/fields.hpp"
 #include "engine/rule_loader.hpp"
+#include "eql/query.hpp"
 
 namespace engine {
 
@@ -27,87 +28,65 @@ class RuleSet {
     // Calls on_match(const LoadedRule&) for every rule the event satisfies, in load order.
     template <typename OnMatch>
     void match(const ecs::Event& event, OnMatch&& on_match) const {
-        Candidates candidates;
-        if (!collect(event, candidates)) {
-            for (const LoadedRule& rule : rules_) {
+        Candidates candidates(rules_.size());
+        mark_candidates(event, candidates);
+        for (std::size_t w = 0; w < candidates.words.size(); ++w) {
+            for (uint64_t bits = candidates.words[w]; bits != 0; bits &= bits - 1) {
+                const std::size_t i = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
+                const LoadedRule& rule = rules_[i];
                 if (rule.query.matches(event)) on_match(rule);
             }
-            return;
-        }
-        // Merge the sorted candidate lists so alerts keep the rules' load order.
-        std::array<std::size_t, kMaxLists> at{};
-        std::size_t last = kNone;
-        for (;;) {
-            std::size_t best = kNone;
-            std::size_t best_list = 0;
-            for (std::size_t i = 0; i < candidates.count; ++i) {
-                const auto& list = candidates.lists[i];
-                if (at[i] < list.size() && (best == kNone || list[at[i]] < best)) {
-                    best = list[at[i]];
-                    best_list = i;
-                }
-            }
-            if (best == kNone) break;
-            ++at[best_list];
-            if (best == last) continue;  // filed under two of the event's values
-            last = best;
-            const LoadedRule& rule = rules_[best];
-            if (rule.query.matches(event)) on_match(rule);
         }
     }
 
     std::size_t size() const noexcept { return rules_.size(); }
     const std::vector<LoadedRule>& rules() const noexcept { return rules_; }
-    // Rules that run on every event (no indexed field pinned): for statistics and tests.
+    // Rules that run on every event (no keys found): for statistics and tests.
     std::size_t unindexed_count() const noexcept { return unindexed_.size(); }
-    // Rules filed under `field` (exactly, or ASCII-folded).
-    std::size_t indexed_count(ecs::FieldId field, bool folded = false) const noexcept;
-    // "105 by process.name, 5 by process.parent.name, ..., 12 on every event": how much of the
-    // rule set an event can skip, for --check-rules.
+    // Rules with a key on `field` compared that way.
+    std::size_t indexed_count(ecs::FieldId field, bool folded = false,
+                              eql::KeyMatch match = eql::KeyMatch::Exact) const noexcept;
+    // "140 of 146 rules run only on a key match (process.name: 105, process.name prefix: 12,
+    // ...); 6 on every event": how much of the rule set an event can skip, for --check-rules.
     std::string index_summary() const;
 
   private:
-    struct IndexField {
-        ecs::FieldId field;
-        bool folded;  // keys and the event's value ASCII-lowered
-    };
-    static constexpr std::array<IndexField, 10> kIndexFields = {{
-        {ecs::FieldId::ProcessName, false},
-        {ecs::FieldId::ParentName, false},
-        {ecs::FieldId::ProcessExecutable, false},
-        {ecs::FieldId::ProcessName, true},
-        {ecs::FieldId::ParentName, true},
-        {ecs::FieldId::ProcessExecutable, true},
-        {ecs::FieldId::ProcessArgs, false},
-        {ecs::FieldId::ProcessWorkingDirectory, false},
-        {ecs::FieldId::EventAction, false},
-        {ecs::FieldId::EventType, false},
-    }};
-    static constexpr std::size_t kMaxLists = 16;
-    static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
-
     struct TextHash {
         using is_transparent = void;
         std::size_t operator()(std::string_view text) const noexcept {
             return std::hash<std::string_view>{}(text);
         }
     };
-    using Buckets =
-        std::unordered_map<std::string, std::vector<std::size_t>, TextHash, std::equal_to<>>;
+    // One table per (field, folding, kind of comparison) that some rule uses.
+    struct Index {
+        ecs::FieldId field = ecs::FieldId::Count_;
+        bool folded = false;
+        eql::KeyMatch match = eql::KeyMatch::Exact;
+        // key -> the rules that have it, ascending.
+        std::unordered_map<std::string, std::vector<uint32_t>, TextHash, std::equal_to<>> rules;
+        std::vector<std::size_t> key_lengths;  // distinct, ascending: the slices to look up
+        // The keys' first bytes (last for suffixes): most values are rejected by one test here
+        // before any hashing. Exact "" has no such byte, hence its flag.
+        std::array<uint64_t, 4> edge_bytes{};
+        uint64_t length_bits = 0;  // bit n: a key of n bytes (bit 63: of 63 or more)
+        bool empty_key = false;
+        std::size_t rule_count = 0;
+    };
+    // A bit per rule: on the stack for up to 1024 rules.
     struct Candidates {
-        std::array<std::span<const std::size_t>, kMaxLists> lists;
-        std::size_t count = 0;
+        explicit Candidates(std::size_t rule_count);
+        std::array<uint64_t, 16> inline_words{};
+        std::vector<uint64_t> heap_words;
+        std::span<uint64_t> words;
     };
 
-    // The sorted lists of rules that can match the event; false when there are too many
-    // lists to merge (then every rule runs).
-    bool collect(const ecs::Event& event, Candidates& out) const;
+    void mark_candidates(const ecs::Event& event, Candidates& out) const;
+    // Marks the rules of `index` whose key `value` has (`value` is not empty).
+    static void mark_value(const Index& index, std::string_view value, Candidates& out);
 
     std::vector<LoadedRule> rules_;
-    std::array<Buckets, kIndexFields.size()> indexes_;
-    std::array<std::size_t, kIndexFields.size()> indexed_counts_{};
-    std::array<std::size_t, kIndexFields.size()> longest_key_{};  // longer values cannot match
-    std::vector<std::size_t> unindexed_;
+    std::vector<Index> indexes_;  // sorted by field, so each field is read once per event
+    std::vector<uint32_t> unindexed_;
 };
 
 }  // namespace engine

@@ -111,6 +111,79 @@ Value call(const Node& n, const ecs::Event& event) {
     return call_function(n.function, n.insensitive, args);
 }
 
+// Whether `n` always evaluates to true or false, never null: query leaves and the boolean
+// connectives (which count a null child as false).
+bool never_null(const Node& n) noexcept {
+    switch (n.kind) {
+        case NodeKind::And:
+        case NodeKind::Or:
+        case NodeKind::IsNull:
+        case NodeKind::IsNotNull:
+            return true;
+        case NodeKind::Compare:
+        case NodeKind::In:
+        case NodeKind::Like:
+        case NodeKind::Regex:
+        case NodeKind::CidrMatch:
+            return n.query;
+        case NodeKind::Not:
+            return never_null(n.children.front());
+        default:
+            return false;
+    }
+}
+
+// evaluate(n, event).is_true() without building a Value for each node of a condition's
+// and/or/not structure and query leaves: the path almost every rule evaluation takes.
+bool holds(const Node& n, const ecs::Event& event) {
+    switch (n.kind) {
+        case NodeKind::And:
+            for (const Node& c : n.children) {
+                if (!holds(c, event)) return false;
+            }
+            return true;
+        case NodeKind::Or:
+            for (const Node& c : n.children) {
+                if (holds(c, event)) return true;
+            }
+            return false;
+        case NodeKind::Not:
+            // not(null) is null, which does not hold either: only a never-null child flips.
+            if (never_null(n.children.front())) return !holds(n.children.front(), event);
+            break;
+        case NodeKind::Compare:
+            if (n.query) {
+                const Value& rhs = n.children[1].constant;
+                if (n.compare == ast::CompareOp::Eq && rhs.is_string()) {
+                    const std::string_view wanted = rhs.as_string();
+                    return any_value(ecs::get_field(event, n.children[0].field),
+                                     [wanted](const Value& v) {
+                                         return v.is_string() && v.as_string() == wanted;
+                                     });
+                }
+                return any_value(ecs::get_field(event, n.children[0].field), [&](const Value& v) {
+                    return compare_values(n.compare, v, rhs).is_true();
+                });
+            }
+            break;
+        case NodeKind::In:
+            if (n.query) {
+                return any_value(ecs::get_field(event, n.children[0].field),
+                                 [&](const Value& v) { return in_items(n, v); });
+            }
+            break;
+        case NodeKind::Like:
+            if (n.query) {
+                return any_value(ecs::get_field(event, n.children[0].field),
+                                 [&](const Value& v) { return like(n, v); });
+            }
+            break;
+        default:
+            break;
+    }
+    return evaluate(n, event).is_true();
+}
+
 }  // namespace
 
 Value script_value(const ecs::FieldValue& fv) noexcept {
@@ -204,7 +277,7 @@ bool matches(const Program& program, const ecs::Event& event) noexcept {
                                                    program.category) == event.category.end()) {
             return false;
         }
-        return evaluate(program.root, event).is_true();
+        return holds(program.root, event);
     } catch (...) {
         // Only allocation can fail here (string-building functions); an event that cannot be
         // evaluated does not match.

@@ -1,21 +1,17 @@
-// CompiledQuery: owns the compiled Program and answers matches / required_values / explain.
+// CompiledQuery: owns the compiled Program and answers matches / index_keys / explain.
 #include "eql/query.hpp"
 
 #include <algorithm>
-#include <set>
 #include <utility>
 
 #include "eql/compiler.hpp"
 #include "eql/evaluator.hpp"
+#include "eql/wildcard.hpp"
 
 namespace eql {
 namespace {
 
-using ValueSet = std::optional<std::set<std::string>>;
-
-bool is_list_field(ecs::FieldId id) {
-    return ecs::field_info(id).type == ecs::FieldType::StringList;
-}
+using Keys = std::optional<std::vector<IndexKey>>;
 
 std::string folded(std::string_view text) {
     std::string out(text);
@@ -23,77 +19,128 @@ std::string folded(std::string_view text) {
     return out;
 }
 
-// The values `field` must take for `n` to be true; nullopt when `n` does not pin it down.
-// With `fold`, the values are ASCII-lowered and case-insensitive tests (in~, like~ and `:`
-// without wildcards) pin the field too: the field, lowered, must be one of them.
-ValueSet required(const Node& n, ecs::FieldId field, bool fold) {
-    auto on_field = [&](const Node& x) {
-        return x.query && !x.children.empty() && x.children[0].kind == NodeKind::Field &&
-               x.children[0].field == field;
+// Keys longer than this are not worth a lookup (and the index folds values in a fixed buffer).
+constexpr std::size_t kMaxKeyBytes = 255;
+
+constexpr int kUseless = 4;
+
+// How little a key narrows the events: fields that take a handful of values on every event
+// (event.action and .type, users and groups) filter little, nor does a one- or two-byte prefix;
+// an array field gives an event many chances to hit a key. Other event.* and host.* fields
+// (host.os.type == "linux") filter nothing: a rule with only those runs on every event.
+int weakness(const IndexKey& k) {
+    using ecs::FieldId;
+    const auto id = static_cast<uint16_t>(k.field);
+    const auto in = [id](FieldId first, FieldId last) {
+        return id >= static_cast<uint16_t>(first) && id <= static_cast<uint16_t>(last);
     };
-    auto value = [fold](std::string_view text) { return fold ? folded(text) : std::string(text); };
+    if (in(FieldId::Timestamp, FieldId::HostOsKernel) && k.field != FieldId::EventAction &&
+        k.field != FieldId::EventType) {
+        return kUseless;
+    }
+    if (k.field == FieldId::EventAction || k.field == FieldId::EventType ||
+        in(FieldId::ProcessUserId, FieldId::ProcessSavedGroupName) ||
+        in(FieldId::ParentUserId, FieldId::ParentGroupName) ||
+        in(FieldId::UserId, FieldId::GroupExtRealName) || k.field == FieldId::AuditdDataSyscall ||
+        k.field == FieldId::AuditdDataArch || k.field == FieldId::AuditdArgsSource) {
+        return 3;
+    }
+    if (k.match != KeyMatch::Exact && k.key.size() < 3) return 2;
+    if (ecs::field_info(k.field).type == ecs::FieldType::StringList) return 1;
+    return 0;
+}
+
+// Smaller is a better filter: its weakest key first, then its number of keys.
+std::pair<int, std::size_t> cost(const std::vector<IndexKey>& keys) {
+    int worst = 0;
+    for (const IndexKey& k : keys) worst = std::max(worst, weakness(k));
+    return {worst, keys.size()};
+}
+
+// One key for each wildcard pattern: exact when it has no wildcard, else its literal prefix,
+// else its literal suffix; nullopt when some pattern has neither (e.g. "*curl*").
+Keys like_keys(const Node& n, ecs::FieldId field) {
+    std::vector<IndexKey> keys;
+    for (const WildcardPattern& p : n.wildcards) {
+        IndexKey k{field, n.insensitive, KeyMatch::Exact, {}};
+        if (p.is_literal()) {
+            k.key = n.insensitive ? folded(p.source()) : p.source();
+        } else if (!p.literal_prefix().empty()) {
+            k.match = KeyMatch::Prefix;
+            k.key = p.literal_prefix();
+        } else if (!p.literal_suffix().empty()) {
+            k.match = KeyMatch::Suffix;
+            k.key = p.literal_suffix();
+        } else {
+            return std::nullopt;
+        }
+        keys.push_back(std::move(k));
+    }
+    return keys;
+}
+
+// Tests of which one must hold for `n` to be true (see CompiledQuery::index_keys).
+Keys required_keys(const Node& n) {
+    const bool on_field = n.query && !n.children.empty() && n.children[0].kind == NodeKind::Field;
+    const ecs::FieldId field = on_field ? n.children[0].field : ecs::FieldId::Count_;
+    Keys keys;
     switch (n.kind) {
         case NodeKind::Const:
-            if (n.constant.is_bool() && !n.constant.as_bool()) return std::set<std::string>{};
+            if (n.constant.is_bool() && !n.constant.as_bool()) return std::vector<IndexKey>{};
             return std::nullopt;
         case NodeKind::Compare:
-            if (on_field(n) && n.compare == ast::CompareOp::Eq &&
-                n.children[1].constant.is_string()) {
-                return std::set<std::string>{value(n.children[1].constant.as_string())};
+            if (!on_field || n.compare != ast::CompareOp::Eq ||
+                !n.children[1].constant.is_string()) {
+                return std::nullopt;
             }
-            return std::nullopt;
-        case NodeKind::In: {
-            if (!on_field(n) || (n.insensitive && !fold)) return std::nullopt;
-            std::set<std::string> values;
+            keys = std::vector<IndexKey>{{field, n.insensitive, KeyMatch::Exact,
+                                          n.insensitive
+                                              ? folded(n.children[1].constant.as_string())
+                                              : std::string(n.children[1].constant.as_string())}};
+            break;
+        case NodeKind::In:
+            if (!on_field) return std::nullopt;
+            keys.emplace();
             for (const Value& v : n.items) {
                 if (v.is_string()) {
-                    values.emplace(value(v.as_string()));
+                    const std::string_view text = v.as_string();
+                    keys->push_back({field, n.insensitive, KeyMatch::Exact,
+                                     n.insensitive ? folded(text) : std::string(text)});
                 } else if (!v.is_null()) {
-                    return std::nullopt;
+                    return std::nullopt;  // a null item matches no present value
                 }
             }
-            return values;
-        }
-        case NodeKind::Like: {
-            if (!on_field(n) || (n.insensitive && !fold)) return std::nullopt;
-            std::set<std::string> values;
-            for (const WildcardPattern& p : n.wildcards) {
-                if (!p.is_literal()) return std::nullopt;
-                values.insert(value(p.source()));
-            }
-            return values;
-        }
-        case NodeKind::And: {
-            ValueSet best;
+            break;
+        case NodeKind::Like:
+            if (!on_field) return std::nullopt;
+            keys = like_keys(n, field);
+            break;
+        case NodeKind::And:
+            // Every child must hold: any one child's keys will do; take the best filter.
             for (const Node& c : n.children) {
-                ValueSet s = required(c, field, fold);
-                if (!s) continue;
-                if (!best) {
-                    best = std::move(s);
-                } else if (is_list_field(field)) {
-                    // "some element is in A" and "some element is in B" do not intersect.
-                    if (s->size() < best->size()) best = std::move(s);
-                } else {
-                    std::set<std::string> both;
-                    std::set_intersection(best->begin(), best->end(), s->begin(), s->end(),
-                                          std::inserter(both, both.begin()));
-                    best = std::move(both);
-                }
+                Keys child = required_keys(c);
+                if (child && (!keys || cost(*child) < cost(*keys))) keys = std::move(child);
             }
-            return best;
-        }
-        case NodeKind::Or: {
-            std::set<std::string> all;
+            break;
+        case NodeKind::Or:
+            // Some child holds: it needs one of its own keys, so all of them together.
+            keys.emplace();
             for (const Node& c : n.children) {
-                ValueSet s = required(c, field, fold);
-                if (!s) return std::nullopt;
-                all.insert(s->begin(), s->end());
+                Keys child = required_keys(c);
+                if (!child) return std::nullopt;
+                keys->insert(keys->end(), child->begin(), child->end());
             }
-            return all;
-        }
+            break;
         default:
             return std::nullopt;
     }
+    if (!keys) return std::nullopt;
+    for (const IndexKey& k : *keys) {
+        if (k.key.size() > kMaxKeyBytes) return std::nullopt;
+    }
+    std::sort(keys->begin(), keys->end());
+    keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
+    return keys;
 }
 
 bool is_leaf(const Node& n) {
@@ -217,19 +264,21 @@ std::string_view CompiledQuery::category() const noexcept {
     return program_ ? std::string_view(program_->category) : std::string_view();
 }
 
-std::optional<std::vector<std::string>> CompiledQuery::required_values(ecs::FieldId field) const {
-    if (!program_) return std::nullopt;
-    ValueSet s = required(program_->root, field, false);
-    if (!s) return std::nullopt;
-    return std::vector<std::string>(s->begin(), s->end());
+bool IndexKey::holds(std::string_view value) const noexcept {
+    if (value.size() < key.size()) return false;
+    if (match == KeyMatch::Exact && value.size() != key.size()) return false;
+    const std::string_view slice = match == KeyMatch::Suffix
+                                       ? value.substr(value.size() - key.size())
+                                       : value.substr(0, key.size());
+    return std::equal(slice.begin(), slice.end(), key.begin(),
+                      [this](char a, char b) { return (folded ? ascii_lower(a) : a) == b; });
 }
 
-std::optional<std::vector<std::string>> CompiledQuery::required_folded_values(
-    ecs::FieldId field) const {
+std::optional<std::vector<IndexKey>> CompiledQuery::index_keys() const {
     if (!program_) return std::nullopt;
-    ValueSet s = required(program_->root, field, true);
-    if (!s) return std::nullopt;
-    return std::vector<std::string>(s->begin(), s->end());
+    Keys keys = required_keys(program_->root);
+    if (keys && cost(*keys).first == kUseless) return std::nullopt;
+    return keys;
 }
 
 std::vector<std::string> CompiledQuery::explain(const ecs::Event& event) const {

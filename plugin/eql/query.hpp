@@ -5,6 +5,7 @@
 // Semantics follow Elasticsearch EQL; plugin/eql/SEMANTICS.md describes them with examples.
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -19,6 +20,21 @@
 namespace eql {
 
 struct Program;  // the compiled tree (compiler.hpp)
+
+// How an index key is compared with a field's value.
+enum class KeyMatch : uint8_t { Exact, Prefix, Suffix };
+
+// A test a rule index can look up: the field's value (for an array, any element; ASCII-lowered
+// when `folded`) equals, starts with or ends with `key`.
+struct IndexKey {
+    ecs::FieldId field = ecs::FieldId::Count_;
+    bool folded = false;
+    KeyMatch match = KeyMatch::Exact;
+    std::string key;
+    auto operator<=>(const IndexKey&) const = default;
+    // Whether one value of the field passes the test (for checks; the rule index hashes).
+    bool holds(std::string_view value) const noexcept;
+};
 
 class CompiledQuery {
   public:
@@ -39,13 +55,10 @@ class CompiledQuery {
     // "process" or "any".
     std::string_view category() const noexcept;
 
-    // For rule indexing: the exact, case-sensitive values `field` must take for the query to
-    // match (for an array field: one of its elements must be among them). std::nullopt when
-    // the query does not constrain the field that way. An empty vector means "never matches".
-    std::optional<std::vector<std::string>> required_values(ecs::FieldId field) const;
-    // The same, ASCII-lowered, also counting case-insensitive tests (in~, like~ and `:` without
-    // wildcards): the field's value, lowered, must be among them.
-    std::optional<std::vector<std::string>> required_folded_values(ecs::FieldId field) const;
+    // For rule indexing: tests of which at least one must hold for the query to match, each
+    // cheap to look up in a table (see IndexKey). std::nullopt when no such set was found (the
+    // rule must run on every event); an empty vector means the query never matches.
+    std::optional<std::vector<IndexKey>> index_keys() const;
 
     // For --explain: one line per leaf condition, in query order, e.g.
     //   process.name == "ufw"  [process.name="ufw"]  => true

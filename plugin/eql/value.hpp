@@ -1,9 +1,11 @@
 // A runtime value inside expression evaluation: null, boolean, integer, double or string.
 // Strings are usually views into the event or the compiled query; only functions that build
-// text (concat, substring, string, ...) own their bytes.
+// text (concat, substring, string, ...) own their bytes, shared between copies (they are never
+// changed), so that the common, viewing Value is cheap to make and to destroy.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,8 +46,8 @@ class Value {
     static Value owned(std::string s) {
         Value v;
         v.kind_ = Kind::String;
-        v.owned_ = std::move(s);
-        v.owns_ = true;
+        v.owned_ = std::make_shared<const std::string>(std::move(s));
+        v.view_ = *v.owned_;
         return v;
     }
     // A non-owning copy of a value that must outlive the copy.
@@ -72,15 +74,14 @@ class Value {
     double as_double() const noexcept {
         return kind_ == Kind::Int ? static_cast<double>(int_) : double_;
     }
-    std::string_view as_string() const noexcept { return owns_ ? std::string_view(owned_) : view_; }
+    std::string_view as_string() const noexcept { return view_; }
 
   private:
     Kind kind_ = Kind::Null;
-    bool owns_ = false;
     int64_t int_ = 0;
     double double_ = 0;
-    std::string_view view_;
-    std::string owned_;
+    std::string_view view_;                     // the string, owned or not
+    std::shared_ptr<const std::string> owned_;  // set when the Value owns it
 };
 
 }  // namespace eql

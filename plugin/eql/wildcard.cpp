@@ -58,6 +58,20 @@ WildcardPattern WildcardPattern::literal(std::string_view text, bool leading_any
     return p;
 }
 
+std::string_view WildcardPattern::literal_prefix() const noexcept {
+    const Part& first = parts_.front();
+    std::size_t n = 0;
+    while (n < first.bytes.size() && first.any[n] == 0) ++n;
+    return std::string_view(first.bytes).substr(0, n);
+}
+
+std::string_view WildcardPattern::literal_suffix() const noexcept {
+    const Part& last = parts_.back();
+    std::size_t n = last.bytes.size();
+    while (n > 0 && last.any[n - 1] == 0) --n;
+    return std::string_view(last.bytes).substr(n);
+}
+
 std::size_t WildcardPattern::match_at(const Part& part, std::string_view text,
                                       std::size_t at) const noexcept {
     std::size_t t = at;

@@ -27,6 +27,10 @@ class WildcardPattern {
     // True when the pattern has no wildcard at all (it is a plain equality).
     bool is_literal() const noexcept { return parts_.size() == 1 && !has_any_char_; }
     bool case_insensitive() const noexcept { return case_insensitive_; }
+    // The bytes every matching text starts with (those before the first `*` or `?`), and those
+    // it ends with (after the last one); ASCII-lowered when case-insensitive. For rule indexing.
+    std::string_view literal_prefix() const noexcept;
+    std::string_view literal_suffix() const noexcept;
 
   private:
     // One run between stars. `any` marks positions that are `?`.

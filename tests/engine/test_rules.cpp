@@ -127,8 +127,7 @@ TEST_CASE("the rule set runs only rules whose process.name can match, in load or
     CHECK(fired == std::vector<std::string>{"2"});
 }
 
-TEST_CASE(
-    "rules are filed under parent name, executable, args, action or type when they pin no name") {
+TEST_CASE("rules are filed under every key one of which they need: values, prefixes, suffixes") {
     engine::LoadResult result;
     auto add = [&](const char* query, const char* file) {
         engine::load_rule_text(rule_file(query), file, result);
@@ -141,12 +140,21 @@ TEST_CASE(
     add("process where process.args == \"x\"", "any");
     add("process where process.name == \"b\" or process.parent.name == \"b\"", "either");
     add("process where process.name in~ (\"Curl\", \"B\") or process.name : \"WGET\"", "fold");
-    REQUIRE(result.rules.size() == 7);
+    add("process where process.args : \"*x*\"", "every");
+    add("process where process.name like (\"py*\", \"*.sh\") or process.executable : \"/TMP/*\"",
+        "affix");
+    REQUIRE(result.rules.size() == 9);
     engine::RuleSet rules(std::move(result.rules));
-    CHECK(rules.unindexed_count() == 1);                         // "either": no single field pinned
+    CHECK(rules.unindexed_count() == 1);                         // "every"
     CHECK(rules.indexed_count(ecs::FieldId::ProcessArgs) == 1);  // "any"
     CHECK(rules.indexed_count(ecs::FieldId::ProcessName, true) == 1);
-    CHECK(rules.indexed_count(ecs::FieldId::ParentName) == 1);
+    CHECK(rules.indexed_count(ecs::FieldId::ProcessName) == 1);  // "either"
+    CHECK(rules.indexed_count(ecs::FieldId::ParentName) == 2);   // "parent", "either"
+    CHECK(rules.indexed_count(ecs::FieldId::ProcessName, false, eql::KeyMatch::Prefix) == 1);
+    CHECK(rules.indexed_count(ecs::FieldId::ProcessName, false, eql::KeyMatch::Suffix) == 1);
+    CHECK(rules.indexed_count(ecs::FieldId::ProcessExecutable, true, eql::KeyMatch::Prefix) == 1);
+    CHECK_THAT(rules.index_summary(), Catch::StartsWith("8 of 9 rules run only on a key match (") &&
+                                          Catch::EndsWith("); 1 on every event"));
     CHECK(rules.indexed_count(ecs::FieldId::ProcessExecutable) == 1);
     CHECK(rules.indexed_count(ecs::FieldId::EventAction) == 1);
     CHECK(rules.indexed_count(ecs::FieldId::EventType) == 1);
@@ -157,7 +165,7 @@ TEST_CASE(
     exec.parent.name = "bash";
     exec.process.executable = "/bin/b";
     rules.match(exec, collect);
-    CHECK(fired == std::vector<std::string>{"parent", "exe", "any", "either", "fold"});
+    CHECK(fired == std::vector<std::string>{"parent", "exe", "any", "either", "fold", "every"});
 
     fired.clear();
     ecs::Event fork = exec_of("c", {"c"});
@@ -170,7 +178,7 @@ TEST_CASE(
     end.action = "end";
     end.type = {"info", "end"};
     rules.match(end, collect);
-    CHECK(fired == std::vector<std::string>{"end", "any"});
+    CHECK(fired == std::vector<std::string>{"end", "any", "every"});
 
     for (const char* name : {"cURL", "wget", "CURL"}) {
         fired.clear();
@@ -180,6 +188,25 @@ TEST_CASE(
     fired.clear();
     rules.match(exec_of("curly", {"y"}), collect);
     CHECK(fired.empty());
+
+    // Prefix and suffix keys, exact and folded; a value shorter than a key cannot hit it.
+    for (const char* name : {"python3", "py", "run.sh", "a.sh"}) {
+        fired.clear();
+        rules.match(exec_of(name, {"y"}), collect);
+        CHECK(fired == std::vector<std::string>{"affix"});
+    }
+    for (const char* name : {"Python3", "p", "run.SH", "sh"}) {
+        fired.clear();
+        rules.match(exec_of(name, {"y"}), collect);
+        CHECK(fired.empty());
+    }
+    fired.clear();
+    ecs::Event in_tmp = exec_of("z", {"y"});
+    in_tmp.process.executable = "/tmp/z";
+    rules.match(in_tmp, collect);
+    in_tmp.process.executable = "/Tmp/Z";
+    rules.match(in_tmp, collect);
+    CHECK(fired == std::vector<std::string>{"affix", "affix"});
 }
 
 TEST_CASE("an alert document is the event plus rule and threat fields") {

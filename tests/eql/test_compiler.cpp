@@ -1,6 +1,7 @@
 // Compile-time checks: unknown fields (with the field's line and column), optional fields,
 // type errors as Elasticsearch's verifier reports them, unsupported constructs, functions,
-// regex translation errors; plus required_values() and explain().
+// regex translation errors; plus index_keys() and explain().
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 
@@ -23,8 +24,19 @@ void test_reject(const std::string& query, uint32_t line, uint32_t column,
     }
 }
 
-std::optional<std::vector<std::string>> required(const std::string& query, ecs::FieldId field) {
-    return eql::CompiledQuery::compile(query).required_values(field);
+// index_keys() as text, sorted: "process.name==ls", "process.name~^=python" (a folded prefix),
+// "process.parent.name$=.sh" (a suffix); nullopt as is.
+std::optional<std::vector<std::string>> keys(const std::string& query) {
+    const auto found = eql::CompiledQuery::compile(query).index_keys();
+    if (!found) return std::nullopt;
+    std::vector<std::string> out;
+    for (const eql::IndexKey& k : *found) {
+        static constexpr const char* kOps[] = {"==", "^=", "$="};
+        out.push_back(std::string(ecs::field_info(k.field).name) + (k.folded ? "~" : "") +
+                      kOps[static_cast<int>(k.match)] + k.key);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 using V = std::vector<std::string>;
@@ -97,41 +109,71 @@ TEST_CASE("compiler: regex patterns are checked at compile time", "[eql][compile
     CHECK_NOTHROW(eql::CompiledQuery::compile("process where process.name regex \"*a|)\""));
 }
 
-TEST_CASE("compiler: required_values for rule indexing", "[eql][compiler]") {
-    using ecs::FieldId;
-    CHECK(required(R"(process where process.name == "ls")", FieldId::ProcessName) == V{"ls"});
-    CHECK(required(R"(process where process.name in ("b", "a"))", FieldId::ProcessName) ==
-          V{"a", "b"});
-    CHECK(required(R"(process where process.name like "ls")", FieldId::ProcessName) == V{"ls"});
-    CHECK_FALSE(required(R"(process where process.name like "ls*")", FieldId::ProcessName));
-    CHECK_FALSE(required(R"(process where process.name : "ls")", FieldId::ProcessName));
-    CHECK_FALSE(required(R"(process where process.name in~ ("ls"))", FieldId::ProcessName));
-    CHECK_FALSE(required(R"(process where process.name != "ls")", FieldId::ProcessName));
-    CHECK_FALSE(required(R"(process where not process.name == "ls")", FieldId::ProcessName));
-    CHECK_FALSE(required(R"(process where process.pid == 1)", FieldId::ProcessName));
-    CHECK(required(R"(process where process.name == "a" and process.pid == 1)",
-                   FieldId::ProcessName) == V{"a"});
-    CHECK(required(R"(process where process.name in ("a", "b") and process.name in ("b", "c"))",
-                   FieldId::ProcessName) == V{"b"});
-    CHECK(required(R"(process where process.name == "a" or process.name in ("b", "c"))",
-                   FieldId::ProcessName) == V{"a", "b", "c"});
-    CHECK_FALSE(
-        required(R"(process where process.name == "a" or process.pid == 1)", FieldId::ProcessName));
-    CHECK(required(R"(process where false)", FieldId::ProcessName) == V{});
-    // Arrays: "some element in A and some element in B" keeps one of the sets.
-    CHECK(required(R"(process where process.args == "-F" and process.args in ("a", "b"))",
-                   FieldId::ProcessArgs) == V{"-F"});
+TEST_CASE("compiler: index_keys for rule indexing", "[eql][compiler]") {
+    CHECK(keys(R"(process where process.name == "ls")") == V{"process.name==ls"});
+    CHECK(keys(R"(process where process.name in ("b", "a"))") ==
+          V{"process.name==a", "process.name==b"});
+    CHECK(keys(R"(process where process.name like "ls")") == V{"process.name==ls"});
+    CHECK(keys(R"(process where process.name in~ ("LS"))") == V{"process.name~==ls"});
+    CHECK(keys(R"(process where process.name : "LS")") == V{"process.name~==ls"});
+    // Wildcards: the literal prefix, else the literal suffix; nothing for "*x*" or "*".
+    CHECK(keys(R"(process where process.name like ("python*", "*.sh", "a?c*"))") ==
+          V{"process.name$=.sh", "process.name^=a", "process.name^=python"});
+    CHECK(keys(R"(process where process.name : ("Kworker*", "*?.SH"))") ==
+          V{"process.name~$=.sh", "process.name~^=kworker"});
+    CHECK(keys(R"(process where startsWith(process.executable, "/tmp/?"))") ==
+          V{"process.executable^=/tmp/?"});  // a literal `?`: startsWith has no wildcards
+    CHECK(keys(R"(process where endsWith~(process.executable, "/SH"))") ==
+          V{"process.executable~$=/sh"});
+    CHECK_FALSE(keys(R"(process where process.command_line like "*curl*")"));
+    CHECK_FALSE(keys(R"(process where process.name like ("a*", "*"))"));
+    CHECK_FALSE(keys(R"(process where process.name != "ls")"));
+    CHECK_FALSE(keys(R"(process where not process.name == "ls")"));
+    CHECK_FALSE(keys(R"(process where process.pid == 1)"));
+    CHECK_FALSE(keys(R"(process where process.name regex "ls.*")"));
+    CHECK(keys(R"(process where process.name == "a" and process.pid == 1)") ==
+          V{"process.name==a"});
+    // `and`: the best filter among the children; `or`: every branch's keys together.
+    CHECK(keys(R"(process where event.action == "exec" and process.name like "py*")") ==
+          V{"process.name^=py"});
+    CHECK(keys(R"(process where user.id == "0" and process.executable like ("/a/*", "/b/*"))") ==
+          V{"process.executable^=/a/", "process.executable^=/b/"});
+    CHECK(keys(R"(process where process.args == "-F" and process.args in ("a", "b"))") ==
+          V{"process.args==-F"});
+    CHECK(keys(R"(process where process.name == "a" or process.parent.name like "b*")") ==
+          V{"process.name==a", "process.parent.name^=b"});
+    CHECK_FALSE(keys(R"(process where process.name == "a" or process.pid == 1)"));
+    CHECK(keys(R"(process where false)") == V{});
+    CHECK(keys(R"(process where process.name == "a" or false)") == V{"process.name==a"});
+    // Keys longer than 255 bytes are not indexed.
+    CHECK_FALSE(keys("process where process.name == \"" + std::string(256, 'x') + "\""));
 
     // The first seed rule: every branch pins process.name.
-    const auto seed =
-        required(R"(process where host.os.type == "linux" and event.type == "start" and
+    const auto seed = keys(R"(process where host.os.type == "linux" and event.type == "start" and
   event.action in ("exec", "exec_event", "start") and
   ((process.name == "ufw" and process.args == "disable") or
    (process.name == "iptables" and process.args == "-F" and process.args_count == 2) or
    (process.name in ("iptables", "ip6tables") and process.parent.args == "force-stop") or
-   (process.name == "service" and process.args == "stop")))",
-                 FieldId::ProcessName);
-    CHECK(seed == V{"ip6tables", "iptables", "service", "ufw"});
+   (process.name == "service" and process.args == "stop")))");
+    CHECK(seed == V{"process.name==ip6tables", "process.name==iptables", "process.name==service",
+                    "process.name==ufw"});
+}
+
+TEST_CASE("compiler: an index key holds for the values it names", "[eql][compiler]") {
+    using eql::KeyMatch;
+    const eql::IndexKey exact{ecs::FieldId::ProcessName, false, KeyMatch::Exact, "ls"};
+    CHECK(exact.holds("ls"));
+    CHECK_FALSE(exact.holds("LS"));
+    CHECK_FALSE(exact.holds("lsof"));
+    const eql::IndexKey prefix{ecs::FieldId::ProcessName, true, KeyMatch::Prefix, "py"};
+    CHECK(prefix.holds("Python3"));
+    CHECK(prefix.holds("py"));
+    CHECK_FALSE(prefix.holds("p"));
+    CHECK_FALSE(prefix.holds("xpy"));
+    const eql::IndexKey suffix{ecs::FieldId::ProcessName, false, KeyMatch::Suffix, ".sh"};
+    CHECK(suffix.holds("run.sh"));
+    CHECK_FALSE(suffix.holds("run.SH"));
+    CHECK_FALSE(suffix.holds("sh"));
 }
 
 TEST_CASE("compiler: explain shows each leaf, its fields and its result", "[eql][compiler]") {

@@ -1,8 +1,8 @@
 // fuzz_eql: query text -> eql::CompiledQuery::compile(). A rejected query must throw eql::Error
 // and nothing else; an accepted one is evaluated against fixed events and events made of the
 // query's own string literals. Checks: matches() is deterministic, and the rule index's
-// contract holds: when required_values(process.name) names a set, every event the query
-// matches has a process.name in that set (else the index would lose alerts).
+// contract holds: when index_keys() names a set of keys, every event the query matches passes
+// at least one of them (else the index would lose alerts).
 //
 // Input: the query text, as is.
 #include <algorithm>
@@ -71,12 +71,16 @@ std::vector<std::string> literals(std::string_view query, std::size_t max) {
 void exercise(const eql::CompiledQuery& query, const ecs::Event& event) {
     const bool first = query.matches(event);
     fuzz::check(first == query.matches(event), "matches() is deterministic", query.text());
-    const auto names = query.required_values(ecs::FieldId::ProcessName);
-    if (first && names) {
-        const bool listed = event.process.name && std::find(names->begin(), names->end(),
-                                                            *event.process.name) != names->end();
-        fuzz::check(listed, "a matched event's process.name is among required_values()",
-                    query.text());
+    const auto keys = query.index_keys();
+    if (first && keys) {
+        const bool passes = std::any_of(keys->begin(), keys->end(), [&](const eql::IndexKey& k) {
+            const ecs::FieldValue value = ecs::get_field(event, k.field);
+            if (value.kind == ecs::FieldValue::Kind::String) return k.holds(value.text);
+            if (value.kind != ecs::FieldValue::Kind::StringList) return false;
+            return std::any_of(value.list.begin(), value.list.end(),
+                               [&](const std::string& element) { return k.holds(element); });
+        });
+        fuzz::check(passes, "a matched event passes one of index_keys()", query.text());
     }
     (void)query.explain(event);
 }
