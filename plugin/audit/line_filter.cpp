@@ -274,10 +274,20 @@ void LineFilter::handle_line(std::string_view line, bool newline_follows) {
         ++stats_.records_skipped;
         return;
     }
+    auto pass_on = [&] {
+        if (use != RecordUse::PathRecord) {
+            forward(line, separator, newline_follows);
+            return;
+        }
+        const auto body_at = static_cast<std::size_t>(header->body.data() - line.data());
+        forward_path_name(line.substr(0, body_at), separator == std::string_view::npos
+                                                       ? header->body
+                                                       : line.substr(body_at, separator - body_at));
+    };
     Recent* owner = find_recent(header->node, header->id);
     if (owner == nullptr) {
         // Its SYSCALL is older than the ring (or never came): auparse and the builder decide.
-        forward(line, separator, newline_follows);
+        pass_on();
         return;
     }
     if (owner->dropped) {
@@ -296,7 +306,17 @@ void LineFilter::handle_line(std::string_view line, bool newline_follows) {
         sink_(scratch_);
         return;
     }
-    forward(line, separator, newline_follows);
+    pass_on();
+}
+
+void LineFilter::forward_path_name(std::string_view head, std::string_view body) {
+    // auparse would tokenise the dozen fields of a PATH record (inode, dev, mode, owner, caps);
+    // the builder reads only its name, so only the name (as written) reaches auparse.
+    const std::string_view name = field_in(body, "name");
+    scratch_.assign(head).append("item=0");
+    if (!name.empty()) scratch_.append(" name=").append(name);
+    scratch_.push_back('\n');
+    sink_(scratch_);
 }
 
 void LineFilter::forward(std::string_view line, std::size_t separator, bool newline_follows) {

@@ -2,10 +2,10 @@
 // and keeps libauparse from tokenising what no process event can use: record types the event
 // builder never reads, whole events of syscalls that start, change or end no process (decided
 // from their SYSCALL record), and PROCTITLE records whose args EXECVE already gave (an EOE with
-// the same stamp takes their place, so auparse still completes the event there). It also takes the
-// ENRICHED interpretations off SYSCALL records before auparse sees them, and keeps them aside for
-// the event builder: auparse would otherwise fall back to the analysing host's user database when a
-// log is RAW.
+// the same stamp takes their place, so auparse still completes the event there); of PATH records
+// only item 0's name reaches auparse. It also takes the ENRICHED interpretations off SYSCALL
+// records before auparse sees them, and keeps them aside for the event builder: auparse would
+// otherwise fall back to the analysing host's user database when a log is RAW.
 #pragma once
 
 #include <array>
@@ -115,6 +115,9 @@ class LineFilter {
     SyscallUse syscall_use(std::string_view body);
     // Hands a record to auparse, without its ENRICHED tail (which starts at `separator`).
     void forward(std::string_view line, std::size_t separator, bool newline_follows);
+    // Hands PATH item 0 to auparse with its name field only: `head` is the record up to its
+    // fields, `body` the fields (without the ENRICHED tail).
+    void forward_path_name(std::string_view head, std::string_view body);
     Recent* find_recent(std::string_view node, const EventId& id);
     Recent& claim_recent(std::string_view node, const EventId& id);
     void note_serial(std::string_view node, uint64_t serial);
