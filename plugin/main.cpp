@@ -1,5 +1,6 @@
 // audisp-eql: the thin executable. It reads the settings, sets up diagnostics and hands over to
 // app::run(); everything else is in the core library.
+#include <malloc.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
@@ -10,6 +11,14 @@
 #include "app/run.hpp"
 
 int main(int argc, char** argv) {
+#ifdef M_TRIM_THRESHOLD
+    // An exec with a few thousand args needs a few hundred KiB for one event. With glibc's
+    // default 128 KiB trim threshold the heap top was handed back after each such event and
+    // faulted in again for the next (3,400 brk calls and 9,000 page faults on the benchmark
+    // stream: 0.1 s of a 2 s run). Up to 4 MiB of free heap is now kept; it is bounded by the
+    // largest such event, and the measured peak RSS did not change.
+    mallopt(M_TRIM_THRESHOLD, 4 << 20);
+#endif
     const app::ParsedCommandLine parsed = app::parse_command_line(argc, argv);
     if (parsed.exit_code) return *parsed.exit_code;
     const app::Config& config = parsed.config;
