@@ -38,19 +38,14 @@ struct SyscallFields {
     std::string_view ppid, pid, auid, uid, gid, euid, suid, egid, sgid, tty, ses, comm, exe, key;
 };
 
-// One argument slot of EXECVE: either a whole value or hex chunks (aN[i]).
-struct ArgSlot {
-    bool present = false;
-    bool chunked = false;
-    std::string value;  // raw value, or the concatenated hex chunks
-};
-
 struct Collected {
+    explicit Collected(std::vector<ArgSlot>& slots) : args(slots) {}
     bool has_syscall = false;
     SyscallFields sys;
     bool has_execve = false;
     std::optional<long long> argc;
-    std::vector<ArgSlot> args;
+    std::vector<ArgSlot>& args;  // the builder's slots; the first arg_count are this event's
+    std::size_t arg_count = 0;
     uint64_t dropped_args = 0;
     // Raw values, decoded only when used; auparse keeps them alive while the event is current.
     std::optional<std::string_view> cwd;
@@ -58,16 +53,19 @@ struct Collected {
     std::optional<std::string_view> proctitle;
 };
 
-// Classifies an EXECVE field name: "aN", "aN_len", "aN[i]".
+// Classifies an EXECVE field name: "aN", "aN_len", "aN[i]". N is read here, digit by digit,
+// and capped: every field of every EXECVE record passes through.
 enum class ArgField { Whole, Length, Chunk, None };
 ArgField parse_arg_name(std::string_view name, long long& index) {
     if (name.size() < 2 || name[0] != 'a') return ArgField::None;
     std::size_t end = 1;
-    while (end < name.size() && name[end] >= '0' && name[end] <= '9') ++end;
+    long long value = 0;
+    while (end < name.size() && name[end] >= '0' && name[end] <= '9') {
+        if (value < kMaxArgIndex) value = value * 10 + (name[end] - '0');
+        ++end;
+    }
     if (end == 1) return ArgField::None;
-    const auto parsed = parse_integer(name.substr(1, end - 1));
-    if (!parsed) return ArgField::None;
-    index = *parsed;
+    index = value;
     const std::string_view rest = name.substr(end);
     if (rest.empty()) return ArgField::Whole;
     if (rest == "_len") return ArgField::Length;
@@ -97,13 +95,14 @@ void collect_execve(auparse_state_t* au, Collected& c) {
         }
         const auto slot_index = static_cast<std::size_t>(index);
         if (slot_index >= c.args.size()) c.args.resize(slot_index + 1);
+        c.arg_count = std::max(c.arg_count, slot_index + 1);
         ArgSlot& slot = c.args[slot_index];
         slot.present = true;
         if (kind == ArgField::Chunk) {
             slot.chunked = true;
-            slot.value.append(value);  // chunks arrive in order, each hex
+            slot.chunks.append(value);  // chunks arrive in order, each hex
         } else {
-            slot.value.assign(value);
+            slot.whole = value;
         }
     } while (auparse_next_field(au) > 0);
 }
@@ -171,9 +170,8 @@ void collect_path(auparse_state_t* au, Collected& c) {
     if (const auto name = field_value(au, "name")) c.path0 = *name;
 }
 
-Collected collect(auparse_state_t* au) {
-    Collected c;
-    if (auparse_first_record(au) <= 0) return c;
+void collect(auparse_state_t* au, Collected& c) {
+    if (auparse_first_record(au) <= 0) return;
     do {
         switch (auparse_get_type(au)) {
             case AUDIT_SYSCALL:
@@ -195,7 +193,6 @@ Collected collect(auparse_state_t* au) {
                 break;
         }
     } while (auparse_next_record(au) > 0);
-    return c;
 }
 
 std::optional<std::string> text_of(std::string_view raw) {
@@ -269,25 +266,20 @@ ecs::Identity identity(std::string_view raw, EnrichedKey enriched_key,
     return who;
 }
 
-std::vector<std::string> args_from(Collected& c, BuilderStats& stats) {
+std::vector<std::string> args_from(const Collected& c, BuilderStats& stats) {
     std::vector<std::string> args;
-    args.reserve(c.args.size());
-    for (ArgSlot& slot : c.args) {
+    args.reserve(c.arg_count);
+    for (std::size_t i = 0; i < c.arg_count; ++i) {
+        const ArgSlot& slot = c.args[i];
         if (!slot.present) continue;
-        if (slot.chunked) {
-            if (auto bytes = decode_hex(slot.value)) {
-                args.push_back(std::move(*bytes));
-            } else {
-                ++stats.invalid_fields;
-                args.push_back(std::move(slot.value));
-            }
-        } else if (slot.value.size() >= 2 && slot.value.front() == '"') {
-            args.push_back(slot.value.substr(1, slot.value.size() - 2));
-        } else if (auto bytes = decode_hex(slot.value)) {
+        const std::string_view raw = slot.chunked ? std::string_view(slot.chunks) : slot.whole;
+        if (!slot.chunked && raw.size() >= 2 && raw.front() == '"') {
+            args.emplace_back(raw.substr(1, raw.size() - 2));
+        } else if (auto bytes = decode_hex(raw)) {
             args.push_back(std::move(*bytes));
         } else {
             ++stats.invalid_fields;
-            args.push_back(std::move(slot.value));
+            args.emplace_back(raw);
         }
     }
     return args;
@@ -315,7 +307,27 @@ EventBuilder::EventBuilder(BuilderOptions options) : options_(std::move(options)
 std::optional<ecs::Event> EventBuilder::build(auparse_state_t* au,
                                               const EnrichedSyscall* enriched) {
     ++stats_.events;
-    Collected c = collect(au);
+    // Slots a huge argv grew are given back rather than kept for the rest of the run.
+    constexpr std::size_t kKeptSlots = 4096;
+    if (arg_slots_.size() > kKeptSlots) {
+        arg_slots_.resize(kKeptSlots);
+        arg_slots_.shrink_to_fit();
+    }
+    Collected c(arg_slots_);
+    collect(au, c);
+    // Cleared for the next event; capacity stays.
+    struct ClearSlots {
+        Collected& c;
+        ~ClearSlots() {
+            for (std::size_t i = 0; i < c.arg_count; ++i) {
+                ArgSlot& slot = c.args[i];
+                slot.present = false;
+                slot.chunked = false;
+                slot.whole = {};
+                slot.chunks.clear();
+            }
+        }
+    } clear_slots{c};
     if (!c.has_syscall) return std::nullopt;
     const SyscallFields& s = c.sys;
     const std::string syscall = syscall_name(s, enriched);
@@ -363,12 +375,27 @@ std::optional<ecs::Event> EventBuilder::build(auparse_state_t* au,
 
     ecs::ProcessImage& p = e.process;
     NameResolver* names = options_.names;
+    // The real and saved ids are nearly always the effective one: copied when id and
+    // ENRICHED name agree, not resolved again.
+    auto same_identity = [enriched](std::string_view known_raw, EnrichedKey known_key,
+                                    std::string_view raw, EnrichedKey key) {
+        return raw == known_raw &&
+               (enriched == nullptr || enriched->find(key) == enriched->find(known_key));
+    };
     p.user = identity(s.euid, EnrichedKey::Euid, enriched, names, false);
-    p.real_user = identity(s.uid, EnrichedKey::Uid, enriched, names, false);
-    p.saved_user = identity(s.suid, EnrichedKey::Suid, enriched, names, false);
+    p.real_user = same_identity(s.euid, EnrichedKey::Euid, s.uid, EnrichedKey::Uid)
+                      ? p.user
+                      : identity(s.uid, EnrichedKey::Uid, enriched, names, false);
+    p.saved_user = same_identity(s.euid, EnrichedKey::Euid, s.suid, EnrichedKey::Suid)
+                       ? p.user
+                       : identity(s.suid, EnrichedKey::Suid, enriched, names, false);
     p.group = identity(s.egid, EnrichedKey::Egid, enriched, names, true);
-    p.real_group = identity(s.gid, EnrichedKey::Gid, enriched, names, true);
-    p.saved_group = identity(s.sgid, EnrichedKey::Sgid, enriched, names, true);
+    p.real_group = same_identity(s.egid, EnrichedKey::Egid, s.gid, EnrichedKey::Gid)
+                       ? p.group
+                       : identity(s.gid, EnrichedKey::Gid, enriched, names, true);
+    p.saved_group = same_identity(s.egid, EnrichedKey::Egid, s.sgid, EnrichedKey::Sgid)
+                        ? p.group
+                        : identity(s.sgid, EnrichedKey::Sgid, enriched, names, true);
     e.user = p.user;
     e.user_real = p.real_user;
     e.group = p.group;

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "audit/line_filter.hpp"
 #include "ecs/event.hpp"
@@ -43,6 +45,14 @@ struct BuilderStats {
     uint64_t invalid_fields = 0;  // values that could not be decoded, kept as they were
 };
 
+// One argument slot of EXECVE: a whole value (aN, as written) or hex chunks (aN[i]).
+struct ArgSlot {
+    bool present = false;
+    bool chunked = false;
+    std::string_view whole;  // auparse keeps it alive while the event is current
+    std::string chunks;      // the concatenated hex chunks
+};
+
 class EventBuilder {
   public:
     explicit EventBuilder(BuilderOptions options);
@@ -55,6 +65,8 @@ class EventBuilder {
   private:
     BuilderOptions options_;
     BuilderStats stats_;
+    // Kept between events, cleared for each, so a steady stream allocates no slots.
+    std::vector<ArgSlot> arg_slots_;
 };
 
 }  // namespace audit

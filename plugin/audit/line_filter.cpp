@@ -66,11 +66,12 @@ std::optional<Header> parse_header(std::string_view line) {
 // Kernel records are printable text; 0x1d only separates the ENRICHED part. Branch-free so the
 // compiler vectorises it: every byte of the input passes through here.
 bool has_foreign_bytes(std::string_view line) {
-    unsigned bad = 0;
-    for (char c : line) {
-        const auto byte = static_cast<unsigned char>(c);
-        bad |= static_cast<unsigned>((byte < 0x20) & (byte != '\t') & (byte != 0x1d)) |
-               static_cast<unsigned>(byte == 0x7f);
+    // Byte-wide flags, so that a vector register tests 16 or 32 bytes at a time.
+    uint8_t bad = 0;
+    for (const char c : line) {
+        const auto byte = static_cast<uint8_t>(c);
+        bad |= static_cast<uint8_t>(((byte < 0x20) & (byte != '\t') & (byte != 0x1d)) |
+                                    (byte == 0x7f));
     }
     return bad != 0;
 }
