@@ -266,6 +266,26 @@ ecs::Identity identity(std::string_view raw, EnrichedKey enriched_key,
     return who;
 }
 
+struct IdField {
+    std::string_view raw;
+    EnrichedKey enriched_key;
+};
+
+// Effective, real and saved ids (into out[0..2]). The real and saved ones are nearly always the
+// effective one: copied when id and ENRICHED name agree, not resolved again.
+void identities(IdField effective, IdField real, IdField saved, const EnrichedSyscall* enriched,
+                NameResolver* names, bool is_group, std::array<ecs::Identity*, 3> out) {
+    *out[0] = identity(effective.raw, effective.enriched_key, enriched, names, is_group);
+    auto resolve = [&](IdField id, ecs::Identity& to) {
+        const bool same = id.raw == effective.raw &&
+                          (enriched == nullptr || enriched->find(id.enriched_key) ==
+                                                      enriched->find(effective.enriched_key));
+        to = same ? *out[0] : identity(id.raw, id.enriched_key, enriched, names, is_group);
+    };
+    resolve(real, *out[1]);
+    resolve(saved, *out[2]);
+}
+
 std::vector<std::string> args_from(const Collected& c, BuilderStats& stats) {
     std::vector<std::string> args;
     args.reserve(c.arg_count);
@@ -375,27 +395,10 @@ std::optional<ecs::Event> EventBuilder::build(auparse_state_t* au,
 
     ecs::ProcessImage& p = e.process;
     NameResolver* names = options_.names;
-    // The real and saved ids are nearly always the effective one: copied when id and
-    // ENRICHED name agree, not resolved again.
-    auto same_identity = [enriched](std::string_view known_raw, EnrichedKey known_key,
-                                    std::string_view raw, EnrichedKey key) {
-        return raw == known_raw &&
-               (enriched == nullptr || enriched->find(key) == enriched->find(known_key));
-    };
-    p.user = identity(s.euid, EnrichedKey::Euid, enriched, names, false);
-    p.real_user = same_identity(s.euid, EnrichedKey::Euid, s.uid, EnrichedKey::Uid)
-                      ? p.user
-                      : identity(s.uid, EnrichedKey::Uid, enriched, names, false);
-    p.saved_user = same_identity(s.euid, EnrichedKey::Euid, s.suid, EnrichedKey::Suid)
-                       ? p.user
-                       : identity(s.suid, EnrichedKey::Suid, enriched, names, false);
-    p.group = identity(s.egid, EnrichedKey::Egid, enriched, names, true);
-    p.real_group = same_identity(s.egid, EnrichedKey::Egid, s.gid, EnrichedKey::Gid)
-                       ? p.group
-                       : identity(s.gid, EnrichedKey::Gid, enriched, names, true);
-    p.saved_group = same_identity(s.egid, EnrichedKey::Egid, s.sgid, EnrichedKey::Sgid)
-                        ? p.group
-                        : identity(s.sgid, EnrichedKey::Sgid, enriched, names, true);
+    identities({s.euid, EnrichedKey::Euid}, {s.uid, EnrichedKey::Uid}, {s.suid, EnrichedKey::Suid},
+               enriched, names, false, {&p.user, &p.real_user, &p.saved_user});
+    identities({s.egid, EnrichedKey::Egid}, {s.gid, EnrichedKey::Gid}, {s.sgid, EnrichedKey::Sgid},
+               enriched, names, true, {&p.group, &p.real_group, &p.saved_group});
     e.user = p.user;
     e.user_real = p.real_user;
     e.group = p.group;
