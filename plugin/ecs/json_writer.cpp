@@ -11,12 +11,13 @@ namespace ecs {
 namespace {
 
 bool needs_escaping(std::string_view text) {
-    // Branch-free so it vectorises: most values are plain ASCII and take the copy path.
-    unsigned special = 0;
-    for (char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
+    // Branch-free with byte-wide flags so it vectorises 16 or 32 bytes at a time: most values
+    // are plain ASCII and take the copy path.
+    uint8_t special = 0;
+    for (const char c : text) {
+        const auto byte = static_cast<uint8_t>(c);
         special |=
-            static_cast<unsigned>((byte < 0x20) | (byte >= 0x7f) | (byte == '"') | (byte == '\\'));
+            static_cast<uint8_t>((byte < 0x20) | (byte >= 0x7f) | (byte == '"') | (byte == '\\'));
     }
     return special != 0;
 }
