@@ -113,7 +113,8 @@ void collect_execve(auparse_state_t* au, Collected& c) {
 std::string_view* slot_of(SyscallFields& s, std::string_view name) {
     switch (name.size()) {
         case 2:
-            if (name[0] == 'a' && name[1] >= '0' && name[1] <= '3') return &s.a[name[1] - '0'];
+            if (name[0] == 'a' && name[1] >= '0' && name[1] <= '3')
+                return &s.a[static_cast<std::size_t>(name[1] - '0')];
             return nullptr;
         case 3:
             if (name == "pid") return &s.pid;
