@@ -3,6 +3,8 @@
 // character, so an earlier start never ends later.
 #include "eql/wildcard.hpp"
 
+#include <algorithm>
+
 namespace eql {
 
 std::size_t utf8_char_length(std::string_view text, std::size_t i) noexcept {
@@ -101,16 +103,24 @@ std::pair<std::size_t, std::size_t> WildcardPattern::find(const Part& part, std:
         // A match starts where its first byte does; that byte is no UTF-8 continuation byte, so
         // every such place is a character boundary. Checking it first skips match_at (and the
         // boundary stepping) at almost every position of a long command line.
+        // The places are found with memchr (once per case of a letter).
         const char lower = part.bytes[0];
         const char upper = case_insensitive_ && lower >= 'a' && lower <= 'z'
                                ? static_cast<char>(lower - 32)
                                : lower;
-        for (std::size_t at = from; at < text.size(); ++at) {
-            if (text[at] != lower && text[at] != upper) continue;
+        std::size_t next_lower = text.find(lower, from);
+        std::size_t next_upper = upper == lower ? npos : text.find(upper, from);
+        for (;;) {
+            const std::size_t at = std::min(next_lower, next_upper);
+            if (at == npos) return {npos, npos};
             const std::size_t end = match_at(part, text, at);
             if (end != npos) return {at, end};
+            if (at == next_lower) {
+                next_lower = text.find(lower, at + 1);
+            } else {
+                next_upper = text.find(upper, at + 1);
+            }
         }
-        return {npos, npos};
     }
     // Candidate starts are character boundaries reached by stepping from `from`.
     for (std::size_t at = from; at <= text.size();) {

@@ -64,6 +64,20 @@ TEST_CASE("wildcard: semantics", "[eql][wildcard]") {
     CHECK(glob("a*C", "Abc", true));
     CHECK_FALSE(glob("ABC", "abc", false));
     CHECK(glob("?", "\xff"));  // an invalid byte counts as one character
+    // Case-insensitive middle parts: a match may start at either case of the first letter,
+    // after false starts at both.
+    CHECK(glob("*ab*", "xAxaxAB", true));
+    CHECK(glob("*ab*", "aAaAb", true));
+    CHECK(glob("*Ab*cD*", "xaB-Cd", true));
+    CHECK_FALSE(glob("*ab*", "xAxaxA", true));
+    CHECK_FALSE(glob("*ab*cd*", "abCx", true));
+    CHECK(glob("*/bin/*", "/usr/BIN/x /usr/bin/y", true));
+    // The literal prefix and suffix used by the rule index and the byte filters.
+    CHECK(eql::WildcardPattern::compile("Py*?.SH", true).literal_prefix() == "py");
+    CHECK(eql::WildcardPattern::compile("Py*?.SH", true).literal_suffix() == ".sh");
+    CHECK(eql::WildcardPattern::compile("a?c", false).literal_prefix() == "a");
+    CHECK(eql::WildcardPattern::compile("a?c", false).literal_suffix() == "c");
+    CHECK(eql::WildcardPattern::compile("*", false).literal_prefix().empty());
     CHECK(eql::WildcardPattern::compile("abc", false).is_literal());
     CHECK_FALSE(eql::WildcardPattern::compile("a?c", false).is_literal());
     CHECK_FALSE(eql::WildcardPattern::compile("a*", false).is_literal());
