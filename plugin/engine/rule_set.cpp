@@ -45,6 +45,10 @@ RuleSet::RuleSet(std::vector<LoadedRule> rules) : rules_(std::move(rules)) {
                 it->match = key.match;
             }
             it->length_bits |= uint64_t{1} << std::min<std::size_t>(key.key.size(), 63);
+            if (!key.key.empty()) {
+                const std::size_t bit = signature(key.key.size(), key.key.front(), key.key.back());
+                it->signatures[bit / 64] |= uint64_t{1} << (bit % 64);
+            }
             if (key.key.empty()) {
                 it->empty_key = true;
             } else {
@@ -118,6 +122,9 @@ void mark(std::span<uint64_t> words, const std::vector<uint32_t>& rules) {
 void RuleSet::mark_value(const Index& index, std::string_view value, Candidates& out) {
     std::array<char, 256> lowered;  // NOLINT(cppcoreguidelines-pro-type-member-init): written first
     auto lookup = [&](std::string_view slice) {
+        const auto fold = [&index](char c) { return index.folded ? eql::ascii_lower(c) : c; };
+        const std::size_t bit = signature(slice.size(), fold(slice.front()), fold(slice.back()));
+        if ((index.signatures[bit / 64] & (uint64_t{1} << (bit % 64))) == 0) return;
         if (index.folded) {
             // Keys are at most 255 bytes (eql::index_keys), so a looked-up slice fits.
             std::transform(slice.begin(), slice.end(), lowered.begin(), eql::ascii_lower);

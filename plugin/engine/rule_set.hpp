@@ -57,6 +57,12 @@ class RuleSet {
             return std::hash<std::string_view>{}(text);
         }
     };
+    static constexpr std::size_t kSignatureWords = 64;  // 4096 bits
+    static std::size_t signature(std::size_t length, char first, char last) noexcept {
+        return (length * 0x9E37 + static_cast<uint8_t>(first) * 0x3B +
+                static_cast<uint8_t>(last) * 0x1F3) %
+               (kSignatureWords * 64);
+    }
     // One table per (field, folding, kind of comparison) that some rule uses.
     struct Index {
         ecs::FieldId field = ecs::FieldId::Count_;
@@ -69,6 +75,9 @@ class RuleSet {
         // before any hashing. Exact "" has no such byte, hence its flag.
         std::array<uint64_t, 4> edge_bytes{};
         uint64_t length_bits = 0;  // bit n: a key of n bytes (bit 63: of 63 or more)
+        // A bit per (length, first byte, last byte) of the keys, mixed: a slice whose bit is
+        // clear is no key, known without hashing it.
+        std::array<uint64_t, kSignatureWords> signatures{};
         bool empty_key = false;
         std::size_t rule_count = 0;
     };
