@@ -9,8 +9,9 @@
 # --binary PATH times an already built audisp-eql (no build).
 # Builds what it needs (Release, build-bench/), generates deterministic streams with
 # gen_stream.py (ENRICHED 100k execs; RAW and 5000 events/s variants; 1M with --big), times each
-# configuration pinned to one core (taskset), median of --runs, and checks the alerts of every
-# audisp-eql run against the generator's ground truth (exit 1 on any mismatch).
+# configuration pinned to one core (taskset), in --runs interleaved rounds (every configuration
+# once per round), takes the median, and checks the alerts of every audisp-eql run against the
+# generator's ground truth (exit 1 on any mismatch).
 # Prints a markdown table (also written to OUT/table.md).
 set -euo pipefail
 
@@ -84,38 +85,56 @@ fi
 
 # ---- timing -------------------------------------------------------------------------------
 ROWS=()
-FLOOR_S=""
-FLOOR_CPU=""
 FAIL=0
 median() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 
-# bench LABEL STREAM ALERTFILE|- CMD...  (stdin = the stream)
+# Configurations are registered first and then run in rounds, each round running every
+# configuration once, so that a slow spell of this shared VM hits all of them alike instead of
+# whichever happened to be running (ratios are only meaningful between neighbours in time).
+LABELS=(); STREAMS=(); ALERTS=(); CMDS=()
+# bench LABEL STREAM ALERTFILE|- CMD...  (stdin = the stream; a stream's floor comes first)
 bench() {
     local label=$1 stream=$2 alerts=$3; shift 3
-    local walls=() cpus=() rss=() i w u s m uniq=""
+    LABELS+=("$label"); STREAMS+=("$stream"); ALERTS+=("$alerts"); CMDS+=("$(printf '%q ' "$@")")
+}
+
+declare -A WALLS CPUS RSS CHECKS
+run_once() {  # INDEX
+    local i=$1 label=${LABELS[$1]} stream=${STREAMS[$1]} alerts=${ALERTS[$1]} w u s m uniq=""
     if [ "${label#*all rules}" != "$label" ]; then uniq=--unique; fi
-    for i in $(seq "$RUNS"); do
-        [ "$alerts" != - ] && rm -f "$alerts"
-        rm -f "$OUT/events.ndjson"
-        $TIME -f "%e %U %S %M" -o "$OUT/time.txt" taskset -c "$CPU" "$@" <"$OUT/$stream.log" \
-            >"$OUT/stdout.txt" 2>"$OUT/stderr.txt" || { echo "$label: command failed"; cat "$OUT/stderr.txt"; FAIL=1; return; }
-        read -r w u s m <"$OUT/time.txt"
-        walls+=("$w"); cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN{print u+s}')"); rss+=("$m")
-    done
-    local wall cpu maxrss execs mb
-    wall=$(printf '%s\n' "${walls[@]}" | median)
-    cpu=$(printf '%s\n' "${cpus[@]}" | median)
-    maxrss=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
-    execs=$(python3 -c "import json;print(json.load(open('$OUT/$stream.truth'))['exec_events'])")
-    mb=$(stat -c %s "$OUT/$stream.log")
-    local check="n/a"
+    [ "$alerts" != - ] && rm -f "$alerts"
+    rm -f "$OUT/events.ndjson"
+    if ! eval "$TIME -f '%e %U %S %M' -o '$OUT/time.txt' taskset -c '$CPU' ${CMDS[$i]}" \
+        <"$OUT/$stream.log" >"$OUT/stdout.txt" 2>"$OUT/stderr.txt"; then
+        echo "$label: command failed"; cat "$OUT/stderr.txt"; FAIL=1; return
+    fi
+    read -r w u s m <"$OUT/time.txt"
+    WALLS[$i]+="$w "; CPUS[$i]+="$(awk -v u="$u" -v s="$s" 'BEGIN{print u+s}') "; RSS[$i]+="$m "
     if [ "$alerts" != - ]; then
+        local check
         if check=$(python3 "$HERE/check_alerts.py" "$OUT/$stream.truth" "$alerts" $uniq); then :; else FAIL=1; fi
         echo "$check" | sed -n '2,$p' >&2
-        check=$(echo "$check" | head -1)
+        CHECKS[$i]=$(echo "$check" | head -1)
     fi
-    if [ -z "$FLOOR_S" ]; then FLOOR_S=$wall; FLOOR_CPU=$cpu; fi
-    ROWS+=("$(python3 - "$label" "$stream" "$wall" "$cpu" "$maxrss" "$execs" "$mb" "$FLOOR_S" "$FLOOR_CPU" "$check" <<'EOF'
+}
+
+run_all() {
+    local round i
+    for round in $(seq "$RUNS"); do
+        for i in "${!LABELS[@]}"; do run_once "$i"; done
+        echo "round $round of $RUNS done" >&2
+    done
+    local floor_s="" floor_cpu="" floor_stream=""
+    for i in "${!LABELS[@]}"; do
+        local stream=${STREAMS[$i]} wall cpu maxrss execs mb
+        [ -n "${WALLS[$i]:-}" ] || continue
+        wall=$(printf '%s\n' ${WALLS[$i]} | median)
+        cpu=$(printf '%s\n' ${CPUS[$i]} | median)
+        maxrss=$(printf '%s\n' ${RSS[$i]} | sort -n | tail -1)
+        execs=$(python3 -c "import json;print(json.load(open('$OUT/$stream.truth'))['exec_events'])")
+        mb=$(stat -c %s "$OUT/$stream.log")
+        if [ "$stream" != "$floor_stream" ]; then floor_s=$wall; floor_cpu=$cpu; floor_stream=$stream; fi
+        ROWS+=("$(python3 - "${LABELS[$i]}" "$stream" "$wall" "$cpu" "$maxrss" "$execs" "$mb" "$floor_s" "$floor_cpu" "${CHECKS[$i]:-n/a}" <<'EOF'
 import sys
 label, stream, wall, cpu, rss, execs, size, floor, floor_cpu, check = sys.argv[1:]
 wall, cpu, floor, floor_cpu = float(wall), float(cpu), float(floor), float(floor_cpu)
@@ -125,7 +144,8 @@ print("| %s | %s | %.2f | %.2f | %.0f | %.0f | %.1f | %.1f | %.1f | %.2fx | %.2f
     int(rss) / 1024, wall / floor, c / max(floor_cpu, 0.01), check))
 EOF
 )")
-    echo "${ROWS[-1]}" >&2
+        echo "${ROWS[-1]}" >&2
+    done
 }
 
 SEED_RULES=$ROOT/rules
@@ -135,7 +155,6 @@ COMMON=(--throttle-alerts 0 --log-level warn)   # throttling would drop true ale
 
 run_set() {  # STREAM  (floor first: ratios are to the floor of the same stream)
     local st=$1
-    FLOOR_S=""; FLOOR_CPU=""
     bench "floor (libauparse walk)" "$st" - "$OUT/floor"
     bench "audisp-eql, 2 seed rules, JSON alerts" "$st" "$OUT/alerts.json" \
         "$EQL" --input - --rules "$SEED_RULES" --alerts-output "$OUT/alerts.json" "${COMMON[@]}"
@@ -179,6 +198,7 @@ if [ "$VARIANTS" = 1 ]; then
     run_set rate5000
 fi
 [ "$BIG" = 1 ] && run_set big
+run_all
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/load.txt"
 
 {
