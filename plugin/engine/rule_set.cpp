@@ -45,16 +45,14 @@ RuleSet::RuleSet(std::vector<LoadedRule> rules) : rules_(std::move(rules)) {
                 it->match = key.match;
             }
             it->length_bits |= uint64_t{1} << std::min<std::size_t>(key.key.size(), 63);
-            if (!key.key.empty()) {
-                const std::size_t bit = signature(key.key.size(), key.key.front(), key.key.back());
-                it->signatures[bit / 64] |= uint64_t{1} << (bit % 64);
-            }
             if (key.key.empty()) {
                 it->empty_key = true;
             } else {
                 const auto edge = static_cast<unsigned char>(
                     key.match == eql::KeyMatch::Suffix ? key.key.back() : key.key.front());
                 it->edge_bytes[edge / 64] |= uint64_t{1} << (edge % 64);
+                const std::size_t bit = signature(key.key.size(), key.key.front(), key.key.back());
+                it->signatures[bit / 64] |= uint64_t{1} << (bit % 64);
             }
             auto& filed = it->rules[key.key];
             if (filed.empty() || filed.back() != rule) filed.push_back(rule);

@@ -84,6 +84,8 @@ class RuleSet {
     // A bit per rule: on the stack for up to 1024 rules.
     struct Candidates {
         explicit Candidates(std::size_t rule_count);
+        Candidates(const Candidates&) = delete;  // `words` may point into this object
+        Candidates& operator=(const Candidates&) = delete;
         std::array<uint64_t, 16> inline_words{};
         std::vector<uint64_t> heap_words;
         std::span<uint64_t> words;

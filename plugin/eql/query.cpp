@@ -102,13 +102,11 @@ Keys required_keys(const Node& n) {
             if (!on_field) return std::nullopt;
             keys.emplace();
             for (const Value& v : n.items) {
-                if (v.is_string()) {
-                    const std::string_view text = v.as_string();
-                    keys->push_back({field, n.insensitive, KeyMatch::Exact,
-                                     n.insensitive ? folded(text) : std::string(text)});
-                } else if (!v.is_null()) {
-                    return std::nullopt;  // a null item matches no present value
-                }
+                if (v.is_null()) continue;  // a null item matches no present value
+                if (!v.is_string()) return std::nullopt;
+                const std::string_view text = v.as_string();
+                keys->push_back({field, n.insensitive, KeyMatch::Exact,
+                                 n.insensitive ? folded(text) : std::string(text)});
             }
             break;
         case NodeKind::Like:
