@@ -564,10 +564,6 @@ class Compiler {
     std::string_view text_;
 };
 
-}  // namespace
-
-namespace {
-
 void add_byte(std::array<uint64_t, 4>& set, char c, bool both_cases) {
     auto add = [&set](char b) {
         const auto byte = static_cast<uint8_t>(b);
