@@ -59,9 +59,9 @@ class RuleSet {
     };
     static constexpr std::size_t kSignatureWords = 64;  // 4096 bits
     static std::size_t signature(std::size_t length, char first, char last) noexcept {
-        return (length * 0x9E37 + static_cast<uint8_t>(first) * 0x3B +
-                static_cast<uint8_t>(last) * 0x1F3) %
-               (kSignatureWords * 64);
+        const std::size_t first_byte = static_cast<uint8_t>(first);
+        const std::size_t last_byte = static_cast<uint8_t>(last);
+        return (length * 0x9E37 + first_byte * 0x3B + last_byte * 0x1F3) % (kSignatureWords * 64);
     }
     // One table per (field, folding, kind of comparison) that some rule uses.
     struct Index {

@@ -5,12 +5,12 @@
 // Semantics follow Elasticsearch EQL; plugin/eql/SEMANTICS.md describes them with examples.
 #pragma once
 
-#include <compare>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "ecs/event.hpp"
@@ -31,7 +31,11 @@ struct IndexKey {
     bool folded = false;
     KeyMatch match = KeyMatch::Exact;
     std::string key;
-    auto operator<=>(const IndexKey&) const = default;
+    bool operator==(const IndexKey&) const = default;
+    bool operator<(const IndexKey& other) const {
+        return std::tie(field, folded, match, key) <
+               std::tie(other.field, other.folded, other.match, other.key);
+    }
     // Whether one value of the field passes the test (for checks; the rule index hashes).
     bool holds(std::string_view value) const noexcept;
 };
