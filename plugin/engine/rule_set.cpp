@@ -9,6 +9,10 @@
 namespace engine {
 namespace {
 
+void mark(std::span<uint64_t> words, const std::vector<uint32_t>& rules) {
+    for (const uint32_t rule : rules) words[rule / 64] |= uint64_t{1} << (rule % 64);
+}
+
 std::string_view match_name(eql::KeyMatch match) {
     switch (match) {
         case eql::KeyMatch::Exact:
@@ -45,12 +49,9 @@ RuleSet::RuleSet(std::vector<LoadedRule> rules) : rules_(std::move(rules)) {
                 it->match = key.match;
             }
             it->length_bits |= uint64_t{1} << std::min<std::size_t>(key.key.size(), 63);
-            if (key.key.empty()) {
-                it->empty_key = true;
-            } else {
-                const auto edge = static_cast<unsigned char>(
-                    key.match == eql::KeyMatch::Suffix ? key.key.back() : key.key.front());
-                it->edge_bytes[edge / 64] |= uint64_t{1} << (edge % 64);
+            if (!key.key.empty()) {
+                it->edge_bytes.add(key.match == eql::KeyMatch::Suffix ? key.key.back()
+                                                                      : key.key.front());
                 const std::size_t bit = signature(key.key.size(), key.key.front(), key.key.back());
                 it->signatures[bit / 64] |= uint64_t{1} << (bit % 64);
             }
@@ -109,14 +110,6 @@ std::string RuleSet::index_summary() const {
     return out + "); " + std::to_string(unindexed_.size()) + " on every event";
 }
 
-namespace {
-
-void mark(std::span<uint64_t> words, const std::vector<uint32_t>& rules) {
-    for (const uint32_t rule : rules) words[rule / 64] |= uint64_t{1} << (rule % 64);
-}
-
-}  // namespace
-
 void RuleSet::mark_value(const Index& index, std::string_view value, Candidates& out) {
     std::array<char, 256> lowered;  // NOLINT(cppcoreguidelines-pro-type-member-init): written first
     auto lookup = [&](std::string_view slice) {
@@ -143,13 +136,13 @@ void RuleSet::mark_value(const Index& index, std::string_view value, Candidates&
 }
 
 void RuleSet::mark_candidates(const ecs::Event& event, Candidates& out) const {
-    for (const uint32_t rule : unindexed_) out.words[rule / 64] |= uint64_t{1} << (rule % 64);
+    mark(out.words, unindexed_);
     // Most values are turned away by their length and first (or last) byte, before any hashing.
     auto visit = [&out](const Index& index, std::string_view value) {
         if (value.empty()) {
-            if (index.empty_key) {
-                const auto it = index.rules.find(value);
-                if (it != index.rules.end()) mark(out.words, it->second);
+            if ((index.length_bits & 1) == 0) return;  // no "" key
+            if (const auto it = index.rules.find(value); it != index.rules.end()) {
+                mark(out.words, it->second);
             }
             return;
         }
@@ -159,11 +152,8 @@ void RuleSet::mark_candidates(const ecs::Event& event, Candidates& out) const {
                 : (index.length_bits & ((length_bit << 1) - 1)) == 0) {
             return;
         }
-        auto edge = static_cast<unsigned char>(
-            index.match == eql::KeyMatch::Suffix ? value.back() : value.front());
-        if (index.folded)
-            edge = static_cast<unsigned char>(eql::ascii_lower(static_cast<char>(edge)));
-        if ((index.edge_bytes[edge / 64] & (uint64_t{1} << (edge % 64))) == 0) return;
+        const char edge = index.match == eql::KeyMatch::Suffix ? value.back() : value.front();
+        if (!index.edge_bytes.has(index.folded ? eql::ascii_lower(edge) : edge)) return;
         mark_value(index, value, out);
     };
     for (auto group = indexes_.begin(); group != indexes_.end();) {

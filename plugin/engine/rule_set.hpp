@@ -17,6 +17,7 @@
 #include "ecs/fields.hpp"
 #include "engine/rule_loader.hpp"
 #include "eql/query.hpp"
+#include "eql/wildcard.hpp"
 
 namespace engine {
 
@@ -72,13 +73,12 @@ class RuleSet {
         std::unordered_map<std::string, std::vector<uint32_t>, TextHash, std::equal_to<>> rules;
         std::vector<std::size_t> key_lengths;  // distinct, ascending: the slices to look up
         // The keys' first bytes (last for suffixes): most values are rejected by one test here
-        // before any hashing. Exact "" has no such byte, hence its flag.
-        std::array<uint64_t, 4> edge_bytes{};
-        uint64_t length_bits = 0;  // bit n: a key of n bytes (bit 63: of 63 or more)
+        // before any hashing.
+        eql::ByteSet edge_bytes;
+        uint64_t length_bits = 0;  // bit n: a key of n bytes (bit 63: of 63 or more; bit 0: "")
         // A bit per (length, first byte, last byte) of the keys, mixed: a slice whose bit is
         // clear is no key, known without hashing it.
         std::array<uint64_t, kSignatureWords> signatures{};
-        bool empty_key = false;
         std::size_t rule_count = 0;
     };
     // A bit per rule: on the stack for up to 1024 rules.

@@ -564,30 +564,25 @@ class Compiler {
     std::string_view text_;
 };
 
-void add_byte(std::array<uint64_t, 4>& set, char c, bool both_cases) {
-    auto add = [&set](char b) {
-        const auto byte = static_cast<uint8_t>(b);
-        set[byte / 64] |= uint64_t{1} << (byte % 64);
-    };
-    add(c);
-    if (both_cases && c >= 'a' && c <= 'z') add(static_cast<char>(c - 'a' + 'A'));
+void add_byte(ByteSet& set, char c, bool both_cases) {
+    set.add(c);
+    if (both_cases && c >= 'a' && c <= 'z') set.add(static_cast<char>(c - 'a' + 'A'));
 }
 
 // Fills the first/last byte sets of every Like node in the tree.
 void index_like_edges(Node& n) {
     for (Node& c : n.children) index_like_edges(c);
     if (n.kind != NodeKind::Like) return;
-    constexpr uint64_t kAll = ~uint64_t{0};
     for (const WildcardPattern& p : n.wildcards) {
         const std::string_view prefix = p.literal_prefix();
         const std::string_view suffix = p.literal_suffix();
         if (prefix.empty()) {
-            n.first_bytes.fill(kAll);
+            n.first_bytes.add_all();
         } else {
             add_byte(n.first_bytes, prefix.front(), p.case_insensitive());
         }
         if (suffix.empty()) {
-            n.last_bytes.fill(kAll);
+            n.last_bytes.add_all();
         } else {
             add_byte(n.last_bytes, suffix.back(), p.case_insensitive());
         }

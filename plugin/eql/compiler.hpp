@@ -8,7 +8,6 @@
 
 #include <re2/re2.h>
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -64,8 +63,8 @@ struct Node {
     // Like: the bytes a matching text can start and end with (both cases of a letter when
     // insensitive; every byte when some pattern starts or ends with a wildcard). Most texts a
     // pattern list cannot match fail on these two bits without running a pattern.
-    std::array<uint64_t, 4> first_bytes{};
-    std::array<uint64_t, 4> last_bytes{};
+    ByteSet first_bytes;
+    ByteSet last_bytes;
     std::vector<std::unique_ptr<RE2>> regexes;
     std::vector<std::string> patterns;  // Regex: the source patterns, for explain
     std::vector<Cidr> cidrs;

@@ -59,15 +59,10 @@ bool in_items(const Node& n, const Value& v) {
     return false;
 }
 
-bool has_byte(const std::array<uint64_t, 4>& set, char c) {
-    const auto byte = static_cast<uint8_t>(c);
-    return (set[byte / 64] & (uint64_t{1} << (byte % 64))) != 0;
-}
-
 bool like(const Node& n, const Value& v) {
     if (!v.is_string()) return false;
     const std::string_view s = v.as_string();
-    if (!s.empty() && (!has_byte(n.first_bytes, s.front()) || !has_byte(n.last_bytes, s.back()))) {
+    if (!s.empty() && (!n.first_bytes.has(s.front()) || !n.last_bytes.has(s.back()))) {
         return false;
     }
     return std::any_of(n.wildcards.begin(), n.wildcards.end(),

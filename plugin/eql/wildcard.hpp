@@ -5,6 +5,7 @@
 // it slow (cost is at most text length x pattern length).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -60,5 +61,23 @@ std::size_t utf8_char_length(std::string_view text, std::size_t i) noexcept;
 inline char ascii_lower(char c) noexcept {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
+
+// A set of byte values, tested in one instruction: the cheap filters in front of pattern and
+// key lookups ("can a match start with this byte?").
+class ByteSet {
+  public:
+    void add(char c) noexcept {
+        const auto byte = static_cast<uint8_t>(c);
+        words_[byte / 64] |= uint64_t{1} << (byte % 64);
+    }
+    void add_all() noexcept { words_.fill(~uint64_t{0}); }
+    bool has(char c) const noexcept {
+        const auto byte = static_cast<uint8_t>(c);
+        return (words_[byte / 64] & (uint64_t{1} << (byte % 64))) != 0;
+    }
+
+  private:
+    std::array<uint64_t, 4> words_{};
+};
 
 }  // namespace eql

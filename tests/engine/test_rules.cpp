@@ -209,6 +209,22 @@ TEST_CASE("rules are filed under every key one of which they need: values, prefi
     CHECK(fired == std::vector<std::string>{"affix", "affix"});
 }
 
+TEST_CASE("an empty value reaches exactly the rules keyed on the empty string") {
+    engine::LoadResult result;
+    engine::load_rule_text(rule_file("process where process.args == \"\""), "empty", result);
+    engine::load_rule_text(rule_file("process where process.args like \"x*\""), "x", result);
+    REQUIRE(result.rules.size() == 2);
+    engine::RuleSet rules(std::move(result.rules));
+    CHECK(rules.unindexed_count() == 0);
+    std::vector<std::string> fired;
+    auto collect = [&](const engine::LoadedRule& rule) { fired.push_back(rule.info.file); };
+    rules.match(exec_of("a", {"a", ""}), collect);
+    CHECK(fired == std::vector<std::string>{"empty"});
+    fired.clear();
+    rules.match(exec_of("a", {"a", "xy"}), collect);
+    CHECK(fired == std::vector<std::string>{"x"});
+}
+
 TEST_CASE("an alert document is the event plus rule and threat fields") {
     const auto result = engine::load_rules({std::string(AUDISP_SOURCE_DIR) + "/rules"});
     REQUIRE(result.rules.size() == 2);
