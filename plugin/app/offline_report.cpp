@@ -257,6 +257,10 @@ void OfflineReport::write_summary(std::ostream& out, const PipelineStats& stats,
     }
     if (malformed.find('(') != std::string::npos) malformed += ")";
     rows.push_back({"malformed lines", malformed});
+    if (stats.reader.lines.events_abandoned > 0) {
+        rows.push_back({"events abandoned", std::to_string(stats.reader.lines.events_abandoned) +
+                                                " (forwarded to libauparse, never handed back)"});
+    }
     rows.push_back({"parent context", percent(context_table_ + context_proc_, admitted_) +
                                           " (table " + std::to_string(context_table_) + ", proc " +
                                           std::to_string(context_proc_) + ", missing " +

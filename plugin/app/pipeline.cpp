@@ -105,7 +105,8 @@ std::string Pipeline::stats_line() const {
         << " table_bytes=" << s.table.bytes << " table_hits=" << s.table.hits
         << " table_misses=" << s.table.misses << " table_evictions=" << s.table.evictions
         << " serial_gaps=" << s.reader.lines.serial_gaps
-        << " records_skipped=" << s.reader.lines.records_skipped;
+        << " records_skipped=" << s.reader.lines.records_skipped
+        << " events_abandoned=" << s.reader.lines.events_abandoned;
     if (const std::string latency = alert_latency_.stats_text(); !latency.empty()) {
         out << ' ' << latency;
     }

@@ -1,5 +1,7 @@
 #include "audit/decode.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace audit {
@@ -44,6 +46,29 @@ std::optional<long long> parse_integer(std::string_view text, int base) {
     auto [ptr, ec] = std::from_chars(text.data(), end, value, base);
     if (ec != std::errc{} || ptr != end || text.empty()) return std::nullopt;
     return value;
+}
+
+std::optional<std::optional<std::string>> decode_key(std::string_view raw) {
+    if (raw.empty()) return std::optional<std::string>();
+    if (raw.front() == '(' || raw.front() == '"') return decode_value(raw);
+    const auto digits = std::find_if_not(raw.begin(), raw.end(), [](char c) {
+        return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+    });
+    const auto hex_size = static_cast<std::size_t>(digits - raw.begin()) & ~std::size_t{1};
+    if (hex_size < 2) return std::optional<std::string>(std::string(raw));  // kept as written
+    const std::string keys = decode_hex(raw.substr(0, hex_size)).value_or("");
+    const std::string_view all = keys;
+    std::size_t end = all.size();
+    while (end > 0) {
+        const auto separator = all.rfind('\x01', end - 1);
+        const std::size_t start = separator == std::string_view::npos ? 0 : separator + 1;
+        if (start < end) {
+            return std::optional<std::string>(std::string(all.substr(start, end - start)));
+        }
+        if (separator == std::string_view::npos) break;
+        end = separator;
+    }
+    return std::nullopt;
 }
 
 std::string_view base_name(std::string_view path) {

@@ -35,7 +35,7 @@ Kind kind_of(std::string_view syscall) {
 struct SyscallFields {
     std::string_view arch, syscall, success, exit;
     std::array<std::string_view, 4> a;
-    std::string_view ppid, pid, auid, uid, gid, euid, suid, egid, sgid, tty, ses, comm, exe, key;
+    std::string_view ppid, pid, auid, uid, gid, euid, suid, egid, sgid, tty, ses, comm, exe;
 };
 
 struct Collected {
@@ -47,10 +47,11 @@ struct Collected {
     std::vector<ArgSlot>& args;  // the builder's slots; the first arg_count are this event's
     std::size_t arg_count = 0;
     uint64_t dropped_args = 0;
-    // Raw values, decoded only when used; auparse keeps them alive while the event is current.
+    // Raw values, decoded only when used; views into the ParsedEvent being built.
     std::optional<std::string_view> cwd;
     std::optional<std::string_view> path0;  // PATH item 0 name
     std::optional<std::string_view> proctitle;
+    std::optional<std::string> key;  // decoded
 };
 
 // Classifies an EXECVE field name: "aN", "aN_len", "aN[i]". N is read here, digit by digit,
@@ -73,15 +74,10 @@ ArgField parse_arg_name(std::string_view name, long long& index) {
     return ArgField::None;
 }
 
-void collect_execve(auparse_state_t* au, Collected& c) {
+void collect_execve(const ParsedEvent& event, const ParsedEvent::Record& record, Collected& c) {
     c.has_execve = true;
-    if (auparse_first_field(au) <= 0) return;
-    do {
-        const char* name_c = auparse_get_field_name(au);
-        const char* value_c = auparse_get_field_str(au);
-        if (name_c == nullptr || value_c == nullptr) continue;
-        const std::string_view name(name_c);
-        const std::string_view value(value_c);
+    for (uint32_t i = 0; i < record.field_count; ++i) {
+        const auto [name, value] = event.field(record.first_field + i);
         if (name == "argc") {
             c.argc = parse_integer(value);
             continue;
@@ -104,7 +100,7 @@ void collect_execve(auparse_state_t* au, Collected& c) {
         } else {
             slot.whole = value;
         }
-    } while (auparse_next_field(au) > 0);
+    }
 }
 
 // Where a SYSCALL field goes, or null for fields no event uses. Grouped by length so a field
@@ -123,7 +119,6 @@ std::string_view* slot_of(SyscallFields& s, std::string_view name) {
             if (name == "tty") return &s.tty;
             if (name == "ses") return &s.ses;
             if (name == "exe") return &s.exe;
-            if (name == "key") return &s.key;
             return nullptr;
         case 4:
             if (name == "arch") return &s.arch;
@@ -145,55 +140,52 @@ std::string_view* slot_of(SyscallFields& s, std::string_view name) {
     }
 }
 
-void collect_syscall(auparse_state_t* au, Collected& c) {
+void collect_syscall(const ParsedEvent& event, const ParsedEvent::Record& record, Collected& c) {
     c.has_syscall = true;
-    if (auparse_first_field(au) <= 0) return;
-    do {
-        const char* name = auparse_get_field_name(au);
-        if (name == nullptr) continue;
-        if (std::string_view* slot = slot_of(c.sys, name)) {
-            if (const char* value = auparse_get_field_str(au)) *slot = value;
+    for (uint32_t i = 0; i < record.field_count; ++i) {
+        const auto [name, value] = event.field(record.first_field + i);
+        if (name == "key") {
+            // libauparse turns a hex key holding several keys into one field per key; like any
+            // repeated field, the last one is kept.
+            if (auto key = decode_key(value)) c.key = std::move(*key);
+        } else if (std::string_view* slot = slot_of(c.sys, name)) {
+            *slot = value;
         }
-    } while (auparse_next_field(au) > 0);
+    }
 }
 
-std::optional<std::string_view> field_value(auparse_state_t* au, const char* name) {
-    if (auparse_first_field(au) <= 0) return std::nullopt;
-    const char* value = auparse_find_field(au, name);
-    if (value == nullptr) return std::nullopt;
-    return std::string_view(value);
+// The value of the first NAME field of a record, or nullopt.
+std::optional<std::string_view> field_value(const ParsedEvent& event,
+                                            const ParsedEvent::Record& record,
+                                            std::string_view name) {
+    for (uint32_t i = 0; i < record.field_count; ++i) {
+        const RecordField field = event.field(record.first_field + i);
+        if (field.name == name) return field.value;
+    }
+    return std::nullopt;
 }
 
-void collect_path(auparse_state_t* au, Collected& c) {
-    if (c.path0) return;
-    const auto item = field_value(au, "item");
-    if (!item || *item != "0") return;
-    if (const auto name = field_value(au, "name")) c.path0 = *name;
-}
-
-void collect(auparse_state_t* au, Collected& c) {
-    if (auparse_first_record(au) <= 0) return;
-    do {
-        switch (auparse_get_type(au)) {
-            case AUDIT_SYSCALL:
-                collect_syscall(au, c);
+void collect(const ParsedEvent& event, Collected& c) {
+    for (const ParsedEvent::Record& record : event.records()) {
+        switch (record.kind) {
+            case RecordKind::Syscall:
+                collect_syscall(event, record, c);
                 break;
-            case AUDIT_EXECVE:
-                collect_execve(au, c);
+            case RecordKind::Execve:
+                collect_execve(event, record, c);
                 break;
-            case AUDIT_CWD:
-                c.cwd = field_value(au, "cwd");
+            case RecordKind::Cwd:
+                c.cwd = field_value(event, record, "cwd");
                 break;
-            case AUDIT_PATH:
-                collect_path(au, c);
+            case RecordKind::Path:
+                // The line filter keeps PATH item 0 only; the first one with a name counts.
+                if (!c.path0) c.path0 = field_value(event, record, "name");
                 break;
-            case AUDIT_PROCTITLE:
-                c.proctitle = field_value(au, "proctitle");
-                break;
-            default:
+            case RecordKind::Proctitle:
+                c.proctitle = field_value(event, record, "proctitle");
                 break;
         }
-    } while (auparse_next_record(au) > 0);
+    }
 }
 
 std::optional<std::string> text_of(std::string_view raw) {
@@ -325,9 +317,10 @@ std::vector<std::string> args_from_proctitle(const std::string& title) {
 
 EventBuilder::EventBuilder(BuilderOptions options) : options_(std::move(options)) {}
 
-std::optional<ecs::Event> EventBuilder::build(auparse_state_t* au,
-                                              const EnrichedSyscall* enriched) {
+std::optional<ecs::Event> EventBuilder::build(const au_event_t* stamp, const ParsedEvent* records) {
     ++stats_.events;
+    if (records == nullptr) return std::nullopt;  // none of its records is one the builder reads
+    const EnrichedSyscall* enriched = records->enriched_or_null();
     // Slots a huge argv grew are given back rather than kept for the rest of the run.
     constexpr std::size_t kKeptSlots = 4096;
     if (arg_slots_.size() > kKeptSlots) {
@@ -335,7 +328,7 @@ std::optional<ecs::Event> EventBuilder::build(auparse_state_t* au,
         arg_slots_.shrink_to_fit();
     }
     Collected c(arg_slots_);
-    collect(au, c);
+    collect(*records, c);
     // Cleared for the next event; capacity stays.
     struct ClearSlots {
         Collected& c;
@@ -363,7 +356,7 @@ std::optional<ecs::Event> EventBuilder::build(auparse_state_t* au,
     }
 
     ecs::Event e;
-    if (const au_event_t* stamp = auparse_get_timestamp(au)) {
+    if (stamp != nullptr) {
         // Clamped to 1970..9999: a forged log's seconds would overflow the microseconds.
         const int64_t seconds = std::clamp<int64_t>(stamp->sec, 0, INT64_C(253402300799));
         e.timestamp_us = seconds * 1'000'000 + static_cast<int64_t>(stamp->milli) * 1'000;
@@ -384,7 +377,7 @@ std::optional<ecs::Event> EventBuilder::build(auparse_state_t* au,
     a.exit = number_of(s.exit);
     a.tty = text_of(s.tty);
     if (a.tty == "(none)") a.tty.reset();
-    a.key = text_of(s.key);
+    a.key = c.key;
     a.session = id_of(s.ses);
     a.auid = id_of(s.auid);
     if (a.auid && enriched != nullptr) {

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "audit/line_filter.hpp"
+#include "audit/parsed_event.hpp"
 #include "ecs/event.hpp"
 
 namespace audit {
@@ -49,7 +49,7 @@ struct BuilderStats {
 struct ArgSlot {
     bool present = false;
     bool chunked = false;
-    std::string_view whole;  // auparse keeps it alive while the event is current
+    std::string_view whole;  // into the ParsedEvent being built
     std::string chunks;      // the concatenated hex chunks
 };
 
@@ -57,8 +57,10 @@ class EventBuilder {
   public:
     explicit EventBuilder(BuilderOptions options);
 
-    // The event the state is positioned on; nullopt when it is not a process event to emit.
-    std::optional<ecs::Event> build(auparse_state_t* state, const EnrichedSyscall* enriched);
+    // The event auparse completed (its stamp) from its records' fields, as the line filter split
+    // them (null: none of its records is one the builder reads); nullopt when it is not a process
+    // event to emit.
+    std::optional<ecs::Event> build(const au_event_t* stamp, const ParsedEvent* records);
 
     const BuilderStats& stats() const noexcept { return stats_; }
 

@@ -22,7 +22,6 @@ bool parse_number(std::string_view text, Number& out, int base = 10) {
 struct Header {
     std::string_view node;
     std::string_view type;
-    std::string_view stamp;  // "msg=audit(SEC.MS:SERIAL):"
     EventId id;
     std::string_view body;  // after "): "
 };
@@ -32,7 +31,8 @@ std::optional<Header> parse_header(std::string_view line) {
     Header header;
     if (line.starts_with("node=")) {
         const auto space = line.find(' ');
-        if (space == std::string_view::npos) return std::nullopt;
+        // libauparse drops a record with an empty node name.
+        if (space == std::string_view::npos || space == 5) return std::nullopt;
         header.node = line.substr(5, space - 5);
         line.remove_prefix(space + 1);
     }
@@ -42,11 +42,9 @@ std::optional<Header> parse_header(std::string_view line) {
     header.type = line.substr(5, space - 5);
     line.remove_prefix(space + 1);
     if (!line.starts_with("msg=audit(")) return std::nullopt;
-    const std::string_view msg = line;
     line.remove_prefix(10);
     const auto close = line.find("):");
     if (close == std::string_view::npos) return std::nullopt;
-    header.stamp = msg.substr(0, 10 + close + 2);
     const std::string_view stamp = line.substr(0, close);
     const auto dot = stamp.find('.');
     const auto colon = stamp.find(':');
@@ -90,15 +88,16 @@ std::string_view field_in(std::string_view body, std::string_view name) {
     return {};
 }
 
-enum class RecordUse { Syscall, Execve, PathRecord, Title, Needed, Unused };
+enum class RecordUse { Syscall, Execve, WorkingDirectory, PathRecord, Title, EndOfEvent, Unused };
 
-// The record types the event builder reads (and EOE, which completes plugin-stream events).
+// The record types the event builder reads, and EOE, which completes plugin-stream events.
 RecordUse use_of(std::string_view type) {
     if (type == "SYSCALL") return RecordUse::Syscall;
     if (type == "PATH") return RecordUse::PathRecord;
     if (type == "EXECVE") return RecordUse::Execve;
     if (type == "PROCTITLE") return RecordUse::Title;
-    if (type == "CWD" || type == "EOE") return RecordUse::Needed;
+    if (type == "CWD") return RecordUse::WorkingDirectory;
+    if (type == "EOE") return RecordUse::EndOfEvent;
     return RecordUse::Unused;
 }
 
@@ -122,71 +121,12 @@ std::string_view malformed_kind_name(MalformedKind kind) noexcept {
             return "binary bytes";
         case MalformedKind::NoHeader:
             return "no audit record header";
+        case MalformedKind::BadStamp:
+            return "a record stamp libauparse cannot take";
         case MalformedKind::Count_:
             break;
     }
     return "unknown";
-}
-
-namespace {
-
-std::optional<EnrichedKey> enriched_key(std::string_view name) {
-    static constexpr std::array<std::pair<std::string_view, EnrichedKey>, 9> kKeys = {
-        {{"ARCH", EnrichedKey::Arch},
-         {"SYSCALL", EnrichedKey::Syscall},
-         {"AUID", EnrichedKey::Auid},
-         {"UID", EnrichedKey::Uid},
-         {"GID", EnrichedKey::Gid},
-         {"EUID", EnrichedKey::Euid},
-         {"SUID", EnrichedKey::Suid},
-         {"EGID", EnrichedKey::Egid},
-         {"SGID", EnrichedKey::Sgid}}};
-    for (const auto& [text, key] : kKeys) {
-        if (name == text) return key;
-    }
-    return std::nullopt;
-}
-
-}  // namespace
-
-void EnrichedSyscall::assign(std::string_view tail) {
-    tail_.assign(tail);
-    known_ = {};
-    // KEY=value or KEY="value", separated by spaces; values never contain spaces unquoted.
-    const std::string_view all = tail_;
-    std::size_t at = 0;
-    while (at < all.size()) {
-        while (at < all.size() && all[at] == ' ') ++at;
-        const auto equals = all.find('=', at);
-        if (equals == std::string_view::npos) break;
-        const std::string_view name = all.substr(at, equals - at);
-        at = equals + 1;
-        std::size_t value_at = at;
-        std::size_t value_size = 0;
-        if (at < all.size() && all[at] == '"') {
-            const auto close = all.find('"', at + 1);
-            if (close == std::string_view::npos) break;
-            value_at = at + 1;
-            value_size = close - at - 1;
-            at = close + 1;
-        } else {
-            const auto space = std::min(all.find(' ', at), all.size());
-            value_size = space - at;
-            at = space;
-        }
-        if (const auto key = enriched_key(name)) {
-            Span& slot = known_[static_cast<std::size_t>(*key)];
-            if (!slot.present) {
-                slot = {static_cast<uint32_t>(value_at), static_cast<uint32_t>(value_size), true};
-            }
-        }
-    }
-}
-
-std::optional<std::string_view> EnrichedSyscall::find(EnrichedKey key) const {
-    const Span& slot = known_[static_cast<std::size_t>(key)];
-    if (!slot.present) return std::nullopt;
-    return std::string_view(tail_).substr(slot.offset, slot.size);
 }
 
 uint64_t LineFilterStats::malformed_total() const {
@@ -210,11 +150,11 @@ void LineFilter::feed(std::string_view chunk) {
                 partial_.clear();
                 discarding_ = true;
             } else if (newline != std::string_view::npos && partial_.empty()) {
-                handle_line(piece, true);  // the common case: no copy
+                handle_line(piece);  // the common case: no copy
             } else {
                 partial_.append(piece);
                 if (newline != std::string_view::npos) {
-                    handle_line(partial_, false);
+                    handle_line(partial_);
                     partial_.clear();
                 }
             }
@@ -226,16 +166,13 @@ void LineFilter::feed(std::string_view chunk) {
 }
 
 void LineFilter::finish() {
-    if (!partial_.empty() && !discarding_) handle_line(partial_, false);
+    if (!partial_.empty() && !discarding_) handle_line(partial_);
     partial_.clear();
     discarding_ = false;
 }
 
-void LineFilter::handle_line(std::string_view line, bool newline_follows) {
-    if (!line.empty() && line.back() == '\r') {
-        line.remove_suffix(1);
-        newline_follows = false;
-    }
+void LineFilter::handle_line(std::string_view line) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) return;
     ++stats_.lines;
     if (has_foreign_bytes(line)) {
@@ -250,88 +187,115 @@ void LineFilter::handle_line(std::string_view line, bool newline_follows) {
     note_serial(header->node, header->id.serial);
 
     const RecordUse use = use_of(header->type);
-    const auto separator = line.find(kEnrichedSeparator);
-    if (use == RecordUse::Syscall) {
-        Recent& slot = claim_recent(header->node, header->id);
-        std::string_view body = header->body;
-        if (separator != std::string_view::npos) body = line.substr(0, separator);
-        const SyscallUse what = syscall_use(body);
-        if (what == SyscallUse::Drop) {
-            slot.dropped = true;
-            ++stats_.records_skipped;
-            return;
-        }
-        slot.needs_title = what == SyscallUse::Exec;
-        if (separator != std::string_view::npos) {
-            slot.has_tail = true;
-            slot.tail.assign(line.substr(separator + 1));
-        }
-        forward(line, separator, newline_follows);
-        return;
-    }
-    // Only PATH item 0 (the file named in the call) is read.
-    if (use == RecordUse::Unused ||
-        (use == RecordUse::PathRecord && !header->body.starts_with("item=0 "))) {
+    if (use == RecordUse::Unused) {
         ++stats_.records_skipped;
         return;
     }
-    auto pass_on = [&] {
-        if (use != RecordUse::PathRecord) {
-            forward(line, separator, newline_follows);
-            return;
-        }
-        const auto body_at = static_cast<std::size_t>(header->body.data() - line.data());
-        forward_path_name(line.substr(0, body_at), separator == std::string_view::npos
-                                                       ? header->body
-                                                       : line.substr(body_at, separator - body_at));
-    };
-    Recent* owner = find_recent(header->node, header->id);
-    if (owner == nullptr) {
-        // Its SYSCALL is older than the ring (or never came): auparse and the builder decide.
-        pass_on();
+    if (!write_header(header->node, header->type, header->id)) {
+        report(MalformedKind::BadStamp, line);
         return;
     }
-    if (owner->dropped) {
-        ++stats_.records_skipped;
-        return;
-    }
-    if (use == RecordUse::Execve) owner->needs_title = false;
-    if (use == RecordUse::Title && !owner->needs_title) {
-        // The builder reads PROCTITLE only for an exec without EXECVE. Elsewhere an EOE ends the
-        // event for auparse just as the title would (both mark it complete), without the cost of
-        // tokenising the title.
-        ++stats_.records_skipped;
-        scratch_.clear();
-        if (!header->node.empty()) scratch_.append("node=").append(header->node).append(" ");
-        scratch_.append("type=EOE ").append(header->stamp).append(" \n");
+    if (use == RecordUse::EndOfEvent) {
         sink_(scratch_);
         return;
     }
-    pass_on();
-}
-
-void LineFilter::forward_path_name(std::string_view head, std::string_view body) {
-    // auparse would tokenise the dozen fields of a PATH record (inode, dev, mode, owner, caps);
-    // the builder reads only its name, so only the name (as written) reaches auparse.
-    const std::string_view name = field_in(body, "name");
-    scratch_.assign(head).append("item=0");
-    if (!name.empty()) scratch_.append(" name=").append(name);
-    scratch_.push_back('\n');
-    sink_(scratch_);
-}
-
-void LineFilter::forward(std::string_view line, std::size_t separator, bool newline_follows) {
-    if (separator == std::string_view::npos && newline_follows) {
-        sink_(std::string_view(line.data(), line.size() + 1));  // the input's own newline
+    // The fields, without the ENRICHED tail (only SYSCALL records' tail is read).
+    std::string_view body = header->body;
+    std::string_view tail;
+    if (const auto separator = body.find(kEnrichedSeparator); separator != std::string_view::npos) {
+        tail = body.substr(separator + 1);
+        body = body.substr(0, separator);
+    }
+    // Only PATH item 0 (the file named in the call) is read.
+    if (use == RecordUse::PathRecord && !body.starts_with("item=0 ") && body != "item=0") {
+        ++stats_.records_skipped;
         return;
     }
-    if (separator != std::string_view::npos) {
-        line = line.substr(0, separator);
-        while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+    // Records of an event already forwarded join it; the pending map is looked up first, as
+    // nearly every record belongs to an event being kept. A SYSCALL record opens its event (its
+    // own verdict decides), so it is not looked up among the dropped ones.
+    ParsedEvent* event = find_pending(header->node, header->id);
+    if (event == nullptr && use != RecordUse::Syscall && is_dropped(header->node, header->id)) {
+        ++stats_.records_skipped;
+        return;
     }
-    scratch_.assign(line);
-    scratch_.push_back('\n');
+    const SyscallUse what = use == RecordUse::Syscall ? syscall_use(body) : SyscallUse::Keep;
+    if (what == SyscallUse::Drop) {
+        // Records that came before it (out of order) were forwarded and go their way: an event
+        // without SYSCALL, which the builder ignores.
+        mark_dropped(header->node, header->id);
+        ++stats_.records_skipped;
+        return;
+    }
+    if (event == nullptr) event = &open_pending(header->node, header->id);
+    if (use == RecordUse::Syscall) {
+        event->add_record(RecordKind::Syscall);
+        event->add_fields(body);
+        event->needs_title = what == SyscallUse::Exec;
+        if (!tail.empty()) {
+            event->enriched().assign(tail);
+            event->set_has_enriched(true);
+        }
+    } else {
+        switch (use) {
+            case RecordUse::Execve:
+                event->add_record(RecordKind::Execve);
+                event->add_fields(body);
+                event->needs_title = false;
+                break;
+            case RecordUse::WorkingDirectory:
+                event->add_record(RecordKind::Cwd);
+                event->add_fields(body);
+                break;
+            case RecordUse::PathRecord: {
+                // The builder reads only the name of the dozen fields (inode, dev, mode, owner,
+                // caps).
+                event->add_record(RecordKind::Path);
+                const std::string_view name = field_in(body, "name");
+                if (!name.empty()) event->add_field("name", name);
+                break;
+            }
+            case RecordUse::Title:
+                // The builder reads PROCTITLE only for an exec without EXECVE.
+                if (event->needs_title) {
+                    event->add_record(RecordKind::Proctitle);
+                    event->add_fields(body);
+                }
+                break;
+            default:
+                break;
+        }
+    }
     sink_(scratch_);
+}
+
+bool LineFilter::write_header(std::string_view node, std::string_view type, const EventId& id) {
+    // Written from the parsed stamp rather than copied, in the form libauparse reads
+    // (extract_timestamp and str2event in auparse.c): it looks for the serial's ':' from the
+    // stamp's 10th byte on, expecting 10-digit seconds (a shorter stamp made it read the wrong
+    // serial, or past the end of the line), so seconds are zero-padded to 10 digits; it reads
+    // only the first 80 bytes of a line (340 with a node name), so a header that does not fit is
+    // refused; and it takes second 0 for "no time", so such an event is refused too.
+    if (id.seconds == 0) return false;
+    scratch_.clear();
+    if (!node.empty()) scratch_.append("node=").append(node).push_back(' ');
+    scratch_.append("type=").append(type).append(" msg=audit(");
+    std::array<char, 24> digits{};
+    auto put = [&](uint64_t value, int width) {
+        const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
+        const auto size = static_cast<int>(end - digits.data());
+        if (size < width) scratch_.append(static_cast<std::size_t>(width - size), '0');
+        scratch_.append(digits.data(), end);
+    };
+    put(id.seconds, 10);
+    scratch_.push_back('.');
+    put(id.millis, 3);
+    scratch_.push_back(':');
+    put(id.serial, 1);
+    const std::size_t window = node.empty() ? 80 : 340;
+    if (scratch_.size() >= window) return false;  // the ')' must be inside the window
+    scratch_.append("):\n");
+    return true;
 }
 
 LineFilter::SyscallUse LineFilter::syscall_use(std::string_view body) {
@@ -372,30 +336,71 @@ LineFilter::SyscallUse LineFilter::syscall_use(std::string_view body) {
     return exec ? SyscallUse::Exec : SyscallUse::Keep;
 }
 
-LineFilter::Recent* LineFilter::find_recent(std::string_view node, const EventId& id) {
-    // Newest first: the owner of a record is almost always the event just seen.
-    for (std::size_t i = 0; i < kRecentSlots; ++i) {
-        Recent& slot = recent_[(next_slot_ + kRecentSlots - 1 - i) % kRecentSlots];
-        if (slot.id == id && slot.node == node) return &slot;
-    }
-    return nullptr;
+std::size_t LineFilter::EventKeyHash::operator()(const EventKey& key) const noexcept {
+    // Serials are unique per node and boot; the node is compared, not hashed.
+    return std::hash<uint64_t>{}(key.id.serial ^ (key.id.seconds << 20) ^ key.id.millis);
 }
 
-LineFilter::Recent& LineFilter::claim_recent(std::string_view node, const EventId& id) {
-    Recent& slot = recent_[next_slot_];
-    next_slot_ = (next_slot_ + 1) % kRecentSlots;
+bool LineFilter::is_dropped(std::string_view node, const EventId& id) const {
+    // Newest first: the owner of a record is almost always the event just seen.
+    for (std::size_t i = 0; i < kDroppedSlots; ++i) {
+        const Dropped& slot = dropped_[(next_dropped_ + kDroppedSlots - 1 - i) % kDroppedSlots];
+        if (slot.id == id && slot.node == node) return true;
+    }
+    return false;
+}
+
+void LineFilter::mark_dropped(std::string_view node, const EventId& id) {
+    Dropped& slot = dropped_[next_dropped_];
+    next_dropped_ = (next_dropped_ + 1) % kDroppedSlots;
     slot.node.assign(node);
     slot.id = id;
-    slot.dropped = false;
-    slot.has_tail = false;
-    slot.needs_title = false;
-    return slot;
 }
 
-const EnrichedSyscall* LineFilter::enriched(std::string_view node, const EventId& id) {
-    const Recent* slot = find_recent(node, id);
-    if (slot == nullptr || !slot->has_tail) return nullptr;
-    return &slot->tail;
+ParsedEvent* LineFilter::find_pending(std::string_view node, const EventId& id) {
+    const auto found = pending_.find(EventKey{node, id});
+    return found == pending_.end() ? nullptr : &found->second->event;
+}
+
+ParsedEvent& LineFilter::open_pending(std::string_view node, const EventId& id) {
+    std::unique_ptr<Pending> pending;
+    if (spares_.empty()) {
+        pending = std::make_unique<Pending>();
+    } else {
+        pending = std::move(spares_.back());
+        spares_.pop_back();
+    }
+    if (pending_.size() >= kMaxPending) abandon_oldest_pending();
+    pending->node.assign(node);
+    pending->opened = opened_++;
+    pending->event.reset();
+    ParsedEvent& event = pending->event;
+    const EventKey key{pending->node, id};
+    pending_.emplace(key, std::move(pending));
+    return event;
+}
+
+void LineFilter::abandon_oldest_pending() {
+    const uint64_t keep_from = opened_ - kMaxPending / 2;
+    for (auto it = pending_.begin(); it != pending_.end();) {
+        if (it->second->opened < keep_from) {
+            ++stats_.events_abandoned;
+            it = pending_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+const ParsedEvent* LineFilter::take_event(std::string_view node, const EventId& id) {
+    const auto found = pending_.find(EventKey{node, id});
+    if (found == pending_.end()) return nullptr;
+    // A few spares cover the events in flight at once; more would only hold memory.
+    constexpr std::size_t kMaxSpares = 16;
+    if (taken_ && spares_.size() < kMaxSpares) spares_.push_back(std::move(taken_));
+    taken_ = std::move(found->second);
+    pending_.erase(found);
+    return &taken_->event;
 }
 
 void LineFilter::note_serial(std::string_view node, uint64_t serial) {

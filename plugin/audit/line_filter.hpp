@@ -1,16 +1,19 @@
 // Splits raw input into audit records, drops what is not a well-formed record (counted by kind),
-// and keeps libauparse from tokenising what no process event can use: record types the event
-// builder never reads, whole events of syscalls that start, change or end no process (decided
-// from their SYSCALL record), and PROCTITLE records whose args EXECVE already gave (an EOE with
-// the same stamp takes their place, so auparse still completes the event there); of PATH records
-// only item 0's name reaches auparse. It also takes the ENRICHED interpretations off SYSCALL
-// records before auparse sees them, and keeps them aside for the event builder: auparse would
-// otherwise fall back to the analysing host's user database when a log is RAW.
+// and splits the fields of the records the event builder reads, in the one pass it makes over
+// each record. What libauparse gets is each kept record's header ("[node=N ]type=T
+// msg=audit(...):"), so it still groups records into events and decides when each is complete
+// (interleaving, terminal records, EOE, timeouts), but never tokenises fields: the builder takes
+// them from the ParsedEvent of the event auparse hands over (take_event).
+// Dropped before auparse: record types the builder never reads, whole events of syscalls that
+// start, change or end no process (decided from their SYSCALL record), PATH records other than
+// item 0. Kept aside: the ENRICHED interpretations of SYSCALL records (auparse would otherwise
+// fall back to the analysing host's user database when a log is RAW).
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,12 +21,15 @@
 #include <utility>
 #include <vector>
 
+#include "audit/parsed_event.hpp"
+
 namespace audit {
 
 enum class MalformedKind : uint8_t {
     OverLong,  // longer than the line limit
     Binary,    // NUL or other control bytes the kernel never writes
     NoHeader,  // no "type=... msg=audit(SEC.MS:SERIAL):" header
+    BadStamp,  // a stamp libauparse cannot take (second 0, or too long to read; write_header)
     Count_
 };
 constexpr std::size_t kMalformedKinds = static_cast<std::size_t>(MalformedKind::Count_);
@@ -37,35 +43,14 @@ struct EventId {
     bool operator==(const EventId&) const = default;
 };
 
-// The interpretations the event builder reads from an ENRICHED SYSCALL record.
-enum class EnrichedKey : uint8_t { Arch, Syscall, Auid, Uid, Gid, Euid, Suid, Egid, Sgid, Count_ };
-
-// The upper-case interpretations after 0x1d on a SYSCALL record ("AUID=\"alice\" UID=..."),
-// split once: the known keys land in fixed slots (offsets into the kept copy of the tail).
-class EnrichedSyscall {
-  public:
-    // Replaces the content; the buffer is reused, so a steady stream allocates nothing.
-    void assign(std::string_view tail);
-    // The value of KEY (quotes removed; the first if repeated), or nullopt.
-    std::optional<std::string_view> find(EnrichedKey key) const;
-
-  private:
-    struct Span {
-        uint32_t offset = 0;
-        uint32_t size = 0;
-        bool present = false;
-    };
-    std::string tail_;
-    std::array<Span, static_cast<std::size_t>(EnrichedKey::Count_)> known_{};
-};
-
 struct LineFilterStats {
     uint64_t lines = 0;
     uint64_t bytes = 0;
     std::array<uint64_t, kMalformedKinds> malformed{};
-    uint64_t records_skipped = 0;  // well-formed records no process event needs
-    uint64_t failed_execs = 0;     // execs with success=no (skipped unless kept)
-    uint64_t serial_gaps = 0;      // times a node's audit serial jumped forward
+    uint64_t records_skipped = 0;   // well-formed records no process event needs
+    uint64_t failed_execs = 0;      // execs with success=no (skipped unless kept)
+    uint64_t serial_gaps = 0;       // times a node's audit serial jumped forward
+    uint64_t events_abandoned = 0;  // forwarded events auparse never handed back (see kMaxPending)
     uint64_t malformed_total() const;
 };
 
@@ -76,7 +61,7 @@ struct LineFilterOptions {
 
 class LineFilter {
   public:
-    // Called with each accepted record, newline-terminated, ENRICHED tail removed.
+    // Called with the header of each kept record, newline-terminated.
     using RecordSink = std::function<void(std::string_view record)>;
     // Called the first time each kind of malformed line is seen (for a warning), with a sample.
     using MalformedReporter = std::function<void(MalformedKind, std::string_view sample)>;
@@ -87,39 +72,57 @@ class LineFilter {
     // Ends the input: a last line without a newline is still a record.
     void finish();
 
-    // The enriched tail of the SYSCALL record of an event, if it had one; valid until the next
-    // record is fed.
-    const EnrichedSyscall* enriched(std::string_view node, const EventId& id);
+    // Hands over the fields of the event auparse completed (and forgets them here), or null when
+    // none of its records had any. Valid until the next call.
+    const ParsedEvent* take_event(std::string_view node, const EventId& id);
+    // Events whose records were forwarded and that auparse has not handed over yet.
+    std::size_t pending_events() const noexcept { return pending_.size(); }
 
     const LineFilterStats& stats() const noexcept { return stats_; }
 
   private:
-    // Recent events, by id: those whose records are being dropped, and the enriched tails of
-    // kept ones. Records of one event are contiguous or nearly so, so a small ring suffices;
-    // a record that outlives its slot reaches auparse as an event without SYSCALL, which the
-    // builder ignores, so the ring's size bounds memory, never correctness.
-    struct Recent {
+    // Identifies an event; `node` views storage that outlives the key.
+    struct EventKey {
+        std::string_view node;
+        EventId id;
+        bool operator==(const EventKey&) const = default;
+    };
+    struct EventKeyHash {
+        std::size_t operator()(const EventKey& key) const noexcept;
+    };
+    // A pending event: its node name is owned here, so that the map key can view it.
+    struct Pending {
+        std::string node;
+        uint64_t opened = 0;  // its place in the order events were opened
+        ParsedEvent event;
+    };
+    // auparse holds few events at a time (it completes them on their last record or after a
+    // couple of seconds); one it never hands back (a header it cannot read that no check here
+    // foresaw) must not hold memory forever: past this many pending events, the older half is
+    // given up, and counted.
+    static constexpr std::size_t kMaxPending = 16384;
+    // Events whose records are being dropped. Records of one event are contiguous or nearly so,
+    // so a small ring suffices; a record that outlives its slot reaches auparse as an event
+    // without SYSCALL, which the builder ignores, so the ring's size bounds memory, never
+    // correctness.
+    struct Dropped {
         std::string node;
         EventId id;
-        bool dropped = false;
-        bool has_tail = false;
-        bool needs_title = false;  // an exec without EXECVE so far: PROCTITLE has its args
-        EnrichedSyscall tail;
     };
-    static constexpr std::size_t kRecentSlots = 64;
+    static constexpr std::size_t kDroppedSlots = 64;
 
-    // newline_follows: line.data()[line.size()] is the input's '\n', so it can be fed as is.
-    void handle_line(std::string_view line, bool newline_follows);
+    void handle_line(std::string_view line);
     void report(MalformedKind kind, std::string_view line);
     enum class SyscallUse { Drop, Keep, Exec };
     SyscallUse syscall_use(std::string_view body);
-    // Hands a record to auparse, without its ENRICHED tail (which starts at `separator`).
-    void forward(std::string_view line, std::size_t separator, bool newline_follows);
-    // Hands PATH item 0 to auparse with its name field only: `head` is the record up to its
-    // fields, `body` the fields (without the ENRICHED tail).
-    void forward_path_name(std::string_view head, std::string_view body);
-    Recent* find_recent(std::string_view node, const EventId& id);
-    Recent& claim_recent(std::string_view node, const EventId& id);
+    // Writes the header auparse gets ("[node=N ]type=T msg=audit(SEC.MS:SERIAL):\n") into
+    // scratch_; false when libauparse could not read it back as this stamp.
+    bool write_header(std::string_view node, std::string_view type, const EventId& id);
+    bool is_dropped(std::string_view node, const EventId& id) const;
+    void mark_dropped(std::string_view node, const EventId& id);
+    ParsedEvent* find_pending(std::string_view node, const EventId& id);
+    ParsedEvent& open_pending(std::string_view node, const EventId& id);
+    void abandon_oldest_pending();
     void note_serial(std::string_view node, uint64_t serial);
 
     LineFilterOptions options_;
@@ -130,8 +133,13 @@ class LineFilter {
     std::string scratch_;
     LineFilterStats stats_;
     std::array<bool, kMalformedKinds> reported_{};
-    std::array<Recent, kRecentSlots> recent_{};
-    std::size_t next_slot_ = 0;
+    std::array<Dropped, kDroppedSlots> dropped_{};
+    std::size_t next_dropped_ = 0;
+    // Forwarded events auparse has not completed yet; bounded by the events auparse holds.
+    std::unordered_map<EventKey, std::unique_ptr<Pending>, EventKeyHash> pending_;
+    std::unique_ptr<Pending> taken_;                // the event last handed over
+    std::vector<std::unique_ptr<Pending>> spares_;  // reused, so a steady stream allocates little
+    uint64_t opened_ = 0;                           // events opened so far
     // (arch << 32 ^ number) -> libaudit's name: looked up once per syscall number.
     std::unordered_map<uint64_t, std::optional<std::string_view>> syscall_names_;
     std::unordered_map<std::string, uint64_t> last_serial_by_node_;

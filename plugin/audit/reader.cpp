@@ -23,13 +23,13 @@ void AuditReader::finish() {
 
 void AuditReader::on_event(auparse_state_t* state) {
     const au_event_t* stamp = auparse_get_timestamp(state);
-    const EnrichedSyscall* enriched = nullptr;
+    const ParsedEvent* records = nullptr;
     if (stamp != nullptr) {
         const std::string_view node = stamp->host != nullptr ? stamp->host : "";
-        enriched = filter_.enriched(
+        records = filter_.take_event(
             node, EventId{static_cast<uint64_t>(stamp->sec), stamp->milli, stamp->serial});
     }
-    if (auto event = builder_.build(state, enriched)) {
+    if (auto event = builder_.build(stamp, records)) {
         sink_(std::move(*event));
     }
 }

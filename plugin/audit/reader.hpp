@@ -40,6 +40,8 @@ class AuditReader {
     void finish();
 
     ReaderStats stats() const;
+    // Events forwarded to auparse and not handed back yet (none once finish() has run).
+    std::size_t pending_events() const noexcept { return filter_.pending_events(); }
 
   private:
     void on_event(auparse_state_t* state);

@@ -1,5 +1,6 @@
-// What the line filter hands to libauparse: each record the event builder reads, cut to what it
-// reads, and nothing else. (The reader tests prove the events built from it are unchanged.)
+// What the line filter hands to libauparse (each kept record's header, nothing else) and what it
+// keeps aside for the event builder (the fields it reads). The reader tests prove the events
+// built from them; test_parsed_event proves the split equals libauparse's.
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -8,14 +9,36 @@
 
 namespace {
 
-std::vector<std::string> forwarded(const std::string& text) {
-    std::vector<std::string> records;
-    audit::LineFilter filter(
-        {}, [&](std::string_view record) { records.emplace_back(record); }, nullptr);
-    filter.feed(text);
-    filter.finish();
-    return records;
-}
+struct Filtered {
+    std::vector<std::string> forwarded;
+    audit::LineFilter filter;
+
+    explicit Filtered(const std::string& text)
+        : filter(
+              {}, [this](std::string_view record) { forwarded.emplace_back(record); }, nullptr) {
+        filter.feed(text);
+        filter.finish();
+    }
+
+    // The fields of the event's records, as "KIND name=value" lines.
+    std::vector<std::string> fields(const audit::EventId& id, std::string_view node = "") {
+        std::vector<std::string> out;
+        const audit::ParsedEvent* event = filter.take_event(node, id);
+        if (event == nullptr) return out;
+        static constexpr const char* kKinds[] = {"SYSCALL", "EXECVE", "CWD", "PATH", "PROCTITLE"};
+        for (const auto& record : event->records()) {
+            for (uint32_t i = 0; i < record.field_count; ++i) {
+                const audit::RecordField field = event->field(record.first_field + i);
+                out.push_back(std::string(kKinds[static_cast<int>(record.kind)]) + " " +
+                              std::string(field.name) + "=" + std::string(field.value));
+            }
+        }
+        return out;
+    }
+};
+
+constexpr audit::EventId kExecId{1700000000, 123, 100};
+const std::string kStamp = "msg=audit(1700000000.123:100): ";
 
 const char* const kExecSyscall =
     "type=SYSCALL msg=audit(1700000000.123:100): arch=c000003e syscall=59 success=yes exit=0 "
@@ -24,42 +47,56 @@ const char* const kExecSyscall =
 
 }  // namespace
 
-TEST_CASE("line filter: PATH item 0 reaches auparse with its name only; other items not at all") {
-    const std::string stamp = "msg=audit(1700000000.123:100): ";
-    const auto records =
-        forwarded(std::string(kExecSyscall) + "\x1d" +
-                  "ARCH=x86_64 SYSCALL=execve AUID=\"alice\"\n" + "type=PATH " + stamp +
-                  "item=0 name=\"/bin/ls\" inode=1 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 "
-                  "nametype=NORMAL cap_fp=0\x1dOUID=\"root\" OGID=\"root\"\n" +
-                  "type=PATH " + stamp + "item=1 name=\"/lib64/ld-linux-x86-64.so.2\" inode=2\n" +
-                  "node=web-1 type=PATH " + stamp + "item=0 name=(null) inode=3\n" + "type=PATH " +
-                  stamp + "item=0 inode=4 name=2F746D702F6120622063 nametype=NORMAL\n");
-    REQUIRE(records.size() == 4);
-    CHECK(records[0] == std::string(kExecSyscall) + "\n");  // the ENRICHED tail is kept aside
-    CHECK(records[1] == "type=PATH " + stamp + "item=0 name=\"/bin/ls\"\n");
-    CHECK(records[2] == "node=web-1 type=PATH " + stamp + "item=0 name=(null)\n");
-    CHECK(records[3] == "type=PATH " + stamp + "item=0 name=2F746D702F6120622063\n");
+TEST_CASE("line filter: auparse gets each kept record's header; the fields are kept aside") {
+    Filtered run(std::string(kExecSyscall) + "\x1d" +
+                 "ARCH=x86_64 SYSCALL=execve AUID=\"alice\"\n" + "type=EXECVE " + kStamp +
+                 "argc=1 a0=\"ls\"\n" + "type=CWD " + kStamp + "cwd=\"/root\"\n" + "type=PATH " +
+                 kStamp +
+                 "item=0 name=\"/bin/ls\" inode=1 dev=fe:00 mode=0100755 ouid=0 ogid=0 "
+                 "nametype=NORMAL\x1dOUID=\"root\"\n" +
+                 "type=PATH " + kStamp + "item=1 name=\"/lib64/ld-linux-x86-64.so.2\" inode=2\n" +
+                 "type=PROCTITLE " + kStamp + "proctitle=6C73\n");
+    const std::string head = "msg=audit(1700000000.123:100):\n";
+    CHECK(run.forwarded == std::vector<std::string>{"type=SYSCALL " + head, "type=EXECVE " + head,
+                                                    "type=CWD " + head, "type=PATH " + head,
+                                                    "type=PROCTITLE " + head});
+    CHECK(run.filter.pending_events() == 1);
+    const audit::ParsedEvent* event = run.filter.take_event("", kExecId);
+    REQUIRE(event != nullptr);
+    REQUIRE(event->enriched_or_null() != nullptr);
+    CHECK(event->enriched_or_null()->find(audit::EnrichedKey::Auid) == "alice");
+    CHECK(run.filter.pending_events() == 0);
+    CHECK(run.filter.take_event("", kExecId) == nullptr);  // handed over once
+
+    Filtered again(std::string(kExecSyscall) + "\n" + "type=EXECVE " + kStamp +
+                   "argc=1 a0=\"ls\"\n" + "type=PATH " + kStamp +
+                   "item=0 name=\"/bin/ls\" inode=1\n" + "type=PROCTITLE " + kStamp +
+                   "proctitle=6C73\n");
+    const auto fields = again.fields(kExecId);
+    REQUIRE(fields.size() == 28);  // 25 SYSCALL fields, argc, a0, name
+    CHECK(fields.front() == "SYSCALL arch=c000003e");
+    CHECK(fields[24] == "SYSCALL key=\"exec\"");
+    // PATH: only the name; PROCTITLE: not kept, EXECVE gave the args.
+    CHECK(std::vector<std::string>(fields.end() - 3, fields.end()) ==
+          std::vector<std::string>{"EXECVE argc=1", "EXECVE a0=\"ls\"", "PATH name=\"/bin/ls\""});
 }
 
-TEST_CASE("line filter: a PATH item 0 without a name keeps only its item") {
-    const auto records =
-        forwarded("type=PATH msg=audit(1700000000.123:101): item=0 inode=4 nametype=UNKNOWN\n");
-    REQUIRE(records.size() == 1);
-    CHECK(records[0] == "type=PATH msg=audit(1700000000.123:101): item=0\n");
+TEST_CASE("line filter: an exec without EXECVE keeps its PROCTITLE") {
+    Filtered run(std::string(kExecSyscall) + "\n" + "type=PROCTITLE " + kStamp +
+                 "proctitle=6C73\n");
+    const auto fields = run.fields(kExecId);
+    REQUIRE_FALSE(fields.empty());
+    CHECK(fields.back() == "PROCTITLE proctitle=6C73");
 }
 
-TEST_CASE("line filter: an exec's PROCTITLE becomes an EOE once EXECVE gave the args") {
-    const std::string stamp = "msg=audit(1700000000.123:100): ";
-    const auto with_execve =
-        forwarded(std::string(kExecSyscall) + "\n" + "type=EXECVE " + stamp + "argc=1 a0=\"ls\"\n" +
-                  "type=PROCTITLE " + stamp + "proctitle=6C73\n");
-    REQUIRE(with_execve.size() == 3);
-    CHECK(with_execve[2] == "type=EOE msg=audit(1700000000.123:100): \n");
-
-    const auto without_execve = forwarded(std::string(kExecSyscall) + "\n" + "type=PROCTITLE " +
-                                          stamp + "proctitle=6C73\n");
-    REQUIRE(without_execve.size() == 2);
-    CHECK(without_execve[1] == "type=PROCTITLE " + stamp + "proctitle=6C73\n");
+TEST_CASE("line filter: a PATH item 0 without a name is kept without fields") {
+    Filtered run("node=web-1 type=PATH msg=audit(1700000000.123:101): item=0 inode=4\n");
+    CHECK(run.forwarded ==
+          std::vector<std::string>{"node=web-1 type=PATH msg=audit(1700000000.123:101):\n"});
+    const audit::ParsedEvent* event = run.filter.take_event("web-1", {1700000000, 123, 101});
+    REQUIRE(event != nullptr);
+    REQUIRE(event->records().size() == 1);
+    CHECK(event->records()[0].field_count == 0);
 }
 
 TEST_CASE("line filter: records of events no process event needs are not forwarded") {
@@ -70,5 +107,56 @@ TEST_CASE("line filter: records of events no process event needs are not forward
         "type=CWD msg=audit(1700000000.200:300): cwd=\"/\"\n"
         "type=PATH msg=audit(1700000000.200:300): item=0 name=\"/etc/shadow\" inode=5\n"
         "type=USER_LOGIN msg=audit(1700000000.201:301): pid=1 uid=0 msg='op=login'\n";
-    CHECK(forwarded(openat).empty());
+    Filtered run(openat);
+    CHECK(run.forwarded.empty());
+    CHECK(run.filter.pending_events() == 0);
+    CHECK(run.filter.stats().records_skipped == 4);
+}
+
+TEST_CASE("line filter: records before their SYSCALL still reach auparse under their stamp") {
+    // Out of order (hand-made logs): the CWD opens the event, the SYSCALL joins it.
+    Filtered run("type=CWD " + kStamp + "cwd=\"/root\"\n" + kExecSyscall + "\n");
+    CHECK(run.forwarded.size() == 2);
+    const auto fields = run.fields(kExecId);
+    REQUIRE_FALSE(fields.empty());
+    CHECK(fields.front() == "CWD cwd=\"/root\"");
+}
+
+TEST_CASE("line filter: a record with an empty node name is malformed, as libauparse drops it") {
+    Filtered run("node= " + std::string(kExecSyscall) + "\n");
+    CHECK(run.forwarded.empty());
+    CHECK(run.filter.stats().malformed[static_cast<std::size_t>(audit::MalformedKind::NoHeader)] ==
+          1);
+}
+
+TEST_CASE("line filter: headers reach auparse in the form it reads; stamps it cannot are refused") {
+    const std::string fields = " arch=c000003e syscall=59 success=yes\n";
+    Filtered run("type=SYSCALL msg=audit(0.000:1):" + fields +           // second 0: "no time"
+                 "type=SYSCALL msg=audit(0000000000.000:2):" + fields +  // the same
+                 "node=" + std::string(300, 'n') + " type=SYSCALL msg=audit(1700000000.000:3):" +
+                 fields +                                     // past 340 bytes with a node
+                 "type=SYSCALL msg=audit(1.5:4):" + fields +  // 1970: seconds padded
+                 "type=SYSCALL msg=audit(123456.789:5):" + fields);
+    CHECK(run.filter.stats().malformed[static_cast<std::size_t>(audit::MalformedKind::BadStamp)] ==
+          3);
+    CHECK(run.forwarded == std::vector<std::string>{"type=SYSCALL msg=audit(0000000001.005:4):\n",
+                                                    "type=SYSCALL msg=audit(0000123456.789:5):\n"});
+}
+
+TEST_CASE("line filter: events auparse never hands back are given up past a bound, counted") {
+    // No auparse here: nothing takes the events, as if auparse had dropped every one.
+    std::string text;
+    constexpr int kEvents = 20000;
+    for (int serial = 1; serial <= kEvents; ++serial) {
+        text += "type=SYSCALL msg=audit(1700000000.000:" + std::to_string(serial) +
+                "): arch=c000003e syscall=59 success=yes\n";
+    }
+    Filtered run(text);
+    CHECK(run.forwarded.size() == kEvents);
+    CHECK(run.filter.pending_events() <= 16384);
+    CHECK(run.filter.stats().events_abandoned > 0);
+    CHECK(run.filter.pending_events() + run.filter.stats().events_abandoned == kEvents);
+    // The newest are still there; the oldest went first.
+    CHECK(run.filter.take_event("", {1700000000, 0, kEvents}) != nullptr);
+    CHECK(run.filter.take_event("", {1700000000, 0, 1}) == nullptr);
 }

@@ -157,8 +157,8 @@ TEST_CASE("without EXECVE, args come from PROCTITLE and are marked as such") {
 }
 
 TEST_CASE("interleaved execs: only the one without EXECVE takes its args from PROCTITLE") {
-    // Event 100 has EXECVE, event 101 does not; their records interleave. The line filter
-    // hands auparse an EOE instead of event 100's (unread) title, and event 101's title as is.
+    // Event 100 has EXECVE, event 101 does not; their records interleave. The line filter keeps
+    // event 101's title and not event 100's (unread).
     std::string second(kSyscallPrefix);
     second.replace(second.find(":100)"), 5, ":101)");
     second.replace(second.find("pid=20"), 6, "pid=21");
@@ -176,7 +176,7 @@ TEST_CASE("interleaved execs: only the one without EXECVE takes its args from PR
     CHECK(with_execve.auditd.args_source == "execve");
     CHECK(without.process.args == std::vector<std::string>{"iptables", "-F"});
     CHECK(without.auditd.args_source == "proctitle");
-    CHECK(stats.lines.records_skipped == 1);  // event 100's title, not tokenised
+    CHECK(stats.lines.records_skipped == 0);  // every record's header reached auparse
 }
 
 TEST_CASE("process.name is the uncut PATH basename, longer than comm's 15 bytes") {

@@ -390,10 +390,10 @@ TEST_CASE("timestamps from 1970 and 2100 are read and written exactly") {
     CHECK(ecs::format_timestamp(result.events[1].timestamp_us) == "2100-01-01T00:00:00.999000Z");
 }
 
-TEST_CASE("an event at second 0 of the epoch is lost to libauparse, quietly and alone") {
-    // libauparse 3.0.9 takes audit(0.xxx:N) for "no timestamp" and then yields no fields
-    // for the event's records, so the builder cannot tell what syscall it was. Documented
-    // in SECURITY.md; no kernel writes such a time.
+TEST_CASE("an event at second 0 of the epoch is refused, counted, and alone") {
+    // libauparse 3.0.9 takes audit(0.xxx:N) for "no timestamp", so the line filter counts such
+    // records as malformed (BadStamp) rather than forward them. Documented in SECURITY.md; no
+    // kernel writes such a time.
     const auto result =
         read(before() + exec_records(Exec{.stamp = "0.000:102", .pid = "102"}) + after());
     check_neighbours(result.events);
