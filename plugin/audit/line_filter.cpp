@@ -19,16 +19,10 @@ bool parse_number(std::string_view text, Number& out, int base = 10) {
     return ec == std::errc{} && ptr == end;
 }
 
-struct Header {
-    std::string_view node;
-    std::string_view type;
-    EventId id;
-    std::string_view body;  // after "): "
-};
-
 // "[node=N ]type=T msg=audit(SEC.MS:SERIAL):" at the start of the line.
-std::optional<Header> parse_header(std::string_view line) {
-    Header header;
+std::optional<LineFilter::RecordHeader> parse_header(std::string_view line) {
+    LineFilter::RecordHeader header;
+    const std::string_view whole = line;
     if (line.starts_with("node=")) {
         const auto space = line.find(' ');
         // libauparse drops a record with an empty node name.
@@ -56,6 +50,9 @@ std::optional<Header> parse_header(std::string_view line) {
         !parse_number(stamp.substr(colon + 1), header.id.serial)) {
         return std::nullopt;
     }
+    header.as_written =
+        whole.substr(0, static_cast<std::size_t>(line.data() - whole.data()) + close + 2);
+    header.stamp_colon = colon;
     header.body = line.substr(close + 2);
     while (!header.body.empty() && header.body.front() == ' ') header.body.remove_prefix(1);
     return header;
@@ -191,7 +188,7 @@ void LineFilter::handle_line(std::string_view line) {
         ++stats_.records_skipped;
         return;
     }
-    if (!write_header(header->node, header->type, header->id)) {
+    if (!write_header(*header)) {
         report(MalformedKind::BadStamp, line);
         return;
     }
@@ -269,17 +266,24 @@ void LineFilter::handle_line(std::string_view line) {
     sink_(scratch_);
 }
 
-bool LineFilter::write_header(std::string_view node, std::string_view type, const EventId& id) {
-    // Written from the parsed stamp rather than copied, in the form libauparse reads
-    // (extract_timestamp and str2event in auparse.c): it looks for the serial's ':' from the
-    // stamp's 10th byte on, expecting 10-digit seconds (a shorter stamp made it read the wrong
-    // serial, or past the end of the line), so seconds are zero-padded to 10 digits; it reads
-    // only the first 80 bytes of a line (340 with a node name), so a header that does not fit is
-    // refused; and it takes second 0 for "no time", so such an event is refused too.
-    if (id.seconds == 0) return false;
+bool LineFilter::write_header(const RecordHeader& header) {
+    // In the form libauparse reads (extract_timestamp and str2event in auparse.c): it looks for
+    // the serial's ':' from the stamp's 10th byte on, expecting 10-digit seconds (a shorter stamp
+    // made it read the wrong serial, or past the end of the line), so such a stamp is written
+    // again with its seconds zero-padded; it reads only the first 80 bytes of a line (340 with a
+    // node name), so a header that does not fit is refused; it takes second 0 for "no time", and
+    // groups a record whose milliseconds pass 999 with another event or drops it (found by
+    // fuzz_reader), so such stamps are refused too.
+    if (header.id.seconds == 0 || header.id.millis > 999) return false;
+    const std::size_t window = header.node.empty() ? 80 : 340;
+    if (header.stamp_colon >= 10) {
+        if (header.as_written.size() > window) return false;  // its ')' must be in the window
+        scratch_.assign(header.as_written).push_back('\n');
+        return true;
+    }
     scratch_.clear();
-    if (!node.empty()) scratch_.append("node=").append(node).push_back(' ');
-    scratch_.append("type=").append(type).append(" msg=audit(");
+    if (!header.node.empty()) scratch_.append("node=").append(header.node).push_back(' ');
+    scratch_.append("type=").append(header.type).append(" msg=audit(");
     std::array<char, 24> digits{};
     auto put = [&](uint64_t value, int width) {
         const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
@@ -287,13 +291,12 @@ bool LineFilter::write_header(std::string_view node, std::string_view type, cons
         if (size < width) scratch_.append(static_cast<std::size_t>(width - size), '0');
         scratch_.append(digits.data(), end);
     };
-    put(id.seconds, 10);
+    put(header.id.seconds, 10);
     scratch_.push_back('.');
-    put(id.millis, 3);
+    put(header.id.millis, 3);
     scratch_.push_back(':');
-    put(id.serial, 1);
-    const std::size_t window = node.empty() ? 80 : 340;
-    if (scratch_.size() >= window) return false;  // the ')' must be inside the window
+    put(header.id.serial, 1);
+    if (scratch_.size() >= window) return false;
     scratch_.append("):\n");
     return true;
 }

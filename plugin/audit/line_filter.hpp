@@ -29,7 +29,7 @@ enum class MalformedKind : uint8_t {
     OverLong,  // longer than the line limit
     Binary,    // NUL or other control bytes the kernel never writes
     NoHeader,  // no "type=... msg=audit(SEC.MS:SERIAL):" header
-    BadStamp,  // a stamp libauparse cannot take (second 0, or too long to read; write_header)
+    BadStamp,  // a stamp libauparse cannot take (second 0, ms > 999, too long; write_header)
     Count_
 };
 constexpr std::size_t kMalformedKinds = static_cast<std::size_t>(MalformedKind::Count_);
@@ -80,6 +80,16 @@ class LineFilter {
 
     const LineFilterStats& stats() const noexcept { return stats_; }
 
+    // A record's "[node=N ]type=T msg=audit(SEC.MS:SERIAL): " and what follows it.
+    struct RecordHeader {
+        std::string_view node;
+        std::string_view type;
+        EventId id;
+        std::string_view as_written;  // up to and including "):"
+        std::size_t stamp_colon = 0;  // where the serial's ':' is in "SEC.MS:SERIAL"
+        std::string_view body;        // after "): "
+    };
+
   private:
     // Identifies an event; `node` views storage that outlives the key.
     struct EventKey {
@@ -117,7 +127,7 @@ class LineFilter {
     SyscallUse syscall_use(std::string_view body);
     // Writes the header auparse gets ("[node=N ]type=T msg=audit(SEC.MS:SERIAL):\n") into
     // scratch_; false when libauparse could not read it back as this stamp.
-    bool write_header(std::string_view node, std::string_view type, const EventId& id);
+    bool write_header(const RecordHeader& header);
     bool is_dropped(std::string_view node, const EventId& id) const;
     void mark_dropped(std::string_view node, const EventId& id);
     ParsedEvent* find_pending(std::string_view node, const EventId& id);

@@ -136,11 +136,14 @@ TEST_CASE("line filter: headers reach auparse in the form it reads; stamps it ca
                  "node=" + std::string(300, 'n') + " type=SYSCALL msg=audit(1700000000.000:3):" +
                  fields +                                     // past 340 bytes with a node
                  "type=SYSCALL msg=audit(1.5:4):" + fields +  // 1970: seconds padded
-                 "type=SYSCALL msg=audit(123456.789:5):" + fields);
+                 "type=SYSCALL msg=audit(1700000000.7000:7):" + fields +  // ms past 999
+                 "type=SYSCALL msg=audit(123456.789:5):" + fields +       // readable as written
+                 "type=SYSCALL msg=audit(1700000000." + std::string(50, '0') +
+                 "1:6):" + fields);  // its ')' past the 80 bytes libauparse reads
     CHECK(run.filter.stats().malformed[static_cast<std::size_t>(audit::MalformedKind::BadStamp)] ==
-          3);
+          5);
     CHECK(run.forwarded == std::vector<std::string>{"type=SYSCALL msg=audit(0000000001.005:4):\n",
-                                                    "type=SYSCALL msg=audit(0000123456.789:5):\n"});
+                                                    "type=SYSCALL msg=audit(123456.789:5):\n"});
 }
 
 TEST_CASE("line filter: events auparse never hands back are given up past a bound, counted") {

@@ -8,6 +8,7 @@
 // Input: audit text, then 4 control bytes at the end: split point (2 bytes), line limit and
 // options (1 byte each).
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -67,11 +68,16 @@ bool splittable(std::string_view line, std::string_view& body) {
     const auto dot = stamp.find('.');
     const auto colon = stamp.find(':');
     const auto at_close = static_cast<std::size_t>(line.data() - whole.data()) + close;
-    if (dot == std::string_view::npos || colon == std::string_view::npos || colon < 10 ||
-        stamp.substr(0, dot).find_first_not_of('0') == std::string_view::npos ||
+    if (stamp.find_first_not_of("0123456789.:") != std::string_view::npos ||
+        dot == std::string_view::npos || colon == std::string_view::npos || colon < 10 ||
+        colon < dot || stamp.substr(0, dot).find_first_not_of('0') == std::string_view::npos ||
         at_close >= (whole.starts_with("node=") ? 340U : 80U)) {
         return false;
     }
+    uint64_t millis = 0;
+    const std::string_view ms = stamp.substr(dot + 1, colon - dot - 1);
+    const auto parsed = std::from_chars(ms.data(), ms.data() + ms.size(), millis);
+    if (parsed.ec != std::errc{} || millis > 999) return false;
     body = line.substr(close + 3);
     while (!body.empty() && body.front() == ' ') body.remove_prefix(1);
     return !body.empty();
