@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <utility>
 
 namespace audit {
@@ -14,6 +15,18 @@ constexpr char kEnrichedSeparator = '\x1d';
 template <typename Number>
 bool parse_number(std::string_view text, Number& out, int base = 10) {
     if (text.empty()) return false;
+    // Stamps are parsed three times a line: short decimal numbers take a plain digit loop (no
+    // overflow below 20 digits for 64 bits); anything else goes to from_chars.
+    if (base == 10 && text.size() < std::numeric_limits<Number>::digits10) {
+        Number value = 0;
+        for (const char c : text) {
+            const auto digit = static_cast<unsigned>(c - '0');
+            if (digit > 9) return false;
+            value = static_cast<Number>(value * 10 + digit);
+        }
+        out = value;
+        return true;
+    }
     const char* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, out, base);
     return ec == std::errc{} && ptr == end;
@@ -302,10 +315,29 @@ bool LineFilter::write_header(const RecordHeader& header) {
 }
 
 LineFilter::SyscallUse LineFilter::syscall_use(std::string_view body) {
+    // The kernel writes arch, syscall and success as the first three fields: read in order,
+    // searched for otherwise.
+    std::string_view rest = body;
+    auto leading = [&rest](std::string_view name) -> std::string_view {
+        if (!rest.starts_with(name) || rest.size() <= name.size() || rest[name.size()] != '=') {
+            return {};
+        }
+        const std::string_view value = rest.substr(name.size() + 1);
+        const auto space = std::min(value.find(' '), value.size());
+        rest = value.substr(std::min(space + 1, value.size()));
+        return value.substr(0, space);
+    };
+    std::string_view arch_text = leading("arch");
+    std::string_view syscall_text = arch_text.empty() ? "" : leading("syscall");
+    std::string_view success = syscall_text.empty() ? "" : leading("success");
+    if (syscall_text.empty()) {
+        arch_text = field_in(body, "arch");
+        syscall_text = field_in(body, "syscall");
+    }
+    if (success.empty()) success = field_in(body, "success");
     uint64_t arch = 0;
     uint64_t number = 0;
-    if (!parse_number(field_in(body, "arch"), arch, 16) ||
-        !parse_number(field_in(body, "syscall"), number)) {
+    if (!parse_number(arch_text, arch, 16) || !parse_number(syscall_text, number)) {
         return SyscallUse::Exec;  // let the builder see what it can make of all of it
     }
     const uint64_t key = (arch << 32) ^ number;
@@ -326,7 +358,6 @@ LineFilter::SyscallUse LineFilter::syscall_use(std::string_view body) {
     if (!is_process_syscall(syscall)) return SyscallUse::Drop;
     const bool exec = syscall == "execve" || syscall == "execveat";
     // A failed exec started nothing, and a failed fork made no child.
-    const std::string_view success = field_in(body, "success");
     if (success == "no" || success == "\"no\"") {
         if (exec) {
             if (!options_.keep_failed_execs) ++stats_.failed_execs;

@@ -163,3 +163,19 @@ TEST_CASE("line filter: events auparse never hands back are given up past a boun
     CHECK(run.filter.take_event("", {1700000000, 0, kEvents}) != nullptr);
     CHECK(run.filter.take_event("", {1700000000, 0, 1}) == nullptr);
 }
+
+TEST_CASE("line filter: arch, syscall and success are found in any order, not only the kernel's") {
+    // The kernel's order (read without searching) and a hand-edited one (searched for).
+    Filtered in_order(
+        "type=SYSCALL msg=audit(1700000000.000:1): arch=c000003e syscall=59 success=no exit=-2\n"
+        "type=SYSCALL msg=audit(1700000000.000:2): arch=c000003e syscall=257 success=yes\n");
+    Filtered reordered(
+        "type=SYSCALL msg=audit(1700000000.000:1): exit=-2 success=no syscall=59 arch=c000003e\n"
+        "type=SYSCALL msg=audit(1700000000.000:2): syscall=257 arch=c000003e success=yes\n"
+        "type=SYSCALL msg=audit(1700000000.000:3): success=yes syscall=59 arch=c000003e\n");
+    CHECK(in_order.forwarded.empty());  // a failed exec and an openat: nothing to forward
+    CHECK(in_order.filter.stats().failed_execs == 1);
+    CHECK(reordered.filter.stats().failed_execs == 1);
+    CHECK(reordered.forwarded ==
+          std::vector<std::string>{"type=SYSCALL msg=audit(1700000000.000:3):\n"});
+}
