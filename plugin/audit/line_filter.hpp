@@ -1,9 +1,10 @@
 // Splits raw input into audit records, drops what is not a well-formed record (counted by kind),
 // and splits the fields of the records the event builder reads, in the one pass it makes over
-// each record. What libauparse gets is each kept record's header ("[node=N ]type=T
-// msg=audit(...):"), so it still groups records into events and decides when each is complete
-// (interleaving, terminal records, EOE, timeouts), but never tokenises fields: the builder takes
-// them from the ParsedEvent of the event auparse hands over (take_event).
+// each record, into a ParsedEvent per event (keyed by node and stamp). libauparse gets the header
+// ("[node=N ]type=T msg=audit(...):") of the record that opens each event and of its terminal
+// records (PROCTITLE, EOE): enough for it to decide when each event is complete (interleaving,
+// terminal records, EOE, timeouts) and hand it over, without tokenising any field; the builder
+// then takes the event's fields here (take_event).
 // Dropped before auparse: record types the builder never reads, whole events of syscalls that
 // start, change or end no process (decided from their SYSCALL record), PATH records other than
 // item 0. Kept aside: the ENRICHED interpretations of SYSCALL records (auparse would otherwise
@@ -61,7 +62,7 @@ struct LineFilterOptions {
 
 class LineFilter {
   public:
-    // Called with the header of each kept record, newline-terminated.
+    // Called with each header for libauparse, newline-terminated.
     using RecordSink = std::function<void(std::string_view record)>;
     // Called the first time each kind of malformed line is seen (for a warning), with a sample.
     using MalformedReporter = std::function<void(MalformedKind, std::string_view sample)>;

@@ -1,8 +1,8 @@
 // The fields of the records of one in-flight audit event, split by the line filter in the pass it
-// already makes over each record. libauparse still groups records into events and decides when
-// an event is complete (it sees every record's type and stamp), but it is handed each record
-// without its fields: tokenising them into malloc'd name/value pairs was most of its cost, and the
-// event builder reads them from here instead.
+// already makes over each record. libauparse still decides when an event is complete and hands it
+// over (it gets the headers that open and end it), but never tokenises its fields: tokenising
+// them into malloc'd name/value pairs was most of its cost, and the event builder reads them from
+// here instead.
 #pragma once
 
 #include <cstdint>

@@ -47,7 +47,7 @@ const char* const kExecSyscall =
 
 }  // namespace
 
-TEST_CASE("line filter: auparse gets each kept record's header; the fields are kept aside") {
+TEST_CASE("line filter: auparse gets the headers that frame an event; the fields are kept aside") {
     Filtered run(std::string(kExecSyscall) + "\x1d" +
                  "ARCH=x86_64 SYSCALL=execve AUID=\"alice\"\n" + "type=EXECVE " + kStamp +
                  "argc=1 a0=\"ls\"\n" + "type=CWD " + kStamp + "cwd=\"/root\"\n" + "type=PATH " +
@@ -56,10 +56,10 @@ TEST_CASE("line filter: auparse gets each kept record's header; the fields are k
                  "nametype=NORMAL\x1dOUID=\"root\"\n" +
                  "type=PATH " + kStamp + "item=1 name=\"/lib64/ld-linux-x86-64.so.2\" inode=2\n" +
                  "type=PROCTITLE " + kStamp + "proctitle=6C73\n");
+    // The record that opens the event and its terminal record: what auparse needs to complete it.
     const std::string head = "msg=audit(1700000000.123:100):\n";
-    CHECK(run.forwarded == std::vector<std::string>{"type=SYSCALL " + head, "type=EXECVE " + head,
-                                                    "type=CWD " + head, "type=PATH " + head,
-                                                    "type=PROCTITLE " + head});
+    CHECK(run.forwarded ==
+          std::vector<std::string>{"type=SYSCALL " + head, "type=PROCTITLE " + head});
     CHECK(run.filter.pending_events() == 1);
     const audit::ParsedEvent* event = run.filter.take_event("", kExecId);
     REQUIRE(event != nullptr);
@@ -113,10 +113,10 @@ TEST_CASE("line filter: records of events no process event needs are not forward
     CHECK(run.filter.stats().records_skipped == 4);
 }
 
-TEST_CASE("line filter: records before their SYSCALL still reach auparse under their stamp") {
+TEST_CASE("line filter: a record before its SYSCALL opens the event for auparse") {
     // Out of order (hand-made logs): the CWD opens the event, the SYSCALL joins it.
     Filtered run("type=CWD " + kStamp + "cwd=\"/root\"\n" + kExecSyscall + "\n");
-    CHECK(run.forwarded.size() == 2);
+    CHECK(run.forwarded == std::vector<std::string>{"type=CWD msg=audit(1700000000.123:100):\n"});
     const auto fields = run.fields(kExecId);
     REQUIRE_FALSE(fields.empty());
     CHECK(fields.front() == "CWD cwd=\"/root\"");
@@ -178,4 +178,37 @@ TEST_CASE("line filter: arch, syscall and success are found in any order, not on
     CHECK(reordered.filter.stats().failed_execs == 1);
     CHECK(reordered.forwarded ==
           std::vector<std::string>{"type=SYSCALL msg=audit(1700000000.000:3):\n"});
+}
+
+TEST_CASE("line filter: a control byte anywhere in a line makes it binary; UTF-8 does not") {
+    // Every position, so that both the 16-byte steps of the scan and its tail are covered.
+    const std::string line = std::string(kExecSyscall);
+    for (std::size_t at = 0; at < line.size(); ++at) {
+        for (const char control : {'\x01', '\x1f', '\x7f', '\0'}) {
+            std::string bad = line;
+            bad[at] = control;
+            Filtered run(bad + "\n");
+            INFO("position " << at);
+            CHECK(run.filter.stats()
+                      .malformed[static_cast<std::size_t>(audit::MalformedKind::Binary)] == 1);
+        }
+    }
+    std::string utf8 = line;
+    utf8.replace(utf8.find("comm=\"ls\""), 9, "comm=\"\xc3\xa9\xe2\x82\xac\"");
+    Filtered run(utf8 + "\n");
+    CHECK(run.filter.stats().malformed_total() == 0);
+    CHECK(run.forwarded.size() == 1);
+}
+
+TEST_CASE("line filter: the ENRICHED tail is found wherever the separator falls") {
+    for (std::size_t pad = 0; pad < 40; ++pad) {
+        Filtered run(std::string(kExecSyscall) + std::string(pad, ' ') +
+                     "\x1d"
+                     "AUID=\"alice\"\n");
+        const audit::ParsedEvent* event = run.filter.take_event("", kExecId);
+        REQUIRE(event != nullptr);
+        REQUIRE(event->enriched_or_null() != nullptr);
+        CHECK(event->enriched_or_null()->find(audit::EnrichedKey::Auid) == "alice");
+        CHECK(event->field(event->records()[0].field_count - 1).value == "\"exec\"");
+    }
 }
