@@ -273,7 +273,11 @@ void identities(IdField effective, IdField real, IdField saved, const EnrichedSy
         const bool same = id.raw == effective.raw &&
                           (enriched == nullptr || enriched->find(id.enriched_key) ==
                                                       enriched->find(effective.enriched_key));
-        to = same ? *out[0] : identity(id.raw, id.enriched_key, enriched, names, is_group);
+        if (same) {
+            to = *out[0];
+        } else {
+            to = identity(id.raw, id.enriched_key, enriched, names, is_group);
+        }
     };
     resolve(real, *out[1]);
     resolve(saved, *out[2]);

@@ -42,10 +42,4 @@ void ParsedEvent::add_field(std::string_view name, std::string_view value) {
     ++records_.back().field_count;
 }
 
-RecordField ParsedEvent::field(std::size_t index) const noexcept {
-    const Span& span = fields_[index];
-    const std::string_view text = text_;
-    return {text.substr(span.name_at, span.name_size), text.substr(span.value_at, span.value_size)};
-}
-
 }  // namespace audit

@@ -52,7 +52,12 @@ class ParsedEvent {
     void add_field(std::string_view name, std::string_view value);
 
     std::span<const Record> records() const noexcept { return records_; }
-    RecordField field(std::size_t index) const noexcept;
+    RecordField field(std::size_t index) const noexcept {
+        const Span& span = fields_[index];
+        const std::string_view text = text_;
+        return {text.substr(span.name_at, span.name_size),
+                text.substr(span.value_at, span.value_size)};
+    }
 
     // The SYSCALL record's ENRICHED interpretations, if it had any.
     EnrichedSyscall& enriched() noexcept { return enriched_; }
@@ -80,43 +85,45 @@ class ParsedEvent {
 
 template <typename Visit>
 void split_fields(std::string_view body, Visit&& visit) {
-    const std::size_t size = body.size();
-    std::size_t at = 0;
-    while (at < size) {
-        if (body[at] == ' ') {
+    // Pointers rather than substr: this runs for every field of every record kept.
+    const char* at = body.data();
+    const char* const end = at + body.size();
+    while (at < end) {
+        if (*at == ' ') {
             ++at;
             continue;
         }
         // The name is short: scanned byte by byte to its '='; the value, which may be a long
         // hex argument, is searched to its end with memchr.
-        const std::size_t start = at;
-        while (at < size && body[at] != '=' && body[at] != ' ') ++at;
-        if (at == size || body[at] == ' ') continue;  // no '=': not a field
-        std::size_t equals = at - start;
-        const void* space = std::memchr(body.data() + at, ' ', size - at);
-        at = space == nullptr
-                 ? size
-                 : static_cast<std::size_t>(static_cast<const char*>(space) - body.data());
-        std::string_view token = body.substr(start, at - start);
-        if (equals == 3 && token.starts_with("msg") && token.size() > 4) {
-            if (token[4] == 'a') continue;
-            if (token[4] == '\'') {
-                token.remove_prefix(5);
-                equals = token.find('=');
-                if (equals == std::string_view::npos) continue;
+        const char* name = at;
+        while (at < end && *at != '=' && *at != ' ') ++at;
+        if (at == end || *at == ' ') continue;  // no '=': not a field
+        const char* name_end = at;
+        const char* value = at + 1;
+        const void* space = std::memchr(value, ' ', static_cast<std::size_t>(end - value));
+        at = space == nullptr ? end : static_cast<const char*>(space);
+        const char* value_end = at;
+        if (name_end - name == 3 && std::memcmp(name, "msg", 3) == 0 && value < value_end) {
+            if (*value == 'a') continue;  // msg=audit(...): the stamp
+            if (*value == '\'') {         // msg='op=... : the first field inside the quote
+                name = value + 1;
+                const void* equals =
+                    std::memchr(name, '=', static_cast<std::size_t>(value_end - name));
+                if (equals == nullptr) continue;
+                name_end = static_cast<const char*>(equals);
+                value = name_end + 1;
             }
         }
-        std::string_view name = token.substr(0, equals);
-        std::string_view value = token.substr(equals + 1);
-        if (value.empty()) continue;  // libauparse keeps no field with nothing after its '='
-        if (!name.empty() && name.front() == '(') name.remove_prefix(1);
+        if (value == value_end) continue;  // libauparse keeps no field with nothing after '='
+        if (name < name_end && *name == '(') ++name;
         for (const char trailing : {':', ',', '\''}) {
-            if (!value.empty() && value.back() == trailing) value.remove_suffix(1);
+            if (value < value_end && value_end[-1] == trailing) --value_end;
         }
-        if (!value.empty() && value.back() == ')' && value != "(none)" && value != "(null)") {
-            value.remove_suffix(1);
+        std::string_view text(value, static_cast<std::size_t>(value_end - value));
+        if (!text.empty() && text.back() == ')' && text != "(none)" && text != "(null)") {
+            text.remove_suffix(1);
         }
-        visit(name, value);
+        visit(std::string_view(name, static_cast<std::size_t>(name_end - name)), text);
     }
 }
 
