@@ -323,7 +323,9 @@ EventBuilder::EventBuilder(BuilderOptions options) : options_(std::move(options)
 
 std::optional<ecs::Event> EventBuilder::build(const au_event_t* stamp, const ParsedEvent* records) {
     ++stats_.events;
-    if (records == nullptr) return std::nullopt;  // none of its records is one the builder reads
+    // Built in place and returned by name (every return returns it), so the event is not moved.
+    std::optional<ecs::Event> built;
+    if (records == nullptr) return built;  // none of its records is one the builder reads
     const EnrichedSyscall* enriched = records->enriched_or_null();
     // Slots a huge argv grew are given back rather than kept for the rest of the run.
     constexpr std::size_t kKeptSlots = 4096;
@@ -346,20 +348,20 @@ std::optional<ecs::Event> EventBuilder::build(const au_event_t* stamp, const Par
             }
         }
     } clear_slots{c};
-    if (!c.has_syscall) return std::nullopt;
+    if (!c.has_syscall) return built;
     const SyscallFields& s = c.sys;
     const std::string syscall = syscall_name(s, enriched);
     const Kind kind = kind_of(syscall);
-    if (kind == Kind::Other) return std::nullopt;
+    if (kind == Kind::Other) return built;
 
     // Hand-edited logs quote some numbers and words (success="yes"); decode before comparing.
     const bool success = decode_value(s.success) != "no";
     if (kind == Kind::Exec && !success) {
         ++stats_.failed_execs;
-        if (!options_.include_failed) return std::nullopt;
+        if (!options_.include_failed) return built;
     }
 
-    ecs::Event e;
+    ecs::Event& e = built.emplace();
     if (stamp != nullptr) {
         // Clamped to 1970..9999: a forged log's seconds would overflow the microseconds.
         const int64_t seconds = std::clamp<int64_t>(stamp->sec, 0, INT64_C(253402300799));
@@ -455,7 +457,10 @@ std::optional<ecs::Event> EventBuilder::build(const au_event_t* stamp, const Par
         }
         case Kind::Fork: {
             const auto child = number_of(s.exit);
-            if (!success || !child || *child <= 0) return std::nullopt;
+            if (!success || !child || *child <= 0) {
+                built.reset();
+                return built;
+            }
             ++stats_.forks;
             e.action = "fork";
             e.type = {"start"};
@@ -490,9 +495,10 @@ std::optional<ecs::Event> EventBuilder::build(const au_event_t* stamp, const Par
             break;
         }
         case Kind::Other:
-            return std::nullopt;
+            built.reset();
+            return built;
     }
-    return e;
+    return built;
 }
 
 }  // namespace audit
