@@ -41,6 +41,21 @@ std::optional<std::string> decode_value(std::string_view raw) {
 }
 
 std::optional<long long> parse_integer(std::string_view text, int base) {
+    // Ids, pids and exit codes of every event come through here: short decimal numbers take a
+    // plain digit loop (no overflow below 19 digits), anything else from_chars.
+    if (base == 10 && !text.empty() && text.size() < 19) {
+        const bool negative = text.front() == '-';
+        const std::string_view digits = negative ? text.substr(1) : text;
+        if (!digits.empty()) {
+            long long magnitude = 0;
+            for (const char c : digits) {
+                const auto digit = static_cast<unsigned>(c - '0');
+                if (digit > 9) return std::nullopt;
+                magnitude = magnitude * 10 + static_cast<long long>(digit);
+            }
+            return negative ? -magnitude : magnitude;
+        }
+    }
     long long value = 0;
     const char* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, value, base);

@@ -64,12 +64,17 @@ void Entry::assign(const ecs::ProcessImage& image) {
 
 ecs::ProcessImage Entry::image() const {
     ecs::ProcessImage out;
+    image_into(out);
+    return out;
+}
+
+void Entry::image_into(ecs::ProcessImage& out) const {
+    out = ecs::ProcessImage{};
     out.pid = pid;
     program_into(out);
     out.user.id = unless_empty(user_id);
     out.group.id = unless_empty(group_id);
     out.interactive = interactive;
-    return out;
 }
 
 void Entry::program_into(ecs::ProcessImage& to) const {
@@ -199,7 +204,7 @@ void ProcessTable::fill_parent(ecs::Event& event, uint32_t host) {
             return;
         }
     }
-    event.parent = parent->image();
+    parent->image_into(event.parent);
 }
 
 void ProcessTable::apply(ecs::Event& event) {

@@ -64,6 +64,8 @@ struct Entry {
     void assign(const ecs::ProcessImage& image);
     // The image as ECS names it.
     ecs::ProcessImage image() const;
+    // The same, written over OUT (no temporary to move from).
+    void image_into(ecs::ProcessImage& out) const;
     // Writes the program part of the image (name, executable, args, command line, working
     // directory, start) into `to`, leaving its ids alone.
     void program_into(ecs::ProcessImage& to) const;

@@ -49,6 +49,22 @@ std::string exec_event(const std::string& execve_records,
 
 }  // namespace
 
+TEST_CASE("parse_integer: the digit-loop path agrees with from_chars at its edges") {
+    CHECK(audit::parse_integer("0") == 0);
+    CHECK(audit::parse_integer("007") == 7);
+    CHECK(audit::parse_integer("-5") == -5);
+    CHECK(audit::parse_integer("4294967295") == INT64_C(4294967295));
+    CHECK(audit::parse_integer("999999999999999999") == INT64_C(999999999999999999));  // 18
+    CHECK(audit::parse_integer("9223372036854775807") == INT64_C(9223372036854775807));
+    CHECK_FALSE(audit::parse_integer("9223372036854775808").has_value());  // overflow
+    CHECK_FALSE(audit::parse_integer("").has_value());
+    CHECK_FALSE(audit::parse_integer("-").has_value());
+    CHECK_FALSE(audit::parse_integer("+5").has_value());
+    CHECK_FALSE(audit::parse_integer("1a").has_value());
+    CHECK_FALSE(audit::parse_integer(" 1").has_value());
+    CHECK(audit::parse_integer("c000003e", 16) == INT64_C(0xc000003e));
+}
+
 TEST_CASE("decode: quoted, hex, null and plain values") {
     CHECK(audit::decode_value("\"/usr/bin/ls\"") == "/usr/bin/ls");
     CHECK(audit::decode_value("2F746D702F6120622063") == "/tmp/a b c");
