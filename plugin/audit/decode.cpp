@@ -72,7 +72,8 @@ std::optional<std::optional<std::string>> decode_key(std::string_view raw) {
     const auto hex_size = static_cast<std::size_t>(digits - raw.begin()) & ~std::size_t{1};
     if (hex_size < 2) return std::optional<std::string>(std::string(raw));  // kept as written
     const std::string keys = decode_hex(raw.substr(0, hex_size)).value_or("");
-    const std::string_view all = keys;
+    // libauparse splits the keys as a C string: a NUL byte ends them.
+    const std::string_view all = std::string_view(keys).substr(0, keys.find('\0'));
     std::size_t end = all.size();
     while (end > 0) {
         const auto separator = all.rfind('\x01', end - 1);

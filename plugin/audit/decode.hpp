@@ -20,7 +20,8 @@ std::optional<std::string> decode_value(std::string_view raw);
 // What a SYSCALL record's key becomes after a "key" field, as libauparse reads it: "quoted",
 // (null) and (none) as decode_value; a hex value holds one or more keys (0x01-separated), which
 // libauparse splits into one "key" field each, so the last one counts, as for any repeated field.
-// Like libauparse it decodes the leading hex digits and ignores what follows them. nullopt when
+// Like libauparse it decodes the leading hex digits, ignores what follows them, and reads the
+// keys only up to a NUL byte among them. nullopt when
 // the value adds no field (hex with no key in it): the key stays what it was.
 std::optional<std::optional<std::string>> decode_key(std::string_view raw);
 // Parses a decimal (or, with base 16, hex) integer; nullopt on anything else or on overflow.

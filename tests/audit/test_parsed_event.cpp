@@ -140,7 +140,9 @@ TEST_CASE("split_fields agrees with libauparse on hand-written edge cases") {
              "key=65786563013634626974\"",  // hex followed by junk: its hex digits count
              "key= a=: b=) c=' d=,:",       // an empty value is no field; emptied by a cut, it is
              "key=\"first\" key=\"second\"",
-             "key=\"kept\" key=0101",  // a hex key with no key in it leaves the key as it was
+             "key=\"kept\" key=0101",    // a hex key with no key in it leaves the key as it was
+             "key=6B31006B32",           // a NUL ends the keys (libauparse splits a C string)
+             "key=\"kept\" key=006B32",  // ... even before the first one
              "a0=\"ls\" a1=2D6C61 a2[0]=41 a2_len=2",
          }) {
         check_same_split(stamp + body);
@@ -157,6 +159,8 @@ TEST_CASE("decode_key: quoted, null, hex lists and malformed hex, as libauparse 
     CHECK(audit::decode_key("0101") == Key());  // no key in it: adds no field
     CHECK(audit::decode_key("6578656\"") == Key(std::optional<std::string>("exe")));
     CHECK(audit::decode_key("x") == Key(std::optional<std::string>("x")));
+    CHECK(audit::decode_key("6B31006B32") == Key(std::optional<std::string>("k1")));
+    CHECK(audit::decode_key("006B32") == Key());
 }
 
 TEST_CASE("ParsedEvent keeps records and their fields; reset empties it") {

@@ -99,9 +99,10 @@ void check_split(std::string_view line) {
             return;
         }
         // libauparse decodes a malformed hex key (odd digits, junk after them) in its own way.
-        const auto digits = value.find_first_not_of("0123456789abcdefABCDEF");
-        if (value.front() != '"' && value.front() != '(' && digits != std::string_view::npos &&
-            (digits % 2 != 0 || digits < 2)) {
+        // Its odd last digit is decoded from the string's terminating NUL: not compared.
+        const auto digits =
+            std::min(value.find_first_not_of("0123456789abcdefABCDEF"), value.size());
+        if (value.front() != '"' && value.front() != '(' && (digits % 2 != 0 || digits < 2)) {
             malformed_key = true;
         }
         if (auto key = audit::decode_key(value)) our_key = *key;
