@@ -23,10 +23,11 @@ void ParsedEvent::add_fields(std::string_view body) {
     const std::size_t base = text_.size();
     text_.append(body);
     const char* origin = body.data();
+    auto offset = [&](std::string_view part) {
+        return static_cast<uint32_t>(base + static_cast<std::size_t>(part.data() - origin));
+    };
     split_fields(body, [&](std::string_view name, std::string_view value) {
-        fields_.push_back({static_cast<uint32_t>(base + (name.data() - origin)),
-                           static_cast<uint32_t>(name.size()),
-                           static_cast<uint32_t>(base + (value.data() - origin)),
+        fields_.push_back({offset(name), static_cast<uint32_t>(name.size()), offset(value),
                            static_cast<uint32_t>(value.size())});
         ++records_.back().field_count;
     });
