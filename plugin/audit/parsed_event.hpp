@@ -30,7 +30,7 @@ struct RecordField {
 // name, and from the value one trailing ':', then ',', then '\'', then ')' (unless the value is
 // "(none)" or "(null)").
 // libauparse also splits a hex "key" holding several keys into one field per key: that is left to
-// the reader of "key" (see last_audit_key in the event builder).
+// the reader of "key" (decode_key in audit/decode.hpp).
 template <typename Visit>
 void split_fields(std::string_view body, Visit&& visit);
 
@@ -42,7 +42,7 @@ class ParsedEvent {
         uint32_t field_count;
     };
 
-    // Empties the event for reuse (buffers keep their capacity).
+    // Empties the event for reuse (buffers keep their capacity, up to 64 KiB).
     void reset();
 
     // Starts a record; the fields added next belong to it.
@@ -52,6 +52,7 @@ class ParsedEvent {
     void add_field(std::string_view name, std::string_view value);
 
     std::span<const Record> records() const noexcept { return records_; }
+    // A record's fields are field(first_field) .. field(first_field + field_count - 1).
     RecordField field(std::size_t index) const noexcept {
         const Span& span = fields_[index];
         const std::string_view text = text_;
