@@ -1,8 +1,6 @@
 #include "audit/decode.hpp"
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 
 namespace audit {
 namespace {
@@ -41,34 +39,16 @@ std::optional<std::string> decode_value(std::string_view raw) {
 }
 
 std::optional<long long> parse_integer(std::string_view text, int base) {
-    // Ids, pids and exit codes of every event come through here: short decimal numbers take a
-    // plain digit loop (no overflow below 19 digits), anything else from_chars.
-    if (base == 10 && !text.empty() && text.size() < 19) {
-        const bool negative = text.front() == '-';
-        const std::string_view digits = negative ? text.substr(1) : text;
-        if (!digits.empty()) {
-            long long magnitude = 0;
-            for (const char c : digits) {
-                const auto digit = static_cast<unsigned>(c - '0');
-                if (digit > 9) return std::nullopt;
-                magnitude = magnitude * 10 + static_cast<long long>(digit);
-            }
-            return negative ? -magnitude : magnitude;
-        }
-    }
     long long value = 0;
-    const char* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, value, base);
-    if (ec != std::errc{} || ptr != end || text.empty()) return std::nullopt;
+    if (!parse_number(text, value, base)) return std::nullopt;
     return value;
 }
 
 std::optional<std::optional<std::string>> decode_key(std::string_view raw) {
     if (raw.empty()) return std::optional<std::string>();
     if (raw.front() == '(' || raw.front() == '"') return decode_value(raw);
-    const auto digits = std::find_if_not(raw.begin(), raw.end(), [](char c) {
-        return std::isxdigit(static_cast<unsigned char>(c)) != 0;
-    });
+    const auto digits =
+        std::find_if_not(raw.begin(), raw.end(), [](char c) { return hex_digit(c) >= 0; });
     const auto hex_size = static_cast<std::size_t>(digits - raw.begin()) & ~std::size_t{1};
     if (hex_size < 2) return std::optional<std::string>(std::string(raw));  // kept as written
     const std::string keys = decode_hex(raw.substr(0, hex_size)).value_or("");

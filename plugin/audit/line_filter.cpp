@@ -4,33 +4,14 @@
 
 #include <algorithm>
 #include <charconv>
-#include <limits>
 #include <utility>
+
+#include "audit/decode.hpp"
 
 namespace audit {
 namespace {
 
 constexpr char kEnrichedSeparator = '\x1d';
-
-template <typename Number>
-bool parse_number(std::string_view text, Number& out, int base = 10) {
-    if (text.empty()) return false;
-    // Stamps are parsed three times a line: short decimal numbers take a plain digit loop (no
-    // overflow below 20 digits for 64 bits); anything else goes to from_chars.
-    if (base == 10 && text.size() < std::numeric_limits<Number>::digits10) {
-        Number value = 0;
-        for (const char c : text) {
-            const auto digit = static_cast<unsigned>(c - '0');
-            if (digit > 9) return false;
-            value = static_cast<Number>(value * 10 + digit);
-        }
-        out = value;
-        return true;
-    }
-    const char* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, out, base);
-    return ec == std::errc{} && ptr == end;
-}
 
 // "[node=N ]type=T msg=audit(SEC.MS:SERIAL):" at the start of the line.
 std::optional<LineFilter::RecordHeader> parse_header(std::string_view line) {
