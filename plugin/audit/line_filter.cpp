@@ -227,43 +227,39 @@ void LineFilter::handle_line(std::string_view line) {
         return;
     }
     if (event == nullptr) event = &open_pending(header->node, header->id);
-    if (use == RecordUse::Syscall) {
-        event->add_record(RecordKind::Syscall);
-        event->add_fields(body);
-        event->needs_title = what == SyscallUse::Exec;
-        if (!tail.empty()) {
-            event->enriched().assign(tail);
-            event->set_has_enriched(true);
+    switch (use) {
+        case RecordUse::Syscall:
+            event->add_record(RecordKind::Syscall);
+            event->add_fields(body);
+            event->needs_title = what == SyscallUse::Exec;
+            if (!tail.empty()) event->set_enriched(tail);
+            break;
+        case RecordUse::Execve:
+            event->add_record(RecordKind::Execve);
+            event->add_fields(body);
+            event->needs_title = false;
+            break;
+        case RecordUse::WorkingDirectory:
+            event->add_record(RecordKind::Cwd);
+            event->add_fields(body);
+            break;
+        case RecordUse::PathRecord: {
+            // The builder reads only the name of the dozen fields (inode, dev, mode, owner, caps).
+            event->add_record(RecordKind::Path);
+            const std::string_view name = field_in(body, "name");
+            if (!name.empty()) event->add_field("name", name);
+            break;
         }
-    } else {
-        switch (use) {
-            case RecordUse::Execve:
-                event->add_record(RecordKind::Execve);
+        case RecordUse::Title:
+            // The builder reads PROCTITLE only for an exec without EXECVE.
+            if (event->needs_title) {
+                event->add_record(RecordKind::Proctitle);
                 event->add_fields(body);
-                event->needs_title = false;
-                break;
-            case RecordUse::WorkingDirectory:
-                event->add_record(RecordKind::Cwd);
-                event->add_fields(body);
-                break;
-            case RecordUse::PathRecord: {
-                // The builder reads only the name of the dozen fields (inode, dev, mode, owner,
-                // caps).
-                event->add_record(RecordKind::Path);
-                const std::string_view name = field_in(body, "name");
-                if (!name.empty()) event->add_field("name", name);
-                break;
             }
-            case RecordUse::Title:
-                // The builder reads PROCTITLE only for an exec without EXECVE.
-                if (event->needs_title) {
-                    event->add_record(RecordKind::Proctitle);
-                    event->add_fields(body);
-                }
-                break;
-            default:
-                break;
-        }
+            break;
+        case RecordUse::EndOfEvent:
+        case RecordUse::Unused:
+            break;  // handled above
     }
     if (forward) sink_(scratch_);
 }

@@ -60,12 +60,14 @@ class ParsedEvent {
                 text.substr(span.value_at, span.value_size)};
     }
 
-    // The SYSCALL record's ENRICHED interpretations, if it had any.
-    EnrichedSyscall& enriched() noexcept { return enriched_; }
+    // The SYSCALL record's ENRICHED interpretations (the text after 0x1d), if it had any.
+    void set_enriched(std::string_view tail) {
+        enriched_.assign(tail);
+        has_enriched_ = true;
+    }
     const EnrichedSyscall* enriched_or_null() const noexcept {
         return has_enriched_ ? &enriched_ : nullptr;
     }
-    void set_has_enriched(bool has) noexcept { has_enriched_ = has; }
 
     // An exec whose EXECVE has not come (yet): its PROCTITLE carries the args.
     bool needs_title = false;
