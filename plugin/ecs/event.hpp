@@ -22,6 +22,8 @@ std::string join_command_line(const std::vector<std::string>& args);
 // What a process is: used for the process itself and for its parent.
 struct ProcessImage {
     std::optional<int64_t> pid;
+    // Unique per process instance (process/entity_id.hpp); the join key of sequence rules.
+    std::optional<std::string> entity_id;
     std::optional<std::string> name;        // uncut basename of the file named in execve
     std::optional<std::string> executable;  // what the kernel runs (exe=)
     std::optional<std::vector<std::string>> args;

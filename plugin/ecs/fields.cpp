@@ -25,6 +25,7 @@ constexpr std::array<FieldInfo, kFieldCount> kFields{{
     {HostOsKernel, "host.os.kernel", T::String},
 
     {ProcessPid, "process.pid", T::Integer},
+    {ProcessEntityId, "process.entity_id", T::String},
     {ProcessName, "process.name", T::String},
     {ProcessExecutable, "process.executable", T::String},
     {ProcessArgs, "process.args", T::StringList},
@@ -49,6 +50,7 @@ constexpr std::array<FieldInfo, kFieldCount> kFields{{
     {ProcessSavedGroupName, "process.saved_group.name", T::String},
 
     {ParentPid, "process.parent.pid", T::Integer},
+    {ParentEntityId, "process.parent.entity_id", T::String},
     {ParentName, "process.parent.name", T::String},
     {ParentExecutable, "process.parent.executable", T::String},
     {ParentArgs, "process.parent.args", T::StringList},
@@ -179,6 +181,8 @@ FieldValue get_field(const Event& e, FieldId id) noexcept {
 
         case ProcessPid:
             return integer(p.pid);
+        case ProcessEntityId:
+            return text(p.entity_id);
         case ProcessName:
             return text(p.name);
         case ProcessExecutable:
@@ -226,6 +230,8 @@ FieldValue get_field(const Event& e, FieldId id) noexcept {
 
         case ParentPid:
             return integer(pp.pid);
+        case ParentEntityId:
+            return text(pp.entity_id);
         case ParentName:
             return text(pp.name);
         case ParentExecutable:

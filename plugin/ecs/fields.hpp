@@ -29,6 +29,7 @@ enum class FieldId : uint16_t {
     HostOsKernel,
 
     ProcessPid,
+    ProcessEntityId,
     ProcessName,
     ProcessExecutable,
     ProcessArgs,
@@ -53,6 +54,7 @@ enum class FieldId : uint16_t {
     ProcessSavedGroupName,
 
     ParentPid,
+    ParentEntityId,
     ParentName,
     ParentExecutable,
     ParentArgs,
