@@ -81,6 +81,7 @@ struct Event {
     std::string module = "auditd";
 
     std::optional<std::string> host_name;
+    std::optional<std::string> host_id;  // host.id: sequence rules join on it
     std::optional<std::string> host_os_kernel;
 
     ProcessImage process;

@@ -20,6 +20,7 @@ constexpr std::array<FieldInfo, kFieldCount> kFields{{
     {EventModule, "event.module", T::String},
     {EventSequence, "event.sequence", T::Integer},
     {HostName, "host.name", T::String},
+    {HostId, "host.id", T::String},
     {HostHostname, "host.hostname", T::String},
     {HostOsType, "host.os.type", T::String},
     {HostOsKernel, "host.os.kernel", T::String},
@@ -174,6 +175,8 @@ FieldValue get_field(const Event& e, FieldId id) noexcept {
         case HostName:
         case HostHostname:
             return text(e.host_name);
+        case HostId:
+            return text(e.host_id);
         case HostOsType:
             return text(kLinux);
         case HostOsKernel:

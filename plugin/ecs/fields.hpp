@@ -24,6 +24,7 @@ enum class FieldId : uint16_t {
     EventModule,
     EventSequence,
     HostName,
+    HostId,
     HostHostname,
     HostOsType,
     HostOsKernel,
