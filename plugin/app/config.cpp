@@ -75,6 +75,8 @@ po::options_description file_options(Config& c) {
          "plugin mode: seconds before an event without its end is completed")
         ("host-name", po::value<std::string>(), "host.name for events without node= (plugin mode: "
          "default this host's name)")
+        ("host-id", po::value<std::string>(), "host.id of every event (plugin mode: default "
+         "/etc/machine-id; offline: default the node= name, else --host-name, else \"unknown\")")
         ("log-level", po::value(&c.log_level)->default_value(c.log_level),
          "trace | debug | info | warn | error | critical | off (diagnostics on stderr)")
         ("stats-interval", po::value(&c.stats_interval_seconds)
@@ -141,6 +143,7 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
             c.events_output = vm["events-output"].as<std::string>();
         }
         if (vm.count("host-name") != 0U) c.host_name = vm["host-name"].as<std::string>();
+        if (vm.count("host-id") != 0U) c.host_id = vm["host-id"].as<std::string>();
         // ausearch takes a date and a time as two words: --since 11/22/2026 15:00:00.
         auto joined = [&](const char* name) -> std::optional<std::string> {
             if (vm.count(name) == 0U) return std::nullopt;

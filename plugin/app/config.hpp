@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "process/process_table.hpp"
+
 namespace app {
 
 struct Config {
@@ -35,11 +37,12 @@ struct Config {
 
     // Event building.
     bool include_failed = false;  // also emit failed execs (event.outcome=failure)
-    std::size_t max_processes = 32768;
-    std::size_t max_process_bytes = std::size_t{4} << 20;
+    std::size_t max_processes = process::TableOptions{}.max_entries;
+    std::size_t max_process_bytes = process::TableOptions{}.max_bytes;
     std::size_t max_line_bytes = std::size_t{128} * 1024;
     uint32_t eoe_timeout_seconds = 2;
     std::optional<std::string> host_name;  // overrides the live host name
+    std::optional<std::string> host_id;    // host.id (plugin mode: /etc/machine-id)
 
     // Offline investigation (see time_filter.hpp and offline_report.hpp).
     std::optional<std::string> since;  // evaluate events at or after (ausearch formats)

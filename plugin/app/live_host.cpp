@@ -4,6 +4,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <vector>
 
 namespace app {
@@ -12,6 +13,13 @@ std::string this_host_name() {
     char name[256] = {};
     if (gethostname(name, sizeof name - 1) != 0) return "localhost";
     return name;
+}
+
+std::optional<std::string> this_machine_id(const std::string& path) {
+    std::ifstream in(path);
+    std::string id;
+    if (!(in >> id) || id.empty()) return std::nullopt;
+    return id;
 }
 
 std::optional<std::string> PasswdNames::user_name(uint32_t uid) {

@@ -11,6 +11,8 @@
 namespace app {
 
 std::string this_host_name();
+// /etc/machine-id (host.id, as Elastic Agent reports it), else nullopt.
+std::optional<std::string> this_machine_id(const std::string& path = "/etc/machine-id");
 
 // Names from getpwuid_r/getgrgid_r, each id looked up once (misses are cached too).
 class PasswdNames final : public audit::NameResolver {

@@ -21,22 +21,6 @@ std::string describe(const ecs::ProcessImage& image) {
     return "?";
 }
 
-// A table entry's image, whether the table stores an ecs::ProcessImage or builds one on
-// demand (the compact entry): the report does not depend on how the table keeps processes.
-template <typename TableEntry>
-ecs::ProcessImage image_of(const TableEntry& entry) {
-    ecs::ProcessImage image;
-    if constexpr (requires { entry.image(); }) {
-        image = entry.image();
-    } else {
-        image = entry.image;
-    }
-    if (!image.pid) {
-        if constexpr (requires { entry.pid; }) image.pid = entry.pid;
-    }
-    return image;
-}
-
 std::string user_of(const ecs::Event& event) {
     if (event.user.name) return *event.user.name;
     if (event.user.id) return "uid " + *event.user.id;
@@ -124,6 +108,8 @@ void OfflineReport::on_event(const ecs::Event& event, bool admitted) {
             ++context_table_;
         } else if (context == "proc") {
             ++context_proc_;
+        } else if (context == "syscall") {
+            ++context_syscall_;
         } else {
             ++context_missing_;
         }
@@ -216,7 +202,7 @@ void OfflineReport::on_alert(const ecs::Event& event, const engine::RuleInfo& ru
     if (event.process.pid) {
         const auto chain = table.ancestors(host, *event.process.pid);
         for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-            const ecs::ProcessImage image = image_of(**it);
+            const ecs::ProcessImage image = (*it)->to_ecs();
             record.ancestors.push_back(TreeNode{image.pid.value_or(-1), describe(image), 0, ""});
         }
         if (chain.empty() && event.parent.pid) {
@@ -261,10 +247,12 @@ void OfflineReport::write_summary(std::ostream& out, const PipelineStats& stats,
         rows.push_back({"events abandoned", std::to_string(stats.reader.lines.events_abandoned) +
                                                 " (forwarded to libauparse, never handed back)"});
     }
-    rows.push_back({"parent context", percent(context_table_ + context_proc_, admitted_) +
-                                          " (table " + std::to_string(context_table_) + ", proc " +
-                                          std::to_string(context_proc_) + ", missing " +
-                                          std::to_string(context_missing_) + ")"});
+    rows.push_back(
+        {"parent context", percent(context_table_ + context_proc_ + context_syscall_, admitted_) +
+                               " (table " + std::to_string(context_table_) + ", syscall " +
+                               std::to_string(context_syscall_) + ", proc " +
+                               std::to_string(context_proc_) + ", missing " +
+                               std::to_string(context_missing_) + ")"});
     rows.push_back({"alerts", std::to_string(alerts_)});
     for (const auto& row : rows) {
         out << "  " << std::setw(16) << std::left << row[0] << std::right << row[1] << '\n';

@@ -88,6 +88,7 @@ class OfflineReport {
     uint64_t outside_ = 0;
     uint64_t context_table_ = 0;
     uint64_t context_proc_ = 0;
+    uint64_t context_syscall_ = 0;  // parent known from its own SYSCALL record only
     uint64_t context_missing_ = 0;
     std::map<std::string, RuleCount> by_rule_;
     std::map<std::string, uint64_t> by_host_;

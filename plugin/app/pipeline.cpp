@@ -16,6 +16,7 @@ audit::ReaderOptions reader_options(const Config& config, const LiveServices& li
     options.max_line_bytes = config.max_line_bytes;
     options.builder.include_failed = config.include_failed;
     options.builder.host_name = config.host_name;
+    options.builder.host_id = config.host_id;
     options.builder.names = live.names;
     options.builder.host_kernel = live.kernel;
     return options;
@@ -104,6 +105,10 @@ std::string Pipeline::stats_line() const {
         << " rules=" << s.rules_loaded << " table_size=" << s.table.size
         << " table_bytes=" << s.table.bytes << " table_hits=" << s.table.hits
         << " table_misses=" << s.table.misses << " table_evictions=" << s.table.evictions
+        << " late_forks=" << s.table.late_forks << " exited_parents=" << s.table.exited_parents
+        << " reused_pids=" << s.table.reused_pids
+        << " unconfirmed_dropped=" << s.table.unconfirmed_dropped
+        << " capped_images=" << s.table.capped_images
         << " serial_gaps=" << s.reader.lines.serial_gaps
         << " records_skipped=" << s.reader.lines.records_skipped
         << " events_abandoned=" << s.reader.lines.events_abandoned;

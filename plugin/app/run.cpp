@@ -193,6 +193,7 @@ int run_live(Config config) {
     install_signal_handlers();
     auparse_set_eoe_timeout(static_cast<time_t>(config.eoe_timeout_seconds));
     if (!config.host_name) config.host_name = this_host_name();
+    if (!config.host_id) config.host_id = this_machine_id();
 
     if (const auto unsafe = unsafe_plugin_inputs(config); !unsafe.empty()) {
         for (const auto& problem : unsafe) spdlog::critical("refusing {}", problem);

@@ -5,6 +5,23 @@
 
 namespace audit {
 
+EnrichedSplit split_enriched(std::string_view body, bool syscall_record) {
+    if (const auto separator = body.find('\x1d'); separator != std::string_view::npos) {
+        return {body.substr(0, separator), body.substr(separator + 1)};
+    }
+    if (!syscall_record) return {body, {}};
+    const auto key = body.rfind(" key=");
+    if (key == std::string_view::npos) return {body, {}};
+    const auto arch = body.find("ARCH=", key);
+    if (arch == std::string_view::npos) return {body, {}};
+    constexpr std::string_view kEscaped = "#035";
+    const std::string_view before = body.substr(0, arch);
+    if (before.ends_with(kEscaped)) {
+        return {before.substr(0, before.size() - kEscaped.size()), body.substr(arch)};
+    }
+    return {before, body.substr(arch)};
+}
+
 namespace {
 
 // By length first: every key of every ENRICHED SYSCALL tail passes through here.

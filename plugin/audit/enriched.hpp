@@ -10,6 +10,18 @@
 
 namespace audit {
 
+// A record's body split into its raw fields and its ENRICHED tail (empty without one).
+struct EnrichedSplit {
+    std::string_view fields;
+    std::string_view tail;
+};
+
+// Cuts at 0x1d. A SYSCALL record whose 0x1d was lost on the way (rsyslog escapes it as "#035",
+// some forwarders drop it) has its tail glued to its last raw field, `key`:
+// `key="x"#035ARCH=x86_64 ...` or `key="x"ARCH=x86_64 ...`; the tail is found after `key=`, which
+// the audit rules set (not the user), so no value a process controls can fake the cut.
+EnrichedSplit split_enriched(std::string_view body, bool syscall_record);
+
 // The interpretations the event builder reads from an ENRICHED SYSCALL record.
 enum class EnrichedKey : uint8_t { Arch, Syscall, Auid, Uid, Gid, Euid, Suid, Egid, Sgid, Count_ };
 

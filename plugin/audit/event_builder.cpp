@@ -74,6 +74,19 @@ ArgField parse_arg_name(std::string_view name, long long& index) {
     return ArgField::None;
 }
 
+// A chunk keeps its own encoding: hex when the arg is too long for one record (or needs hex
+// anyway), "quoted" when a short arg merely straddles the end of a record.
+void append_chunk(ArgSlot& slot, std::string_view value) {
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+        slot.chunks.append(value.substr(1, value.size() - 2));
+    } else if (auto bytes = decode_hex(value)) {
+        slot.chunks.append(*bytes);
+    } else {
+        slot.chunk_invalid = true;
+        slot.chunks.append(value);
+    }
+}
+
 void collect_execve(const ParsedEvent& event, const ParsedEvent::Record& record, Collected& c) {
     c.has_execve = true;
     for (uint32_t i = 0; i < record.field_count; ++i) {
@@ -96,7 +109,7 @@ void collect_execve(const ParsedEvent& event, const ParsedEvent::Record& record,
         slot.present = true;
         if (kind == ArgField::Chunk) {
             slot.chunked = true;
-            slot.chunks.append(value);  // chunks arrive in order, each hex
+            append_chunk(slot, value);  // chunks arrive in order
         } else {
             slot.whole = value;
         }
@@ -283,14 +296,30 @@ void identities(IdField effective, IdField real, IdField saved, const EnrichedSy
     resolve(saved, *out[2]);
 }
 
+// comm holds at most 15 bytes (TASK_COMM_LEN - 1): a comm this long may have been cut.
+constexpr std::size_t kCommMax = 15;
+
+// clone(2)'s first argument holds its flags (x86_64, aarch64 and the other architectures
+// libaudit names alike); CLONE_THREAD makes a thread.
+bool is_thread_clone(std::string_view a0) {
+    constexpr unsigned long long kCloneThread = 0x00010000;
+    const auto flags = parse_integer(a0, 16);
+    return flags && (static_cast<unsigned long long>(*flags) & kCloneThread) != 0;
+}
+
 std::vector<std::string> args_from(const Collected& c, BuilderStats& stats) {
     std::vector<std::string> args;
     args.reserve(c.arg_count);
     for (std::size_t i = 0; i < c.arg_count; ++i) {
         const ArgSlot& slot = c.args[i];
         if (!slot.present) continue;
-        const std::string_view raw = slot.chunked ? std::string_view(slot.chunks) : slot.whole;
-        if (!slot.chunked && raw.size() >= 2 && raw.front() == '"') {
+        if (slot.chunked) {
+            if (slot.chunk_invalid) ++stats.invalid_fields;
+            args.push_back(slot.chunks);
+            continue;
+        }
+        const std::string_view raw = slot.whole;
+        if (raw.size() >= 2 && raw.front() == '"') {
             args.emplace_back(raw.substr(1, raw.size() - 2));
         } else if (auto bytes = decode_hex(raw)) {
             args.push_back(std::move(*bytes));
@@ -343,6 +372,7 @@ std::optional<ecs::Event> EventBuilder::build(const au_event_t* stamp, const Par
                 ArgSlot& slot = c.args[i];
                 slot.present = false;
                 slot.chunked = false;
+                slot.chunk_invalid = false;
                 slot.whole = {};
                 slot.chunks.clear();
             }
@@ -367,9 +397,17 @@ std::optional<ecs::Event> EventBuilder::build(const au_event_t* stamp, const Par
         const int64_t seconds = std::clamp<int64_t>(stamp->sec, 0, INT64_C(253402300799));
         e.timestamp_us = seconds * 1'000'000 + static_cast<int64_t>(stamp->milli) * 1'000;
         e.sequence = stamp->serial;
-        if (stamp->host != nullptr) e.host_name = stamp->host;
+        if (stamp->host != nullptr) {
+            e.host_name = stamp->host;
+            e.node = stamp->host;
+        }
     }
     if (!e.host_name) e.host_name = options_.host_name;
+    if (options_.host_id) {
+        e.host_id = options_.host_id;
+    } else {
+        e.host_id = e.host_name.value_or("unknown");
+    }
     e.host_os_kernel = options_.host_kernel;
     e.outcome = success ? "success" : "failure";
 
@@ -445,6 +483,15 @@ std::optional<ecs::Event> EventBuilder::build(const au_event_t* stamp, const Par
                     p.executable = file.lexically_normal().string();
                 }
             }
+            if (!path0 && a.comm && !a.comm->empty()) {
+                // No PATH record (ausearch -m SYSCALL,EXECVE, or rules that exclude PATH): comm
+                // is Defend's name (iptables, not xtables-nft-multi) unless the kernel may have
+                // cut it (15 bytes) and the executable's basename is the uncut form of it.
+                const std::string_view exe_base =
+                    p.executable ? base_name(*p.executable) : std::string_view();
+                const bool cut = a.comm->size() >= kCommMax && exe_base.starts_with(*a.comm);
+                p.name = cut ? std::string(exe_base) : *a.comm;
+            }
             if ((!p.name || p.name->empty()) && p.executable) {
                 p.name = std::string(base_name(*p.executable));
             }
@@ -458,6 +505,13 @@ std::optional<ecs::Event> EventBuilder::build(const au_event_t* stamp, const Par
         case Kind::Fork: {
             const auto child = number_of(s.exit);
             if (!success || !child || *child <= 0) {
+                built.reset();
+                return built;
+            }
+            if (syscall == "clone" && is_thread_clone(s.a[0])) {
+                // pthread_create: the new task shares the process; audit logs the thread
+                // group id as pid=, so the thread never acts in the log as a process.
+                ++stats_.threads;
                 built.reset();
                 return built;
             }

@@ -26,8 +26,11 @@ class NameResolver {
 };
 
 struct BuilderOptions {
-    bool include_failed = false;             // emit failed execs, with event.outcome=failure
-    std::optional<std::string> host_name;    // used when the record has no node= name
+    bool include_failed = false;           // emit failed execs, with event.outcome=failure
+    std::optional<std::string> host_name;  // used when the record has no node= name
+    // host.id: plugin mode /etc/machine-id, offline --host-id; else the node= name, else
+    // host_name, else "unknown" (sequence rules join on it, so it is never left empty).
+    std::optional<std::string> host_id;
     std::optional<std::string> host_kernel;  // host.os.kernel, when known
     NameResolver* names = nullptr;           // not owned; null: names only from ENRICHED
 };
@@ -37,6 +40,7 @@ struct BuilderStats {
     uint64_t execs = 0;         // successful execs turned into process starts
     uint64_t failed_execs = 0;  // execs with success=no
     uint64_t forks = 0;
+    uint64_t threads = 0;  // clone with CLONE_THREAD: a thread, not a process
     uint64_t exits = 0;
     uint64_t kills = 0;
     uint64_t prctls = 0;
@@ -45,12 +49,13 @@ struct BuilderStats {
     uint64_t invalid_fields = 0;  // values that could not be decoded, kept as they were
 };
 
-// One argument slot of EXECVE: a whole value (aN, as written) or hex chunks (aN[i]).
+// One argument slot of EXECVE: a whole value (aN, as written) or chunks (aN[i]).
 struct ArgSlot {
     bool present = false;
     bool chunked = false;
-    std::string_view whole;  // into the ParsedEvent being built
-    std::string chunks;      // the concatenated hex chunks
+    bool chunk_invalid = false;  // a chunk was neither quoted nor hex: kept as written
+    std::string_view whole;      // into the ParsedEvent being built
+    std::string chunks;          // the chunks, each decoded by its own form, concatenated
 };
 
 class EventBuilder {

@@ -7,11 +7,10 @@
 #include <utility>
 
 #include "audit/decode.hpp"
+#include "audit/enriched.hpp"
 
 namespace audit {
 namespace {
-
-constexpr char kEnrichedSeparator = '\x1d';
 
 // "[node=N ]type=T msg=audit(SEC.MS:SERIAL):" at the start of the line.
 std::optional<LineFilter::RecordHeader> parse_header(std::string_view line) {
@@ -191,12 +190,7 @@ void LineFilter::handle_line(std::string_view line) {
         return;
     }
     // The fields, without the ENRICHED tail (only SYSCALL records' tail is read).
-    std::string_view body = header->body;
-    std::string_view tail;
-    if (const auto separator = body.find(kEnrichedSeparator); separator != std::string_view::npos) {
-        tail = body.substr(separator + 1);
-        body = body.substr(0, separator);
-    }
+    const auto [body, tail] = split_enriched(header->body, use == RecordUse::Syscall);
     // Only PATH item 0 (the file named in the call) is read.
     if (use == RecordUse::PathRecord && !body.starts_with("item=0 ") && body != "item=0") {
         ++stats_.records_skipped;

@@ -27,6 +27,10 @@ struct ProcessImage {
     std::optional<std::string> name;        // uncut basename of the file named in execve
     std::optional<std::string> executable;  // what the kernel runs (exe=)
     std::optional<std::vector<std::string>> args;
+    // Set when args were cut (the process table keeps at most a few KiB of a process's args
+    // for its children): args_count() then still says how many the exec had.
+    bool args_truncated = false;
+    int64_t args_total = 0;
     std::optional<std::string> command_line;  // args joined by single spaces
     std::optional<std::string> working_directory;
     std::optional<bool> interactive;  // has a controlling terminal
@@ -42,15 +46,9 @@ struct ProcessImage {
 
     std::optional<int64_t> args_count() const {
         if (!args) return std::nullopt;
+        if (args_truncated) return args_total;
         return static_cast<int64_t>(args->size());
     }
-};
-
-// Where the parent fields of an event came from, so an analyst knows how far to trust them.
-enum class ParentContext : uint8_t {
-    Table,    // the process table, built from audit events
-    Proc,     // /proc of the live host (plugin mode only)
-    Missing,  // unknown: the parent's exec was never seen
 };
 
 // The audit-specific rest, under auditd.* (Auditbeat's names where it has them).
@@ -66,7 +64,7 @@ struct AuditData {
     std::optional<std::string> auid_name;
     std::optional<int64_t> argc;                // argc as the EXECVE record declared it
     std::optional<std::string> args_source;     // "execve", or "proctitle" when EXECVE was missing
-    std::optional<std::string> parent_context;  // "table" / "proc" / "missing"
+    std::optional<std::string> parent_context;  // "table" / "syscall" / "proc" / "missing"
     std::optional<std::string> comm;
 };
 
@@ -82,6 +80,9 @@ struct Event {
 
     std::optional<std::string> host_name;
     std::optional<std::string> host_id;  // host.id: sequence rules join on it
+    // The records' node= name, empty without one. Entity ids derive from it (not from host.name,
+    // which plugin mode fills from this host), so plugin mode and a replay of the log agree.
+    std::string node;
     std::optional<std::string> host_os_kernel;
 
     ProcessImage process;

@@ -92,6 +92,8 @@ constexpr std::array<FieldInfo, kFieldCount> kFields{{
     {AuditdDataComm, "auditd.data.comm", T::String},
     {AuditdArgsSource, "auditd.args_source", T::String},
     {AuditdParentContext, "auditd.parent_context", T::String},
+    {AuditdProcessArgsTruncated, "auditd.process_args_truncated", T::Boolean},
+    {AuditdParentArgsTruncated, "auditd.parent_args_truncated", T::Boolean},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -311,6 +313,10 @@ FieldValue get_field(const Event& e, FieldId id) noexcept {
             return text(e.auditd.args_source);
         case AuditdParentContext:
             return text(e.auditd.parent_context);
+        case AuditdProcessArgsTruncated:
+            return p.args_truncated ? boolean(true) : FieldValue{};
+        case AuditdParentArgsTruncated:
+            return pp.args_truncated ? boolean(true) : FieldValue{};
         case Count_:
             break;
     }

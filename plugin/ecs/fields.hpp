@@ -96,6 +96,8 @@ enum class FieldId : uint16_t {
     AuditdDataComm,
     AuditdArgsSource,
     AuditdParentContext,
+    AuditdProcessArgsTruncated,
+    AuditdParentArgsTruncated,
 
     Count_  // number of fields; not a field
 };

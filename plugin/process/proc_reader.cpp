@@ -1,5 +1,7 @@
 #include "process/proc_reader.hpp"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -28,7 +30,38 @@ std::optional<std::string> read_link(const fs::path& path) {
 
 }  // namespace
 
-ProcReader::ProcReader(std::string proc_root) : root_(std::move(proc_root)) {}
+ProcReader::ProcReader(std::string proc_root)
+    : root_(std::move(proc_root)), ticks_per_second_(::sysconf(_SC_CLK_TCK)) {
+    std::ifstream stat(fs::path(root_) / "stat");
+    std::string line;
+    while (std::getline(stat, line)) {
+        if (line.starts_with("btime ")) {
+            try {
+                boot_us_ = std::stoll(line.substr(6)) * 1'000'000;
+            } catch (const std::exception&) {
+                boot_us_.reset();
+            }
+        }
+    }
+}
+
+std::optional<int64_t> ProcReader::start_of(const std::string& stat) const {
+    // comm (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
+    const auto close = stat.rfind(')');
+    if (!boot_us_ || ticks_per_second_ <= 0 || close == std::string::npos) return std::nullopt;
+    std::istringstream rest(stat.substr(close + 1));
+    std::string field;
+    for (int index = 3; index <= 22 && (rest >> field); ++index) {
+        if (index != 22) continue;
+        try {
+            const long long ticks = std::stoll(field);
+            return *boot_us_ + ticks * 1'000'000 / ticks_per_second_;
+        } catch (const std::exception&) {
+            return std::nullopt;
+        }
+    }
+    return std::nullopt;
+}
 
 std::optional<ecs::ProcessImage> ProcReader::read(int64_t pid) {
     const fs::path dir = fs::path(root_) / std::to_string(pid);
@@ -38,6 +71,7 @@ std::optional<ecs::ProcessImage> ProcReader::read(int64_t pid) {
     image.pid = pid;
     image.executable = read_link(dir / "exe");
     image.working_directory = read_link(dir / "cwd");
+    if (const auto stat = read_file(dir / "stat")) image.start_us = start_of(*stat);
     if (auto comm = read_file(dir / "comm")) {
         while (!comm->empty() && comm->back() == '\n') comm->pop_back();
         image.name = std::move(*comm);

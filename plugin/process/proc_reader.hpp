@@ -19,7 +19,13 @@ class ProcReader final : public LiveLookup {
     std::size_t seed(ProcessTable& table, const std::string& host);
 
   private:
+    // Start of a process in microseconds since the epoch (/proc/PID/stat starttime after
+    // /proc/stat btime): what its entity id is derived from.
+    std::optional<int64_t> start_of(const std::string& stat) const;
+
     std::string root_;
+    std::optional<int64_t> boot_us_;
+    long ticks_per_second_;
 };
 
 }  // namespace process

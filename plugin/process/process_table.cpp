@@ -1,7 +1,12 @@
 #include "process/process_table.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <limits>
 #include <unordered_set>
 #include <utility>
+
+#include "process/entity_id.hpp"
 
 namespace process {
 namespace {
@@ -11,30 +16,16 @@ const std::string& host_of(const ecs::Event& event) {
     return event.host_name ? *event.host_name : kNoHost;
 }
 
-// The parts of an image that describe the program (not the ids, which each event carries).
-void copy_program(const ecs::ProcessImage& from, ecs::ProcessImage& to) {
-    to.name = from.name;
-    to.executable = from.executable;
-    to.args = from.args;
-    to.command_line = from.command_line;
-    to.working_directory = from.working_directory;
-    to.start_us = from.start_us;
-}
-
 // Heap bytes a string holds beyond the object itself (none while it fits the SSO buffer).
-std::size_t heap_bytes(const std::string& text) {
+std::size_t heap_bytes_of(const std::string& text) {
     return text.capacity() > std::string().capacity() ? text.capacity() + 1 : 0;
 }
 
-// An entry's share of memory: itself, its list and hash nodes, and what its strings hold.
-std::size_t bytes_of(const Entry& entry) {
-    constexpr std::size_t kNodes = 64;  // list node links + hash node + bucket, about
-    std::size_t bytes = sizeof(Entry) + kNodes + heap_bytes(entry.name) +
-                        heap_bytes(entry.executable) + heap_bytes(entry.working_directory) +
-                        heap_bytes(entry.command_line) + heap_bytes(entry.user_id) +
-                        heap_bytes(entry.group_id) + entry.args.capacity() * sizeof(std::string);
-    for (const std::string& arg : entry.args) bytes += heap_bytes(arg);
-    return bytes;
+// An image's share of memory, counted once however many processes share it: the object, the
+// shared_ptr control block, and what its strings hold.
+std::size_t image_bytes(const Image& image) {
+    constexpr std::size_t kControlBlock = 16;
+    return sizeof(Image) + kControlBlock + image.heap_bytes();
 }
 
 std::optional<std::string> unless_empty(const std::string& text) {
@@ -42,53 +33,86 @@ std::optional<std::string> unless_empty(const std::string& text) {
     return text;
 }
 
-}  // namespace
-
-void Entry::assign(const ecs::ProcessImage& image) {
-    name = image.name.value_or("");
-    executable = image.executable.value_or("");
-    working_directory = image.working_directory.value_or("");
-    has_args = image.args.has_value();
-    if (has_args) {
-        args = *image.args;
-        command_line = image.command_line ? *image.command_line : ecs::join_command_line(args);
-    } else {
-        args.clear();
-        command_line.clear();
+const char* context_name(ImageSource source) {
+    switch (source) {
+        case ImageSource::Exec:
+            return "table";
+        case ImageSource::Syscall:
+            return "syscall";
+        case ImageSource::Proc:
+            return "proc";
     }
-    user_id = image.user.id.value_or("");
-    group_id = image.group.id.value_or("");
-    start_us = image.start_us;
-    interactive = image.interactive;
+    return "table";
 }
 
-ecs::ProcessImage Entry::image() const {
-    ecs::ProcessImage out;
-    image_into(out);
+constexpr uint32_t kUnknownOwner = std::numeric_limits<uint32_t>::max();
+// The bucket of clone3 children not yet seen as pid= (threads, as often as not).
+constexpr uint32_t kUnconfirmedOwner = kUnknownOwner - 1;
+
+uint32_t owner_of(const ecs::ProcessImage& process) {
+    const auto& id = process.real_user.id ? process.real_user.id : process.user.id;
+    if (!id) return kUnknownOwner;
+    uint32_t uid = 0;
+    const auto [end, error] = std::from_chars(id->data(), id->data() + id->size(), uid);
+    if (error != std::errc() || end != id->data() + id->size()) return kUnknownOwner;
+    return std::min(uid, kUnconfirmedOwner - 1);
+}
+
+// How many keys of evicted live processes are remembered, so that plugin mode does not read
+// /proc for them again (a process may have rewritten its argv there since its exec).
+constexpr std::size_t kEvictedMemory = 16384;
+
+}  // namespace
+
+std::vector<std::string> Image::args() const {
+    std::vector<std::string> out;
+    out.reserve(arg_lengths.size());
+    std::size_t at = 0;
+    for (const uint32_t length : arg_lengths) {
+        out.emplace_back(command_line, std::min(at, command_line.size()), length);
+        at += length + 1;
+    }
     return out;
 }
 
-void Entry::image_into(ecs::ProcessImage& out) const {
+std::size_t Image::heap_bytes() const {
+    return heap_bytes_of(name) + heap_bytes_of(executable) + heap_bytes_of(working_directory) +
+           heap_bytes_of(command_line) + arg_lengths.capacity() * sizeof(uint32_t);
+}
+
+ecs::ProcessImage Entry::to_ecs() const {
+    ecs::ProcessImage out;
+    write_to(out);
+    return out;
+}
+
+void Entry::write_to(ecs::ProcessImage& out) const {
     out = ecs::ProcessImage{};
     out.pid = pid;
-    program_into(out);
+    write_program_to(out);
     out.user.id = unless_empty(user_id);
     out.group.id = unless_empty(group_id);
     out.interactive = interactive;
 }
 
-void Entry::program_into(ecs::ProcessImage& to) const {
-    to.name = unless_empty(name);
-    to.executable = unless_empty(executable);
-    to.working_directory = unless_empty(working_directory);
-    if (has_args) {
-        to.args = args;
-        to.command_line = command_line;
+void Entry::write_program_to(ecs::ProcessImage& out) const {
+    out.entity_id = entity_id;
+    if (!image) return;
+    const Image& i = *image;
+    out.name = unless_empty(i.name);
+    out.executable = unless_empty(i.executable);
+    out.working_directory = unless_empty(i.working_directory);
+    if (i.has_args) {
+        out.args = i.args();
+        out.command_line = i.command_line;
+        out.args_truncated = i.args_truncated;
+        out.args_total = i.args_count;
     } else {
-        to.args.reset();
-        to.command_line.reset();
+        out.args.reset();
+        out.command_line.reset();
+        out.args_truncated = false;
     }
-    to.start_us = start_us;
+    out.start_us = i.start_us;
 }
 
 std::size_t ProcessTable::KeyHash::operator()(const Key& key) const noexcept {
@@ -97,10 +121,13 @@ std::size_t ProcessTable::KeyHash::operator()(const Key& key) const noexcept {
 }
 
 ProcessTable::ProcessTable(TableOptions options, LiveLookup* live)
-    : options_(options), live_(live) {}
+    : options_(options), live_(live) {
+    options_.max_entries = std::max<std::size_t>(options_.max_entries, 1);
+}
 
 uint32_t ProcessTable::intern(const std::string& host) {
     const auto [it, inserted] = host_ids_.emplace(host, static_cast<uint32_t>(host_ids_.size()));
+    if (inserted) host_names_.push_back(host);
     return it->second;
 }
 
@@ -110,72 +137,244 @@ std::optional<uint32_t> ProcessTable::host_id(const std::string& host) const {
     return it->second;
 }
 
-Entry* ProcessTable::lookup(uint32_t host, int64_t pid) {
-    const auto it = index_.find(Key{host, pid});
-    if (it == index_.end()) return nullptr;
-    lru_.splice(lru_.begin(), lru_, it->second);
-    return &*it->second;
-}
-
-const Entry* ProcessTable::find_id(uint32_t host, int64_t pid) const {
-    const auto it = index_.find(Key{host, pid});
-    return it == index_.end() ? nullptr : &*it->second;
+const Entry* ProcessTable::find_key(Key key) const {
+    const auto it = index_.find(key);
+    return it == index_.end() ? nullptr : &*it->second.at;
 }
 
 const Entry* ProcessTable::find(const std::string& host, int64_t pid) const {
     const auto id = host_id(host);
-    return id ? find_id(*id, pid) : nullptr;
+    return id ? find_key(Key{*id, pid}) : nullptr;
 }
 
-Entry& ProcessTable::upsert(uint32_t host, int64_t pid) {
-    if (Entry* existing = lookup(host, pid)) return *existing;
-    evict_to_fit();
-    lru_.emplace_front();
-    Entry& entry = lru_.front();
-    entry.host = host;
-    entry.pid = pid;
-    entry.bytes = bytes_of(entry);
-    bytes_ += entry.bytes;
-    index_.emplace(Key{host, pid}, lru_.begin());
+Entry* ProcessTable::touch(Key key) {
+    const auto it = index_.find(key);
+    if (it == index_.end()) return nullptr;
+    Lru& lru = owners_[it->second.owner].lru;
+    lru.splice(lru.begin(), lru, it->second.at);
+    return &*it->second.at;
+}
+
+std::size_t ProcessTable::bytes_of(const Entry& entry) const {
+    constexpr std::size_t kNodes = 64;  // list node links + hash node + bucket, about
+    return sizeof(Entry) + kNodes + heap_bytes_of(entry.entity_id) + heap_bytes_of(entry.user_id) +
+           heap_bytes_of(entry.group_id);
+}
+
+Entry& ProcessTable::create(Key key, uint32_t owner, bool unconfirmed) {
+    const uint32_t bucket_id = unconfirmed ? kUnconfirmedOwner : owner;
+    Owner& bucket = owners_[bucket_id];
+    bucket.lru.emplace_front();
+    Entry& entry = bucket.lru.front();
+    entry.host = key.host;
+    entry.pid = key.pid;
+    entry.owner = owner;
+    entry.unconfirmed = unconfirmed;
+    index_.emplace(key, Slot{bucket_id, bucket.lru.begin()});
+    ++entries_;
+    if (unconfirmed) {
+        ++unconfirmed_;
+        unconfirmed_order_.push_back(key);
+        // Confirmed children (posix_spawn uses clone3 too) leave their keys behind: compact
+        // once they are half, so the queue stays within twice the cap.
+        if (unconfirmed_order_.size() > 2 * options_.max_unconfirmed + 16) {
+            std::erase_if(unconfirmed_order_, [this](Key waiting) {
+                const Entry* found = find_key(waiting);
+                return found == nullptr || !found->unconfirmed;
+            });
+        }
+    }
     return entry;
 }
 
-void ProcessTable::erase(uint32_t host, int64_t pid) {
-    const auto it = index_.find(Key{host, pid});
-    if (it == index_.end()) return;
-    bytes_ -= it->second->bytes;
-    lru_.erase(it->second);
-    index_.erase(it);
+ProcessTable::Owner& ProcessTable::bucket_of(const Entry& entry) {
+    return owners_[entry.unconfirmed ? kUnconfirmedOwner : entry.owner];
 }
 
-void ProcessTable::evict_oldest() {
-    const Entry& oldest = lru_.back();
-    bytes_ -= oldest.bytes;
-    index_.erase(Key{oldest.host, oldest.pid});
-    lru_.pop_back();
+std::size_t ProcessTable::charged(const Entry& entry) const {
+    return bytes_of(entry) + (entry.image ? image_bytes(*entry.image) : 0);
+}
+
+// The entry's own bytes (not its image's, which set_image counts) are charged once its
+// strings are final: after the caller filled them, by account().
+void ProcessTable::account(Entry& entry, std::size_t before) {
+    const std::size_t now = bytes_of(entry);
+    Owner& bucket = bucket_of(entry);
+    bytes_ = bytes_ - before + now;
+    bucket.bytes = bucket.bytes - before + now;
+}
+
+void ProcessTable::set_image(Entry& entry, std::shared_ptr<const Image> image) {
+    Owner& bucket = bucket_of(entry);
+    if (entry.image) {
+        const std::size_t old_bytes = image_bytes(*entry.image);
+        // Only entries hold images, so a use count of one means this entry is the last holder.
+        if (entry.image.use_count() == 1) bytes_ -= old_bytes;
+        bucket.bytes -= old_bytes;
+    }
+    if (image) {
+        const std::size_t new_bytes = image_bytes(*image);
+        if (image.use_count() == 1) bytes_ += new_bytes;  // a new image: nobody else holds it
+        bucket.bytes += new_bytes;
+    }
+    entry.image = std::move(image);
+}
+
+void ProcessTable::erase(Key key) {
+    const auto it = index_.find(key);
+    if (it == index_.end()) return;
+    const uint32_t bucket_id = it->second.owner;
+    Owner& bucket = owners_[bucket_id];
+    Entry& entry = *it->second.at;
+    set_image(entry, nullptr);
+    const std::size_t own = bytes_of(entry);
+    bytes_ -= own;
+    bucket.bytes -= own;
+    if (entry.unconfirmed) --unconfirmed_;
+    bucket.lru.erase(it->second.at);
+    // Owners come from the records' uids, which a crafted log may vary without end.
+    index_.erase(it);
+    if (bucket.lru.empty()) owners_.erase(bucket_id);
+    --entries_;
+}
+
+std::shared_ptr<const Image> ProcessTable::make_image(const ecs::ProcessImage& from,
+                                                      ImageSource source) {
+    auto image = std::make_shared<Image>();
+    image->name = from.name.value_or("");
+    image->executable = from.executable.value_or("");
+    image->working_directory = from.working_directory.value_or("");
+    image->start_us = from.start_us;
+    image->source = source;
+    if (from.args) {
+        image->has_args = true;
+        image->args_count = static_cast<uint32_t>(from.args_count().value_or(0));
+        image->args_truncated = from.args_truncated;
+        image->command_line.reserve(
+            std::min(from.command_line ? from.command_line->size() : 0, kMaxImageArgBytes));
+        for (const std::string& arg : *from.args) {
+            const std::size_t separator = image->arg_lengths.empty() ? 0 : 1;
+            if (image->command_line.size() + separator >= kMaxImageArgBytes) {
+                image->args_truncated = true;
+                break;
+            }
+            const std::size_t room = kMaxImageArgBytes - image->command_line.size() - separator;
+            const std::size_t take = std::min(arg.size(), room);
+            if (separator != 0) image->command_line += ' ';
+            image->command_line.append(arg, 0, take);
+            image->arg_lengths.push_back(static_cast<uint32_t>(take));
+            if (take < arg.size()) {
+                image->args_truncated = true;
+                break;
+            }
+        }
+        if (image->args_truncated) ++stats_.capped_images;
+        image->command_line.shrink_to_fit();
+    }
+    return image;
+}
+
+void ProcessTable::evict_one(bool by_bytes, const Entry* keep) {
+    // Threads-to-be first: a clone3 child never seen again costs nothing to forget.
+    if (by_bytes && unconfirmed_ > 0 && drop_oldest_unconfirmed(keep)) return;
+    Owner* heaviest = nullptr;
+    for (auto& [uid, bucket] : owners_) {
+        if (bucket.lru.empty() || uid == kUnconfirmedOwner) continue;
+        if (bucket.lru.size() == 1 && &bucket.lru.front() == keep) continue;
+        const bool heavier =
+            heaviest == nullptr ||
+            (by_bytes ? bucket.bytes > heaviest->bytes : bucket.lru.size() > heaviest->lru.size());
+        if (heavier) heaviest = &bucket;
+    }
+    if (heaviest == nullptr) return;
+    const Entry& victim =
+        &heaviest->lru.back() == keep ? *std::prev(heaviest->lru.end(), 2) : heaviest->lru.back();
+    const Key key{victim.host, victim.pid};
+    if (!victim.exited_us) remember_evicted(key);
+    erase(key);
     ++stats_.evictions;
 }
 
-void ProcessTable::evict_to_fit() {
-    while (!lru_.empty() && lru_.size() >= options_.max_entries) evict_oldest();
+bool ProcessTable::drop_oldest_unconfirmed(const Entry* keep) {
+    while (!unconfirmed_order_.empty()) {
+        const Key key = unconfirmed_order_.front();
+        unconfirmed_order_.pop_front();
+        const Entry* entry = find_key(key);
+        if (entry == nullptr || !entry->unconfirmed) continue;  // confirmed or gone since
+        if (entry == keep) {
+            unconfirmed_order_.push_back(key);
+            return false;
+        }
+        erase(key);
+        ++stats_.unconfirmed_dropped;
+        return true;
+    }
+    return false;
 }
 
-void ProcessTable::evict_over_budget() {
-    // The newest entry stays even when it alone is over budget: it is the one in use.
-    while (lru_.size() > 1 && bytes_ > options_.max_bytes) evict_oldest();
+void ProcessTable::remember_evicted(Key key) {
+    if (evicted_.insert(key).second) evicted_order_.push_back(key);
+    while (evicted_order_.size() > kEvictedMemory) {
+        evicted_.erase(evicted_order_.front());
+        evicted_order_.pop_front();
+    }
 }
 
-void ProcessTable::store(Entry& entry, const ecs::ProcessImage& image) {
-    bytes_ -= entry.bytes;
-    entry.assign(image);
-    entry.bytes = bytes_of(entry);
-    bytes_ += entry.bytes;
-    evict_over_budget();
+void ProcessTable::enforce_limits(const Entry* keep) {
+    while (unconfirmed_ > options_.max_unconfirmed && drop_oldest_unconfirmed(keep)) {
+    }
+    while (entries_ - unconfirmed_ > options_.max_entries) {
+        const std::size_t before = entries_;
+        evict_one(false, keep);
+        if (entries_ == before) break;
+    }
+    while (bytes_ > options_.max_bytes && entries_ > 1) {
+        const std::size_t before = entries_;
+        evict_one(true, keep);
+        if (entries_ == before) break;
+    }
 }
 
-void ProcessTable::set_max_entries(std::size_t max_entries) {
-    options_.max_entries = max_entries == 0 ? 1 : max_entries;
-    while (lru_.size() > options_.max_entries) evict_oldest();
+void ProcessTable::expire_exited() {
+    // Exited entries count against max_entries, so more pending exits than that means some were
+    // evicted or replaced since: the oldest go early rather than the list growing.
+    while (!exits_.empty() && (exits_.front().exited_us + options_.exit_grace_us < now_us_ ||
+                               exits_.size() > options_.max_entries)) {
+        const PendingExit gone = exits_.front();
+        exits_.pop_front();
+        const Entry* entry = find_key(gone.key);
+        // Only the life that exited: the pid may have been forked again since.
+        if (entry != nullptr && entry->exited_us && entry->created_serial == gone.created_serial) {
+            erase(gone.key);
+        }
+    }
+}
+
+void ProcessTable::confirm(Entry& entry) {
+    if (!entry.unconfirmed) return;
+    const auto slot = index_.find(Key{entry.host, entry.pid});
+    Owner& from = owners_[kUnconfirmedOwner];
+    Owner& to = owners_[entry.owner];
+    const std::size_t bytes = charged(entry);
+    from.bytes -= bytes;
+    to.bytes += bytes;
+    to.lru.splice(to.lru.begin(), from.lru, slot->second.at);
+    slot->second.owner = entry.owner;
+    entry.unconfirmed = false;
+    --unconfirmed_;
+}
+
+Entry& ProcessTable::new_instance(Key key, const ecs::Event& event, uint32_t owner,
+                                  bool unconfirmed) {
+    if (find_key(key) != nullptr) {
+        ++stats_.reused_pids;
+        erase(key);
+    }
+    Entry& entry = create(key, owner, unconfirmed);
+    entry.created_serial = event.sequence;
+    entry.created_us = event.timestamp_us;
+    entry.entity_id = make_entity_id(event.node, key.pid, event.timestamp_us, event.sequence);
+    return entry;
 }
 
 void ProcessTable::fill_parent(ecs::Event& event, uint32_t host) {
@@ -183,20 +382,18 @@ void ProcessTable::fill_parent(ecs::Event& event, uint32_t host) {
         event.auditd.parent_context = "missing";
         return;
     }
-    const int64_t ppid = *event.parent.pid;
-    const Entry* parent = lookup(host, ppid);
+    const Key key{host, *event.parent.pid};
+    Entry* parent = touch(key);
     if (parent != nullptr) {
         ++stats_.hits;
-        event.auditd.parent_context = "table";
+        if (parent->exited_us) ++stats_.exited_parents;
+        confirm(*parent);  // a ppid is a process, never a thread
     } else {
         ++stats_.misses;
-        if (live_ != nullptr) {
-            if (auto image = live_->read(ppid)) {
+        if (live_ != nullptr && !evicted_.contains(key)) {
+            if (auto image = live_->read(key.pid)) {
                 ++stats_.live_reads;
-                Entry& entry = upsert(host, ppid);
-                store(entry, *image);
-                parent = &entry;
-                event.auditd.parent_context = "proc";
+                parent = &seed_entry(key, *image, std::nullopt, event.node);
             }
         }
         if (parent == nullptr) {
@@ -204,55 +401,165 @@ void ProcessTable::fill_parent(ecs::Event& event, uint32_t host) {
             return;
         }
     }
-    parent->image_into(event.parent);
+    parent->write_to(event.parent);
+    event.auditd.parent_context =
+        context_name(parent->image ? parent->image->source : ImageSource::Syscall);
+}
+
+Entry& ProcessTable::seed_entry(Key key, const ecs::ProcessImage& image,
+                                std::optional<int64_t> ppid, const std::string& node) {
+    if (find_key(key) != nullptr) erase(key);
+    Entry& entry = create(key, owner_of(image), false);
+    const int64_t start = image.start_us.value_or(0);
+    entry.created_us = start;
+    entry.entity_id = make_entity_id(node, key.pid, start, 0);
+    entry.ppid = ppid;
+    entry.user_id = image.user.id.value_or("");
+    entry.group_id = image.group.id.value_or("");
+    entry.interactive = image.interactive;
+    account(entry, 0);
+    set_image(entry, make_image(image, ImageSource::Proc));
+    enforce_limits(&entry);
+    return entry;
+}
+
+Entry* ProcessTable::note_actor(const ecs::Event& event, uint32_t host, int64_t pid,
+                                const ecs::ProcessImage& seen) {
+    const Key key{host, pid};
+    Entry* entry = touch(key);
+    if (entry != nullptr) {
+        confirm(*entry);
+        const bool only_syscall = entry->image && entry->image->source == ImageSource::Syscall;
+        // A process known only from its records: the latest record that names it wins.
+        if (only_syscall && (entry->image->name != seen.name.value_or("") ||
+                             entry->image->executable != seen.executable.value_or(""))) {
+            set_image(*entry, make_image(seen, ImageSource::Syscall));
+            ++stats_.syscall_images;
+        }
+        return entry;
+    }
+    if (!seen.name && !seen.executable) return nullptr;
+    Entry& created = new_instance(key, event, owner_of(seen), false);
+    created.ppid = event.parent.pid;
+    created.user_id = seen.user.id.value_or("");
+    created.group_id = seen.group.id.value_or("");
+    created.interactive = seen.interactive;
+    account(created, 0);
+    ecs::ProcessImage program;
+    program.name = seen.name;
+    program.executable = seen.executable;
+    set_image(created, make_image(program, ImageSource::Syscall));
+    ++stats_.syscall_images;
+    enforce_limits(&created);
+    return find_key(key) != nullptr ? &created : nullptr;
 }
 
 void ProcessTable::apply(ecs::Event& event) {
+    now_us_ = std::max(now_us_, event.timestamp_us);
+    expire_exited();
     const uint32_t host = intern(host_of(event));
     if (!event.process.pid) {
         fill_parent(event, host);
         return;
     }
-    const int64_t pid = *event.process.pid;
-    const bool success = event.outcome != "failure";
-
-    if (event.action == "exec" || event.action == "fork") {
-        fill_parent(event, host);
-        if (event.action == "exec" && !success) return;  // a failed exec changed nothing
-        if (event.action == "fork" && event.auditd.parent_context != "missing") {
-            // The child runs its parent's image until it execs: process.* is that image,
-            // process.parent.* the forking process.
-            copy_program(event.parent, event.process);
-        }
-        const Entry* current = find_id(host, pid);
-        if (current != nullptr && current->serial > event.sequence) {
-            // A later exec of this pid was already applied (events arrived out of order).
-            ++stats_.stale_updates;
-            return;
-        }
-        Entry& entry = upsert(host, pid);
-        store(entry, event.process);
-        entry.ppid = event.parent.pid;
-        entry.serial = event.sequence;
-        entry.updated_us = event.timestamp_us;
-        return;
-    }
-
-    // end, kill, prctl: the process is whatever the table says it is now.
-    if (const Entry* self = lookup(host, pid)) self->program_into(event.process);
-    fill_parent(event, host);
-    if (event.action == "end") {
-        const Entry* current = find_id(host, pid);
-        if (current != nullptr && current->serial <= event.sequence) erase(host, pid);
+    if (event.action == "exec") {
+        apply_exec(event, host);
+    } else if (event.action == "fork") {
+        apply_fork(event, host);
+    } else {
+        apply_other(event, host);
     }
 }
 
-void ProcessTable::seed(const std::string& host, ecs::ProcessImage image,
+void ProcessTable::apply_exec(ecs::Event& event, uint32_t host) {
+    fill_parent(event, host);
+    const Key key{host, *event.process.pid};
+    Entry* entry = touch(key);
+    if (event.outcome == "failure") {
+        // A failed exec changed nothing: the caller is still what it was.
+        if (entry != nullptr) event.process.entity_id = entry->entity_id;
+        return;
+    }
+    const std::optional<int64_t> ppid = event.parent.pid;
+    // The same process execs again in place (bash -c's last command, env, exec): same parent,
+    // or one created by a fork seen in the log (its parent may have exited since: re-parented).
+    // Anything else is a new life of the pid whose end was not seen.
+    const bool same = entry != nullptr && !entry->exited_us &&
+                      (entry->forked || !entry->ppid || !ppid || entry->ppid == ppid);
+    if (same && entry->last_exec_serial > event.sequence) {
+        // Two execs of one process come in serial order from any kernel; a log that says
+        // otherwise (merged or replayed files) must not roll the image back.
+        ++stats_.stale_updates;
+        event.process.entity_id = entry->entity_id;
+        return;
+    }
+    if (!same) entry = &new_instance(key, event, owner_of(event.process), false);
+    const std::size_t before = same ? bytes_of(*entry) : 0;
+    confirm(*entry);
+    entry->ppid = ppid ? ppid : entry->ppid;
+    entry->last_exec_us = event.timestamp_us;
+    entry->last_exec_serial = event.sequence;
+    entry->user_id = event.process.user.id.value_or("");
+    entry->group_id = event.process.group.id.value_or("");
+    entry->interactive = event.process.interactive;
+    account(*entry, before);
+    set_image(*entry, make_image(event.process, ImageSource::Exec));
+    event.process.entity_id = entry->entity_id;
+    enforce_limits(entry);
+}
+
+void ProcessTable::apply_fork(ecs::Event& event, uint32_t host) {
+    // The builder put the forking process's own comm= and exe= in process.*: what the table
+    // knows of the forker when it never exec'd in the log.
+    const ecs::ProcessImage seen = event.process;
+    if (event.parent.pid) note_actor(event, host, *event.parent.pid, seen);
+    fill_parent(event, host);
+    const Key key{host, *event.process.pid};
+    const Entry* forker = event.parent.pid ? find_key(Key{host, *event.parent.pid}) : nullptr;
+    Entry* child = touch(key);
+    if (child != nullptr && !child->exited_us && child->ppid == event.parent.pid &&
+        child->last_exec_us && *child->last_exec_us >= event.timestamp_us) {
+        // A vfork (dash, posix_spawn): the parent returns only after the child's exec, so its
+        // fork record comes after the exec it made possible, with an earlier time. The exec is
+        // newer: keep it.
+        ++stats_.late_forks;
+        child->forked = true;
+        if (forker != nullptr) forker->write_program_to(event.process);
+        event.process.entity_id = child->entity_id;
+        return;
+    }
+    // clone3's record has no flags: a thread looks like a process until its id shows up as pid=.
+    const bool maybe_thread = event.auditd.syscall == "clone3";
+    Entry& created = new_instance(key, event, owner_of(seen), maybe_thread);
+    created.forked = true;
+    created.ppid = event.parent.pid;
+    created.user_id = seen.user.id.value_or("");
+    created.group_id = seen.group.id.value_or("");
+    created.interactive = seen.interactive;
+    account(created, 0);
+    forker = event.parent.pid ? find_key(Key{host, *event.parent.pid}) : nullptr;
+    set_image(created, forker != nullptr ? forker->image : make_image(seen, ImageSource::Syscall));
+    // The child runs its parent's image until it execs.
+    created.write_program_to(event.process);
+    enforce_limits(&created);
+}
+
+void ProcessTable::apply_other(ecs::Event& event, uint32_t host) {
+    const int64_t pid = *event.process.pid;
+    Entry* self = note_actor(event, host, pid, event.process);
+    if (self != nullptr) self->write_program_to(event.process);
+    fill_parent(event, host);
+    if (event.action != "end" || self == nullptr || self->exited_us) return;
+    // exit_group is logged as the exit starts; children still exec with this ppid until the
+    // kernel re-parents them, so the entry stays for a grace period.
+    self->exited_us = event.timestamp_us;
+    exits_.push_back(PendingExit{Key{host, pid}, self->created_serial, event.timestamp_us});
+}
+
+void ProcessTable::seed(const std::string& host, const ecs::ProcessImage& image,
                         std::optional<int64_t> ppid) {
     if (!image.pid) return;
-    Entry& entry = upsert(intern(host), *image.pid);
-    store(entry, image);
-    entry.ppid = ppid;
+    seed_entry(Key{intern(host), *image.pid}, image, ppid, "");
 }
 
 std::vector<const Entry*> ProcessTable::ancestors(const std::string& host, int64_t pid,
@@ -261,10 +568,10 @@ std::vector<const Entry*> ProcessTable::ancestors(const std::string& host, int64
     const auto id = host_id(host);
     if (!id) return chain;
     std::unordered_set<int64_t> seen{pid};
-    const Entry* current = find_id(*id, pid);
+    const Entry* current = find_key(Key{*id, pid});
     while (current != nullptr && current->ppid && chain.size() < max_hops) {
         if (!seen.insert(*current->ppid).second) break;  // a loop made by pid reuse
-        current = find_id(*id, *current->ppid);
+        current = find_key(Key{*id, *current->ppid});
         if (current != nullptr) chain.push_back(current);
     }
     return chain;
@@ -272,7 +579,7 @@ std::vector<const Entry*> ProcessTable::ancestors(const std::string& host, int64
 
 TableStats ProcessTable::stats() const {
     TableStats out = stats_;
-    out.size = lru_.size();
+    out.size = entries_;
     out.bytes = bytes_;
     return out;
 }

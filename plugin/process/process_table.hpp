@@ -1,15 +1,23 @@
-// The process table: what each live process is now (its last exec, or its parent's image after
-// a fork), so every event can carry its parent's name, executable, args and command line.
-// Bounded (LRU eviction, counted) and ordered by audit serial so that a reused pid never
-// inherits a dead process's identity. Time comes from the events, never from the clock.
+// The process table: what each live process instance is now (its last exec, or its parent's
+// image after a fork), so every event can carry its parent's name, executable, args and command
+// line, and entity ids that tell process instances apart.
+//
+// Causality, not arrival order, decides (the kernel stamps a record at syscall entry and numbers
+// it at exit, so a vfork's fork record is logged after its child's exec, and a parent's
+// exit_group before its child's exec): a fork never replaces the exec of the child it created,
+// and an exited process stays resolvable for its children for a grace period. Images are
+// immutable and shared between a process and its forked children. Bounded in entries and bytes,
+// evicted fairly between users, counted. Time comes from the events, never from the clock.
 #pragma once
 
 #include <cstdint>
-#include <functional>
+#include <deque>
 #include <list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "ecs/event.hpp"
@@ -24,63 +32,107 @@ class LiveLookup {
 };
 
 struct TableOptions {
-    std::size_t max_entries = 32768;
-    // Also bounded by the memory its entries hold: one hostile user's ~2 MB argv per process
-    // must not multiply by max_entries.
-    std::size_t max_bytes = std::size_t{4} << 20;
+    // A host whose audit rules record execs only never reports exits: every pid it ever saw
+    // stays until evicted. pid_max is 32768 on many hosts and 4194304 on systemd ones.
+    std::size_t max_entries = 65536;
+    // Also bounded by the memory its entries hold (images are capped per process, see
+    // kMaxImageArgBytes, so no single process can hold or flush this budget).
+    std::size_t max_bytes = std::size_t{24} << 20;
+    // How long (audit time) an exited process stays resolvable for children that exec after
+    // its exit_group was logged (the kernel re-parents them only at the end of do_exit).
+    int64_t exit_grace_us = 5'000'000;
+    // clone3 children that never appear as pid= (threads: clone3's record carries no flags)
+    // are kept apart, at most this many, and never push out processes.
+    std::size_t max_unconfirmed = 4096;
 };
 
+// What one process keeps of a huge argv for its children's parent fields: the exec event
+// itself carries every arg; its children get the first kMaxImageArgBytes, marked as cut.
+inline constexpr std::size_t kMaxImageArgBytes = 4096;
+
 struct TableStats {
-    uint64_t hits = 0;           // parent found in the table
-    uint64_t misses = 0;         // parent unknown to the table
-    uint64_t live_reads = 0;     // parents read from /proc after a miss
-    uint64_t evictions = 0;      // entries dropped to stay within max_entries / max_bytes
-    uint64_t stale_updates = 0;  // updates older than the entry they would replace, ignored
+    uint64_t hits = 0;                 // parent found in the table
+    uint64_t misses = 0;               // parent unknown to the table
+    uint64_t live_reads = 0;           // parents read from /proc after a miss
+    uint64_t evictions = 0;            // entries dropped to stay within max_entries / max_bytes
+    uint64_t late_forks = 0;           // fork records logged after their child's exec (vfork)
+    uint64_t exited_parents = 0;       // parents found after their exit_group (within the grace)
+    uint64_t reused_pids = 0;          // new instances of a pid the table held another life of
+    uint64_t unconfirmed_dropped = 0;  // clone3 children never seen again (threads), dropped
+    uint64_t capped_images = 0;        // images whose args were cut to kMaxImageArgBytes
+    uint64_t syscall_images = 0;       // processes known only from a SYSCALL record's comm/exe
+    uint64_t stale_updates = 0;        // execs older (by serial) than the exec the entry holds
     std::size_t size = 0;
     std::size_t bytes = 0;  // what the entries hold, as counted against max_bytes
 };
 
-// One process as the table keeps it: only what parent fields need, compactly (the table is
-// the plugin's largest structure: max_entries of these).
+// Where a process's image came from; the event's auditd.parent_context names it.
+enum class ImageSource : uint8_t {
+    Exec,     // an exec seen in the audit log (or a fork of such a process)
+    Syscall,  // only a SYSCALL record's comm= and exe= (the process never exec'd in the log)
+    Proc,     // /proc of the live host (plugin mode)
+};
+
+// A program as a process runs it. Immutable once built, shared by a process and the children
+// it forks (a fork costs a reference count, not a copy of its args).
+struct Image {
+    std::string name;  // empty: unknown
+    std::string executable;
+    std::string working_directory;
+    bool has_args = false;
+    // The args joined by single spaces (process.command_line); the args themselves are cut
+    // back out of it by their lengths, so they are not stored twice.
+    std::string command_line;
+    std::vector<uint32_t> arg_lengths;
+    uint32_t args_count = 0;      // the exec's real count, also when args were cut
+    bool args_truncated = false;  // args cut to kMaxImageArgBytes
+    std::optional<int64_t> start_us;
+    ImageSource source = ImageSource::Exec;
+
+    std::vector<std::string> args() const;
+    std::size_t heap_bytes() const;
+};
+
+// One process instance as the table keeps it.
 struct Entry {
     uint32_t host = 0;  // interned host name
     int64_t pid = 0;
     std::optional<int64_t> ppid;
-    uint64_t serial = 0;     // audit serial of the event that set this image
-    int64_t updated_us = 0;  // audit time of that event
-    std::string name;        // empty: unknown
-    std::string executable;
-    std::string working_directory;
-    bool has_args = false;
-    std::vector<std::string> args;
-    std::string command_line;  // args joined, kept so each lookup need not join them again
-    std::string user_id;       // effective ids, as process.parent.user.id / group.id
+    uint32_t owner = 0;                   // real uid of the process at creation (fair eviction)
+    uint64_t created_serial = 0;          // audit serial of the event that created this instance
+    int64_t created_us = 0;               // audit time of that event
+    bool forked = false;                  // its fork record was seen
+    bool unconfirmed = false;             // a clone3 child not yet seen as pid= (may be a thread)
+    std::optional<int64_t> exited_us;     // its exit_group was logged at this time
+    std::optional<int64_t> last_exec_us;  // audit time of its latest exec
+    uint64_t last_exec_serial = 0;
+    std::string entity_id;
+    std::shared_ptr<const Image> image;
+    std::string user_id;  // effective ids, as process.parent.user.id / group.id
     std::string group_id;
-    std::optional<int64_t> start_us;
     std::optional<bool> interactive;
 
-    std::size_t bytes = 0;  // memory held, counted against TableOptions::max_bytes
-
-    void assign(const ecs::ProcessImage& image);
     // The image as ECS names it.
-    ecs::ProcessImage image() const;
+    ecs::ProcessImage to_ecs() const;
     // The same, written over OUT (no temporary to move from).
-    void image_into(ecs::ProcessImage& out) const;
-    // Writes the program part of the image (name, executable, args, command line, working
-    // directory, start) into `to`, leaving its ids alone.
-    void program_into(ecs::ProcessImage& to) const;
+    void write_to(ecs::ProcessImage& out) const;
+    // The program part only (name, executable, args, command line, working directory, start,
+    // entity id), leaving OUT's ids alone.
+    void write_program_to(ecs::ProcessImage& out) const;
 };
 
 class ProcessTable {
   public:
     explicit ProcessTable(TableOptions options, LiveLookup* live = nullptr);
+    ProcessTable(const ProcessTable&) = delete;
+    ProcessTable& operator=(const ProcessTable&) = delete;
 
-    // Fills the parent fields (and, for non-exec events, the process image) of `event` and
-    // updates the table with what the event says happened.
+    // Fills the parent fields (and, for non-exec events, the process image) and the entity ids
+    // of `event`, and updates the table with what the event says happened.
     void apply(ecs::Event& event);
 
     // Adds a process known from elsewhere (start-up scan of /proc).
-    void seed(const std::string& host, ecs::ProcessImage image, std::optional<int64_t> ppid);
+    void seed(const std::string& host, const ecs::ProcessImage& image, std::optional<int64_t> ppid);
 
     const Entry* find(const std::string& host, int64_t pid) const;
     // Parent, grandparent, ... up to max_hops; stops at a loop (pid reuse can make one).
@@ -88,7 +140,6 @@ class ProcessTable {
                                         std::size_t max_hops = 64) const;
 
     TableStats stats() const;
-    void set_max_entries(std::size_t max_entries);
 
   private:
     struct Key {
@@ -100,27 +151,74 @@ class ProcessTable {
         std::size_t operator()(const Key& key) const noexcept;
     };
     using Lru = std::list<Entry>;
+    // Entries of one owner (real uid), most recently used first. Eviction takes the least
+    // recently used entry of the owner holding the most, so one user's flood evicts that
+    // user's own processes first.
+    struct Owner {
+        Lru lru;
+        std::size_t bytes = 0;
+    };
+    struct Slot {
+        uint32_t owner;
+        Lru::iterator at;
+    };
+    struct PendingExit {
+        Key key;
+        uint64_t created_serial;  // which life of the pid exited
+        int64_t exited_us;
+    };
 
     uint32_t intern(const std::string& host);
     std::optional<uint32_t> host_id(const std::string& host) const;
-    const Entry* find_id(uint32_t host, int64_t pid) const;
-    Entry* lookup(uint32_t host, int64_t pid);  // marks as recently used
-    Entry& upsert(uint32_t host, int64_t pid);
-    void erase(uint32_t host, int64_t pid);
+    const Entry* find_key(Key key) const;
+    Entry* touch(Key key);  // marks as recently used
+    Entry& create(Key key, uint32_t owner, bool unconfirmed);
+    // A new life of a pid (its fork, or the first exec or record of it in the log): replaces
+    // any earlier life and gets a new entity id.
+    Entry& new_instance(Key key, const ecs::Event& event, uint32_t owner, bool unconfirmed);
+    Owner& bucket_of(const Entry& entry);
+    // What the entry's bucket is charged: its own bytes and its image's.
+    std::size_t charged(const Entry& entry) const;
+    Entry& seed_entry(Key key, const ecs::ProcessImage& image, std::optional<int64_t> ppid,
+                      const std::string& node);
+    void erase(Key key);
+    void confirm(Entry& entry);
+    void set_image(Entry& entry, std::shared_ptr<const Image> image);
+    std::shared_ptr<const Image> make_image(const ecs::ProcessImage& from, ImageSource source);
+    std::size_t bytes_of(const Entry& entry) const;
+    // Charges the entry's own bytes (strings final) against the budget; `before`: as charged.
+    void account(Entry& entry, std::size_t before);
+    // Each keeps `keep` (the entry the current event created or updated).
+    void evict_one(bool by_bytes, const Entry* keep);
+    bool drop_oldest_unconfirmed(const Entry* keep);
+    void enforce_limits(const Entry* keep);
+    void remember_evicted(Key key);
+    void expire_exited();
+
     void fill_parent(ecs::Event& event, uint32_t host);
-    // Sets an entry's image and keeps the byte count and budget.
-    void store(Entry& entry, const ecs::ProcessImage& image);
-    void evict_oldest();
-    void evict_to_fit();
-    void evict_over_budget();
+    void apply_exec(ecs::Event& event, uint32_t host);
+    void apply_fork(ecs::Event& event, uint32_t host);
+    void apply_other(ecs::Event& event, uint32_t host);
+    // Makes sure a process that acts in the log is known, from its own SYSCALL record when the
+    // table has nothing better.
+    Entry* note_actor(const ecs::Event& event, uint32_t host, int64_t pid,
+                      const ecs::ProcessImage& seen);
 
     TableOptions options_;
     LiveLookup* live_;
-    Lru lru_;  // most recently used first
-    std::unordered_map<Key, Lru::iterator, KeyHash> index_;
+    std::size_t bytes_ = 0;  // declared before the containers: images give bytes back on release
+    std::size_t entries_ = 0;
+    std::size_t unconfirmed_ = 0;
+    int64_t now_us_ = 0;  // latest audit time seen
+    std::unordered_map<uint32_t, Owner> owners_;
+    std::unordered_map<Key, Slot, KeyHash> index_;
+    std::deque<PendingExit> exits_;  // in exit order: expired after the grace
+    std::deque<Key> unconfirmed_order_;
+    std::unordered_set<Key, KeyHash> evicted_;  // live processes evicted: no /proc re-read
+    std::deque<Key> evicted_order_;
     TableStats stats_;
-    std::size_t bytes_ = 0;
     std::unordered_map<std::string, uint32_t> host_ids_;  // node names seen; few
+    std::vector<std::string> host_names_;                 // by interned id
 };
 
 }  // namespace process

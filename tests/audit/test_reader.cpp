@@ -168,8 +168,8 @@ TEST_CASE("without EXECVE, args come from PROCTITLE and are marked as such") {
     CHECK(events[0].process.args == std::vector<std::string>{"iptables", "-F"});
     CHECK(events[0].auditd.args_source == "proctitle");
     CHECK_FALSE(events[0].auditd.argc.has_value());
-    // No PATH record: the name falls back to the executable's basename.
-    CHECK(events[0].process.name == "xtables-nft-multi");
+    // No PATH record: the name is comm (uncut), as Defend names it, not the symlink target's.
+    CHECK(events[0].process.name == "iptables");
 }
 
 TEST_CASE("interleaved execs: only the one without EXECVE takes its args from PROCTITLE") {
@@ -383,4 +383,113 @@ TEST_CASE("an empty first arg still counts in the command line") {
         exec_event("type=EXECVE msg=audit(1700000000.123:100): argc=2 a0=\"\" a1=\"-F\"\n"));
     REQUIRE(events.size() == 1);
     CHECK(events[0].process.command_line == " -F");
+}
+
+TEST_CASE("a chunk of a short arg that straddles a record keeps its quotes' meaning") {
+    // Seen in a 2,500-argument systemctl: a318 was chunked because it reached the end of a
+    // record, and its chunk stayed quoted (L counts characters); a long arg's chunks are hex.
+    const auto events = read_all(exec_event(
+        "type=EXECVE msg=audit(1700000000.123:100): argc=3 a0=\"systemctl\" a1_len=16 "
+        "a1[0]=\"unit-317.service\"\n"
+        "type=EXECVE msg=audit(1700000000.123:100):  a2_len=12 a2[0]=\"unit-\" a2[1]=333138\n"));
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].process.args ==
+          std::vector<std::string>{"systemctl", "unit-317.service", "unit-318"});
+    CHECK(events[0].process.command_line == "systemctl unit-317.service unit-318");
+}
+
+namespace {
+// An exec as `ausearch -m SYSCALL,EXECVE` leaves it: no PATH record.
+std::string exec_without_path(const std::string& comm, const std::string& exe) {
+    return "type=SYSCALL msg=audit(1700000000.123:100): arch=c000003e syscall=59 success=yes "
+           "exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=10 pid=20 auid=1000 uid=1000 gid=1000 "
+           "euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm=\"" +
+           comm + "\" exe=\"" + exe +
+           "\" key=\"exec\"\n"
+           "type=EXECVE msg=audit(1700000000.123:100): argc=2 a0=\"x\" a1=\"-F\"\n";
+}
+}  // namespace
+
+TEST_CASE("without a PATH record, process.name is comm unless comm was cut") {
+    SECTION("an uncut comm is Defend's name, not the symlink target's basename") {
+        const auto events = read_all(exec_without_path("iptables", "/usr/sbin/xtables-nft-multi"));
+        REQUIRE(events.size() == 1);
+        CHECK(events[0].process.name == "iptables");
+        CHECK(events[0].process.executable == "/usr/sbin/xtables-nft-multi");
+    }
+    SECTION("a 15-byte comm the executable's basename continues is the basename") {
+        const auto events =
+            read_all(exec_without_path("xtables-nft-mul", "/usr/sbin/xtables-nft-multi"));
+        REQUIRE(events.size() == 1);
+        CHECK(events[0].process.name == "xtables-nft-multi");
+    }
+    SECTION("a 15-byte comm of a script (exe is the interpreter) stays comm") {
+        const auto events = read_all(exec_without_path("init.ipv6-globa", "/usr/bin/bash"));
+        REQUIRE(events.size() == 1);
+        CHECK(events[0].process.name == "init.ipv6-globa");
+    }
+}
+
+TEST_CASE("clone with CLONE_THREAD is a thread, not a fork") {
+    audit::ReaderStats stats;
+    const auto events = read_all(
+        "type=SYSCALL msg=audit(1700000000.100:200): arch=c000003e syscall=56 success=yes "
+        "exit=32 a0=3d0f00 a1=7f0000 a2=7f0001 a3=7f0002 items=0 ppid=1 pid=30 auid=0 uid=0 "
+        "gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=3 comm=\"java\" "
+        "exe=\"/usr/bin/java\" key=\"fork\"\n",
+        {}, &stats);
+    CHECK(events.empty());
+    CHECK(stats.builder.threads == 1);
+    CHECK(stats.builder.forks == 0);
+}
+
+TEST_CASE("node= names the host, the entity-id node and host.id; --host-id overrides host.id") {
+    const std::string text =
+        "node=web1 type=SYSCALL msg=audit(1700000000.100:200): arch=c000003e syscall=56 "
+        "success=yes exit=31 a0=1200011 a1=0 a2=0 a3=0 items=0 ppid=1 pid=30 auid=0 uid=0 "
+        "gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=3 comm=\"bash\" "
+        "exe=\"/usr/bin/bash\" key=\"fork\"\n";
+    auto events = read_all(text);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].host_name == "web1");
+    CHECK(events[0].node == "web1");
+    CHECK(events[0].host_id == "web1");
+    audit::ReaderOptions options;
+    options.builder.host_id = "5f1a";
+    options.builder.host_name = "ignored";
+    events = read_all(text, options);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].host_id == "5f1a");
+    CHECK(events[0].host_name == "web1");
+    // Without node=: the configured name, and no node for entity ids.
+    events = read_all(text.substr(std::string("node=web1 ").size()), options);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].host_name == "ignored");
+    CHECK(events[0].node.empty());
+}
+
+TEST_CASE("an ENRICHED tail whose 0x1d was escaped (#035) or dropped on the way is still read") {
+    const std::string head =
+        "type=SYSCALL msg=audit(1700000000.123:100): arch=c000003e syscall=59 success=yes "
+        "exit=0 a0=1 a1=2 a2=3 a3=4 items=1 ppid=10 pid=20 auid=1000 uid=1000 gid=1000 euid=0 "
+        "suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm=\"aARCH=x\" "
+        "exe=\"/usr/sbin/xtables-nft-multi\" key=\"priv_esc\"";
+    const std::string tail =
+        "ARCH=x86_64 SYSCALL=execve AUID=\"alice\" UID=\"alice\" GID=\"staff\" EUID=\"root\" "
+        "SUID=\"root\" FSUID=\"root\" EGID=\"root\" SGID=\"root\" FSGID=\"root\"\n"
+        "type=EXECVE msg=audit(1700000000.123:100): argc=2 a0=\"iptables\" a1=\"-F\"\n"
+        "type=PATH msg=audit(1700000000.123:100): item=0 name=\"/usr/sbin/iptables\" "
+        "nametype=NORMAL\n";
+    for (const std::string separator : {"#035", ""}) {
+        INFO("separator: '" << separator << "'");
+        const auto events = read_all(head + separator + tail);
+        REQUIRE(events.size() == 1);
+        const ecs::Event& e = events[0];
+        CHECK(e.auditd.key == "priv_esc");
+        CHECK(e.auditd.comm == "aARCH=x");  // a value a process controls never cuts the record
+        CHECK(e.user.name == "root");
+        CHECK(e.user_real.name == "alice");
+        CHECK(e.auditd.auid_name == "alice");
+        CHECK(e.process.name == "iptables");
+    }
 }

@@ -199,9 +199,12 @@ class Gen:
         self.out = []
 
     def syscall(self, p, nr, name, tail, items, key, comm=None, exe=None):
+        a0 = self.r.getrandbits(47)
+        if nr == 56:
+            a0 = 0x1200011  # clone's flags as glibc's fork() passes them (no CLONE_THREAD)
         body = ("arch=c000003e syscall=%d %sa0=%x a1=%x a2=%x a3=%x items=%d ppid=%d pid=%d auid=%d uid=%d "
                 "gid=%d euid=%d suid=%d fsuid=%d egid=%d sgid=%d fsgid=%d tty=%s ses=%d comm=%s exe=%s key=%s"
-                % (nr, tail, self.r.getrandbits(47), self.r.getrandbits(47), self.r.getrandbits(47),
+                % (nr, tail, a0, self.r.getrandbits(47), self.r.getrandbits(47),
                    self.r.getrandbits(40), items, p.ppid, p.pid, p.auid, p.uid, p.uid, p.uid, p.uid, p.uid,
                    p.uid, p.uid, p.uid, p.tty, p.ses, enc_value(comm or p.comm), enc_value(exe or p.exe),
                    ('"%s"' % key) if key else "(null)"))
@@ -275,9 +278,10 @@ class Gen:
         return p.title
 
     def exit(self, p):
-        st = self.new_event()
-        self.emit(st, [self.syscall(p, 231, "exit_group", "", 0, "audisp-eql-exit"),
-                       ("PROCTITLE", "proctitle=" + self.title(p))])
+        if not self.a.no_exits:
+            st = self.new_event()
+            self.emit(st, [self.syscall(p, 231, "exit_group", "", 0, "audisp-eql-exit"),
+                           ("PROCTITLE", "proctitle=" + self.title(p))])
         del self.procs[p.pid]
         par = self.procs.get(p.ppid)
         if par:
@@ -486,6 +490,8 @@ def main():
     ap.add_argument("--failed-ratio", type=float, default=0.08)
     ap.add_argument("--long-ratio", type=float, default=0.005)
     ap.add_argument("--pid-max", type=int, default=32768)
+    ap.add_argument("--no-exits", action="store_true",
+                    help="leave out exit_group records (a host whose audit rules skip exits)")
     ap.add_argument("-o", "--output", default="-")
     ap.add_argument("--truth", help="write ground truth JSON here")
     a = ap.parse_args()

@@ -129,24 +129,9 @@ throttle-alerts = 0
 log-level = info
 EOF
 chmod 0644 "$CONF"
-# auditd (even with -n) starts plugins with standard output and error on /dev/null, so the
-# plugin's diagnostics would be lost. A wrapper sends them to a file and execs the binary in
-# the same process: auditd's child, its pipe and its signals are exactly as without it.
-WRAPPER=$WORK/bin/audisp-eql-e2e-wrapper
 PLUGIN_LOG=$WORK/out/plugin.log
-printf '#!/bin/sh\nexec "%s" "$@" 2>>"%s"\n' "$BIN" "$PLUGIN_LOG" > "$WRAPPER"
-chmod 0750 "$WRAPPER"
 PLUGDIR=$WORK/auditd/plugins.d
-mkdir -p "$PLUGDIR"
-cat > "$PLUGDIR/audisp-eql.conf" <<EOF
-active = yes
-direction = out
-path = $WRAPPER
-type = always
-args = --config $CONF
-format = string
-EOF
-chmod 0640 "$PLUGDIR/audisp-eql.conf"
+harness_plugin_entry "$PLUGDIR" "$BIN" "$CONF" "$PLUGIN_LOG" || exit 1
 
 if ! harness_start "$WORK/auditd" "$PLUGDIR"; then
     say "FAIL: could not start a private auditd (if the messages above say the kernel refuses audit: this machine's kernel does not allow audit, and this test cannot run here)"

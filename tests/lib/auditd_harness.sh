@@ -361,3 +361,27 @@ harness_stop() {
     [ $rc = 0 ] && _harness_log "stopped; audit state restored"
     return $rc
 }
+
+# harness_plugin_entry PLUGIN_DIR BINARY CONFIG LOG : writes PLUGIN_DIR/audisp-eql.conf (the
+# plugins.d entry) for BINARY with `--config CONFIG`, through a wrapper (PLUGIN_DIR/../
+# audisp-eql-wrapper). auditd (even with -n) starts plugins with standard output and error on
+# /dev/null, so the plugin's diagnostics would be lost: the wrapper sends them to LOG and execs
+# the binary in the same process (auditd's child, its pipe and its signals are exactly as
+# without it). Call before harness_start DIR PLUGIN_DIR.
+harness_plugin_entry() {
+    local plugdir=$1 binary=$2 config=$3 log=$4
+    local wrapper
+    mkdir -p "$plugdir" || return 1
+    wrapper=$(cd "$plugdir/.." && pwd -P)/audisp-eql-wrapper
+    printf '#!/bin/sh\nexec "%s" "$@" 2>>"%s"\n' "$binary" "$log" > "$wrapper"
+    chmod 0750 "$wrapper"
+    cat > "$plugdir/audisp-eql.conf" <<EOF_ENTRY
+active = yes
+direction = out
+path = $wrapper
+type = always
+args = --config $config
+format = string
+EOF_ENTRY
+    chmod 0640 "$plugdir/audisp-eql.conf"
+}

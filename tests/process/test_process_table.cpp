@@ -1,173 +1,361 @@
-// The process table: parent context, fork inheritance, pid reuse ordered by serial, eviction.
+// The process table: parent context under the kernel's real record order (a vfork's fork logged
+// after its child's exec, a parent's exit before its child's exec), entity ids, pid reuse,
+// threads, shared capped images, fair eviction, /proc fallback.
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
+#include "process/entity_id.hpp"
 #include "process/process_table.hpp"
 
 namespace {
 
-ecs::Event exec(uint64_t serial, int64_t pid, int64_t ppid, std::vector<std::string> args,
-                std::string host = "h") {
+// Audit time in microseconds for a test's millisecond clock.
+constexpr int64_t ms(int64_t value) { return value * 1000; }
+
+ecs::Event exec(uint64_t serial, int64_t time_ms, int64_t pid, int64_t ppid,
+                std::vector<std::string> args, std::string host = "h") {
     ecs::Event e;
     e.sequence = serial;
-    e.timestamp_us = static_cast<int64_t>(serial) * 1000;
+    e.timestamp_us = ms(time_ms);
     e.host_name = std::move(host);
     e.action = "exec";
     e.outcome = "success";
+    e.auditd.syscall = "execve";
     e.process.pid = pid;
     e.parent.pid = ppid;
     e.process.name = args.front();
     e.process.executable = "/usr/bin/" + args.front();
-    e.process.command_line = args.front();
+    e.process.command_line = ecs::join_command_line(args);
     e.process.args = std::move(args);
+    e.process.start_us = e.timestamp_us;
     return e;
 }
 
-ecs::Event lifecycle(const char* action, uint64_t serial, int64_t pid, int64_t ppid) {
+// A fork record as the event builder makes it: process.* is the child pid with the forking
+// process's own comm= and exe=, process.parent.pid the forking process.
+ecs::Event fork(uint64_t serial, int64_t time_ms, int64_t child, int64_t forker,
+                const char* syscall = "clone", std::string comm = "sh") {
     ecs::Event e;
     e.sequence = serial;
+    e.timestamp_us = ms(time_ms);
     e.host_name = "h";
-    e.action = action;
+    e.action = "fork";
     e.outcome = "success";
+    e.auditd.syscall = syscall;
+    e.process.pid = child;
+    e.process.name = comm;
+    e.process.executable = "/usr/bin/" + comm;
+    e.parent.pid = forker;
+    return e;
+}
+
+ecs::Event end(uint64_t serial, int64_t time_ms, int64_t pid, int64_t ppid) {
+    ecs::Event e;
+    e.sequence = serial;
+    e.timestamp_us = ms(time_ms);
+    e.host_name = "h";
+    e.action = "end";
+    e.outcome = "success";
+    e.auditd.syscall = "exit_group";
     e.process.pid = pid;
     e.parent.pid = ppid;
     return e;
 }
 
+ecs::Event with_uid(ecs::Event e, const std::string& uid) {
+    e.process.user.id = uid;
+    e.process.real_user.id = uid;
+    return e;
+}
+
+using Args = std::vector<std::string>;
+
+// Applies an event whose filled-in fields the test does not look at.
+void feed(process::ProcessTable& table, ecs::Event event) { table.apply(event); }
+
 }  // namespace
 
-TEST_CASE("an exec's parent fields come from the parent's last exec") {
+TEST_CASE("an exec's parent fields and entity ids come from the parent's last exec") {
     process::ProcessTable table({});
-    ecs::Event shell = exec(1, 100, 1, {"sh", "script", "force-stop"});
+    ecs::Event shell = exec(1, 1, 100, 1, {"sh", "script", "force-stop"});
     table.apply(shell);
     CHECK(shell.auditd.parent_context == "missing");
-    ecs::Event child = exec(2, 101, 100, {"iptables", "-L"});
+    CHECK_FALSE(shell.parent.entity_id.has_value());
+    ecs::Event child = exec(2, 2, 101, 100, {"iptables", "-L"});
     table.apply(child);
     CHECK(child.auditd.parent_context == "table");
     CHECK(child.parent.pid == 100);
     CHECK(child.parent.name == "sh");
-    CHECK(child.parent.args == std::vector<std::string>{"sh", "script", "force-stop"});
+    CHECK(child.parent.args == Args{"sh", "script", "force-stop"});
+    CHECK(child.parent.command_line == "sh script force-stop");
     CHECK(child.parent.executable == "/usr/bin/sh");
+    REQUIRE(shell.process.entity_id.has_value());
+    CHECK(child.parent.entity_id == shell.process.entity_id);
+    CHECK(child.process.entity_id != shell.process.entity_id);
     CHECK(table.stats().hits == 1);
     CHECK(table.stats().misses == 1);
 }
 
+TEST_CASE("entity ids are Defend-style base64 of node, pid, start and serial, and replayable") {
+    CHECK(process::make_entity_id("", 100, 1000, 1) == "LTEwMC0xMDAwLTE=");
+    CHECK(process::make_entity_id("web", 1, 5, 0) == "d2ViLTEtNS0w");
+    // The same log applied to two tables (plugin mode and a replay) gives the same ids.
+    std::vector<std::string> ids[2];
+    for (auto& out : ids) {
+        process::ProcessTable table({});
+        std::vector<ecs::Event> events{exec(1, 1, 100, 1, {"bash"}), fork(2, 2, 101, 100),
+                                       exec(3, 3, 101, 100, {"ls"})};
+        for (auto& e : events) {
+            e.node = "web";
+            table.apply(e);
+            out.push_back(e.process.entity_id.value_or("?"));
+        }
+    }
+    CHECK(ids[0] == ids[1]);
+    CHECK(ids[0][0] == process::make_entity_id("web", 100, ms(1), 1));
+    // The fork made a new process (new id); its exec in place kept it.
+    CHECK(ids[0][1] == process::make_entity_id("web", 101, ms(2), 2));
+    CHECK(ids[0][2] == ids[0][1]);
+}
+
 TEST_CASE("a forked child runs its parent's image until it execs") {
     process::ProcessTable table({});
-    ecs::Event shell = exec(1, 100, 1, {"bash", "-c", "x"});
+    ecs::Event shell = exec(1, 1, 100, 1, {"bash", "-c", "x"});
     table.apply(shell);
-    ecs::Event fork = lifecycle("fork", 2, 101, 100);
-    table.apply(fork);
-    CHECK(fork.process.pid == 101);
-    CHECK(fork.process.args == std::vector<std::string>{"bash", "-c", "x"});
-    ecs::Event grandchild = exec(3, 102, 101, {"iptables", "-F"});
+    ecs::Event forked = fork(2, 2, 101, 100, "clone", "bash");
+    table.apply(forked);
+    CHECK(forked.process.pid == 101);
+    CHECK(forked.process.args == Args{"bash", "-c", "x"});
+    CHECK(forked.process.name == "bash");
+    CHECK(forked.parent.entity_id == shell.process.entity_id);
+    ecs::Event grandchild = exec(3, 3, 102, 101, {"iptables", "-F"});
     table.apply(grandchild);
     CHECK(grandchild.parent.pid == 101);
-    CHECK(grandchild.parent.args == std::vector<std::string>{"bash", "-c", "x"});
+    CHECK(grandchild.parent.args == Args{"bash", "-c", "x"});
+    CHECK(grandchild.parent.entity_id == forked.process.entity_id);
 }
 
-TEST_CASE("exit removes the entry and a reused pid never inherits the dead identity") {
+TEST_CASE(
+    "a vfork's fork record logged after its child's exec (the kernel's order) keeps the "
+    "exec") {
+    // dash runs `fw-init force-stop` with vfork: the kernel stamps the fork at syscall entry
+    // (t=10) but logs it when vfork returns, after the child's exec (t=11, serial 3).
     process::ProcessTable table({});
-    ecs::Event old = exec(1, 200, 1, {"old", "--secret"});
-    table.apply(old);
-    ecs::Event end = lifecycle("end", 2, 200, 1);
-    table.apply(end);
-    CHECK(end.process.args == std::vector<std::string>{"old", "--secret"});
-    CHECK(table.find("h", 200) == nullptr);
-    ecs::Event child = exec(3, 201, 200, {"ls"});
-    table.apply(child);
-    CHECK(child.auditd.parent_context == "missing");
-    CHECK_FALSE(child.parent.args.has_value());
-}
-
-TEST_CASE("events applied out of serial order never roll an entry back") {
-    process::ProcessTable table({});
-    ecs::Event newer = exec(10, 300, 1, {"new"});
-    table.apply(newer);
-    // The fork that created pid 300 is reported after its exec, and an exit of the previous
-    // process with that pid arrives late: neither may replace or remove the newer image.
-    ecs::Event late_fork = lifecycle("fork", 9, 300, 1);
+    ecs::Event dash = exec(1, 1, 100, 1, {"sh", "-c", "fw-init force-stop; true"});
+    table.apply(dash);
+    ecs::Event child_exec = exec(3, 11, 101, 100, {"fw-init", "force-stop"});
+    table.apply(child_exec);
+    CHECK(child_exec.parent.args == Args{"sh", "-c", "fw-init force-stop; true"});
+    ecs::Event late_fork = fork(4, 10, 101, 100, "vfork");
     table.apply(late_fork);
-    ecs::Event late_exit = lifecycle("end", 5, 300, 1);
-    table.apply(late_exit);
-    const process::Entry* entry = table.find("h", 300);
-    REQUIRE(entry != nullptr);
-    CHECK(entry->image().args == std::vector<std::string>{"new"});
-    CHECK(table.stats().stale_updates == 1);
+    CHECK(table.stats().late_forks == 1);
+    CHECK(late_fork.process.entity_id == child_exec.process.entity_id);
+    CHECK(late_fork.parent.entity_id == dash.process.entity_id);
+    // The child's children see the child's exec, not the shell that forked it.
+    ecs::Event grandchild = exec(5, 12, 102, 101, {"iptables", "-L"});
+    table.apply(grandchild);
+    CHECK(grandchild.auditd.parent_context == "table");
+    CHECK(grandchild.parent.name == "fw-init");
+    CHECK(grandchild.parent.args == Args{"fw-init", "force-stop"});
+    CHECK(grandchild.parent.entity_id == child_exec.process.entity_id);
+    CHECK(table.stats().reused_pids == 0);
 }
 
-TEST_CASE("pids of different hosts never mix") {
+TEST_CASE("a fork logged after an earlier life's exec of the pid is a new process") {
     process::ProcessTable table({});
-    ecs::Event a = exec(1, 100, 1, {"a"}, "host-a");
-    table.apply(a);
-    ecs::Event b = exec(2, 101, 100, {"b"}, "host-b");
-    table.apply(b);
-    CHECK(b.auditd.parent_context == "missing");
+    feed(table, exec(1, 1, 100, 1, {"bash"}));
+    ecs::Event old_life = exec(2, 2, 101, 100, {"old", "--secret"});
+    table.apply(old_life);
+    // pid 101 was reused: its old life exec'd long before this fork (no exit was audited).
+    ecs::Event new_fork = fork(3, 50, 101, 100, "clone", "bash");
+    table.apply(new_fork);
+    CHECK(table.stats().late_forks == 0);
+    CHECK(table.stats().reused_pids == 1);
+    CHECK(new_fork.process.entity_id != old_life.process.entity_id);
+    ecs::Event grandchild = exec(4, 51, 102, 101, {"ls"});
+    table.apply(grandchild);
+    CHECK(grandchild.parent.args == Args{"bash"});
 }
 
-TEST_CASE("the table is bounded: least recently used entries are evicted and counted") {
-    process::ProcessTable table({3});
-    ecs::Event parent = exec(1, 1000, 1, {"sshd"});
+TEST_CASE("a parent whose exit_group is logged before its child's exec still names it") {
+    process::ProcessTable table({});
+    ecs::Event parent = exec(1, 1000, 200, 1, {"fw-helper", "force-stop"});
     table.apply(parent);
-    for (int64_t i = 0; i < 10; ++i) {
-        ecs::Event child = exec(static_cast<uint64_t>(2 + i), 2000 + i, 1000, {"short"});
-        table.apply(child);  // each lookup of 1000 keeps the long-lived parent recent
-        CHECK(child.parent.name == "sshd");
+    feed(table, fork(2, 1001, 201, 200, "clone", "fw-helper"));
+    feed(table, end(3, 1002, 200, 1));
+    // The child execs in the window between its parent's exit_group and its re-parenting.
+    ecs::Event child = exec(4, 1003, 201, 200, {"iptables", "-F"});
+    table.apply(child);
+    CHECK(child.auditd.parent_context == "table");
+    CHECK(child.parent.args == Args{"fw-helper", "force-stop"});
+    CHECK(child.parent.entity_id == parent.process.entity_id);
+    CHECK(table.stats().exited_parents == 1);
+    // After the grace (5 s of audit time by default) the dead parent is gone.
+    ecs::Event late = exec(5, 1002 + 5001, 202, 200, {"ls"});
+    table.apply(late);
+    CHECK(late.auditd.parent_context == "missing");
+    CHECK(table.find("h", 200) == nullptr);
+}
+
+TEST_CASE("an exited pid forked again is a new life: children never inherit the dead identity") {
+    process::ProcessTable table({});
+    feed(table, exec(1, 1, 300, 1, {"bash"}));
+    ecs::Event old = exec(2, 2, 301, 300, {"old", "--secret"});
+    table.apply(old);
+    ecs::Event gone = end(3, 3, 301, 300);
+    table.apply(gone);
+    CHECK(gone.process.args == Args{"old", "--secret"});  // an end carries the last exec
+    CHECK(gone.process.entity_id == old.process.entity_id);
+    ecs::Event again = fork(4, 4, 301, 300, "clone", "bash");
+    table.apply(again);
+    CHECK(again.process.entity_id != old.process.entity_id);
+    ecs::Event child = exec(5, 5, 302, 301, {"ls"});
+    table.apply(child);
+    CHECK(child.parent.args == Args{"bash"});
+    CHECK(table.stats().reused_pids == 1);
+}
+
+TEST_CASE("an exec of a pid under another parent, with no exit seen, is a new life") {
+    process::ProcessTable table({});
+    ecs::Event old = exec(1, 1, 400, 10, {"old"});
+    table.apply(old);
+    ecs::Event in_place = exec(2, 2, 400, 10, {"new-in-place"});
+    table.apply(in_place);
+    CHECK(in_place.process.entity_id == old.process.entity_id);  // bash -c's last command
+    ecs::Event reused = exec(3, 3, 400, 20, {"other"});
+    table.apply(reused);
+    CHECK(reused.process.entity_id != old.process.entity_id);
+    CHECK(table.stats().reused_pids == 1);
+}
+
+TEST_CASE("a parent known only from its own fork record is named from it, and says so") {
+    process::ProcessTable table({});
+    // The shell started before the log began: it never execs in the log, but its clone record
+    // carries its comm= and exe=.
+    ecs::Event forked = fork(1, 1, 501, 500, "clone", "bash");
+    table.apply(forked);
+    ecs::Event child = exec(2, 2, 501, 500, {"iptables", "-F"});
+    table.apply(child);
+    CHECK(child.auditd.parent_context == "syscall");
+    CHECK(child.parent.name == "bash");
+    CHECK(child.parent.executable == "/usr/bin/bash");
+    CHECK_FALSE(child.parent.args.has_value());
+    CHECK(child.parent.entity_id.has_value());
+    CHECK(table.stats().syscall_images == 1);
+}
+
+TEST_CASE("a huge argv is kept capped and shared: forks of it cost no copy") {
+    process::ProcessTable table({});
+    Args huge(1024, std::string(2048, 'x'));  // 2 MiB of args
+    huge.front() = "big";
+    ecs::Event big = exec(1, 1, 600, 1, huge);
+    table.apply(big);
+    const std::size_t after_exec = table.stats().bytes;
+    CHECK(after_exec < 8 * 1024);
+    CHECK(table.stats().capped_images == 1);
+    for (int64_t i = 0; i < 100; ++i) {
+        ecs::Event forked = fork(static_cast<uint64_t>(2 + i), 2 + i, 700 + i, 600, "clone", "big");
+        table.apply(forked);
+        REQUIRE(forked.process.args.has_value());
+        CHECK(forked.process.args_truncated);
+        CHECK(forked.process.args_count() == 1024);
     }
-    CHECK(table.stats().size == 3);
-    CHECK(table.stats().evictions == 8);
-    CHECK(table.find("h", 1000) != nullptr);
-    CHECK(table.find("h", 2000) == nullptr);
+    // 100 children share the parent's image: each adds its own entry only.
+    CHECK(table.stats().bytes - after_exec < 100 * 512);
+    ecs::Event grandchild = exec(200, 200, 800, 700, {"ls"});
+    table.apply(grandchild);
+    REQUIRE(grandchild.parent.command_line.has_value());
+    CHECK(grandchild.parent.command_line->size() == process::kMaxImageArgBytes);
+    CHECK(grandchild.parent.args->front() == "big");
+    CHECK(grandchild.parent.args_truncated);
+    CHECK(grandchild.parent.args_count() == 1024);
+    CHECK(ecs::join_command_line(*grandchild.parent.args) == *grandchild.parent.command_line);
 }
 
-TEST_CASE("the table is bounded in bytes: big entries evict the least recently used") {
-    process::ProcessTable table({1000, 64 * 1024});
-    ecs::Event parent = exec(1, 1000, 1, {"sshd"});
+TEST_CASE("clone3 children never seen again (threads) do not push out processes") {
+    process::TableOptions options;
+    options.max_entries = 10;
+    options.max_unconfirmed = 100;
+    process::ProcessTable table(options);
+    for (int64_t pid = 1; pid <= 10; ++pid) {
+        feed(table, exec(static_cast<uint64_t>(pid), pid, pid, 0, {"p" + std::to_string(pid)}));
+    }
+    uint64_t serial = 100;
+    for (int64_t tid = 1000; tid < 6000; ++tid) {
+        feed(table, fork(serial++, 100, tid, 1, "clone3", "p1"));
+    }
+    for (int64_t pid = 1; pid <= 10; ++pid) CHECK(table.find("h", pid) != nullptr);
+    CHECK(table.stats().evictions == 0);
+    CHECK(table.stats().unconfirmed_dropped == 5000 - 100);
+    CHECK(table.stats().size == 10 + 100);
+    // A clone3 child that acts as a process (its own exec) is one.
+    feed(table, fork(serial++, 101, 7000, 1, "clone3", "p1"));
+    ecs::Event child = exec(serial++, 102, 7000, 1, {"worker"});
+    table.apply(child);
+    CHECK(child.parent.name == "p1");
+    const process::Entry* worker = table.find("h", 7000);
+    REQUIRE(worker != nullptr);
+    CHECK_FALSE(worker->unconfirmed);
+}
+
+TEST_CASE("eviction takes the heaviest user's least recently used processes first") {
+    process::TableOptions options;
+    options.max_entries = 50;
+    process::ProcessTable table(options);
+    uint64_t serial = 1;
+    for (int64_t pid = 1; pid <= 5; ++pid) {
+        feed(table, with_uid(exec(serial++, pid, pid, 0, {"root-daemon"}), "0"));
+    }
+    for (int64_t pid = 100; pid < 300; ++pid) {
+        feed(table, with_uid(exec(serial++, pid, pid, 0, {"flood"}), "1000"));
+    }
+    CHECK(table.stats().size == 50);
+    CHECK(table.stats().evictions == 155);
+    for (int64_t pid = 1; pid <= 5; ++pid) CHECK(table.find("h", pid) != nullptr);
+    CHECK(table.find("h", 299) != nullptr);
+    CHECK(table.find("h", 100) == nullptr);
+}
+
+TEST_CASE("the table is bounded in bytes") {
+    process::TableOptions options;
+    options.max_entries = 1000;
+    options.max_bytes = 64 * 1024;
+    process::ProcessTable table(options);
+    ecs::Event parent = exec(1, 1, 1000, 1, {"sshd"});
     table.apply(parent);
-    const std::size_t one_small = table.stats().bytes;
-    CHECK(one_small > 0);
-    for (int64_t i = 0; i < 20; ++i) {
-        // 8 args of 1 KiB: about 9 KiB an entry, so about 7 fit in 64 KiB.
-        std::vector<std::string> args(8, std::string(1024, 'a'));
-        ecs::Event child = exec(static_cast<uint64_t>(2 + i), 2000 + i, 1000, std::move(args));
+    for (int64_t i = 0; i < 40; ++i) {
+        Args args(8, std::string(1024, 'a'));  // capped to 4 KiB each
+        ecs::Event child = exec(static_cast<uint64_t>(2 + i), 2 + i, 2000 + i, 1000, args);
         table.apply(child);
         CHECK(child.parent.name == "sshd");  // the parent stays: every child touches it
         CHECK(table.stats().bytes <= 64 * 1024);
     }
     CHECK(table.stats().evictions > 0);
-    CHECK(table.stats().size < 21);
     CHECK(table.find("h", 1000) != nullptr);
-    CHECK(table.find("h", 2019) != nullptr);
+    CHECK(table.find("h", 2039) != nullptr);
     CHECK(table.find("h", 2000) == nullptr);
+}
 
-    // An exit gives its bytes back.
-    const std::size_t before_exit = table.stats().bytes;
-    ecs::Event end = lifecycle("end", 100, 2019, 1000);
-    table.apply(end);
-    CHECK(table.stats().bytes < before_exit - 8 * 1024);
+TEST_CASE("pids of different hosts never mix") {
+    process::ProcessTable table({});
+    ecs::Event a = exec(1, 1, 100, 1, {"a"}, "host-a");
+    table.apply(a);
+    ecs::Event b = exec(2, 2, 101, 100, {"b"}, "host-b");
+    table.apply(b);
+    CHECK(b.auditd.parent_context == "missing");
 }
 
 TEST_CASE("ancestor walks stop at loops made by pid reuse") {
     process::ProcessTable table({});
-    table.seed(
-        "h",
-        [] {
-            ecs::ProcessImage image;
-            image.pid = 1;
-            image.name = "a";
-            return image;
-        }(),
-        2);
-    table.seed(
-        "h",
-        [] {
-            ecs::ProcessImage image;
-            image.pid = 2;
-            image.name = "b";
-            return image;
-        }(),
-        1);
+    ecs::ProcessImage a;
+    a.pid = 1;
+    a.name = "a";
+    table.seed("h", a, 2);
+    ecs::ProcessImage b;
+    b.pid = 2;
+    b.name = "b";
+    table.seed("h", b, 1);
     const auto chain = table.ancestors("h", 1);
     CHECK(chain.size() == 1);
 }
@@ -177,26 +365,56 @@ class FakeProc final : public process::LiveLookup {
   public:
     std::optional<ecs::ProcessImage> read(int64_t pid) override {
         ++reads;
-        if (pid != 77) return std::nullopt;
+        asked.push_back(pid);
+        if (pid != 77 && pid != 78) return std::nullopt;
         ecs::ProcessImage image;
+        image.pid = pid;
         image.name = "systemd";
-        image.args = std::vector<std::string>{"/sbin/init"};
+        image.args = Args{"/sbin/init"};
+        image.start_us = 42;
         return image;
     }
     int reads = 0;
+    std::vector<int64_t> asked;
 };
 }  // namespace
 
-TEST_CASE("live mode reads an unknown parent from /proc once, and says so") {
+TEST_CASE("live mode reads an unknown parent from /proc once, and says so every time") {
     FakeProc proc;
     process::ProcessTable table({}, &proc);
-    ecs::Event first = exec(1, 500, 77, {"x"});
+    ecs::Event first = exec(1, 1, 500, 77, {"x"});
     table.apply(first);
     CHECK(first.auditd.parent_context == "proc");
     CHECK(first.parent.name == "systemd");
     CHECK(first.parent.pid == 77);
-    ecs::Event second = exec(2, 501, 77, {"y"});
+    CHECK(first.parent.entity_id == process::make_entity_id("", 77, 42, 0));
+    ecs::Event second = exec(2, 2, 501, 77, {"y"});
     table.apply(second);
-    CHECK(second.auditd.parent_context == "table");
+    // Still /proc's word, not an exec the log showed.
+    CHECK(second.auditd.parent_context == "proc");
     CHECK(proc.reads == 1);
+}
+
+TEST_CASE("a seeded process is labelled proc; a pid evicted while alive is never re-read") {
+    FakeProc proc;
+    process::TableOptions options;
+    options.max_entries = 2;
+    process::ProcessTable table(options, &proc);
+    ecs::ProcessImage seeded;
+    seeded.pid = 78;
+    seeded.name = "cron";
+    table.seed("h", seeded, 1);
+    ecs::Event child = exec(1, 1, 600, 78, {"job"});
+    table.apply(child);
+    CHECK(child.auditd.parent_context == "proc");
+    CHECK(child.parent.name == "cron");
+    // Two newer processes push pid 78 out; it rewrote its argv in /proc since its exec
+    // (anyone can): its children are told the context is missing, not /proc's new story.
+    feed(table, exec(2, 2, 601, 1, {"a"}));
+    feed(table, exec(3, 3, 602, 1, {"b"}));
+    REQUIRE(table.find("h", 78) == nullptr);
+    ecs::Event later = exec(4, 4, 603, 78, {"job"});
+    table.apply(later);
+    CHECK(later.auditd.parent_context == "missing");
+    CHECK(proc.asked == std::vector<int64_t>{1, 1});  // the parent of 601 and 602, never 78
 }
