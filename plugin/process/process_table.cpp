@@ -96,7 +96,6 @@ void Entry::write_to(ecs::ProcessImage& out) const {
 }
 
 void Entry::write_program_to(ecs::ProcessImage& out) const {
-    out.entity_id = entity_id;
     if (!image) return;
     const Image& i = *image;
     out.name = unless_empty(i.name);
@@ -126,9 +125,18 @@ ProcessTable::ProcessTable(TableOptions options, LiveLookup* live)
 }
 
 uint32_t ProcessTable::intern(const std::string& host) {
-    const auto [it, inserted] = host_ids_.emplace(host, static_cast<uint32_t>(host_ids_.size()));
-    if (inserted) host_names_.push_back(host);
+    return host_ids_.emplace(host, static_cast<uint32_t>(host_ids_.size())).first->second;
+}
+
+uint32_t ProcessTable::intern_node(const std::string& node) {
+    const auto [it, inserted] = node_ids_.emplace(node, static_cast<uint32_t>(node_ids_.size()));
+    if (inserted) node_names_.push_back(node);
     return it->second;
+}
+
+std::string ProcessTable::entity_id(const Entry& entry) const {
+    return make_entity_id(node_names_[entry.node], entry.pid, entry.created_us,
+                          entry.created_serial);
 }
 
 std::optional<uint32_t> ProcessTable::host_id(const std::string& host) const {
@@ -157,8 +165,7 @@ Entry* ProcessTable::touch(Key key) {
 
 std::size_t ProcessTable::bytes_of(const Entry& entry) const {
     constexpr std::size_t kNodes = 64;  // list node links + hash node + bucket, about
-    return sizeof(Entry) + kNodes + heap_bytes_of(entry.entity_id) + heap_bytes_of(entry.user_id) +
-           heap_bytes_of(entry.group_id);
+    return sizeof(Entry) + kNodes + heap_bytes_of(entry.user_id) + heap_bytes_of(entry.group_id);
 }
 
 Entry& ProcessTable::create(Key key, uint32_t owner, bool unconfirmed) {
@@ -373,7 +380,7 @@ Entry& ProcessTable::new_instance(Key key, const ecs::Event& event, uint32_t own
     Entry& entry = create(key, owner, unconfirmed);
     entry.created_serial = event.sequence;
     entry.created_us = event.timestamp_us;
-    entry.entity_id = make_entity_id(event.node, key.pid, event.timestamp_us, event.sequence);
+    entry.node = intern_node(event.node);
     return entry;
 }
 
@@ -402,6 +409,7 @@ void ProcessTable::fill_parent(ecs::Event& event, uint32_t host) {
         }
     }
     parent->write_to(event.parent);
+    event.parent.entity_id = entity_id(*parent);
     event.auditd.parent_context =
         context_name(parent->image ? parent->image->source : ImageSource::Syscall);
 }
@@ -412,7 +420,7 @@ Entry& ProcessTable::seed_entry(Key key, const ecs::ProcessImage& image,
     Entry& entry = create(key, owner_of(image), false);
     const int64_t start = image.start_us.value_or(0);
     entry.created_us = start;
-    entry.entity_id = make_entity_id(node, key.pid, start, 0);
+    entry.node = intern_node(node);
     entry.ppid = ppid;
     entry.user_id = image.user.id.value_or("");
     entry.group_id = image.group.id.value_or("");
@@ -477,7 +485,7 @@ void ProcessTable::apply_exec(ecs::Event& event, uint32_t host) {
     Entry* entry = touch(key);
     if (event.outcome == "failure") {
         // A failed exec changed nothing: the caller is still what it was.
-        if (entry != nullptr) event.process.entity_id = entry->entity_id;
+        if (entry != nullptr) event.process.entity_id = entity_id(*entry);
         return;
     }
     const std::optional<int64_t> ppid = event.parent.pid;
@@ -490,7 +498,7 @@ void ProcessTable::apply_exec(ecs::Event& event, uint32_t host) {
         // Two execs of one process come in serial order from any kernel; a log that says
         // otherwise (merged or replayed files) must not roll the image back.
         ++stats_.stale_updates;
-        event.process.entity_id = entry->entity_id;
+        event.process.entity_id = entity_id(*entry);
         return;
     }
     if (!same) entry = &new_instance(key, event, owner_of(event.process), false);
@@ -504,7 +512,7 @@ void ProcessTable::apply_exec(ecs::Event& event, uint32_t host) {
     entry->interactive = event.process.interactive;
     account(*entry, before);
     set_image(*entry, make_image(event.process, ImageSource::Exec));
-    event.process.entity_id = entry->entity_id;
+    event.process.entity_id = entity_id(*entry);
     enforce_limits(entry);
 }
 
@@ -525,7 +533,7 @@ void ProcessTable::apply_fork(ecs::Event& event, uint32_t host) {
         ++stats_.late_forks;
         child->forked = true;
         if (forker != nullptr) forker->write_program_to(event.process);
-        event.process.entity_id = child->entity_id;
+        event.process.entity_id = entity_id(*child);
         return;
     }
     // clone3's record has no flags: a thread looks like a process until its id shows up as pid=.
@@ -541,13 +549,17 @@ void ProcessTable::apply_fork(ecs::Event& event, uint32_t host) {
     set_image(created, forker != nullptr ? forker->image : make_image(seen, ImageSource::Syscall));
     // The child runs its parent's image until it execs.
     created.write_program_to(event.process);
+    event.process.entity_id = entity_id(created);
     enforce_limits(&created);
 }
 
 void ProcessTable::apply_other(ecs::Event& event, uint32_t host) {
     const int64_t pid = *event.process.pid;
     Entry* self = note_actor(event, host, pid, event.process);
-    if (self != nullptr) self->write_program_to(event.process);
+    if (self != nullptr) {
+        self->write_program_to(event.process);
+        event.process.entity_id = entity_id(*self);
+    }
     fill_parent(event, host);
     if (event.action != "end" || self == nullptr || self->exited_us) return;
     // exit_group is logged as the exit starts; children still exec with this ppid until the
@@ -580,8 +592,23 @@ std::vector<const Entry*> ProcessTable::ancestors(const std::string& host, int64
 TableStats ProcessTable::stats() const {
     TableStats out = stats_;
     out.size = entries_;
+    out.unconfirmed = unconfirmed_;
     out.bytes = bytes_;
     return out;
+}
+
+std::size_t ProcessTable::recount_bytes() const {
+    std::size_t total = 0;
+    std::unordered_set<const Image*> images;
+    for (const auto& [uid, bucket] : owners_) {
+        for (const Entry& entry : bucket.lru) {
+            total += bytes_of(entry);
+            if (entry.image && images.insert(entry.image.get()).second) {
+                total += image_bytes(*entry.image);
+            }
+        }
+    }
+    return total;
 }
 
 }  // namespace process

@@ -62,8 +62,9 @@ struct TableStats {
     uint64_t capped_images = 0;        // images whose args were cut to kMaxImageArgBytes
     uint64_t syscall_images = 0;       // processes known only from a SYSCALL record's comm/exe
     uint64_t stale_updates = 0;        // execs older (by serial) than the exec the entry holds
-    std::size_t size = 0;
-    std::size_t bytes = 0;  // what the entries hold, as counted against max_bytes
+    std::size_t size = 0;              // entries, unconfirmed ones included
+    std::size_t unconfirmed = 0;  // clone3 children not yet seen acting (at most max_unconfirmed)
+    std::size_t bytes = 0;        // what the entries hold, as counted against max_bytes
 };
 
 // Where a process's image came from; the event's auditd.parent_context names it.
@@ -106,18 +107,19 @@ struct Entry {
     std::optional<int64_t> exited_us;     // its exit_group was logged at this time
     std::optional<int64_t> last_exec_us;  // audit time of its latest exec
     uint64_t last_exec_serial = 0;
-    std::string entity_id;
+    uint32_t node = 0;  // interned node= name: with pid, created_us and created_serial, the
+                        // entity id (built when an event needs it, not kept: 32k entries)
     std::shared_ptr<const Image> image;
     std::string user_id;  // effective ids, as process.parent.user.id / group.id
     std::string group_id;
     std::optional<bool> interactive;
 
-    // The image as ECS names it.
+    // The image as ECS names it (without the entity id: ProcessTable::entity_id()).
     ecs::ProcessImage to_ecs() const;
     // The same, written over OUT (no temporary to move from).
     void write_to(ecs::ProcessImage& out) const;
-    // The program part only (name, executable, args, command line, working directory, start,
-    // entity id), leaving OUT's ids alone.
+    // The program part only (name, executable, args, command line, working directory, start),
+    // leaving OUT's ids alone.
     void write_program_to(ecs::ProcessImage& out) const;
 };
 
@@ -139,7 +141,13 @@ class ProcessTable {
     std::vector<const Entry*> ancestors(const std::string& host, int64_t pid,
                                         std::size_t max_hops = 64) const;
 
+    std::string entity_id(const Entry& entry) const;
+
     TableStats stats() const;
+    // The bytes the entries hold, counted from scratch (each shared image once): what
+    // stats().bytes keeps incrementally, relying on entries being the only holders of images.
+    // For tests and the fuzzer.
+    std::size_t recount_bytes() const;
 
   private:
     struct Key {
@@ -169,6 +177,7 @@ class ProcessTable {
     };
 
     uint32_t intern(const std::string& host);
+    uint32_t intern_node(const std::string& node);
     std::optional<uint32_t> host_id(const std::string& host) const;
     const Entry* find_key(Key key) const;
     Entry* touch(Key key);  // marks as recently used
@@ -218,7 +227,8 @@ class ProcessTable {
     std::deque<Key> evicted_order_;
     TableStats stats_;
     std::unordered_map<std::string, uint32_t> host_ids_;  // node names seen; few
-    std::vector<std::string> host_names_;                 // by interned id
+    std::unordered_map<std::string, uint32_t> node_ids_;  // node= names of entity ids; few
+    std::vector<std::string> node_names_;
 };
 
 }  // namespace process

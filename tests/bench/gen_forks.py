@@ -29,6 +29,11 @@ def main():
                 "sgid=0 fsgid=0 tty=(none) ses=1 comm=\"%s\" exe=\"%s\" key=(null)\n"
                 % (stamp(), nr, extra, 2 if nr == 59 else 0, ppid, pid, comm, exe))
 
+    # Every syscall event ends with PROCTITLE, as the kernel writes it (libauparse needs it to
+    # complete the event at once).
+    def proctitle(title):
+        return "type=PROCTITLE %s proctitle=%s\n" % (stamp(), title.encode().hex().upper())
+
     def exec_event(pid, ppid, prog, args):
         lines = [syscall(59, pid, ppid, prog, "/usr/bin/" + prog, "exit=0 ")]
         lines.append("type=EXECVE %s argc=%d a0=\"%s\"\n" % (stamp(), len(args), args[0]))
@@ -38,7 +43,7 @@ def main():
         lines.append("type=PATH %s item=0 name=\"/usr/bin/%s\" inode=1 dev=fe:00 mode=0100755 "
                      "ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 "
                      "cap_fver=0\n" % (stamp(), prog))
-        lines.append("type=PROCTITLE %s proctitle=%s\n" % (stamp(), prog.encode().hex().upper()))
+        lines.append(proctitle(prog))
         return "".join(lines)
 
     if a.arg_bytes > 0:
@@ -51,10 +56,12 @@ def main():
         serial += 1
         t += 1
         out.write(syscall(56, 1000, 1, "forker", "/usr/bin/forker", "exit=%d " % child))
+        out.write(proctitle("forker"))
         serial += 1
         out.write(exec_event(child, 1000, "true", ["true", str(i)]))
         serial += 1
         out.write(syscall(231, child, 1000, "true", "/usr/bin/true", ""))
+        out.write(proctitle("true"))
     out.close()
 
 

@@ -27,6 +27,7 @@
 namespace {
 
 constexpr std::size_t kTableCap = 16;
+constexpr std::size_t kUnconfirmedCap = 8;
 
 void check_event(const ecs::Event& event, const process::ProcessTable& table) {
     const std::string line = ecs::dump_line(ecs::to_json(event));
@@ -38,7 +39,10 @@ void check_event(const ecs::Event& event, const process::ProcessTable& table) {
                 "event JSON is one line", line);
     const auto parsed = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     fuzz::check(!parsed.is_discarded(), "event JSON parses back", line);
-    fuzz::check(table.stats().size <= kTableCap, "process table stays within its cap");
+    const process::TableStats stats = table.stats();
+    fuzz::check(stats.size - stats.unconfirmed <= kTableCap && stats.unconfirmed <= kUnconfirmedCap,
+                "process table stays within its caps");
+    fuzz::check(stats.bytes == table.recount_bytes(), "process table counts its bytes right");
     if (event.process.pid) {
         const auto chain = table.ancestors(event.host_name.value_or(""), *event.process.pid);
         fuzz::check(chain.size() <= 64, "ancestor walk is bounded");
@@ -137,7 +141,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     reader_options.builder.include_failed = (options & 2) != 0;
     if ((options & 4) != 0) reader_options.builder.host_name = "fuzz-host";
 
-    process::ProcessTable table(process::TableOptions{kTableCap});
+    process::TableOptions table_options{kTableCap};
+    table_options.max_unconfirmed = kUnconfirmedCap;
+    process::ProcessTable table(table_options);
     uint64_t emitted = 0;
     audit::AuditReader reader(reader_options, [&](ecs::Event&& event) {
         table.apply(event);

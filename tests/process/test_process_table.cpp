@@ -214,6 +214,7 @@ TEST_CASE("an exited pid forked again is a new life: children never inherit the 
     table.apply(child);
     CHECK(child.parent.args == Args{"bash"});
     CHECK(table.stats().reused_pids == 1);
+    CHECK(table.stats().bytes == table.recount_bytes());
 }
 
 TEST_CASE("an exec of a pid under another parent, with no exit seen, is a new life") {
@@ -271,6 +272,7 @@ TEST_CASE("a huge argv is kept capped and shared: forks of it cost no copy") {
     CHECK(grandchild.parent.args_truncated);
     CHECK(grandchild.parent.args_count() == 1024);
     CHECK(ecs::join_command_line(*grandchild.parent.args) == *grandchild.parent.command_line);
+    CHECK(table.stats().bytes == table.recount_bytes());
 }
 
 TEST_CASE("clone3 children never seen again (threads) do not push out processes") {
@@ -297,6 +299,8 @@ TEST_CASE("clone3 children never seen again (threads) do not push out processes"
     const process::Entry* worker = table.find("h", 7000);
     REQUIRE(worker != nullptr);
     CHECK_FALSE(worker->unconfirmed);
+    CHECK(table.stats().unconfirmed == 99);  // one made room for 7000, which then acted
+    CHECK(table.stats().bytes == table.recount_bytes());
 }
 
 TEST_CASE("eviction takes the heaviest user's least recently used processes first") {
@@ -315,6 +319,7 @@ TEST_CASE("eviction takes the heaviest user's least recently used processes firs
     for (int64_t pid = 1; pid <= 5; ++pid) CHECK(table.find("h", pid) != nullptr);
     CHECK(table.find("h", 299) != nullptr);
     CHECK(table.find("h", 100) == nullptr);
+    CHECK(table.stats().bytes == table.recount_bytes());
 }
 
 TEST_CASE("the table is bounded in bytes") {
@@ -335,6 +340,7 @@ TEST_CASE("the table is bounded in bytes") {
     CHECK(table.find("h", 1000) != nullptr);
     CHECK(table.find("h", 2039) != nullptr);
     CHECK(table.find("h", 2000) == nullptr);
+    CHECK(table.stats().bytes == table.recount_bytes());
 }
 
 TEST_CASE("pids of different hosts never mix") {
