@@ -27,7 +27,8 @@ constexpr int kUseless = 4;
 // How little a key narrows the events: fields that take a handful of values on every event
 // (event.action and .type, users and groups) filter little, nor does a one- or two-byte prefix;
 // an array field gives an event many chances to hit a key. Other event.* and host.* fields
-// (host.os.type == "linux") filter nothing: a rule with only those runs on every event.
+// (host.os.type == "linux") filter nothing: a rule with only those runs on every event. Nor do
+// network.type/transport/direction; file paths and names filter as well as process names.
 int weakness(const IndexKey& k) {
     using ecs::FieldId;
     const auto id = static_cast<uint16_t>(k.field);
@@ -42,9 +43,12 @@ int weakness(const IndexKey& k) {
         in(FieldId::ProcessUserId, FieldId::ProcessSavedGroupName) ||
         in(FieldId::ParentUserId, FieldId::ParentGroupName) ||
         in(FieldId::UserId, FieldId::GroupExtRealName) || k.field == FieldId::AuditdDataSyscall ||
-        k.field == FieldId::AuditdDataArch || k.field == FieldId::AuditdArgsSource) {
+        k.field == FieldId::AuditdDataArch || k.field == FieldId::AuditdArgsSource ||
+        in(FieldId::NetworkTransport, FieldId::NetworkDirection)) {
         return 3;
     }
+    // An extension ("sh", "so", "conf") is shared by many files: weaker than a path or name.
+    if (k.field == FieldId::FileExtension || k.field == FieldId::FileExtOriginalExtension) return 2;
     if (k.match != KeyMatch::Exact && k.key.size() < 3) return 2;
     if (ecs::field_info(k.field).type == ecs::FieldType::StringList) return 1;
     return 0;
