@@ -595,9 +595,11 @@ std::unique_ptr<Program> compile_program(std::string_view text) {
     ast::Query q = parse(text);
     auto program = std::make_unique<Program>();
     program->text = std::string(text);
-    if (q.category != "process" && q.category != "any") {
+    // The event categories audisp-eql's events carry (ecs::Event::category).
+    if (q.category != "process" && q.category != "file" && q.category != "network" &&
+        q.category != "any") {
         throw Error("unsupported: event category [" + q.category +
-                        "]; only 'process' and 'any' are supported",
+                        "]; only 'process', 'file', 'network' and 'any' are supported",
                     q.category_pos);
     }
     program->category = q.category;

@@ -53,10 +53,10 @@ class CompiledQuery {
     CompiledQuery& operator=(const CompiledQuery&) = delete;
 
     // True when the event satisfies the query (for `process where`, event.category must
-    // also contain "process").
+    // also contain "process"; likewise "file" and "network").
     bool matches(const ecs::Event& event) const noexcept;
 
-    // "process" or "any".
+    // "process", "file", "network" or "any".
     std::string_view category() const noexcept;
 
     // For rule indexing: tests of which at least one must hold for the query to match, each
