@@ -1,8 +1,9 @@
 /* fsnetops - one file or socket syscall per run, for the file/network captures.
  *
- * Usage: fsnetops [-r ROOT] [-C DIR] OP ARGS...
+ * Usage: fsnetops [-r ROOT] [-C DIR] [-u UID] OP ARGS...
  *   -r ROOT  chroot(ROOT) first (so "/etc/cron.d/x" is written under ROOT, never the real /etc)
  *   -C DIR   chdir(DIR) (after the chroot): relative names resolve against it
+ *   -u UID   then run as UID (and GID UID)
  * OPs (each makes exactly the syscall named, so the capture shows its records):
  *   create P (openat O_CREAT|O_WRONLY|O_TRUNC)   write P (openat O_WRONLY|O_TRUNC, existing)
  *   append P (openat O_WRONLY|O_APPEND)          read P (openat O_RDONLY)
@@ -12,6 +13,8 @@
  *   connect4 IP PORT   connect6 IP PORT   udp4 IP PORT   unix PATH
  *   listen4 PORT (bind 127.0.0.1:PORT, listen, connect to itself, accept)
  *   listen6 PORT (the same on ::1)
+ *   serve4 BIND_IP PORT PEER_IP (bind BIND_IP:PORT, a client bound to PEER_IP connects to
+ *           PORT on PEER_IP, accept: the peer is PEER_IP; in a test's own network namespace)
  * Built by the capture script; it never touches anything outside ROOT or loopback. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -26,6 +29,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <grp.h>
 #include <unistd.h>
 
 static int fail(const char *what) {
@@ -55,6 +59,32 @@ static int connect_to(int family, const char *ip, int port, int type) {
     /* refused / unreachable are expected outcomes of some scenarios: reported, not fatal */
     if (rc != 0) fprintf(stderr, "fsnetops: connect: %s\n", strerror(errno));
     close(fd);
+    return 0;
+}
+
+static int serve_from(const char *bind_ip, int port, const char *peer_ip) {
+    int server = socket(AF_INET, SOCK_STREAM, 0);
+    int client = socket(AF_INET, SOCK_STREAM, 0);
+    if (server < 0 || client < 0) return fail("socket");
+    int one = 1;
+    setsockopt(server, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in local = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    struct sockaddr_in peer = {.sin_family = AF_INET};
+    if (inet_pton(AF_INET, bind_ip, &local.sin_addr) != 1) return fail("bind address");
+    if (inet_pton(AF_INET, peer_ip, &peer.sin_addr) != 1) return fail("peer address");
+    if (bind(server, (struct sockaddr *)&local, sizeof local) != 0) return fail("bind");
+    if (listen(server, 4) != 0) return fail("listen");
+    if (bind(client, (struct sockaddr *)&peer, sizeof peer) != 0) return fail("bind client");
+    struct sockaddr_in target = peer;
+    target.sin_port = htons((uint16_t)port);
+    if (connect(client, (struct sockaddr *)&target, sizeof target) != 0) return fail("connect");
+    struct sockaddr_storage from;
+    socklen_t from_size = sizeof from;  /* an address buffer: only then is SOCKADDR logged */
+    int accepted = accept(server, (struct sockaddr *)&from, &from_size);
+    if (accepted < 0) return fail("accept");
+    close(accepted);
+    close(client);
+    close(server);
     return 0;
 }
 
@@ -95,10 +125,14 @@ static int listen_accept(int family, int port) {
 
 int main(int argc, char **argv) {
     int opt;
-    while ((opt = getopt(argc, argv, "+r:C:")) != -1) {
+    while ((opt = getopt(argc, argv, "+r:C:u:")) != -1) {
         if (opt == 'r' && (chroot(optarg) != 0 || chdir("/") != 0)) return fail("chroot");
         if (opt == 'C' && chdir(optarg) != 0) return fail("chdir");
-        if (opt != 'r' && opt != 'C') return 2;
+        if (opt == 'u') {
+            const unsigned id = (unsigned)atoi(optarg);
+            if (setgroups(0, NULL) != 0 || setgid(id) != 0 || setuid(id) != 0) return fail("setuid");
+        }
+        if (opt != 'r' && opt != 'C' && opt != 'u') return 2;
     }
     if (optind >= argc) return 2;
     const char *op = argv[optind];
@@ -145,6 +179,7 @@ int main(int argc, char **argv) {
     }
     if (!strcmp(op, "listen4") && n == 1) return listen_accept(AF_INET, atoi(a[0]));
     if (!strcmp(op, "listen6") && n == 1) return listen_accept(AF_INET6, atoi(a[0]));
+    if (!strcmp(op, "serve4") && n == 3) return serve_from(a[0], atoi(a[1]), a[2]);
     fprintf(stderr, "fsnetops: unknown op or arguments: %s\n", op);
     return 2;
 }
