@@ -161,8 +161,7 @@ TEST_CASE("file events: renames name the new file and, under file.Ext.original, 
 
     // Four PATH items: two PARENTs, the old name's DELETE, the new name's CREATE.
     const ecs::Event moved = steps.only("rename-relative", "file");
-    check_file(moved,
-               {"rename", "change", kTemp + "/sub/renamed.sh", in_sub, "renamed.sh", "sh"});
+    check_file(moved, {"rename", "change", kTemp + "/sub/renamed.sh", in_sub, "renamed.sh", "sh"});
     CHECK(moved.file.original_path == kTemp + "/new.txt");
     CHECK(moved.file.original_name == "new.txt");
     CHECK(moved.file.original_extension == "txt");
@@ -241,10 +240,10 @@ TEST_CASE("network events: bind, connect and accept over loopback, IPv4 and IPv6
     CHECK(mapped.network.destination.ip == "::ffff:127.0.0.1");
     CHECK(mapped.network.type == "ipv6");
     CHECK(mapped.network.destination.port == refused.network.destination.port);
-    CHECK(eql::CompiledQuery::compile(
-              "network where cidrmatch(destination.ip, \"127.0.0.0/8\") and "
-              "event.action in (\"connected-to\", \"connection_attempted\")")
-              .matches(mapped));
+    CHECK(
+        eql::CompiledQuery::compile("network where cidrmatch(destination.ip, \"127.0.0.0/8\") and "
+                                    "event.action in (\"connected-to\", \"connection_attempted\")")
+            .matches(mapped));
     // Nothing was sent: no route (in a namespace of its own), a UDP socket, a missing unix socket.
     CHECK(steps.of("connect-unreachable", "network").empty());
     CHECK(steps.of("udp-connect", "network").empty());
