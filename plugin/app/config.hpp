@@ -19,6 +19,9 @@ struct Config {
     // Rules: files or folders of Elastic detection-rules TOML files.
     std::vector<std::string> rules;
     bool check_rules = false;  // load the rules, print one line each, exit
+    // Print the audit rules the loaded rules need (watches under audit_rules_root), exit.
+    bool print_audit_rules = false;
+    std::string audit_rules_root = "/";
 
     // Outputs.
     std::optional<std::string> events_output;  // NDJSON of every process event

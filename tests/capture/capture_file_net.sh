@@ -4,6 +4,10 @@
 #
 # Usage (root, auditd installed): flock /tmp/audisp-auditd.lock tests/capture/capture_file_net.sh [OUTDIR]
 #
+# With GENERATED_RULES_FROM=BINARY and GENERATED_RULES_FOR=RULES_DIR, the file and socket rules
+# loaded are instead those `BINARY --print-audit-rules --rules RULES_DIR` derives (watches under
+# the chroot, via --audit-rules-root), and only the file-rules group runs (tests/e2e).
+#
 # Starts a private auditd (tests/lib/auditd_harness.sh) with rules/audit/audisp-eql.rules and
 # rules/audit/audisp-eql-file-net.rules, runs the groups of scenarios_file_net.sh, each in an
 # audit session of its own, and keeps per group only that session's events (whole, untouched;
@@ -85,17 +89,28 @@ run_group() {
 cd "$WORK" || die "cd $WORK"
 A=$WORK/auditd
 harness_start "$A" || die "could not start a private auditd"
-harness_load_rules "$ROOT/rules/audit/audisp-eql.rules" "$ROOT/rules/audit/audisp-eql-file-net.rules" ||
-    die "could not load the rules"
+RULE_FILES=("$ROOT/rules/audit/audisp-eql.rules" "$ROOT/rules/audit/audisp-eql-file-net.rules")
+GROUPS_RUN=(file-events network-events file-rules network-rules)
+if [ -n "${GENERATED_RULES_FROM:-}" ]; then
+    "$GENERATED_RULES_FROM" --print-audit-rules --audit-rules-root "$R" \
+        --rules "${GENERATED_RULES_FOR:?GENERATED_RULES_FOR must be set}" > "$OUT/generated.rules" ||
+        die "--print-audit-rules failed"
+    RULE_FILES=("$ROOT/rules/audit/audisp-eql.rules" "$OUT/generated.rules")
+    GROUPS_RUN=(file-rules)
+fi
+harness_load_rules "${RULE_FILES[@]}" || die "could not load the rules"
 harness_sync || die "auditd does not write $HARNESS_LOG"
-run_group file-events
-run_group network-events "$PORT4" "$PORT6" "$CLOSED"
-run_group file-rules
-run_group network-rules "$CLOSED"
+for g in "${GROUPS_RUN[@]}"; do
+    case $g in
+        network-events) run_group "$g" "$PORT4" "$PORT6" "$CLOSED" ;;
+        network-rules) run_group "$g" "$CLOSED" ;;
+        *) run_group "$g" ;;
+    esac
+done
 harness_sync || die "sync failed"
 harness_stop || die "harness_stop failed"
 
-for g in file-events network-events file-rules network-rules; do
+for g in "${GROUPS_RUN[@]}"; do
     "$PY" "$HERE/audit_events.py" select --ses "$(cat "$WORK/$g.ses")" "$A/audit.log" "$OUT/$g.log" ||
         die "filter $g"
 done
