@@ -277,3 +277,21 @@ TEST_CASE("upstream file and network rules: each fires on its scenario and not o
         CHECK(alerts[stem + ":miss"].count(stem) == 0);
     }
 }
+
+TEST_CASE("offline report: events counted by kind; trees show the file activity that fired") {
+    const std::string rules = std::string(AUDISP_SHARED_DIR) +
+                              "/rules-upstream/linux-file/defense_evasion_log_files_deleted.toml";
+    const auto run =
+        offline_test::run_binary({"--input", data("file-rules.log").string(), "--rules", rules,
+                                  "--summary", "--tree", "--alerts-output", "/dev/null"});
+    REQUIRE(run.status == 0);
+    // The report goes to stderr (alerts have stdout's place).
+    const auto kinds = run.err.find("  event kinds     file ");
+    REQUIRE(kinds != std::string::npos);
+    CHECK(run.err.find(", process ", kinds) != std::string::npos);
+    // The alerting process, and under it what it did.
+    CHECK(run.err.find("fsnetops -r /tmp/audisp-eql-fncapture/root unlink /var/log/wtmp   "
+                       "<== alert\n") != std::string::npos);
+    CHECK(run.err.find("deletion /var/log/wtmp  (file)\n") != std::string::npos);
+    CHECK(run.err.find("deletion /var/log/wtmp.1") == std::string::npos);  // the near miss
+}
