@@ -63,7 +63,7 @@ po::options_description file_options(Config& c) {
                                 ->default_value(c.throttle_window_seconds),
          "throttle window in seconds")
         ("include-failed", po::bool_switch(&c.include_failed),
-         "also emit failed execs (event.outcome=failure)")
+         "also emit failed execs and file syscalls (event.outcome=failure)")
         ("max-processes", po::value(&c.max_processes)->default_value(c.max_processes),
          "process table capacity (least recently used evicted)")
         ("max-process-bytes",

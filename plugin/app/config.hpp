@@ -37,7 +37,7 @@ struct Config {
     uint32_t throttle_window_seconds = 300;
 
     // Event building.
-    bool include_failed = false;  // also emit failed execs (event.outcome=failure)
+    bool include_failed = false;  // also emit failed execs and file syscalls (outcome=failure)
     std::size_t max_processes = 32768;
     std::size_t max_process_bytes = std::size_t{4} << 20;
     std::size_t max_line_bytes = std::size_t{128} * 1024;
