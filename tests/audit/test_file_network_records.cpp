@@ -34,6 +34,18 @@ std::string record(int serial, const std::string& type, const std::string& body)
            "\n";
 }
 
+// rename("old.txt", "d/new") in /home/u: four PATH items, as the kernel logs them.
+std::string rename_event(int serial) {
+    return syscall_record(serial, 82, "success=yes exit=0 a0=1 a1=2 a2=1 a3=0 items=4") +
+           record(serial, "CWD", "cwd=\"/home/u\"") +
+           record(serial, "PATH",
+                  "item=0 name=\"d/\" inode=1 dev=fe:00 mode=040755 nametype=PARENT") +
+           record(serial, "PATH", "item=1 name=\"/home/u\" inode=2 nametype=PARENT") +
+           record(serial, "PATH", "item=2 name=\"old.txt\" inode=3 nametype=DELETE") +
+           record(serial, "PATH", "item=3 name=\"d/new\" inode=3 nametype=CREATE") +
+           record(serial, "PROCTITLE", "proctitle=746F6F6C");
+}
+
 }  // namespace
 
 TEST_CASE("decode_sockaddr: IPv4, IPv6, IPv4-mapped, unix (path and abstract), bad input") {
@@ -87,14 +99,7 @@ TEST_CASE("paths: relative names joined to the directory, dots folded, parts spl
 
 TEST_CASE("line filter: file syscalls keep every PATH item with its nametype; execs item 0") {
     const std::string text =
-        syscall_record(1, 82, "success=yes exit=0 a0=1 a1=2 a2=1 a3=0 items=4") +
-        record(1, "CWD", "cwd=\"/home/u\"") +
-        record(1, "PATH", "item=0 name=\"d/\" inode=1 dev=fe:00 mode=040755 nametype=PARENT") +
-        record(1, "PATH", "item=1 name=\"/home/u\" inode=2 nametype=PARENT") +
-        record(1, "PATH", "item=2 name=\"old.txt\" inode=3 nametype=DELETE") +
-        record(1, "PATH", "item=3 name=\"d/new\" inode=3 nametype=CREATE") +
-        record(1, "PROCTITLE", "proctitle=746F6F6C") +
-        syscall_record(2, 59, "success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2") +
+        rename_event(1) + syscall_record(2, 59, "success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2") +
         record(2, "EXECVE", "argc=1 a0=\"tool\"") + record(2, "CWD", "cwd=\"/\"") +
         record(2, "PATH", "item=0 name=\"/usr/bin/tool\" inode=9 nametype=NORMAL") +
         record(2, "PATH", "item=1 name=\"/lib64/ld-linux-x86-64.so.2\" nametype=NORMAL") +
@@ -119,15 +124,7 @@ TEST_CASE("line filter: file syscalls keep every PATH item with its nametype; ex
 }
 
 TEST_CASE("reader: a rename becomes one file event; a failed unlink none unless asked for") {
-    const std::string rename =
-        syscall_record(1, 82, "success=yes exit=0 a0=1 a1=2 a2=1 a3=0 items=4") +
-        record(1, "CWD", "cwd=\"/home/u\"") +
-        record(1, "PATH", "item=0 name=\"d/\" nametype=PARENT") +
-        record(1, "PATH", "item=1 name=\"/home/u\" nametype=PARENT") +
-        record(1, "PATH", "item=2 name=\"old.txt\" nametype=DELETE") +
-        record(1, "PATH", "item=3 name=\"d/new\" nametype=CREATE") +
-        record(1, "PROCTITLE", "proctitle=746F6F6C");
-    const auto events = read_all(rename);
+    const auto events = read_all(rename_event(1));
     REQUIRE(events.size() == 1);
     const ecs::Event& e = events[0];
     CHECK(e.category == std::vector<std::string>{"file"});

@@ -233,3 +233,25 @@ TEST_CASE("compiler: fields(), text() and moves", "[eql][compiler]") {
     e.process.args = std::vector<std::string>{"B"};
     CHECK(moved.matches(e));
 }
+
+TEST_CASE("compiler: file and network rules index on paths and names, not on the weak fields",
+          "[eql][compiler]") {
+    // A path prefix beats event.action (a handful of values on every event).
+    CHECK(keys("file where event.action == \"creation\" and file.path like \"/etc/cron.d/*\"") ==
+          V{"file.path^=/etc/cron.d/"});
+    // A name beats an extension ("sh" and "conf" are shared by many files).
+    CHECK(keys("file where file.extension == \"so\" and file.name : \"libx*\"") ==
+          V{"file.name~^=libx"});
+    // network.direction alone filters nothing worth a lookup; a process name does.
+    CHECK(keys("network where network.direction == \"egress\" and process.name == \"curl\"") ==
+          V{"process.name==curl"});
+    // file.path restricted keys (for --print-audit-rules), even when another key indexes better.
+    const auto paths = eql::CompiledQuery::compile(
+                           "file where process.name == \"sh\" and file.path in (\"/a\", \"/b\")")
+                           .required_keys_on(ecs::FieldId::FilePath);
+    REQUIRE(paths.has_value());
+    CHECK(paths->size() == 2);
+    CHECK_FALSE(eql::CompiledQuery::compile("file where file.name == \"x\"")
+                    .required_keys_on(ecs::FieldId::FilePath)
+                    .has_value());
+}
