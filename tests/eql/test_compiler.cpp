@@ -255,3 +255,24 @@ TEST_CASE("compiler: file and network rules index on paths and names, not on the
                     .required_keys_on(ecs::FieldId::FilePath)
                     .has_value());
 }
+
+TEST_CASE("compiler: Auditbeat action names match the Defend-named events", "[eql][compiler]") {
+    ecs::Event connect;
+    connect.category = {"network"};
+    connect.action = "connection_attempted";
+    ecs::Event exec;
+    exec.action = "exec";
+    using eql::CompiledQuery;
+    CHECK(
+        CompiledQuery::compile("network where event.action == \"connected-to\"").matches(connect));
+    CHECK(CompiledQuery::compile("any where event.action in (\"executed\", \"x\")").matches(exec));
+    CHECK_FALSE(CompiledQuery::compile("any where event.action != \"executed\"").matches(exec));
+    CHECK_FALSE(CompiledQuery::compile("any where not event.action in (\"connected-to\")")
+                    .matches(connect));
+    // The Defend names and unrelated names are unchanged.
+    CHECK(CompiledQuery::compile("any where event.action == \"exec\"").matches(exec));
+    CHECK_FALSE(CompiledQuery::compile("any where event.action == \"executed\"").matches(connect));
+    // The index knows both names.
+    CHECK(keys("any where event.action == \"connected-to\"") ==
+          V{"event.action==connected-to", "event.action==connection_attempted"});
+}
