@@ -533,7 +533,8 @@ std::optional<ecs::Event> EventBuilder::build(const au_event_t* stamp, const Par
                                       s.a[1],
                                       c.saddr,
                                       e.host_name ? std::string_view(*e.host_name) : "",
-                                      p.pid};
+                                      p.pid,
+                                      e.parent.pid};
             if (!network_.build(call, e)) {
                 built.reset();
                 return built;

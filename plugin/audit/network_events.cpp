@@ -151,8 +151,13 @@ bool NetworkEvents::build(const NetworkSyscall& call, ecs::Event& e) {
         e.type = {"start"};
         net.direction = "ingress";
         fill(net.source, *address);
-        if (known != sockets_.end() && known->second.bound) {
-            fill(net.destination, *known->second.bound);
+        auto listener = known;
+        if ((listener == sockets_.end() || !listener->second.bound) && call.ppid && has_fd) {
+            // Pre-forking servers: the socket was bound by the parent, the fd inherited.
+            listener = sockets_.find({std::string(call.host), *call.ppid, fd});
+        }
+        if (listener != sockets_.end() && listener->second.bound) {
+            fill(net.destination, *listener->second.bound);
         }
     }
     // Without the socket() record a socket is taken for TCP, the kind rules look at.

@@ -41,6 +41,7 @@ struct NetworkSyscall {
     std::optional<std::string_view> saddr;  // SOCKADDR's saddr, raw
     std::string_view host;                  // node name, part of the bound-socket key
     std::optional<int64_t> pid;
+    std::optional<int64_t> ppid;  // a forked worker accepts on its parent's bound socket
 };
 
 struct NetworkStats {

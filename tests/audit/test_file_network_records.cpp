@@ -175,3 +175,40 @@ TEST_CASE("reader: connect events from SOCKADDR; ENETUNREACH, UDP and bad SOCKAD
     CHECK(events[1].sequence == 6);
     CHECK(events[1].network.transport == "tcp");
 }
+
+TEST_CASE("reader: an accept names the address its listening socket was bound to") {
+    auto socket_call = [](int serial, int number, const std::string& result, int pid, int ppid,
+                          const std::string& saddr) {
+        std::string text =
+            "type=SYSCALL msg=audit(1700000000.000:" + std::to_string(serial) +
+            "): arch=c000003e syscall=" + std::to_string(number) + " " + result +
+            " a0=4 a1=1 a2=10 a3=0 items=0 ppid=" + std::to_string(ppid) +
+            " pid=" + std::to_string(pid) +
+            " auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 "
+            "comm=\"srv\" exe=\"/usr/sbin/srv\" key=(null)\n";
+        text += record(serial, "SOCKADDR", "saddr=" + saddr);
+        return text + record(serial, "PROCTITLE", "proctitle=737276");
+    };
+    const std::string any_11434 = "02002CAA000000000000000000000000";  // 0.0.0.0:11434
+    const std::string peer = "0200D431CB0071050000000000000000";       // 203.0.113.5:54321
+    const auto events = read_all(socket_call(1, 49, "success=yes exit=0", 100, 1, any_11434) +
+                                 socket_call(2, 43, "success=yes exit=5", 100, 1, peer) +
+                                 // a worker forked from it accepts on the inherited fd 4
+                                 socket_call(3, 288, "success=yes exit=6", 101, 100, peer) +
+                                 // an unrelated process's fd 4 was never bound
+                                 socket_call(4, 43, "success=yes exit=5", 300, 1, peer));
+    REQUIRE(events.size() == 4);
+    CHECK(events[0].action == "bind");
+    CHECK(events[0].network.source.ip == "0.0.0.0");
+    CHECK(events[0].network.source.port == 11434);
+    for (std::size_t i = 1; i < 3; ++i) {
+        INFO(i);
+        CHECK(events[i].action == "connection_accepted");
+        CHECK(events[i].network.source.ip == "203.0.113.5");
+        CHECK(events[i].network.source.port == 54321);
+        CHECK(events[i].network.destination.ip == "0.0.0.0");
+        CHECK(events[i].network.destination.port == 11434);
+    }
+    CHECK(events[3].action == "connection_accepted");
+    CHECK_FALSE(events[3].network.destination.port.has_value());
+}
