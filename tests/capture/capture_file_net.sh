@@ -22,22 +22,15 @@ PY=${PYTHON:-/usr/bin/python3}
 
 # shellcheck source=../lib/auditd_harness.sh
 . "$ROOT/tests/lib/auditd_harness.sh"
+# shellcheck source=capture_lib.sh
+. "$HERE/capture_lib.sh"
 
 die() { echo "capture_file_net.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root"
 mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd -P) || die "cannot create $OUT"
 
-# A fixed path keeps exe=, cwd= and names identical between captures.
 WORK=/tmp/audisp-eql-fncapture
-mkdir -m 0755 "$WORK" || die "$WORK exists (another capture running, or a leftover: remove it)"
-cleanup() {
-    harness_stop
-    cd / && rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-export HARNESS_NO_TRAP=1
+capture_workdir "$WORK"
 
 # ------------------------------------------------------------ programs
 B=$WORK/bin N=$WORK/named R=$WORK/root T=$WORK/t
@@ -77,13 +70,7 @@ SCEN_ENV=(env -i "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/
 run_group() {
     local g=$1
     echo "capture_file_net.sh: group $g" >&2
-    # shellcheck disable=SC2016  # $1.. expand in the inner shell
-    "${SCEN_ENV[@]}" /bin/bash -c '
-        echo 0 > /proc/self/loginuid || { echo "cannot set loginuid" >&2; exit 1; }
-        cat /proc/self/sessionid > "$1"
-        shift
-        exec /bin/bash "$@"' runner "$WORK/$g.ses" "$HERE/scenarios_file_net.sh" "$@" ||
-        die "group $g failed"
+    capture_in_session "$WORK/$g.ses" "$HERE/scenarios_file_net.sh" "$@" || die "group $g failed"
 }
 
 cd "$WORK" || die "cd $WORK"
