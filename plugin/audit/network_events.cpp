@@ -27,7 +27,7 @@ std::string address_text(int family, const void* bytes) {
 
 void fill(ecs::Endpoint& end, const SocketAddress& address) {
     if (address.family == SocketAddress::Family::Unix) {
-        end.address = address.path;
+        if (!address.path.empty()) end.address = address.path;  // an unnamed peer: absent
         return;
     }
     end.ip = address.ip;

@@ -248,6 +248,24 @@ TEST_CASE("network events: bind, connect and accept over loopback, IPv4 and IPv6
     CHECK(steps.of("connect-unreachable", "network").empty());
     CHECK(steps.of("udp-connect", "network").empty());
     CHECK(steps.of("unix-connect-missing", "network").empty());
+    // A unix-domain socket: its path as the address; no ip, port, type or transport.
+    const std::string sock = kTemp + "/served.sock";
+    const auto unix_events = steps.of("unix-serve", "network");
+    REQUIRE(unix_events.size() == 3);
+    CHECK(unix_events[0].action == "bind");
+    CHECK(unix_events[0].network.source.address == sock);
+    CHECK(unix_events[1].action == "connection_attempted");
+    CHECK(unix_events[1].network.destination.address == sock);
+    CHECK(unix_events[2].action == "connection_accepted");
+    CHECK(unix_events[2].network.destination.address == sock);       // from the listener's bind
+    CHECK_FALSE(unix_events[2].network.source.address.has_value());  // an unnamed peer
+    for (const ecs::Event& e : unix_events) {
+        CHECK_FALSE(e.network.transport.has_value());
+        CHECK_FALSE(e.network.type.has_value());
+        CHECK_FALSE(e.network.source.ip.has_value());
+        CHECK_FALSE(e.network.destination.ip.has_value());
+        CHECK_FALSE(e.network.destination.port.has_value());
+    }
 }
 
 TEST_CASE("upstream file and network rules: each fires on its scenario and not on its near miss") {

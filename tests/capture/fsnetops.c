@@ -13,6 +13,7 @@
  *   connect4 IP PORT   connect6 IP PORT   udp4 IP PORT   unix PATH
  *   listen4 PORT (bind 127.0.0.1:PORT, listen, connect to itself, accept)
  *   listen6 PORT (the same on ::1)
+ *   unixserve PATH (bind a unix socket at PATH, listen, connect to it, accept)
  *   serve4 BIND_IP PORT PEER_IP (bind BIND_IP:PORT, a client bound to PEER_IP connects to
  *           PORT on PEER_IP, accept: the peer is PEER_IP; in a test's own network namespace)
  * Built by the capture script; it never touches anything outside ROOT or loopback. */
@@ -176,6 +177,24 @@ int main(int argc, char **argv) {
             fprintf(stderr, "fsnetops: connect: %s\n", strerror(errno));
         close(fd);
         return 0;
+    }
+    if (!strcmp(op, "unixserve") && n == 1) {
+        int server = socket(AF_UNIX, SOCK_STREAM, 0);
+        int client = socket(AF_UNIX, SOCK_STREAM, 0);
+        struct sockaddr_un u = {.sun_family = AF_UNIX};
+        strncpy(u.sun_path, a[0], sizeof u.sun_path - 1);
+        if (server < 0 || client < 0) return fail("socket");
+        if (bind(server, (struct sockaddr *)&u, sizeof u) != 0) return fail("bind");
+        if (listen(server, 1) != 0) return fail("listen");
+        if (connect(client, (struct sockaddr *)&u, sizeof u) != 0) return fail("connect");
+        struct sockaddr_un peer;
+        socklen_t peer_size = sizeof peer;
+        int accepted = accept(server, (struct sockaddr *)&peer, &peer_size);
+        if (accepted < 0) return fail("accept");
+        close(accepted);
+        close(client);
+        close(server);
+        return unlink(a[0]) ? fail("unlink") : 0;
     }
     if (!strcmp(op, "listen4") && n == 1) return listen_accept(AF_INET, atoi(a[0]));
     if (!strcmp(op, "listen6") && n == 1) return listen_accept(AF_INET6, atoi(a[0]));

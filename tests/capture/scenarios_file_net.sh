@@ -58,6 +58,7 @@ group_network_events() {
     step connect-unreachable;     unshare -n "$F" connect4 10.1.2.3 10250
     step udp-connect;             "$F" udp4 127.0.0.1 "$closed"
     step unix-connect-missing;    "$F" unix "$T/no-such-socket"
+    step unix-serve;              "$F" unixserve "$T/served.sock"
 }
 
 group_file_rules() {
