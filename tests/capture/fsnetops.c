@@ -21,6 +21,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/openat2.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -30,32 +31,31 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
-#include <grp.h>
 #include <unistd.h>
 
-static int fail(const char *what) {
+static int fail(const char* what) {
     fprintf(stderr, "fsnetops: %s: %s\n", what, strerror(errno));
     return 1;
 }
 
-static int close_ok(int fd, const char *what) {
+static int close_ok(int fd, const char* what) {
     if (fd < 0) return fail(what);
     close(fd);
     return 0;
 }
 
-static int connect_to(int family, const char *ip, int port, int type) {
+static int connect_to(int family, const char* ip, int port, int type) {
     int fd = socket(family, type, 0);
     if (fd < 0) return fail("socket");
     int rc;
     if (family == AF_INET) {
         struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
         if (inet_pton(AF_INET, ip, &a.sin_addr) != 1) return fail("address");
-        rc = connect(fd, (struct sockaddr *)&a, sizeof a);
+        rc = connect(fd, (struct sockaddr*)&a, sizeof a);
     } else {
         struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port)};
         if (inet_pton(AF_INET6, ip, &a.sin6_addr) != 1) return fail("address");
-        rc = connect(fd, (struct sockaddr *)&a, sizeof a);
+        rc = connect(fd, (struct sockaddr*)&a, sizeof a);
     }
     /* refused / unreachable are expected outcomes of some scenarios: reported, not fatal */
     if (rc != 0) fprintf(stderr, "fsnetops: connect: %s\n", strerror(errno));
@@ -63,7 +63,7 @@ static int connect_to(int family, const char *ip, int port, int type) {
     return 0;
 }
 
-static int serve_from(const char *bind_ip, int port, const char *peer_ip) {
+static int serve_from(const char* bind_ip, int port, const char* peer_ip) {
     int server = socket(AF_INET, SOCK_STREAM, 0);
     int client = socket(AF_INET, SOCK_STREAM, 0);
     if (server < 0 || client < 0) return fail("socket");
@@ -73,15 +73,15 @@ static int serve_from(const char *bind_ip, int port, const char *peer_ip) {
     struct sockaddr_in peer = {.sin_family = AF_INET};
     if (inet_pton(AF_INET, bind_ip, &local.sin_addr) != 1) return fail("bind address");
     if (inet_pton(AF_INET, peer_ip, &peer.sin_addr) != 1) return fail("peer address");
-    if (bind(server, (struct sockaddr *)&local, sizeof local) != 0) return fail("bind");
+    if (bind(server, (struct sockaddr*)&local, sizeof local) != 0) return fail("bind");
     if (listen(server, 4) != 0) return fail("listen");
-    if (bind(client, (struct sockaddr *)&peer, sizeof peer) != 0) return fail("bind client");
+    if (bind(client, (struct sockaddr*)&peer, sizeof peer) != 0) return fail("bind client");
     struct sockaddr_in target = peer;
     target.sin_port = htons((uint16_t)port);
-    if (connect(client, (struct sockaddr *)&target, sizeof target) != 0) return fail("connect");
+    if (connect(client, (struct sockaddr*)&target, sizeof target) != 0) return fail("connect");
     struct sockaddr_storage from;
-    socklen_t from_size = sizeof from;  /* an address buffer: only then is SOCKADDR logged */
-    int accepted = accept(server, (struct sockaddr *)&from, &from_size);
+    socklen_t from_size = sizeof from; /* an address buffer: only then is SOCKADDR logged */
+    int accepted = accept(server, (struct sockaddr*)&from, &from_size);
     if (accepted < 0) return fail("accept");
     close(accepted);
     close(client);
@@ -99,24 +99,24 @@ static int listen_accept(int family, int port) {
     socklen_t size;
     memset(&addr, 0, sizeof addr);
     if (family == AF_INET) {
-        struct sockaddr_in *a = (struct sockaddr_in *)&addr;
+        struct sockaddr_in* a = (struct sockaddr_in*)&addr;
         a->sin_family = AF_INET;
         a->sin_port = htons((uint16_t)port);
         a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         size = sizeof *a;
     } else {
-        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&addr;
+        struct sockaddr_in6* a = (struct sockaddr_in6*)&addr;
         a->sin6_family = AF_INET6;
         a->sin6_port = htons((uint16_t)port);
         a->sin6_addr = in6addr_loopback;
         size = sizeof *a;
     }
-    if (bind(server, (struct sockaddr *)&addr, size) != 0) return fail("bind");
+    if (bind(server, (struct sockaddr*)&addr, size) != 0) return fail("bind");
     if (listen(server, 4) != 0) return fail("listen");
-    if (connect(client, (struct sockaddr *)&addr, size) != 0) return fail("connect");
+    if (connect(client, (struct sockaddr*)&addr, size) != 0) return fail("connect");
     struct sockaddr_storage peer;
     socklen_t peer_size = sizeof peer;
-    int accepted = accept(server, (struct sockaddr *)&peer, &peer_size);
+    int accepted = accept(server, (struct sockaddr*)&peer, &peer_size);
     if (accepted < 0) return fail("accept");
     close(accepted);
     close(client);
@@ -124,20 +124,21 @@ static int listen_accept(int family, int port) {
     return 0;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     int opt;
     while ((opt = getopt(argc, argv, "+r:C:u:")) != -1) {
         if (opt == 'r' && (chroot(optarg) != 0 || chdir("/") != 0)) return fail("chroot");
         if (opt == 'C' && chdir(optarg) != 0) return fail("chdir");
         if (opt == 'u') {
             const unsigned id = (unsigned)atoi(optarg);
-            if (setgroups(0, NULL) != 0 || setgid(id) != 0 || setuid(id) != 0) return fail("setuid");
+            if (setgroups(0, NULL) != 0 || setgid(id) != 0 || setuid(id) != 0)
+                return fail("setuid");
         }
         if (opt != 'r' && opt != 'C' && opt != 'u') return 2;
     }
     if (optind >= argc) return 2;
-    const char *op = argv[optind];
-    char **a = argv + optind + 1;
+    const char* op = argv[optind];
+    char** a = argv + optind + 1;
     int n = argc - optind - 1;
     if (!strcmp(op, "create") && n == 1)
         return close_ok(openat(AT_FDCWD, a[0], O_CREAT | O_WRONLY | O_TRUNC, 0644), op);
@@ -165,7 +166,8 @@ int main(int argc, char **argv) {
     if (!strcmp(op, "chmod") && n == 1) return chmod(a[0], 0600) ? fail(op) : 0;
     if (!strcmp(op, "chown") && n == 1) return chown(a[0], 0, 0) ? fail(op) : 0;
     if (!strcmp(op, "truncate") && n == 1) return truncate(a[0], 0) ? fail(op) : 0;
-    if (!strcmp(op, "connect4") && n == 2) return connect_to(AF_INET, a[0], atoi(a[1]), SOCK_STREAM);
+    if (!strcmp(op, "connect4") && n == 2)
+        return connect_to(AF_INET, a[0], atoi(a[1]), SOCK_STREAM);
     if (!strcmp(op, "connect6") && n == 2)
         return connect_to(AF_INET6, a[0], atoi(a[1]), SOCK_STREAM);
     if (!strcmp(op, "udp4") && n == 2) return connect_to(AF_INET, a[0], atoi(a[1]), SOCK_DGRAM);
@@ -173,7 +175,7 @@ int main(int argc, char **argv) {
         int fd = socket(AF_UNIX, SOCK_STREAM, 0);
         struct sockaddr_un u = {.sun_family = AF_UNIX};
         strncpy(u.sun_path, a[0], sizeof u.sun_path - 1);
-        if (connect(fd, (struct sockaddr *)&u, sizeof u) != 0)
+        if (connect(fd, (struct sockaddr*)&u, sizeof u) != 0)
             fprintf(stderr, "fsnetops: connect: %s\n", strerror(errno));
         close(fd);
         return 0;
@@ -184,12 +186,12 @@ int main(int argc, char **argv) {
         struct sockaddr_un u = {.sun_family = AF_UNIX};
         strncpy(u.sun_path, a[0], sizeof u.sun_path - 1);
         if (server < 0 || client < 0) return fail("socket");
-        if (bind(server, (struct sockaddr *)&u, sizeof u) != 0) return fail("bind");
+        if (bind(server, (struct sockaddr*)&u, sizeof u) != 0) return fail("bind");
         if (listen(server, 1) != 0) return fail("listen");
-        if (connect(client, (struct sockaddr *)&u, sizeof u) != 0) return fail("connect");
+        if (connect(client, (struct sockaddr*)&u, sizeof u) != 0) return fail("connect");
         struct sockaddr_un peer;
         socklen_t peer_size = sizeof peer;
-        int accepted = accept(server, (struct sockaddr *)&peer, &peer_size);
+        int accepted = accept(server, (struct sockaddr*)&peer, &peer_size);
         if (accepted < 0) return fail("accept");
         close(accepted);
         close(client);
