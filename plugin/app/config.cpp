@@ -63,7 +63,7 @@ po::options_description file_options(Config& c) {
                                 ->default_value(c.throttle_window_seconds),
          "throttle window in seconds")
         ("include-failed", po::bool_switch(&c.include_failed),
-         "also emit failed execs (event.outcome=failure)")
+         "also emit failed execs and file syscalls (event.outcome=failure)")
         ("max-processes", po::value(&c.max_processes)->default_value(c.max_processes),
          "process table capacity (least recently used evicted)")
         ("max-process-bytes",
@@ -102,6 +102,12 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
         ("check-rules", po::bool_switch(&c.check_rules),
          "load the rules, print one line per rule (loaded, or skipped and why), exit non-zero "
          "if any failed")
+        ("print-audit-rules", po::bool_switch(&c.print_audit_rules),
+         "print the kernel audit rules (watches, syscall rules) the loaded rules need, "
+         "commented with the rules that need each line, and exit")
+        ("audit-rules-root", po::value(&c.audit_rules_root),
+         "with --print-audit-rules: the root the watched paths are under (a chroot or "
+         "container; default /)")
         ("summary", "offline: print the summary table at the end (default: with text alerts "
          "on a terminal)")
         ("no-summary", "offline: never print the summary")

@@ -21,6 +21,9 @@ struct Config {
     // Rules: files or folders of Elastic detection-rules TOML files.
     std::vector<std::string> rules;
     bool check_rules = false;  // load the rules, print one line each, exit
+    // Print the audit rules the loaded rules need (watches under audit_rules_root), exit.
+    bool print_audit_rules = false;
+    std::string audit_rules_root = "/";
 
     // Outputs.
     std::optional<std::string> events_output;  // NDJSON of every process event
@@ -36,7 +39,7 @@ struct Config {
     uint32_t throttle_window_seconds = 300;
 
     // Event building.
-    bool include_failed = false;  // also emit failed execs (event.outcome=failure)
+    bool include_failed = false;  // also emit failed execs and file syscalls (outcome=failure)
     std::size_t max_processes = process::TableOptions{}.max_entries;
     std::size_t max_process_bytes = process::TableOptions{}.max_bytes;
     std::size_t max_line_bytes = std::size_t{128} * 1024;

@@ -21,6 +21,30 @@ std::string describe(const ecs::ProcessImage& image) {
     return "?";
 }
 
+// What a file or network event did, for the tree: "creation /etc/cron.d/job",
+// "rename /tmp/a -> /etc/cron.d/job", "connection_attempted 10.0.0.1:10250".
+std::string activity_of(const ecs::Event& event) {
+    std::string text = event.action;
+    if (event.file.path) {
+        text += ' ';
+        if (event.file.original_path) text += *event.file.original_path + " -> ";
+        text += *event.file.path;
+    }
+    const ecs::Endpoint& end = event.network.direction == "ingress" || event.action == "bind"
+                                   ? event.network.source
+                                   : event.network.destination;
+    if (end.address) {
+        text += ' ' + *end.address;
+        if (end.port) text += ':' + std::to_string(*end.port);
+    }
+    return text;
+}
+
+bool is_activity(const ecs::Event& event) {
+    return !event.category.empty() &&
+           (event.category.front() == "file" || event.category.front() == "network");
+}
+
 std::string user_of(const ecs::Event& event) {
     if (event.user.name) return *event.user.name;
     if (event.user.id) return "uid " + *event.user.id;
@@ -103,6 +127,7 @@ std::size_t OfflineReport::KeyHash::operator()(const Key& key) const noexcept {
 void OfflineReport::on_event(const ecs::Event& event, bool admitted) {
     if (admitted) {
         ++admitted_;
+        if (!event.category.empty()) ++by_kind_[event.category.front()];
         const auto& context = event.auditd.parent_context;
         if (context == "table") {
             ++context_table_;
@@ -122,6 +147,21 @@ void OfflineReport::on_event(const ecs::Event& event, bool admitted) {
     const int64_t pid = *event.process.pid;
     if (event.action == "end") {
         watched_.erase(Key{host, pid});  // the pid may be reused by an unrelated process
+        return;
+    }
+    if (is_activity(event)) {
+        // What a watched process did to files and sockets, under it in its trees.
+        const auto self = watched_.find(Key{host, pid});
+        if (self == watched_.end()) return;
+        for (const Watch& watch : self->second) {
+            AlertRecord& record = records_[watch.record];
+            if (record.descendants.size() >= kMaxDescendants) {
+                record.descendants_cut = true;
+                continue;
+            }
+            record.descendants.push_back(
+                TreeNode{pid, activity_of(event), watch.depth + 1, event.category.front()});
+        }
         return;
     }
     if (event.action != "exec" && event.action != "fork") return;
@@ -213,6 +253,11 @@ void OfflineReport::on_alert(const ecs::Event& event, const engine::RuleInfo& ru
                          event.auditd.parent_context == "missing" ? "unknown" : ""});
         }
     }
+    if (is_activity(event)) {
+        // The file or network event that fired, under the process that made it.
+        record.descendants.push_back(TreeNode{event.process.pid.value_or(-1), activity_of(event), 1,
+                                              event.category.front()});
+    }
     records_.push_back(std::move(record));
     if (event.process.pid && event.action != "end") {
         watched_[Key{host, *event.process.pid}].push_back(Watch{records_.size() - 1, 0});
@@ -234,6 +279,14 @@ void OfflineReport::write_summary(std::ostream& out, const PipelineStats& stats,
     if (facts.filtered)
         process += ", " + std::to_string(outside_) + " outside --since/--until/--host";
     rows.push_back({"process events", process});
+    if (by_kind_.size() > 1 || (by_kind_.size() == 1 && !by_kind_.contains("process"))) {
+        // Shown once file or network events are in the log: how many of each kind.
+        std::string kinds;
+        for (const auto& [kind, count] : by_kind_) {
+            kinds += (kinds.empty() ? "" : ", ") + kind + " " + std::to_string(count);
+        }
+        rows.push_back({"event kinds", kinds});
+    }
     std::string malformed = std::to_string(stats.reader.lines.malformed_total());
     for (std::size_t k = 0; k < audit::kMalformedKinds; ++k) {
         if (stats.reader.lines.malformed[k] == 0) continue;

@@ -1,7 +1,8 @@
 // What a responder reads at the end of an offline run: a summary table (alerts by rule, host
-// and user; events, malformed lines, parent-context coverage) and, for each alert, the process
-// tree around it: the ancestors as the process table knew them when the alert fired, and the
-// children (and their children) the alerting process started later in the log.
+// and user; events by kind, malformed lines, parent-context coverage) and, for each alert, the
+// process tree around it: the ancestors as the process table knew them when the alert fired, and
+// the children (and their children) the alerting process started later in the log, with the file
+// and network activity of each.
 #pragma once
 
 #include <cstddef>
@@ -23,7 +24,7 @@ struct TreeNode {
     int64_t pid = -1;
     std::string command_line;  // or the name/executable when the args are unknown
     std::size_t depth = 0;     // descendants: 1 = child of the alerting process
-    std::string note;          // "fork" (not exec'd yet), "exec" (exec'd in place)
+    std::string note;  // "fork" (not exec'd yet), "exec" (exec'd in place), "file", "network"
 };
 
 struct AlertRecord {
@@ -92,6 +93,7 @@ class OfflineReport {
     uint64_t context_missing_ = 0;
     std::map<std::string, RuleCount> by_rule_;
     std::map<std::string, uint64_t> by_host_;
+    std::map<std::string, uint64_t> by_kind_;  // admitted events by event.category
     std::map<std::string, uint64_t> by_user_;
     std::vector<AlertRecord> records_;
     std::unordered_map<Key, std::vector<Watch>, KeyHash> watched_;

@@ -101,6 +101,8 @@ std::string Pipeline::stats_line() const {
         << " malformed=" << s.reader.lines.malformed_total()
         << " audit_events=" << s.reader.builder.events << " execs=" << s.reader.builder.execs
         << " failed_execs=" << s.reader.builder.failed_execs
+        << " file_events=" << s.reader.builder.file_events
+        << " network_events=" << s.reader.builder.network_events
         << " process_events=" << s.process_events << " alerts=" << s.alerts
         << " rules=" << s.rules_loaded << " table_size=" << s.table.size
         << " table_bytes=" << s.table.bytes << " table_hits=" << s.table.hits

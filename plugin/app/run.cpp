@@ -17,6 +17,7 @@
 
 #include "alert/text.hpp"
 #include "app/alert_output.hpp"
+#include "app/audit_rules.hpp"
 #include "app/input_files.hpp"
 #include "app/live_host.hpp"
 #include "app/offline_report.hpp"
@@ -76,6 +77,21 @@ int check_rules(const Config& config) {
     const engine::RuleSet rules(std::move(result.rules));
     std::cout << "rule index: " << rules.index_summary() << '\n';
     return failed ? 1 : 0;
+}
+
+int print_audit_rules(const Config& config) {
+    const auto paths = rule_paths(config);
+    if (paths.empty()) {
+        std::cerr << "audisp-eql: no rules found (give --rules PATH)\n";
+        return 2;
+    }
+    const engine::LoadResult result = engine::load_rules(paths);
+    std::cout << format_audit_rules(plan_audit_rules(result.rules, config.audit_rules_root));
+    for (const auto& issue : result.issues) {
+        std::cout << "## not loaded, so not covered: " << issue.file << ": " << issue.message
+                  << '\n';
+    }
+    return result.any_failed() ? 1 : 0;
 }
 
 // Reads one input (plain, gzip or stdin) into the pipeline; a last line without its newline
@@ -311,6 +327,7 @@ void reload(Config& config, Pipeline& pipeline, AlertOutput& alerts) {
 int run(const Config& config) {
     try {
         if (config.check_rules) return check_rules(config);
+        if (config.print_audit_rules) return print_audit_rules(config);
         if (config.live()) return run_live(config);
         return run_offline(config);
     } catch (const std::exception& error) {

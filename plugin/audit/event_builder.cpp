@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "audit/decode.hpp"
+#include "audit/file_events.hpp"
 
 namespace audit {
 namespace {
@@ -18,7 +19,7 @@ namespace {
 // strings), so they are dropped instead of sizing a vector from hostile input.
 constexpr long long kMaxArgIndex = 1 << 20;
 
-enum class Kind { Exec, Fork, Exit, Kill, Prctl, Other };
+enum class Kind { Exec, Fork, Exit, Kill, Prctl, File, Network, Other };
 
 Kind kind_of(std::string_view syscall) {
     if (syscall == "execve" || syscall == "execveat") return Kind::Exec;
@@ -28,6 +29,8 @@ Kind kind_of(std::string_view syscall) {
     if (syscall == "exit_group") return Kind::Exit;
     if (syscall == "kill" || syscall == "tkill" || syscall == "tgkill") return Kind::Kill;
     if (syscall == "prctl") return Kind::Prctl;
+    if (is_file_syscall(syscall)) return Kind::File;
+    if (is_network_syscall(syscall)) return Kind::Network;
     return Kind::Other;
 }
 
@@ -39,7 +42,8 @@ struct SyscallFields {
 };
 
 struct Collected {
-    explicit Collected(std::vector<ArgSlot>& slots) : args(slots) {}
+    Collected(std::vector<ArgSlot>& slots, std::vector<PathItem>& path_items)
+        : args(slots), paths(path_items) {}
     bool has_syscall = false;
     SyscallFields sys;
     bool has_execve = false;
@@ -50,6 +54,9 @@ struct Collected {
     // Raw values, decoded only when used; views into the ParsedEvent being built.
     std::optional<std::string_view> cwd;
     std::optional<std::string_view> path0;  // PATH item 0 name
+    std::vector<PathItem>& paths;           // every PATH item kept (file syscalls: all)
+    std::optional<std::string_view> saddr;  // SOCKADDR
+    std::optional<std::string_view> openat2_flags;
     std::optional<std::string_view> proctitle;
     std::optional<std::string> key;  // decoded
 };
@@ -190,9 +197,20 @@ void collect(const ParsedEvent& event, Collected& c) {
             case RecordKind::Cwd:
                 c.cwd = field_value(event, record, "cwd");
                 break;
-            case RecordKind::Path:
-                // The line filter keeps PATH item 0 only; the first one with a name counts.
-                if (!c.path0) c.path0 = field_value(event, record, "name");
+            case RecordKind::Path: {
+                // For process events the line filter keeps PATH item 0 only; the first one
+                // with a name counts.
+                const auto name = field_value(event, record, "name");
+                if (!c.path0) c.path0 = name;
+                c.paths.push_back(
+                    {name.value_or(""), field_value(event, record, "nametype").value_or("")});
+                break;
+            }
+            case RecordKind::Sockaddr:
+                c.saddr = field_value(event, record, "saddr");
+                break;
+            case RecordKind::Openat2:
+                c.openat2_flags = field_value(event, record, "oflag");
                 break;
             case RecordKind::Proctitle:
                 c.proctitle = field_value(event, record, "proctitle");
@@ -362,7 +380,8 @@ std::optional<ecs::Event> EventBuilder::build(const au_event_t* stamp, const Par
         arg_slots_.resize(kKeptSlots);
         arg_slots_.shrink_to_fit();
     }
-    Collected c(arg_slots_);
+    path_items_.clear();
+    Collected c(arg_slots_, path_items_);
     collect(*records, c);
     // Cleared for the next event; capacity stays.
     struct ClearSlots {
@@ -390,6 +409,8 @@ std::optional<ecs::Event> EventBuilder::build(const au_event_t* stamp, const Par
         ++stats_.failed_execs;
         if (!options_.include_failed) return built;
     }
+    // A failed file syscall changed nothing (a failed connect is judged by its exit code).
+    if (kind == Kind::File && !success && !options_.include_failed) return built;
 
     ecs::Event& e = built.emplace();
     if (stamp != nullptr) {
@@ -545,6 +566,34 @@ std::optional<ecs::Event> EventBuilder::build(const au_event_t* stamp, const Par
             ++stats_.prctls;
             e.action = "prctl";
             e.type = {"change"};
+            p.name = a.comm;
+            break;
+        }
+        case Kind::File: {
+            const FileSyscall call{syscall, success, s.a, c.cwd, c.paths, c.openat2_flags};
+            if (!build_file_event(call, e)) {
+                built.reset();
+                return built;
+            }
+            ++stats_.file_events;
+            p.name = a.comm;
+            break;
+        }
+        case Kind::Network: {
+            const NetworkSyscall call{syscall,
+                                      success,
+                                      a.exit,
+                                      s.a[0],
+                                      s.a[1],
+                                      c.saddr,
+                                      e.host_name ? std::string_view(*e.host_name) : "",
+                                      p.pid,
+                                      e.parent.pid};
+            if (!network_.build(call, e)) {
+                built.reset();
+                return built;
+            }
+            ++stats_.network_events;
             p.name = a.comm;
             break;
         }

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "audit/file_events.hpp"
+#include "audit/network_events.hpp"
 #include "audit/parsed_event.hpp"
 #include "ecs/event.hpp"
 
@@ -26,7 +28,7 @@ class NameResolver {
 };
 
 struct BuilderOptions {
-    bool include_failed = false;           // emit failed execs, with event.outcome=failure
+    bool include_failed = false;  // emit failed execs and file syscalls (event.outcome=failure)
     std::optional<std::string> host_name;  // used when the record has no node= name
     // host.id: plugin mode /etc/machine-id, offline --host-id; else the node= name, else
     // host_name, else "unknown" (sequence rules join on it, so it is never left empty).
@@ -44,6 +46,8 @@ struct BuilderStats {
     uint64_t exits = 0;
     uint64_t kills = 0;
     uint64_t prctls = 0;
+    uint64_t file_events = 0;     // file syscalls turned into file events
+    uint64_t network_events = 0;  // socket syscalls turned into network events
     uint64_t without_execve = 0;  // execs whose args came from PROCTITLE
     uint64_t argc_mismatch = 0;   // argc disagreed with the args that arrived
     uint64_t invalid_fields = 0;  // values that could not be decoded, kept as they were
@@ -68,12 +72,15 @@ class EventBuilder {
     std::optional<ecs::Event> build(const au_event_t* stamp, const ParsedEvent* records);
 
     const BuilderStats& stats() const noexcept { return stats_; }
+    const NetworkStats& network_stats() const noexcept { return network_.stats(); }
 
   private:
     BuilderOptions options_;
     BuilderStats stats_;
     // Kept between events, cleared for each, so a steady stream allocates no slots.
     std::vector<ArgSlot> arg_slots_;
+    std::vector<PathItem> path_items_;
+    NetworkEvents network_;  // what each socket is, across events
 };
 
 }  // namespace audit

@@ -8,6 +8,8 @@
 
 #include "audit/decode.hpp"
 #include "audit/enriched.hpp"
+#include "audit/file_events.hpp"
+#include "audit/network_events.hpp"
 
 namespace audit {
 namespace {
@@ -78,7 +80,17 @@ std::string_view field_in(std::string_view body, std::string_view name) {
     return {};
 }
 
-enum class RecordUse { Syscall, Execve, WorkingDirectory, PathRecord, Title, EndOfEvent, Unused };
+enum class RecordUse {
+    Syscall,
+    Execve,
+    WorkingDirectory,
+    PathRecord,
+    Title,
+    SocketAddress,
+    OpenHow,
+    EndOfEvent,
+    Unused
+};
 
 // The record types the event builder reads, and EOE, which completes plugin-stream events.
 RecordUse use_of(std::string_view type) {
@@ -88,6 +100,8 @@ RecordUse use_of(std::string_view type) {
     if (type == "PROCTITLE") return RecordUse::Title;
     if (type == "CWD") return RecordUse::WorkingDirectory;
     if (type == "EOE") return RecordUse::EndOfEvent;
+    if (type == "SOCKADDR") return RecordUse::SocketAddress;
+    if (type == "OPENAT2") return RecordUse::OpenHow;
     return RecordUse::Unused;
 }
 
@@ -191,15 +205,23 @@ void LineFilter::handle_line(std::string_view line) {
     }
     // The fields, without the ENRICHED tail (only SYSCALL records' tail is read).
     const auto [body, tail] = split_enriched(header->body, use == RecordUse::Syscall);
-    // Only PATH item 0 (the file named in the call) is read.
-    if (use == RecordUse::PathRecord && !body.starts_with("item=0 ") && body != "item=0") {
-        ++stats_.records_skipped;
-        return;
-    }
     // Records of an event already forwarded join it; the pending map is looked up first, as
     // nearly every record belongs to an event being kept. A SYSCALL record opens its event (its
     // own verdict decides), so it is not looked up among the dropped ones.
     ParsedEvent* event = find_pending(header->node, header->id);
+    // Process events read only PATH item 0 (the file named in the call); file events all.
+    const bool all_paths = event != nullptr && event->needs_all_paths;
+    if (use == RecordUse::PathRecord && !all_paths && !body.starts_with("item=0 ") &&
+        body != "item=0") {
+        ++stats_.records_skipped;
+        return;
+    }
+    // SOCKADDR and OPENAT2 matter only to the network and file syscalls they come with.
+    if ((use == RecordUse::SocketAddress || use == RecordUse::OpenHow) && !all_paths &&
+        (event == nullptr || !event->reads_socket)) {
+        ++stats_.records_skipped;
+        return;
+    }
     if (event == nullptr && use != RecordUse::Syscall && is_dropped(header->node, header->id)) {
         ++stats_.records_skipped;
         return;
@@ -226,6 +248,8 @@ void LineFilter::handle_line(std::string_view line) {
             event->add_record(RecordKind::Syscall);
             event->add_fields(body);
             event->needs_title = what == SyscallUse::Exec;
+            event->needs_all_paths = what == SyscallUse::File;
+            event->reads_socket = what == SyscallUse::Network;
             if (!tail.empty()) event->set_enriched(tail);
             break;
         case RecordUse::Execve:
@@ -242,8 +266,17 @@ void LineFilter::handle_line(std::string_view line) {
             event->add_record(RecordKind::Path);
             const std::string_view name = field_in(body, "name");
             if (!name.empty()) event->add_field("name", name);
+            if (all_paths) event->add_field("nametype", field_in(body, "nametype"));
             break;
         }
+        case RecordUse::SocketAddress:
+            event->add_record(RecordKind::Sockaddr);
+            event->add_field("saddr", field_in(body, "saddr"));
+            break;
+        case RecordUse::OpenHow:
+            event->add_record(RecordKind::Openat2);
+            event->add_field("oflag", field_in(body, "oflag"));
+            break;
         case RecordUse::Title:
             // The builder reads PROCTITLE only for an exec without EXECVE.
             if (event->needs_title) {
@@ -334,13 +367,21 @@ LineFilter::SyscallUse LineFilter::syscall_use(std::string_view body) {
     }
     if (!cached->second) return SyscallUse::Exec;
     const std::string_view syscall = *cached->second;
-    if (!is_process_syscall(syscall)) return SyscallUse::Drop;
+    if (!is_process_syscall(syscall)) {
+        const bool file = is_file_syscall(syscall);
+        if (!file && !is_network_syscall(syscall)) return SyscallUse::Drop;
+        // A failed file syscall changed nothing; a failed connect may still have sent a SYN
+        // (ECONNREFUSED): the builder decides from its exit code.
+        const bool failed = success == "no" || success == "\"no\"";
+        if (failed && !options_.keep_failed && syscall != "connect") return SyscallUse::Drop;
+        return file ? SyscallUse::File : SyscallUse::Network;
+    }
     const bool exec = syscall == "execve" || syscall == "execveat";
     // A failed exec started nothing, and a failed fork made no child.
     if (success == "no" || success == "\"no\"") {
         if (exec) {
-            if (!options_.keep_failed_execs) ++stats_.failed_execs;
-            return options_.keep_failed_execs ? SyscallUse::Exec : SyscallUse::Drop;
+            if (!options_.keep_failed) ++stats_.failed_execs;
+            return options_.keep_failed ? SyscallUse::Exec : SyscallUse::Drop;
         }
         if (syscall != "kill" && syscall != "tkill" && syscall != "tgkill" && syscall != "prctl") {
             return SyscallUse::Drop;

@@ -6,9 +6,11 @@
 // terminal records, EOE, timeouts) and hand it over, without tokenising any field; the builder
 // then takes the event's fields here (take_event).
 // Dropped before auparse: record types the builder never reads, whole events of syscalls that
-// start, change or end no process (decided from their SYSCALL record), PATH records other than
-// item 0. Kept aside: the ENRICHED interpretations of SYSCALL records (auparse would otherwise
-// fall back to the analysing host's user database when a log is RAW).
+// start, change or end no process and are no file or socket syscall (decided from their SYSCALL
+// record), PATH records other than item 0 except for file syscalls (whose items, with their
+// nametype, say which file was made, deleted or renamed). Kept aside: the ENRICHED interpretations
+// of SYSCALL records (auparse would otherwise fall back to the analysing host's user database when
+// a log is RAW).
 #pragma once
 
 #include <array>
@@ -57,7 +59,8 @@ struct LineFilterStats {
 
 struct LineFilterOptions {
     std::size_t max_line_bytes = std::size_t{128} * 1024;
-    bool keep_failed_execs = false;  // failed execs matter only with --include-failed
+    // Failed execs and file/socket syscalls matter only with --include-failed.
+    bool keep_failed = false;
 };
 
 class LineFilter {
@@ -124,7 +127,7 @@ class LineFilter {
 
     void handle_line(std::string_view line);
     void report(MalformedKind kind, std::string_view line);
-    enum class SyscallUse { Drop, Keep, Exec };
+    enum class SyscallUse { Drop, Keep, Exec, File, Network };
     SyscallUse syscall_use(std::string_view body);
     // Writes the header auparse gets ("[node=N ]type=T msg=audit(SEC.MS:SERIAL):\n") into
     // scratch_; false when libauparse could not read it back as this stamp.

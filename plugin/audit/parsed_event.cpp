@@ -12,6 +12,8 @@ void ParsedEvent::reset() {
     fields_.clear();
     has_enriched_ = false;
     needs_title = false;
+    needs_all_paths = false;
+    reads_socket = false;
 }
 
 void ParsedEvent::add_record(RecordKind kind) {

@@ -17,7 +17,7 @@
 namespace audit {
 
 // The record types the event builder reads.
-enum class RecordKind : uint8_t { Syscall, Execve, Cwd, Path, Proctitle };
+enum class RecordKind : uint8_t { Syscall, Execve, Cwd, Path, Proctitle, Sockaddr, Openat2 };
 
 struct RecordField {
     std::string_view name;
@@ -71,6 +71,10 @@ class ParsedEvent {
 
     // An exec whose EXECVE has not come (yet): its PROCTITLE carries the args.
     bool needs_title = false;
+    // A file syscall: every PATH item (name and nametype) is read, not only item 0's name.
+    bool needs_all_paths = false;
+    // A socket syscall: its SOCKADDR is read.
+    bool reads_socket = false;
 
   private:
     struct Span {

@@ -1,4 +1,5 @@
-// The ECS process event: plain data, named and valued as Elastic Defend's process events are.
+// The ECS event (process, file and network): plain data, named and valued as Elastic Defend's
+// events are.
 // This module is a leaf: no auparse, no spdlog. Everything downstream (rules, alerts, JSON)
 // reads events through ecs::get_field() (fields.hpp), so a field exists in exactly one place.
 #pragma once
@@ -68,6 +69,34 @@ struct AuditData {
     std::optional<std::string> comm;
 };
 
+// A file event's file (Elastic Defend's file.* and file.Ext.original.* for renames). Paths are
+// as the audit records give them, joined to the CWD and folded (audit/file_events.cpp).
+struct FileData {
+    std::optional<std::string> path;
+    std::optional<std::string> name;
+    std::optional<std::string> extension;  // absent when the name has no dot
+    std::optional<std::string> directory;
+    std::optional<std::string> original_path;  // a rename's old name
+    std::optional<std::string> original_name;
+    std::optional<std::string> original_extension;
+};
+
+// One end of a connection (ECS source.* / destination.*).
+struct Endpoint {
+    std::optional<std::string> ip;
+    std::optional<int64_t> port;
+    std::optional<std::string> address;  // ip, or a unix socket's path
+};
+
+// A network event's connection (audit/network_events.cpp).
+struct NetworkData {
+    std::optional<std::string> transport;  // "tcp"
+    std::optional<std::string> type;       // "ipv4" / "ipv6"
+    std::optional<std::string> direction;  // "egress" / "ingress"
+    Endpoint source;
+    Endpoint destination;
+};
+
 struct Event {
     int64_t timestamp_us = 0;  // @timestamp: the audit timestamp, microseconds since the epoch, UTC
     uint64_t sequence = 0;     // event.sequence: the audit serial
@@ -94,6 +123,10 @@ struct Event {
     Identity group_real;  // group.Ext.real
 
     AuditData auditd;
+
+    // Only on events of category "file" / "network"; empty otherwise.
+    FileData file;
+    NetworkData network;
 };
 
 }  // namespace ecs

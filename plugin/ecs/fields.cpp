@@ -94,6 +94,23 @@ constexpr std::array<FieldInfo, kFieldCount> kFields{{
     {AuditdParentContext, "auditd.parent_context", T::String},
     {AuditdProcessArgsTruncated, "auditd.process_args_truncated", T::Boolean},
     {AuditdParentArgsTruncated, "auditd.parent_args_truncated", T::Boolean},
+
+    {FilePath, "file.path", T::String},
+    {FileName, "file.name", T::String},
+    {FileExtension, "file.extension", T::String},
+    {FileDirectory, "file.directory", T::String},
+    {FileExtOriginalPath, "file.Ext.original.path", T::String},
+    {FileExtOriginalName, "file.Ext.original.name", T::String},
+    {FileExtOriginalExtension, "file.Ext.original.extension", T::String},
+    {SourceIp, "source.ip", T::String},
+    {SourcePort, "source.port", T::Integer},
+    {SourceAddress, "source.address", T::String},
+    {DestinationIp, "destination.ip", T::String},
+    {DestinationPort, "destination.port", T::Integer},
+    {DestinationAddress, "destination.address", T::String},
+    {NetworkTransport, "network.transport", T::String},
+    {NetworkType, "network.type", T::String},
+    {NetworkDirection, "network.direction", T::String},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -317,6 +334,39 @@ FieldValue get_field(const Event& e, FieldId id) noexcept {
             return p.args_truncated ? boolean(true) : FieldValue{};
         case AuditdParentArgsTruncated:
             return pp.args_truncated ? boolean(true) : FieldValue{};
+
+        case FilePath:
+            return text(e.file.path);
+        case FileName:
+            return text(e.file.name);
+        case FileExtension:
+            return text(e.file.extension);
+        case FileDirectory:
+            return text(e.file.directory);
+        case FileExtOriginalPath:
+            return text(e.file.original_path);
+        case FileExtOriginalName:
+            return text(e.file.original_name);
+        case FileExtOriginalExtension:
+            return text(e.file.original_extension);
+        case SourceIp:
+            return text(e.network.source.ip);
+        case SourcePort:
+            return integer(e.network.source.port);
+        case SourceAddress:
+            return text(e.network.source.address);
+        case DestinationIp:
+            return text(e.network.destination.ip);
+        case DestinationPort:
+            return integer(e.network.destination.port);
+        case DestinationAddress:
+            return text(e.network.destination.address);
+        case NetworkTransport:
+            return text(e.network.transport);
+        case NetworkType:
+            return text(e.network.type);
+        case NetworkDirection:
+            return text(e.network.direction);
         case Count_:
             break;
     }

@@ -99,6 +99,24 @@ enum class FieldId : uint16_t {
     AuditdProcessArgsTruncated,
     AuditdParentArgsTruncated,
 
+    // File and network events (kept last: eql/query.cpp ranks index keys by these ranges).
+    FilePath,
+    FileName,
+    FileExtension,
+    FileDirectory,
+    FileExtOriginalPath,
+    FileExtOriginalName,
+    FileExtOriginalExtension,
+    SourceIp,
+    SourcePort,
+    SourceAddress,
+    DestinationIp,
+    DestinationPort,
+    DestinationAddress,
+    NetworkTransport,
+    NetworkType,
+    NetworkDirection,
+
     Count_  // number of fields; not a field
 };
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "ecs/actions.hpp"
 #include "eql/evaluator.hpp"
 #include "eql/lucene_regex.hpp"
 #include "eql/parser.hpp"
@@ -255,6 +256,18 @@ class Compiler {
             throw Error("unsupported: comparing a field to another field [" + source(e) + "]",
                         e.pos);
         }
+        if ((op == CompareOp::Eq || op == CompareOp::Ne) && is_action(lhs) &&
+            rhs.constant.is_string() && ecs::defend_action_for(rhs.constant.as_string())) {
+            // An Auditbeat action name: event.action in (it, its Defend name).
+            Node n = make(NodeKind::In, e, Type::Boolean);
+            n.items.push_back(std::move(rhs.constant));
+            add_defend_actions(n.items);
+            index_string_items(n);
+            n.query = true;
+            n.children.push_back(std::move(lhs));
+            if (op == CompareOp::Eq) return n;
+            return negation(std::move(n), e);
+        }
         Node n = make(NodeKind::Compare, e, Type::Boolean);
         n.compare = op == CompareOp::Ne ? CompareOp::Eq : op;
         n.query = lhs.kind == NodeKind::Field && is_const(rhs);
@@ -297,6 +310,22 @@ class Compiler {
         return n;
     }
 
+    static bool is_action(const Node& n) {
+        return n.kind == NodeKind::Field && n.field == ecs::FieldId::EventAction;
+    }
+
+    // Rules written for Auditbeat name actions its way (ecs/actions.hpp): each such name in an
+    // event.action test brings the Defend name audisp-eql's events carry.
+    static void add_defend_actions(std::vector<Value>& items) {
+        const std::size_t given = items.size();
+        for (std::size_t i = 0; i < given; ++i) {
+            if (!items[i].is_string()) continue;
+            if (const auto defend = ecs::defend_action_for(items[i].as_string())) {
+                items.push_back(Value::view(*defend));
+            }
+        }
+    }
+
     static void index_string_items(Node& n) {
         n.string_items = std::all_of(n.items.begin(), n.items.end(), [](const Value& item) {
             return item.is_string() || item.is_null();
@@ -335,6 +364,7 @@ class Compiler {
             if (in.insensitive) require(c, *item, {Type::Keyword}, "an in~ item");
             n.items.push_back(std::move(c.constant));
         }
+        if (!in.insensitive && is_action(v)) add_defend_actions(n.items);
         index_string_items(n);
         n.query = v.kind == NodeKind::Field;
         n.children.push_back(std::move(v));
@@ -595,9 +625,11 @@ std::unique_ptr<Program> compile_program(std::string_view text) {
     ast::Query q = parse(text);
     auto program = std::make_unique<Program>();
     program->text = std::string(text);
-    if (q.category != "process" && q.category != "any") {
+    // The event categories audisp-eql's events carry (ecs::Event::category).
+    if (q.category != "process" && q.category != "file" && q.category != "network" &&
+        q.category != "any") {
         throw Error("unsupported: event category [" + q.category +
-                        "]; only 'process' and 'any' are supported",
+                        "]; only 'process', 'file', 'network' and 'any' are supported",
                     q.category_pos);
     }
     program->category = q.category;

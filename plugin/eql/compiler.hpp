@@ -75,7 +75,7 @@ struct Node {
 
 struct Program {
     std::string text;
-    std::string category;  // "process" or "any"
+    std::string category;  // "process", "file", "network" or "any"
     Node root;
 };
 

@@ -27,7 +27,8 @@ constexpr int kUseless = 4;
 // How little a key narrows the events: fields that take a handful of values on every event
 // (event.action and .type, users and groups) filter little, nor does a one- or two-byte prefix;
 // an array field gives an event many chances to hit a key. Other event.* and host.* fields
-// (host.os.type == "linux") filter nothing: a rule with only those runs on every event.
+// (host.os.type == "linux") filter nothing: a rule with only those runs on every event. Nor do
+// network.type/transport/direction; file paths and names filter as well as process names.
 int weakness(const IndexKey& k) {
     using ecs::FieldId;
     const auto id = static_cast<uint16_t>(k.field);
@@ -42,9 +43,12 @@ int weakness(const IndexKey& k) {
         in(FieldId::ProcessUserId, FieldId::ProcessSavedGroupName) ||
         in(FieldId::ParentUserId, FieldId::ParentGroupName) ||
         in(FieldId::UserId, FieldId::GroupExtRealName) || k.field == FieldId::AuditdDataSyscall ||
-        k.field == FieldId::AuditdDataArch || k.field == FieldId::AuditdArgsSource) {
+        k.field == FieldId::AuditdDataArch || k.field == FieldId::AuditdArgsSource ||
+        in(FieldId::NetworkTransport, FieldId::NetworkDirection)) {
         return 3;
     }
+    // An extension ("sh", "so", "conf") is shared by many files: weaker than a path or name.
+    if (k.field == FieldId::FileExtension || k.field == FieldId::FileExtOriginalExtension) return 2;
     if (k.match != KeyMatch::Exact && k.key.size() < 3) return 2;
     if (ecs::field_info(k.field).type == ecs::FieldType::StringList) return 1;
     return 0;
@@ -79,9 +83,11 @@ Keys like_keys(const Node& n, ecs::FieldId field) {
     return keys;
 }
 
-// Tests of which one must hold for `n` to be true (see CompiledQuery::index_keys).
-Keys required_keys(const Node& n) {
-    const bool on_field = n.query && !n.children.empty() && n.children[0].kind == NodeKind::Field;
+// Tests of which one must hold for `n` to be true (see CompiledQuery::index_keys); with ONLY,
+// tests on that field alone.
+Keys required_keys(const Node& n, std::optional<ecs::FieldId> only = std::nullopt) {
+    const bool on_field = n.query && !n.children.empty() && n.children[0].kind == NodeKind::Field &&
+                          (!only || n.children[0].field == *only);
     const ecs::FieldId field = on_field ? n.children[0].field : ecs::FieldId::Count_;
     Keys keys;
     switch (n.kind) {
@@ -116,7 +122,7 @@ Keys required_keys(const Node& n) {
         case NodeKind::And:
             // Every child must hold: any one child's keys will do; take the best filter.
             for (const Node& c : n.children) {
-                Keys child = required_keys(c);
+                Keys child = required_keys(c, only);
                 if (child && (!keys || cost(*child) < cost(*keys))) keys = std::move(child);
             }
             break;
@@ -124,7 +130,7 @@ Keys required_keys(const Node& n) {
             // Some child holds: it needs one of its own keys, so all of them together.
             keys.emplace();
             for (const Node& c : n.children) {
-                Keys child = required_keys(c);
+                Keys child = required_keys(c, only);
                 if (!child) return std::nullopt;
                 keys->insert(keys->end(), child->begin(), child->end());
             }
@@ -277,6 +283,11 @@ std::optional<std::vector<IndexKey>> CompiledQuery::index_keys() const {
     Keys keys = required_keys(program_->root);
     if (keys && cost(*keys).first == kUseless) return std::nullopt;
     return keys;
+}
+
+std::optional<std::vector<IndexKey>> CompiledQuery::required_keys_on(ecs::FieldId field) const {
+    if (!program_) return std::nullopt;
+    return required_keys(program_->root, field);
 }
 
 std::vector<std::string> CompiledQuery::explain(const ecs::Event& event) const {

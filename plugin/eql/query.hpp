@@ -53,16 +53,19 @@ class CompiledQuery {
     CompiledQuery& operator=(const CompiledQuery&) = delete;
 
     // True when the event satisfies the query (for `process where`, event.category must
-    // also contain "process").
+    // also contain "process"; likewise "file" and "network").
     bool matches(const ecs::Event& event) const noexcept;
 
-    // "process" or "any".
+    // "process", "file", "network" or "any".
     std::string_view category() const noexcept;
 
     // For rule indexing: tests of which at least one must hold for the query to match, each
     // cheap to look up in a table (see IndexKey). std::nullopt when no such set was found (the
     // rule must run on every event); an empty vector means the query never matches.
     std::optional<std::vector<IndexKey>> index_keys() const;
+    // The same, restricted to tests of one field (e.g. the file.path tests of which one must
+    // hold: where --print-audit-rules puts its watches).
+    std::optional<std::vector<IndexKey>> required_keys_on(ecs::FieldId field) const;
 
     // For --explain: one line per leaf condition, in query order, e.g.
     //   process.name == "ufw"  [process.name="ufw"]  => true

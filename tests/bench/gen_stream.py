@@ -6,7 +6,8 @@ and tests/data/CAPTURES.md): per successful exec SYSCALL, BPRM_FCAPS (root), EXE
 split aN[i] args, continuation records), CWD, PATH x1-3, PROCTITLE (cached per task, cut at 128
 bytes); failed PATH-search execs (success=no, no EXECVE); clone/exit_group records; pid reuse;
 PAM and openat noise; ~1% of events whose last record comes after the next event; ENRICHED
-(0x1d + interpreted names) or RAW; optional EOE records (plugin stream).
+(0x1d + interpreted names) or RAW; optional EOE records (plugin stream); with --file-net R, about
+R file (creation, write, rename, unlink) and network (connect) events per exec.
 
 Ground truth (--truth) is computed from the generated exec events themselves with a direct Python
 transcription of the two seed rules, so it is what the rules say, not what we meant.
@@ -161,6 +162,8 @@ class Gen:
         self.truth = {FW_RULE: [], FWD_RULE: []}
         self.n_exec = 0
         self.n_noise = 0
+        self.n_file = 0
+        self.n_net = 0
         self.sessions = []
         self.ses_next = 100
         self.inode = 260000
@@ -198,14 +201,16 @@ class Gen:
         self.fh.write("\n")
         self.out = []
 
-    def syscall(self, p, nr, name, tail, items, key, comm=None, exe=None):
-        a0 = self.r.getrandbits(47)
-        if nr == 56:
-            a0 = 0x1200011  # clone's flags as glibc's fork() passes them (no CLONE_THREAD)
+    def syscall(self, p, nr, name, tail, items, key, comm=None, exe=None, args=None):
+        if args is None:
+            args = (self.r.getrandbits(47), self.r.getrandbits(47), self.r.getrandbits(47),
+                    self.r.getrandbits(40))
+            if nr == 56:
+                # clone's flags as glibc's fork() passes them (no CLONE_THREAD)
+                args = (0x1200011,) + args[1:]
         body = ("arch=c000003e syscall=%d %sa0=%x a1=%x a2=%x a3=%x items=%d ppid=%d pid=%d auid=%d uid=%d "
                 "gid=%d euid=%d suid=%d fsuid=%d egid=%d sgid=%d fsgid=%d tty=%s ses=%d comm=%s exe=%s key=%s"
-                % (nr, tail, a0, self.r.getrandbits(47), self.r.getrandbits(47),
-                   self.r.getrandbits(40), items, p.ppid, p.pid, p.auid, p.uid, p.uid, p.uid, p.uid, p.uid,
+                % (nr, tail, args[0], args[1], args[2], args[3], items, p.ppid, p.pid, p.auid, p.uid, p.uid, p.uid, p.uid, p.uid,
                    p.uid, p.uid, p.uid, p.tty, p.ses, enc_value(comm or p.comm), enc_value(exe or p.exe),
                    ('"%s"' % key) if key else "(null)"))
         if self.enriched:
@@ -370,6 +375,43 @@ class Gen:
                            ("PROCTITLE", "proctitle=" + self.title(p))])
             self.n_noise += 1
 
+    def file_net(self, p):
+        """One file or network event of process P, as the file/net audit rules record them
+        (tests/data/file-events.log, network-events.log): a creation, write, rename or unlink
+        in its cwd, or a TCP connect (refused or in progress) to a 10.x address."""
+        st = self.new_event()
+        k = self.r.random()
+        name = "f%d.%s" % (self.r.randint(0, 9999), self.r.choice(["txt", "log", "conf", "sh", "tmp"]))
+        cwd = ("CWD", "cwd=" + enc_value(p.cwd))
+        title = ("PROCTITLE", "proctitle=" + self.title(p))
+        if k < 0.85:
+            self.n_file += 1
+        else:
+            self.n_net += 1
+        if k < 0.35:      # openat(AT_FDCWD, name, O_CREAT|O_WRONLY|O_TRUNC)
+            recs = [self.syscall(p, 257, "openat", "success=yes exit=3 ", 2, "audisp-eql-file",
+                                 args=(0xffffff9c, self.r.getrandbits(47), 0x241, 0x1a4)),
+                    cwd, self.path(0, p.cwd, "PARENT"), self.path(1, name, "CREATE"), title]
+        elif k < 0.6:     # openat(AT_FDCWD, name, O_WRONLY|O_TRUNC) of an existing file
+            recs = [self.syscall(p, 257, "openat", "success=yes exit=3 ", 1, "audisp-eql-file",
+                                 args=(0xffffff9c, self.r.getrandbits(47), 0x201, 0)),
+                    cwd, self.path(0, name), title]
+        elif k < 0.72:    # rename(tmp, name)
+            recs = [self.syscall(p, 82, "rename", "success=yes exit=0 ", 4, "audisp-eql-file"),
+                    cwd, self.path(0, p.cwd, "PARENT"), self.path(1, p.cwd, "PARENT"),
+                    self.path(2, name + ".new", "DELETE"), self.path(3, name, "CREATE"), title]
+        elif k < 0.85:    # unlink(name)
+            recs = [self.syscall(p, 87, "unlink", "success=yes exit=0 ", 2, "audisp-eql-file"),
+                    cwd, self.path(0, p.cwd, "PARENT"), self.path(1, name, "DELETE"), title]
+        else:             # connect(fd, 10.a.b.c:443): refused or in progress
+            addr = "0200%04X0A%02X%02X%02X0000000000000000" % (
+                443, self.r.randint(0, 255), self.r.randint(0, 255), self.r.randint(1, 254))
+            result = self.r.choice(["success=no exit=-111 ", "success=no exit=-115 "])
+            recs = [self.syscall(p, 42, "connect", result, 0, "audisp-eql-net",
+                                 args=(3, self.r.getrandbits(47), 0x10, 0)),
+                    ("SOCKADDR", "saddr=" + addr), title]
+        self.emit(st, recs)
+
     def new_session(self):
         """login: runner writes loginuid, then execs a shell in place."""
         uid = self.r.choice([0, 0, 0, 1000, 1001])
@@ -443,7 +485,12 @@ class Gen:
             elif y < 0.022:
                 self.attack(sh, self.r.choice(NEAR))
             else:
+                before = self.n_exec
                 self.command(sh, self.benign(), wrap=self.r.random() < 0.03)
+                # --file-net R: about R file/network events per exec, by the session's shell
+                for _ in range(self.n_exec - before if a.file_net > 0 else 0):
+                    if self.r.random() < a.file_net:
+                        self.file_net(sh)
         for h in self.pending:
             self.out.extend(h)
         self.flush()
@@ -492,6 +539,8 @@ def main():
     ap.add_argument("--pid-max", type=int, default=32768)
     ap.add_argument("--no-exits", action="store_true",
                     help="leave out exit_group records (a host whose audit rules skip exits)")
+    ap.add_argument("--file-net", type=float, default=0.0,
+                    help="file and network events per exec (0: none, the exec-only streams)")
     ap.add_argument("-o", "--output", default="-")
     ap.add_argument("--truth", help="write ground truth JSON here")
     a = ap.parse_args()
@@ -500,6 +549,7 @@ def main():
     if a.truth:
         with open(a.truth, "w") as f:
             json.dump({"exec_events": g.n_exec, "noise_events": g.n_noise, "last_serial": g.serial,
+                       "file_events": g.n_file, "network_events": g.n_net,
                        "alerts": {k: v for k, v in g.truth.items()},
                        "alert_count": sum(len(v) for v in g.truth.values())}, f, indent=1)
 

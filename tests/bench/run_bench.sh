@@ -8,7 +8,8 @@
 # the working tree (build-bench/): use it while others have uncommitted edits in the tree.
 # --binary PATH times an already built audisp-eql (no build).
 # Builds what it needs (Release, build-bench/), generates deterministic streams with
-# gen_stream.py (ENRICHED 100k execs; RAW and 5000 events/s variants; 1M with --big), times each
+# gen_stream.py (ENRICHED 100k execs; RAW and 5000 events/s variants; one with about as many file
+# and network events as execs, --file-net 1; 1M with --big), times each
 # configuration pinned to one core (taskset), in --runs interleaved rounds (every configuration
 # once per round), takes the median, and checks the alerts of every audisp-eql run against the
 # generator's ground truth (exit 1 on any mismatch).
@@ -82,6 +83,7 @@ if [ "$VARIANTS" = 1 ]; then
     gen rate5000 --events "$EVENTS" --seed 43 --rate 5000 --format enriched
 fi
 [ "$BIG" = 1 ] && gen big --events $((EVENTS * 10)) --seed 44 --rate 500 --format enriched
+gen filenet --events "$EVENTS" --seed 46 --rate 500 --format enriched --file-net 1.0
 
 # ---- timing -------------------------------------------------------------------------------
 ROWS=()
@@ -196,6 +198,18 @@ fi
 if [ "$VARIANTS" = 1 ]; then
     run_set raw
     run_set rate5000
+fi
+# File and network records beside the execs: the same configurations, and the file and network
+# rules on top (their alerts have no ground truth in the generator: not checked).
+run_set filenet
+FILE_NET_RULES=()
+for d in "$UPSTREAM/../linux-file" "$UPSTREAM/../linux-network"; do
+    [ -d "$d" ] && FILE_NET_RULES+=(--rules "$d")
+done
+if [ ${#ALL_RULES[@]} -gt 0 ] && [ ${#FILE_NET_RULES[@]} -gt 0 ]; then
+    bench "audisp-eql, all rules + linux-file + linux-network" filenet - \
+        "$EQL" --input - "${ALL_RULES[@]}" "${FILE_NET_RULES[@]}" --alerts-output "$OUT/alerts-fn.json" \
+        "${COMMON[@]}"
 fi
 [ "$BIG" = 1 ] && run_set big
 run_all

@@ -33,6 +33,8 @@ EXTRA_RULES=$ROOT/rules/audit/audisp-eql-extra.rules
 
 # shellcheck source=../lib/auditd_harness.sh
 . "$ROOT/tests/lib/auditd_harness.sh"
+# shellcheck source=capture_lib.sh
+. "$HERE/capture_lib.sh"
 
 die() { echo "capture.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root"
@@ -41,17 +43,9 @@ mkdir -p "$OUT" || die "cannot create $OUT"
 OUT=$(cd "$OUT" && pwd -P)
 
 # A fixed work path keeps the stub paths (and so exe=, PATH name=, args)
-# identical between captures. mkdir fails if it exists: never reuse one.
+# identical between captures.
 WORK=/tmp/audisp-eql-capture
-mkdir -m 0755 "$WORK" || die "$WORK exists (another capture running, or a leftover: remove it)"
-cleanup() {
-    harness_stop
-    cd / && rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-export HARNESS_NO_TRAP=1   # cleanup() above does it
+capture_workdir "$WORK"
 
 # ---------------------------------------------------------------- stubs
 S=$WORK/bin
@@ -111,13 +105,7 @@ SCEN_ENV=(env -i "PATH=$S:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbi
 run_group() {
     local g=$1
     echo "capture.sh: group $g" >&2
-    # shellcheck disable=SC2016  # $1.. expand in the inner shell
-    "${SCEN_ENV[@]}" /bin/bash -c '
-        echo 0 > /proc/self/loginuid || { echo "cannot set loginuid" >&2; exit 1; }
-        cat /proc/self/sessionid > "$1"
-        exec /bin/bash "$2" "$3"' runner "$WORK/$g.ses" "$HERE/scenarios.sh" "$g" ||
-        die "group $g failed"
-    [ -s "$WORK/$g.ses" ] || die "no session id for $g"
+    capture_in_session "$WORK/$g.ses" "$HERE/scenarios.sh" "$g" || die "group $g failed"
 }
 
 cd "$WORK" || die "cd $WORK"     # scenarios' cwd= (except relative-path)

@@ -86,3 +86,41 @@ TEST_CASE("plain ASCII is copied, everything else escaped as nlohmann does") {
               nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
 }
+
+TEST_CASE("file and network events: their fields nested as ECS names them, absent ones absent") {
+    ecs::Event rename;
+    rename.category = {"file"};
+    rename.type = {"change"};
+    rename.action = "rename";
+    rename.file.path = "/etc/cron.d/job";
+    rename.file.name = "job";
+    rename.file.directory = "/etc/cron.d";
+    rename.file.original_path = "/tmp/job.sh";
+    rename.file.original_name = "job.sh";
+    rename.file.original_extension = "sh";
+    const nlohmann::json doc = nlohmann::json::parse(streamed(rename));
+    CHECK(streamed(rename) == ecs::dump_line(ecs::to_json(rename)));
+    CHECK(doc["event"]["category"] == nlohmann::json::array({"file"}));
+    CHECK(doc["file"]["path"] == "/etc/cron.d/job");
+    CHECK(doc["file"]["Ext"]["original"]["path"] == "/tmp/job.sh");
+    CHECK(doc["file"]["Ext"]["original"]["extension"] == "sh");
+    CHECK_FALSE(doc["file"].contains("extension"));  // no dot in "job": absent, not ""
+    CHECK_FALSE(doc.contains("destination"));
+
+    ecs::Event connect;
+    connect.category = {"network"};
+    connect.action = "connection_attempted";
+    connect.network.destination.ip = "::ffff:10.0.0.1";
+    connect.network.destination.address = "::ffff:10.0.0.1";
+    connect.network.destination.port = 10250;
+    connect.network.direction = "egress";
+    connect.network.transport = "tcp";
+    connect.network.type = "ipv6";
+    const nlohmann::json net = nlohmann::json::parse(streamed(connect));
+    CHECK(streamed(connect) == ecs::dump_line(ecs::to_json(connect)));
+    CHECK(net["destination"]["port"] == 10250);
+    CHECK(net["destination"]["ip"] == "::ffff:10.0.0.1");
+    CHECK(net["network"]["direction"] == "egress");
+    CHECK_FALSE(net.contains("source"));
+    CHECK_FALSE(net.contains("file"));
+}

@@ -47,13 +47,13 @@ TEST_CASE("compiler: unknown fields are errors at the field", "[eql][compiler]")
     test_reject("process where process.nmae == \"x\"", 1, 15, "unknown field [process.nmae]");
     test_reject("process where\n  process.name == \"x\" and\n  proces.args == \"y\"", 3, 3,
                 "unknown field [proces.args]");
-    test_reject("process where startsWith(file.path, \"x\")", 1, 26, "unknown field [file.path]");
+    test_reject("process where startsWith(dll.path, \"x\")", 1, 26, "unknown field [dll.path]");
     test_reject("process where Process.Name == \"x\"", 1, 15, "unknown field [Process.Name]");
     // Keywords are lower-case only: AND is a (unknown) field name.
     test_reject("process where x == 1 AND y == 2", 1, 22, "expected end of query");
     test_reject("process where AND", 1, 15, "unknown field [AND]");
     // An optional field that does not exist is null instead.
-    CHECK_NOTHROW(eql::CompiledQuery::compile("process where ?file.path == null"));
+    CHECK_NOTHROW(eql::CompiledQuery::compile("process where ?dll.path == null"));
 }
 
 TEST_CASE("compiler: type errors", "[eql][compiler]") {
@@ -81,8 +81,35 @@ TEST_CASE("compiler: type errors", "[eql][compiler]") {
 }
 
 TEST_CASE("compiler: categories and functions", "[eql][compiler]") {
-    test_reject("file where file.path == \"x\"", 1, 1, "unsupported: event category [file]");
-    test_reject("network where true", 1, 1, "unsupported: event category");
+    test_reject("registry where registry.path == \"x\"", 1, 1,
+                "unsupported: event category [registry]");
+    test_reject("library where true", 1, 1, "unsupported: event category");
+    // file and network queries load, and run only on events of their category.
+    ecs::Event file_event;
+    file_event.category = {"file"};
+    file_event.type = {"creation"};
+    file_event.action = "creation";
+    file_event.process.name = "sh";
+    file_event.file.path = "/etc/cron.d/job";
+    file_event.file.name = "job";
+    const auto file_rule = eql::CompiledQuery::compile(
+        "file where file.path like \"/etc/cron.d/*\" and "
+        "file.extension == null");
+    CHECK(file_rule.category() == "file");
+    CHECK(file_rule.matches(file_event));
+    // A process rule never runs on a file event, even when its condition holds.
+    CHECK_FALSE(
+        eql::CompiledQuery::compile("process where process.name == \"sh\"").matches(file_event));
+    CHECK(eql::CompiledQuery::compile("any where process.name == \"sh\"").matches(file_event));
+    ecs::Event connect;
+    connect.category = {"network"};
+    connect.network.destination.ip = "::ffff:10.1.2.3";
+    connect.network.destination.port = 10250;
+    const auto network_rule = eql::CompiledQuery::compile(
+        "network where destination.port == 10250 and cidrmatch(destination.ip, \"10.0.0.0/8\")");
+    CHECK(network_rule.category() == "network");
+    CHECK(network_rule.matches(connect));  // an IPv4-mapped address is in the IPv4 range
+    CHECK_FALSE(network_rule.matches(file_event));
     test_reject("process where nosuch(process.name)", 1, 15, "unknown function [nosuch]");
     test_reject("process where length~(process.name) == 1", 1, 15, "no case-insensitive form");
     test_reject("process where startsWith(process.name)", 1, 15, "takes 2 arguments, got 1");
@@ -205,4 +232,47 @@ TEST_CASE("compiler: fields(), text() and moves", "[eql][compiler]") {
     e.process.name = "a";
     e.process.args = std::vector<std::string>{"B"};
     CHECK(moved.matches(e));
+}
+
+TEST_CASE("compiler: file and network rules index on paths and names, not on the weak fields",
+          "[eql][compiler]") {
+    // A path prefix beats event.action (a handful of values on every event).
+    CHECK(keys("file where event.action == \"creation\" and file.path like \"/etc/cron.d/*\"") ==
+          V{"file.path^=/etc/cron.d/"});
+    // A name beats an extension ("sh" and "conf" are shared by many files).
+    CHECK(keys("file where file.extension == \"so\" and file.name : \"libx*\"") ==
+          V{"file.name~^=libx"});
+    // network.direction alone filters nothing worth a lookup; a process name does.
+    CHECK(keys("network where network.direction == \"egress\" and process.name == \"curl\"") ==
+          V{"process.name==curl"});
+    // file.path restricted keys (for --print-audit-rules), even when another key indexes better.
+    const auto paths = eql::CompiledQuery::compile(
+                           "file where process.name == \"sh\" and file.path in (\"/a\", \"/b\")")
+                           .required_keys_on(ecs::FieldId::FilePath);
+    REQUIRE(paths.has_value());
+    CHECK(paths->size() == 2);
+    CHECK_FALSE(eql::CompiledQuery::compile("file where file.name == \"x\"")
+                    .required_keys_on(ecs::FieldId::FilePath)
+                    .has_value());
+}
+
+TEST_CASE("compiler: Auditbeat action names match the Defend-named events", "[eql][compiler]") {
+    ecs::Event connect;
+    connect.category = {"network"};
+    connect.action = "connection_attempted";
+    ecs::Event exec;
+    exec.action = "exec";
+    using eql::CompiledQuery;
+    CHECK(
+        CompiledQuery::compile("network where event.action == \"connected-to\"").matches(connect));
+    CHECK(CompiledQuery::compile("any where event.action in (\"executed\", \"x\")").matches(exec));
+    CHECK_FALSE(CompiledQuery::compile("any where event.action != \"executed\"").matches(exec));
+    CHECK_FALSE(CompiledQuery::compile("any where not event.action in (\"connected-to\")")
+                    .matches(connect));
+    // The Defend names and unrelated names are unchanged.
+    CHECK(CompiledQuery::compile("any where event.action == \"exec\"").matches(exec));
+    CHECK_FALSE(CompiledQuery::compile("any where event.action == \"executed\"").matches(connect));
+    // The index knows both names.
+    CHECK(keys("any where event.action == \"connected-to\"") ==
+          V{"event.action==connected-to", "event.action==connection_attempted"});
 }

@@ -91,7 +91,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     try {
         const eql::CompiledQuery query = eql::CompiledQuery::compile(text);
-        fuzz::check(query.category() == "process" || query.category() == "any", "category");
+        const std::string_view category = query.category();
+        fuzz::check(category == "process" || category == "file" || category == "network" ||
+                        category == "any",
+                    "category");
         (void)query.fields();
         exercise(query, exec_event());
         exercise(query, bare_event());
