@@ -592,14 +592,18 @@ void index_like_edges(Node& n) {
 }  // namespace
 
 std::unique_ptr<Program> compile_program(std::string_view text) {
-    ast::Query q = parse(text);
-    auto program = std::make_unique<Program>();
-    program->text = std::string(text);
+    const ast::Query q = parse(text);
     if (q.category != "process" && q.category != "any") {
         throw Error("unsupported: event category [" + q.category +
                         "]; only 'process' and 'any' are supported",
                     q.category_pos);
     }
+    return compile_event_query(text, q);
+}
+
+std::unique_ptr<Program> compile_event_query(std::string_view text, const ast::Query& q) {
+    auto program = std::make_unique<Program>();
+    program->text = std::string(text);
     program->category = q.category;
     Compiler compiler(program->text);
     Node root = compiler.boolean_operand(*q.condition);
