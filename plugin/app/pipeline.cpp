@@ -139,6 +139,7 @@ std::string Pipeline::stats_line() const {
             << " sequence_expired=" << q.matchers.expired
             << " sequence_evicted_first_stage=" << q.matchers.evicted_first_stage
             << " sequence_evicted_advanced=" << q.matchers.evicted_advanced
+            << " sequence_evicted_for_total=" << q.evicted_for_total
             << " sequence_late_events=" << q.late;
     }
     if (const std::string latency = alert_latency_.stats_text(); !latency.empty()) {

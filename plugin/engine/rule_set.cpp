@@ -150,6 +150,7 @@ void RuleSet::release(int64_t horizon_us, std::vector<SequenceAlert>& completed)
             rule.matcher.on_event(next.event, queries, done_);
             collect(rule, done_, completed);
         }
+        enforce_total_bytes();
     }
     // Time moves on for every matcher, matching events or not: trailing missing event windows
     // close and expired state is freed (each matcher returns at once when there is nothing due).
@@ -159,6 +160,21 @@ void RuleSet::release(int64_t horizon_us, std::vector<SequenceAlert>& completed)
             rule->matcher.advance(now_us, done_);
             collect(*rule, done_, completed);
         }
+    }
+}
+
+void RuleSet::enforce_total_bytes() {
+    std::size_t total = 0;
+    for (const auto& rule : sequences_) total += rule->matcher.stats().bytes;
+    while (total > sequence_options_.max_total_bytes) {
+        auto largest = std::max_element(
+            sequences_.begin(), sequences_.end(), [](const auto& a, const auto& b) {
+                return a->matcher.stats().bytes < b->matcher.stats().bytes;
+            });
+        const std::size_t before = (*largest)->matcher.stats().bytes;
+        if (!(*largest)->matcher.evict_one()) break;
+        ++evicted_for_total_;
+        total -= before - (*largest)->matcher.stats().bytes;
     }
 }
 
@@ -190,6 +206,7 @@ SequenceTotals RuleSet::sequence_totals() const {
     }
     totals.buffered = arrivals_;
     totals.late = late_;
+    totals.evicted_for_total = evicted_for_total_;
     totals.waiting = window_.size();
     return totals;
 }

@@ -32,6 +32,9 @@ struct SequenceOptions {
     // theirs) and are then handed to the matchers in (@timestamp, event.sequence) order.
     int64_t reorder_window_us = 1'000'000;
     eql::SequenceLimits limits;  // per rule
+    // All rules together: beyond it, the rule holding the most state gives up a key (by the
+    // same policy: first-stage keys first).
+    std::size_t max_total_bytes = std::size_t{64} << 20;
 };
 
 // A completed sequence or sample of one rule: the events of its stages, in order.
@@ -42,10 +45,11 @@ struct SequenceAlert {
 };
 
 struct SequenceTotals {
-    eql::SequenceStats matchers;  // summed over the rules
-    uint64_t buffered = 0;        // events that matched a stage and went through the window
-    uint64_t late = 0;            // of those, older than what the window had already released
-    std::size_t waiting = 0;      // in the window now
+    eql::SequenceStats matchers;     // summed over the rules
+    uint64_t buffered = 0;           // events that matched a stage and went through the window
+    uint64_t late = 0;               // of those, older than what the window had already released
+    uint64_t evicted_for_total = 0;  // keys dropped to keep all rules under max_total_bytes
+    std::size_t waiting = 0;         // in the window now
 };
 
 class RuleSet {
@@ -134,6 +138,7 @@ class RuleSet {
     void offer_to_sequences(const ecs::Event& event, const auto& candidates,
                             std::vector<SequenceAlert>& completed);
     void release(int64_t horizon_us, std::vector<SequenceAlert>& completed);
+    void enforce_total_bytes();
     void collect(SequenceRule& rule, std::vector<eql::CompletedSequence>& done,
                  std::vector<SequenceAlert>& completed);
 
@@ -195,6 +200,7 @@ class RuleSet {
     int64_t released_us_ = INT64_MIN;  // the newest @timestamp handed to the matchers
     uint64_t arrivals_ = 0;
     uint64_t late_ = 0;
+    uint64_t evicted_for_total_ = 0;
     std::vector<std::pair<uint32_t, uint64_t>> hits_;  // reused per event
     std::vector<eql::CompletedSequence> done_;         // reused
 };

@@ -189,13 +189,18 @@ void SequenceMatcher::drop(KeyState& st) {
     stats_.keys = keys_.size();
 }
 
+bool SequenceMatcher::evict_one() {
+    if (keys_.empty()) return false;
+    const bool first_stage = !first_stage_lru_.empty();
+    KeyState* victim = first_stage ? first_stage_lru_.front() : advanced_lru_.front();
+    ++(first_stage ? stats_.evicted_first_stage : stats_.evicted_advanced);
+    drop(*victim);
+    return true;
+}
+
 void SequenceMatcher::enforce_limits() {
-    while (!keys_.empty() &&
-           (keys_.size() > limits_.max_keys || stats_.bytes > limits_.max_bytes)) {
-        const bool first_stage = !first_stage_lru_.empty();
-        KeyState* victim = first_stage ? first_stage_lru_.front() : advanced_lru_.front();
-        ++(first_stage ? stats_.evicted_first_stage : stats_.evicted_advanced);
-        drop(*victim);
+    while (keys_.size() > limits_.max_keys || stats_.bytes > limits_.max_bytes) {
+        if (!evict_one()) break;
     }
 }
 

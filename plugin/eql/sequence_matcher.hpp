@@ -36,8 +36,8 @@ EventRef store_event(const ecs::Event& event);
 // each start a sequence (cheap for any process: one exec each) therefore only evicts other
 // first-stage state; a sequence that has advanced needed correlated events of the same key.
 struct SequenceLimits {
-    std::size_t max_keys = 16384;
-    std::size_t max_bytes = std::size_t{32} << 20;
+    std::size_t max_keys = 8192;
+    std::size_t max_bytes = std::size_t{8} << 20;
 };
 
 struct SequenceStats {
@@ -73,6 +73,10 @@ class SequenceMatcher {
     void advance(int64_t now_us, std::vector<CompletedSequence>& out);
     // End of input: releases every sequence still waiting on a trailing missing event window.
     void flush(std::vector<CompletedSequence>& out);
+
+    // Drops one key by the policy of SequenceLimits (for a bound over all rules); false when
+    // there is no state.
+    bool evict_one();
 
     const SequenceStats& stats() const noexcept { return stats_; }
 

@@ -225,3 +225,27 @@ TEST_CASE("every upstream sequence and sample rule loads or names what it still 
     rules.flush_sequences(fed.alerts, true);
     CHECK(fed.alerts.empty());
 }
+
+TEST_CASE("the state of all sequence rules together is bounded in bytes",
+          "[engine][sequence][limits]") {
+    engine::SequenceOptions options;
+    options.reorder_window_us = 0;
+    engine::RuleSet roomy = load(kQuery, options);
+    Fed fed;
+    feed(roomy, {exec(0, 1, "bash", "b0", "s1")}, fed);
+    const std::size_t one_key = roomy.sequence_totals().matchers.bytes;
+
+    options.max_total_bytes = 3 * one_key;
+    engine::RuleSet rules = load(kQuery, options);
+    std::vector<ecs::Event> shells;
+    for (int i = 0; i < 10; ++i) {
+        shells.push_back(exec(i, static_cast<uint64_t>(i + 1), "bash", "b" + std::to_string(i),
+                              "s" + std::to_string(i)));
+    }
+    feed(rules, shells, fed);
+    const engine::SequenceTotals totals = rules.sequence_totals();
+    CHECK(totals.matchers.keys == 3);
+    CHECK(totals.matchers.bytes <= 3 * one_key);
+    CHECK(totals.evicted_for_total == 7);
+    CHECK(totals.matchers.evicted_first_stage == 7);
+}
