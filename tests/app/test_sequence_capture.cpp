@@ -4,26 +4,19 @@
 // maxspan) do not, and chunked (plugin-like) input gives the same alerts as one replay.
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "app/pipeline.hpp"
 #include "engine/alert_document.hpp"
 #include "engine/rule_loader.hpp"
+#include "offline_test_util.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    REQUIRE(in);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+using offline_test::slurp;
 
 // "Potential Linux Credential Dumping via Proc Filesystem", unchanged but for `host.id`,
 // which is written `?host.id` until the event builder fills host.id (it joins null with null

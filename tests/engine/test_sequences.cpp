@@ -57,6 +57,12 @@ void feed(engine::RuleSet& rules, const std::vector<ecs::Event>& events, Fed& fe
     }
 }
 
+// Feeds the events, then ends the input.
+void replay(engine::RuleSet& rules, const std::vector<ecs::Event>& events, Fed& fed) {
+    feed(rules, events, fed);
+    rules.flush_sequences(fed.alerts, /*end_of_input=*/true);
+}
+
 // bash (entity b1, parent s1) then strace, whose parent is bash: the join is bash's
 // process.entity_id against strace's process.parent.entity_id... through `sequence by`
 // process.parent.entity_id plus each stage's own key. Here both run under shell s1.
@@ -81,8 +87,7 @@ TEST_CASE("a sequence rule loads from TOML and fires once, after the reorder win
     // The end of the input releases the window too.
     engine::RuleSet again = load(kQuery);
     Fed end;
-    feed(again, {kBash, kStrace}, end);
-    again.flush_sequences(end.alerts, /*end_of_input=*/true);
+    replay(again, {kBash, kStrace}, end);
     CHECK(end.alerts.size() == 1);
 }
 
@@ -93,8 +98,7 @@ TEST_CASE("the reorder window puts an earlier event that arrives later back in o
     const ecs::Event early_strace = exec(400, 11, "strace", "b1", "s1");
     engine::RuleSet rules = load(kQuery);
     Fed fed;
-    feed(rules, {early_strace, late_bash}, fed);
-    rules.flush_sequences(fed.alerts, true);
+    replay(rules, {early_strace, late_bash}, fed);
     REQUIRE(fed.alerts.size() == 1);
     CHECK(fed.alerts[0].match.events[0]->event.process.name == "bash");
     CHECK(rules.sequence_totals().late == 0);
@@ -102,11 +106,10 @@ TEST_CASE("the reorder window puts an earlier event that arrives later back in o
     // Beyond the window: bash arrives after events 1.5 s newer were released; counted late.
     engine::RuleSet narrow = load(kQuery);
     Fed missed;
-    feed(narrow,
-         {exec(400, 11, "strace", "b1", "s1"), exec(2000, 13, "ls", "l", "s1"),
-          exec(0, 12, "bash", "b1", "s1")},
-         missed);
-    narrow.flush_sequences(missed.alerts, true);
+    replay(narrow,
+           {exec(400, 11, "strace", "b1", "s1"), exec(2000, 13, "ls", "l", "s1"),
+            exec(0, 12, "bash", "b1", "s1")},
+           missed);
     CHECK(missed.alerts.empty());
     CHECK(narrow.sequence_totals().late == 1);
 
@@ -115,8 +118,7 @@ TEST_CASE("the reorder window puts an earlier event that arrives later back in o
     none.reorder_window_us = 0;
     engine::RuleSet unordered = load(kQuery, none);
     Fed raw;
-    feed(unordered, {early_strace, late_bash}, raw);
-    unordered.flush_sequences(raw.alerts, true);
+    replay(unordered, {early_strace, late_bash}, raw);
     CHECK(raw.alerts.empty());
 }
 
@@ -127,6 +129,17 @@ TEST_CASE("idle input releases the window but not trailing missing event windows
     feed(rules, {kBash, kStrace}, fed);
     rules.flush_sequences(fed.alerts, /*end_of_input=*/false);
     CHECK(fed.alerts.size() == 1);
+
+    // bash then strace with no kill within 3 s: held until the window closes or input ends.
+    engine::RuleSet trailing = load(R"(sequence by process.entity_id with maxspan=3s
+      [process where process.name == "bash"] [process where process.name == "strace"]
+      ![process where process.name == "kill"])");
+    Fed held;
+    feed(trailing, {kBash, kStrace}, held);
+    trailing.flush_sequences(held.alerts, /*end_of_input=*/false);
+    CHECK(held.alerts.empty());
+    trailing.flush_sequences(held.alerts, /*end_of_input=*/true);
+    CHECK(held.alerts.size() == 1);
 }
 
 TEST_CASE("stages are filed in the rule index with the single-event rules", "[engine][sequence]") {
@@ -146,8 +159,7 @@ TEST_CASE("stages are filed in the rule index with the single-event rules", "[en
 TEST_CASE("a sequence alert lists every step under sequence.events", "[engine][sequence]") {
     engine::RuleSet rules = load(kQuery);
     Fed fed;
-    feed(rules, {kBash, kStrace}, fed);
-    rules.flush_sequences(fed.alerts, true);
+    replay(rules, {kBash, kStrace}, fed);
     REQUIRE(fed.alerts.size() == 1);
     const nlohmann::json doc = engine::sequence_alert_document(fed.alerts[0]);
     CHECK(doc["process"]["name"] == "strace");  // the last event at the top level
@@ -181,8 +193,7 @@ TEST_CASE("a sequence alert lists every step under sequence.events", "[engine][s
 TEST_CASE("explain says which stage matched which event, and why", "[engine][sequence]") {
     engine::RuleSet rules = load(kQuery);
     Fed fed;
-    feed(rules, {kBash, kStrace}, fed);
-    rules.flush_sequences(fed.alerts, true);
+    replay(rules, {kBash, kStrace}, fed);
     REQUIRE(fed.alerts.size() == 1);
     const std::vector<std::string> lines = engine::explain_sequence(fed.alerts[0]);
     REQUIRE(lines.size() == 9);
@@ -221,8 +232,7 @@ TEST_CASE("every upstream sequence and sample rule loads or names what it still 
     engine::LoadResult again = engine::load_rules({folder});
     engine::RuleSet rules(std::move(again.rules), std::move(again.sequences));
     Fed fed;
-    feed(rules, {kBash, kStrace}, fed);
-    rules.flush_sequences(fed.alerts, true);
+    replay(rules, {kBash, kStrace}, fed);
     CHECK(fed.alerts.empty());
 }
 
