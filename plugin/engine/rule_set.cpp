@@ -9,6 +9,8 @@
 namespace engine {
 namespace {
 
+constexpr int64_t kAdvanceEveryUs = 100'000;
+
 void mark(std::span<uint64_t> words, const std::vector<uint32_t>& rules) {
     for (const uint32_t rule : rules) words[rule / 64] |= uint64_t{1} << (rule % 64);
 }
@@ -154,8 +156,13 @@ void RuleSet::release(int64_t horizon_us, std::vector<SequenceAlert>& completed)
     }
     // Time moves on for every matcher, matching events or not: trailing missing event windows
     // close and expired state is freed (each matcher returns at once when there is nothing due).
+    // Every 100 ms of event time is often enough: it only frees memory and closes trailing
+    // missing event windows; a matcher that gets an event is told the time first anyway.
     const int64_t now_us = std::min(horizon_us, newest_us_);
-    if (now_us != INT64_MIN && !sequences_.empty()) {
+    if (now_us != INT64_MIN && !sequences_.empty() &&
+        (horizon_us == INT64_MAX || advanced_us_ == INT64_MIN ||
+         now_us - advanced_us_ >= kAdvanceEveryUs)) {
+        advanced_us_ = now_us;
         for (auto& rule : sequences_) {
             rule->matcher.advance(now_us, done_);
             collect(*rule, done_, completed);

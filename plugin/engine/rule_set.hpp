@@ -198,6 +198,7 @@ class RuleSet {
     std::priority_queue<Waiting, std::vector<Waiting>, std::greater<>> window_;
     int64_t newest_us_ = INT64_MIN;
     int64_t released_us_ = INT64_MIN;  // the newest @timestamp handed to the matchers
+    int64_t advanced_us_ = INT64_MIN;  // when every matcher was last told the time
     uint64_t arrivals_ = 0;
     uint64_t late_ = 0;
     uint64_t evicted_for_total_ = 0;
@@ -221,6 +222,11 @@ void RuleSet::offer_to_sequences(const ecs::Event& event, const auto& candidates
             hits_.back().second |= uint64_t{1} << query;
         }
     }
+    // Only events that can take part (their join keys are there) are copied and kept.
+    std::erase_if(hits_, [&](auto& hit) {
+        hit.second = sequences_[hit.first]->matcher.joinable(hit.second, event);
+        return hit.second == 0;
+    });
     newest_us_ = std::max(newest_us_, event.timestamp_us);
     if (!hits_.empty()) {
         if (event.timestamp_us < released_us_) ++late_;

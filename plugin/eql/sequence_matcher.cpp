@@ -56,6 +56,16 @@ SequenceMatcher::SequenceMatcher(const CompiledSequence& sequence, SequenceLimit
         if (!stages[i].missing) positive_.push_back(i);
     }
     gap_missing_.assign(positive_.size(), 0);
+    required_keys_.resize(sequence_.queries().size());
+    auto require = [this](const SequenceStage& stage) {
+        std::vector<ecs::FieldId>& fields = required_keys_[stage.query];
+        fields.clear();
+        for (const JoinKey& key : stage.keys) {
+            if (!key.optional && key.field != ecs::FieldId::Count_) fields.push_back(key.field);
+        }
+    };
+    for (const SequenceStage& stage : stages) require(stage);
+    if (sequence_.until()) require(*sequence_.until());
     for (std::size_t i = 0; i < stages.size(); ++i) {
         const uint64_t query_bit = uint64_t{1} << stages[i].query;
         if (!stages[i].missing) {
@@ -73,6 +83,21 @@ SequenceMatcher::SequenceMatcher(const CompiledSequence& sequence, SequenceLimit
             gap_missing_[static_cast<std::size_t>(before) - 1] |= query_bit;
         }
     }
+}
+
+uint64_t SequenceMatcher::joinable(uint64_t matched, const ecs::Event& event) const noexcept {
+    for (uint64_t bits = matched; bits != 0; bits &= bits - 1) {
+        const auto q = static_cast<std::size_t>(__builtin_ctzll(bits));
+        for (const ecs::FieldId field : required_keys_[q]) {
+            const ecs::FieldValue value = ecs::get_field(event, field);
+            if (value.missing() ||
+                (value.kind == ecs::FieldValue::Kind::StringList && value.list.empty())) {
+                matched &= ~(uint64_t{1} << q);
+                break;
+            }
+        }
+    }
+    return matched;
 }
 
 std::vector<std::string> SequenceMatcher::keys_of(const SequenceStage& stage,

@@ -65,6 +65,10 @@ class SequenceMatcher {
     // `sequence` must outlive the matcher.
     SequenceMatcher(const CompiledSequence& sequence, SequenceLimits limits);
 
+    // `matched` without the queries whose stages the event cannot take part in (a join key
+    // that is not optional is missing): such events need not be kept at all.
+    uint64_t joinable(uint64_t matched, const ecs::Event& event) const noexcept;
+
     // Bit q of `matched`: sequence.queries()[q] matched the event. Events must come in
     // (@timestamp, event.sequence) order (the engine's reorder window sees to that).
     void on_event(const EventRef& event, uint64_t matched, std::vector<CompletedSequence>& out);
@@ -134,6 +138,8 @@ class SequenceMatcher {
     std::vector<uint64_t> gap_missing_;
     uint64_t trailing_missing_ = 0;
     uint64_t stage_queries_ = 0;  // queries of positive stages
+    // Per query: the key fields that must be present for an event to take part.
+    std::vector<std::vector<ecs::FieldId>> required_keys_;
 
     std::unordered_map<std::string, KeyState> keys_;
     std::list<KeyState*> first_stage_lru_;  // least recently used first

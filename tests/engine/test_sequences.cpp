@@ -152,6 +152,11 @@ TEST_CASE("stages are filed in the rule index with the single-event rules", "[en
     Fed fed;
     feed(rules, {exec(0, 1, "ls", "x", "s1")}, fed);
     CHECK(rules.sequence_totals().buffered == 0);
+    // Nor is one whose join key is missing: it cannot take part.
+    ecs::Event keyless = kBash;
+    keyless.parent.entity_id.reset();
+    feed(rules, {keyless}, fed);
+    CHECK(rules.sequence_totals().buffered == 0);
     feed(rules, {kBash}, fed);
     CHECK(rules.sequence_totals().buffered == 1);
 }
