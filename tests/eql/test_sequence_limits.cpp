@@ -96,3 +96,23 @@ TEST_CASE("the byte bound evicts too, and expired state is swept in event time",
     CHECK(swept.stats.bytes == 0);
     CHECK(swept.stats.expired == 2);
 }
+
+TEST_CASE("hostile input: many key values and deep nesting stay bounded",
+          "[eql][sequence][limits]") {
+    // 1000 arguments as a multi-valued key: at most 64 key values, the rest counted.
+    std::vector<std::string> args;
+    for (int i = 0; i < 1000; ++i) args.push_back("a" + std::to_string(i));
+    const std::string by_args =
+        R"(sequence [process where process.name == "x"] by process.args [process where true] by process.name)";
+    const auto run = run_sequence(by_args, {{0, "x", "e1", "p1", args}, {10, "a5", "e2"}});
+    CHECK(run.stats.keys_truncated == 1);
+    CHECK(run.stats.keys == 64);
+    CHECK(run.alerts.size() == 1);  // a5 is among the first 64 values
+    // The parser's depth guard holds inside a stage; a stage that never closes is an error.
+    CHECK_THROWS_WITH(
+        eql::CompiledSequence::compile("sequence [any where " + std::string(100000, '(') + "true"),
+        Catch::Contains("nests too deeply"));
+    CHECK_THROWS_AS(
+        eql::CompiledSequence::compile(std::string("sequence ") + std::string(5000, '[')),
+        eql::Error);
+}
