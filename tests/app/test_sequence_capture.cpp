@@ -21,16 +21,21 @@ using offline_test::slurp;
 // "Potential Linux Credential Dumping via Proc Filesystem", unchanged but for `host.id`,
 // which is written `?host.id` until the event builder fills host.id (it joins null with null
 // meanwhile; once host.id is filled the two are the same on one host).
-engine::LoadResult upstream_rule() {
-    const fs::path file = fs::path(AUDISP_SHARED_DIR) / "rules-upstream" / "linux-sequence" /
-                          "credential_access_proc_credential_dumping.toml";
-    std::string text = slurp(file);
+const fs::path kRuleFile = fs::path(AUDISP_SHARED_DIR) / "rules-upstream" / "linux-sequence" /
+                           "credential_access_proc_credential_dumping.toml";
+
+std::string upstream_rule_text() {
+    std::string text = slurp(kRuleFile);
     const std::string from = "sequence by host.id,";
     const auto at = text.find(from);
     REQUIRE(at != std::string::npos);
     text.replace(at, from.size(), "sequence by ?host.id,");
+    return text;
+}
+
+engine::LoadResult upstream_rule() {
     engine::LoadResult loaded;
-    engine::load_rule_text(text, file.string(), loaded);
+    engine::load_rule_text(upstream_rule_text(), kRuleFile.string(), loaded);
     REQUIRE(loaded.issues.empty());
     REQUIRE(loaded.sequences.size() == 1);
     return loaded;
@@ -104,4 +109,25 @@ TEST_CASE("captured: plugin-sized chunks give the same alerts as one replay",
         REQUIRE(pieces.documents.size() == whole.documents.size());
         CHECK(pieces.documents[0]["sequence"] == whole.documents[0]["sequence"]);
     }
+}
+
+TEST_CASE("captured: the binary shows the steps and explains each stage",
+          "[app][sequence][capture]") {
+    offline_test::TempDir rules;
+    offline_test::write_file(rules / "rule.toml", upstream_rule_text());
+    const auto run = offline_test::run_binary(
+        {"--input", (fs::path(AUDISP_TEST_DATA_DIR) / "sequence-ps-strings.log").string(),
+         "--rules", rules.path().string(), "--alerts-format", "text", "--explain", "--no-summary",
+         "--no-tree"});
+    CHECK(run.status == 0);
+    CHECK_THAT(run.out, Catch::Contains(" steps=\"1:exec ps[10016] > 2:exec strings[10017]\"\n"));
+    CHECK_THAT(run.out,
+               Catch::Contains("    explain: join key: host.id=null, "
+                               "process.parent.name=\"shell-fire\"\n"
+                               "    explain: stage 1/2 <- 2026-12-02T02:44:26.882000Z serial "
+                               "5011 pid 10016 ps\n"));
+    CHECK_THAT(run.out, Catch::Contains("    explain: stage 2/2 <- 2026-12-02T02:44:26.894000Z "
+                                        "serial 5014 pid 10017 strings\n"));
+    CHECK_THAT(run.out, Catch::Contains("    explain:   process.args : \"/tmp/*\"  "
+                                        "[process.args=[\"strings\", \"/tmp/dump\"]]  => true\n"));
 }
