@@ -148,18 +148,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
         const eql::CompiledQuery query = eql::CompiledQuery::compile(text);
         fuzz::check(query.category() == "process" || query.category() == "any", "category");
         (void)query.fields();
-        exercise(query, exec_event());
-        exercise(query, bare_event());
-        for (const std::string& value : literals(text, 4)) {
-            ecs::Event e = exec_event();
-            e.process.name = value;
-            e.process.executable = "/usr/bin/" + value;
-            e.process.args = std::vector<std::string>{value, value, "-F"};
-            e.process.command_line = value + " " + value + " -F";
-            e.parent.name = value;
-            e.parent.args = std::vector<std::string>{value};
-            exercise(query, e);
-        }
+        for (const ecs::Event& e : events_for(text)) exercise(query, e);
     } catch (const eql::Error&) {
         // A rejected query: the one documented outcome besides success.
     }
