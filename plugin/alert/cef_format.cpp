@@ -115,6 +115,7 @@ CefParts collect(const Alert& alert) {
     add_labelled("cs4", "working_directory", fields.working_directory);
     add_labelled("cs5", "threat_technique", fields.techniques);
     add_labelled("cs6", "rule_version", fields.rule_version);
+    add_labelled("flexString1", "sequence_steps", fields.sequence_steps);
     if (alert.risk_score >= 0) add_labelled("cn1", "risk_score", std::to_string(alert.risk_score));
     add_labelled("cn2", "parent_pid", fields.parent_pid);
     add("msg", fields.message);

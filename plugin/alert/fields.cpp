@@ -65,11 +65,31 @@ std::string technique_ids(const nlohmann::json& document) {
     return out;
 }
 
+// "1:exec bash[4242] > 2:connection_attempted curl[4243] dst=203.0.113.9"
+std::string sequence_steps(const nlohmann::json& document) {
+    const nlohmann::json* events = find_path(document, "sequence.events");
+    if (events == nullptr || !events->is_array()) return {};
+    std::string out;
+    for (const auto& step : *events) {
+        if (!out.empty()) out += " > ";
+        out += text_at(step, "stage") + ":" + text_at(step, "event.action") + " " +
+               text_at(step, "process.name") + "[" + text_at(step, "process.pid") + "]";
+        if (const std::string path = text_at(step, "file.path"); !path.empty()) {
+            out += " file=" + path;
+        }
+        if (const std::string ip = text_at(step, "destination.ip"); !ip.empty()) {
+            out += " dst=" + ip;
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 AlertFields extract_fields(const Alert& alert) {
     const nlohmann::json& doc = alert.document;
     AlertFields fields;
+    fields.sequence_steps = sequence_steps(doc);
     fields.host = text_at(doc, "host.name");
     fields.user_name = first_of(doc, "user.name", "process.user.name");
     fields.user_id = first_of(doc, "user.id", "process.user.id");

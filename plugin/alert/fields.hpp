@@ -25,6 +25,9 @@ struct AlertFields {
     std::string rule_version;         // rule.version
     std::string techniques;           // threat[].technique[].id, comma-separated
     std::string message;              // message (throttle summaries set it)
+    // Sequence alerts: each step of sequence.events as "stage:action name[pid]" (plus
+    // " file=..." / " dst=..." when present), joined by " > ".
+    std::string sequence_steps;
 };
 
 // Raw values, exactly as in the document (not yet escaped or repaired).

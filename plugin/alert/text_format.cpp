@@ -66,6 +66,7 @@ TextParts collect(const Alert& alert) {
     add("parent", fields.parent_name);
     add("parent_cmd", fields.parent_command_line);
     add("technique", fields.techniques);
+    add("steps", fields.sequence_steps);
     return parts;
 }
 

@@ -39,10 +39,11 @@ AlertOutput::AlertOutput(const Config& config, bool live) : throttle_(throttle_o
     }
 }
 
-bool AlertOutput::emit(const ecs::Event& event, const engine::RuleInfo& rule,
-                       const std::vector<std::string>* explain) noexcept {
+template <typename BuildDocument>
+bool AlertOutput::emit_built(const std::string& rule_name, BuildDocument&& build,
+                             const std::vector<std::string>* explain) noexcept {
     try {
-        nlohmann::json document = engine::alert_document(event, rule);
+        nlohmann::json document = build();
         if (explain != nullptr) document["explain"] = *explain;
         const alert::Alert built = alert::Alert::from_document(std::move(document));
         summaries_.clear();
@@ -54,9 +55,21 @@ bool AlertOutput::emit(const ecs::Event& event, const engine::RuleInfo& rule,
         return admitted;
     } catch (const std::exception& error) {
         ++failed_;
-        spdlog::error("could not build an alert for rule {}: {}", rule.name, error.what());
+        spdlog::error("could not build an alert for rule {}: {}", rule_name, error.what());
         return false;
     }
+}
+
+bool AlertOutput::emit(const ecs::Event& event, const engine::RuleInfo& rule,
+                       const std::vector<std::string>* explain) noexcept {
+    return emit_built(
+        rule.name, [&] { return engine::alert_document(event, rule); }, explain);
+}
+
+bool AlertOutput::emit(const engine::SequenceAlert& alert,
+                       const std::vector<std::string>* explain) noexcept {
+    return emit_built(
+        alert.rule->info.name, [&] { return engine::sequence_alert_document(alert); }, explain);
 }
 
 void AlertOutput::deliver(const alert::Alert& built) noexcept {

@@ -11,6 +11,7 @@
 #include "app/config.hpp"
 #include "ecs/event.hpp"
 #include "engine/rule.hpp"
+#include "engine/rule_set.hpp"
 
 namespace app {
 
@@ -23,6 +24,9 @@ class AlertOutput {
     // explain (--explain): added to the document as an "explain" array of strings.
     bool emit(const ecs::Event& event, const engine::RuleInfo& rule,
               const std::vector<std::string>* explain = nullptr) noexcept;
+    // A completed sequence or sample: one document listing its events (sequence.events).
+    bool emit(const engine::SequenceAlert& alert,
+              const std::vector<std::string>* explain = nullptr) noexcept;
     // Closes throttle windows that ended before `event_time_us` and sends their summaries, so
     // a rule that went quiet still reports what it suppressed. Called for every event.
     void expire(int64_t event_time_us) noexcept;
@@ -32,6 +36,9 @@ class AlertOutput {
 
   private:
     void deliver(const alert::Alert& built) noexcept;
+    template <typename BuildDocument>
+    bool emit_built(const std::string& rule_name, BuildDocument&& build,
+                    const std::vector<std::string>* explain) noexcept;
 
     std::vector<std::unique_ptr<alert::AlertSink>> sinks_;
     alert::Throttle throttle_;

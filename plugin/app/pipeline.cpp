@@ -55,14 +55,28 @@ void Pipeline::on_event(ecs::Event&& event) noexcept {
             events_output_->write_line(event_line_);
         }
         if (observer_) observer_(event);
-        rules_.match(event, [&](const engine::LoadedRule& rule) {
-            ++alerts_;
-            on_alert_(event, rule);
-            if (track_latency_) alert_latency_.record(std::chrono::steady_clock::now() - fed_at_);
-        });
+        rules_.match_all(
+            event,
+            [&](const engine::LoadedRule& rule) {
+                ++alerts_;
+                on_alert_(event, rule);
+                if (track_latency_) {
+                    alert_latency_.record(std::chrono::steady_clock::now() - fed_at_);
+                }
+            },
+            sequence_alerts_);
+        if (!sequence_alerts_.empty()) deliver_sequences();
     } catch (...) {
         failure_ = std::current_exception();
     }
+}
+
+void Pipeline::deliver_sequences() {
+    for (const engine::SequenceAlert& alert : sequence_alerts_) {
+        ++alerts_;
+        if (on_sequence_) on_sequence_(alert);
+    }
+    sequence_alerts_.clear();
 }
 
 void Pipeline::feed(std::string_view bytes) {
@@ -75,6 +89,9 @@ void Pipeline::age_events() {
     if (track_latency_) fed_at_ = std::chrono::steady_clock::now();
     reader_.age_events();
     rethrow_failure();
+    // Idle input: nothing older can still arrive in order, so the reorder window is released.
+    rules_.flush_sequences(sequence_alerts_, /*end_of_input=*/false);
+    deliver_sequences();
 }
 
 void Pipeline::rethrow_failure() {
@@ -84,10 +101,17 @@ void Pipeline::rethrow_failure() {
 void Pipeline::finish() {
     reader_.finish();
     rethrow_failure();
+    rules_.flush_sequences(sequence_alerts_, /*end_of_input=*/true);
+    deliver_sequences();
     if (events_output_) events_output_->flush();
 }
 
-void Pipeline::replace_rules(engine::RuleSet rules) { rules_ = std::move(rules); }
+void Pipeline::replace_rules(engine::RuleSet rules) {
+    // Sequences of the old rules complete with what they have; pending ones are dropped.
+    rules_.flush_sequences(sequence_alerts_, /*end_of_input=*/true);
+    deliver_sequences();
+    rules_ = std::move(rules);
+}
 
 PipelineStats Pipeline::stats() const {
     return PipelineStats{reader_.stats(), table_.stats(), process_events_,
@@ -114,6 +138,17 @@ std::string Pipeline::stats_line() const {
         << " serial_gaps=" << s.reader.lines.serial_gaps
         << " records_skipped=" << s.reader.lines.records_skipped
         << " events_abandoned=" << s.reader.lines.events_abandoned;
+    if (rules_.sequence_count() > 0) {
+        const engine::SequenceTotals q = rules_.sequence_totals();
+        out << " sequence_rules=" << rules_.sequence_count() << " sequence_keys=" << q.matchers.keys
+            << " sequence_bytes=" << q.matchers.bytes << " sequence_started=" << q.matchers.started
+            << " sequence_completed=" << q.matchers.completed
+            << " sequence_expired=" << q.matchers.expired
+            << " sequence_evicted_first_stage=" << q.matchers.evicted_first_stage
+            << " sequence_evicted_advanced=" << q.matchers.evicted_advanced
+            << " sequence_evicted_for_total=" << q.evicted_for_total
+            << " sequence_late_events=" << q.late;
+    }
     if (const std::string latency = alert_latency_.stats_text(); !latency.empty()) {
         out << ' ' << latency;
     }

@@ -41,6 +41,9 @@ struct LiveServices {
 class Pipeline {
   public:
     using AlertHandler = std::function<void(const ecs::Event&, const engine::LoadedRule&)>;
+    // A completed sequence or sample rule (raised once the reorder window releases its last
+    // event, so shortly after that event; see engine::SequenceOptions).
+    using SequenceHandler = std::function<void(const engine::SequenceAlert&)>;
     using EventObserver = std::function<void(const ecs::Event&)>;
     // Called with every event once the process table has learnt from it; false keeps the
     // event from the events output, the observer and the rules (offline --since/--until/--host).
@@ -59,6 +62,7 @@ class Pipeline {
     void replace_rules(engine::RuleSet rules);
     void set_event_observer(EventObserver observer) { observer_ = std::move(observer); }
     void set_event_filter(EventFilter filter) { filter_ = std::move(filter); }
+    void set_sequence_handler(SequenceHandler handler) { on_sequence_ = std::move(handler); }
 
     process::ProcessTable& table() noexcept { return table_; }
     PipelineStats stats() const;
@@ -67,12 +71,16 @@ class Pipeline {
   private:
     void on_event(ecs::Event&& event) noexcept;
     void rethrow_failure();
+    // Hands sequence alerts collected so far to the handler.
+    void deliver_sequences();
 
     // Plugin mode only: offline, "read" is a 1 MiB chunk of a file and latency means nothing.
     bool track_latency_;
     process::ProcessTable table_;
     engine::RuleSet rules_;
     AlertHandler on_alert_;
+    SequenceHandler on_sequence_;
+    std::vector<engine::SequenceAlert> sequence_alerts_;  // reused
     EventObserver observer_;
     EventFilter filter_;
     std::unique_ptr<OutputFile> events_output_;

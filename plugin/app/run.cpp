@@ -26,6 +26,7 @@
 #include "app/progress.hpp"
 #include "app/signals.hpp"
 #include "app/time_filter.hpp"
+#include "engine/alert_document.hpp"
 #include "engine/rule_loader.hpp"
 #include "engine/rule_set.hpp"
 #include "process/proc_reader.hpp"
@@ -50,7 +51,9 @@ engine::LoadResult load_and_report(const Config& config) {
         spdlog::warn("rule {} {}{}: {}", kind_word(issue.kind), issue.file,
                      issue.rule_name.empty() ? "" : " (" + issue.rule_name + ")", issue.message);
     }
-    spdlog::info("{} rules loaded, {} not loaded", result.rules.size(), result.issues.size());
+    spdlog::info("{} rules loaded ({} of them sequences or samples), {} not loaded",
+                 result.rules.size() + result.sequences.size(), result.sequences.size(),
+                 result.issues.size());
     return result;
 }
 
@@ -64,6 +67,10 @@ int check_rules(const Config& config) {
     for (const auto& rule : result.rules) {
         std::cout << "loaded  " << rule.info.file << ": " << rule.info.name << '\n';
     }
+    for (const auto& rule : result.sequences) {
+        std::cout << "loaded  " << rule.info.file << ": " << rule.info.name << " ("
+                  << (rule.sequence.is_sample() ? "sample" : "sequence") << ")\n";
+    }
     for (const auto& issue : result.issues) {
         std::cout << kind_word(issue.kind) << " " << issue.file;
         if (!issue.rule_name.empty()) std::cout << ": " << issue.rule_name;
@@ -71,10 +78,10 @@ int check_rules(const Config& config) {
     }
     std::size_t skipped = 0;
     for (const auto& issue : result.issues) skipped += issue.kind == engine::IssueKind::Skipped;
-    std::cout << result.rules.size() << " loaded, " << skipped << " skipped, "
-              << result.issues.size() - skipped << " failed\n";
+    std::cout << result.rules.size() + result.sequences.size() << " loaded, " << skipped
+              << " skipped, " << result.issues.size() - skipped << " failed\n";
     const bool failed = result.any_failed();
-    const engine::RuleSet rules(std::move(result.rules));
+    const engine::RuleSet rules(std::move(result.rules), std::move(result.sequences));
     std::cout << "rule index: " << rules.index_summary() << '\n';
     return failed ? 1 : 0;
 }
@@ -138,27 +145,42 @@ int run_offline(const Config& config) {
     AlertOutput alerts(config, /*live=*/false);
     OfflineReport report;
     Pipeline* pipeline_ptr = nullptr;
-    Pipeline pipeline(config, engine::RuleSet(std::move(loaded.rules)),
+    // One alert, single-event or sequence: the report, then the sinks, with --explain lines
+    // (`explain` is only called when asked for) in the document (json) or after it (text).
+    auto raise = [&](const ecs::Event& last, const engine::RuleInfo& rule, auto&& emit,
+                     auto&& explain) {
+        report.on_alert(last, rule, pipeline_ptr->table());
+        if (clear_for_alerts) progress.clear();
+        if (!config.explain) {
+            emit(nullptr);
+            return;
+        }
+        std::vector<std::string> why = explain();
+        for (std::string& line : why) line = one_line(line);
+        const bool shown = emit(config.alerts_format == "json" ? &why : nullptr);
+        if (shown && text) {
+            for (const std::string& line : why) {
+                std::cout << "    explain: " << alert::text::neutralise(line) << '\n';
+            }
+            std::cout.flush();
+        }
+    };
+    Pipeline pipeline(config, engine::RuleSet(std::move(loaded.rules), std::move(loaded.sequences)),
                       [&](const ecs::Event& event, const engine::LoadedRule& rule) {
-                          report.on_alert(event, rule.info, pipeline_ptr->table());
-                          if (clear_for_alerts) progress.clear();
-                          if (!config.explain) {
-                              alerts.emit(event, rule.info);
-                              return;
-                          }
-                          std::vector<std::string> why = rule.query.explain(event);
-                          for (std::string& line : why) line = one_line(line);
-                          const bool shown = alerts.emit(
-                              event, rule.info, config.alerts_format == "json" ? &why : nullptr);
-                          if (shown && text) {
-                              for (const std::string& line : why) {
-                                  std::cout << "    explain: " << alert::text::neutralise(line)
-                                            << '\n';
-                              }
-                              std::cout.flush();
-                          }
+                          raise(
+                              event, rule.info,
+                              [&](const std::vector<std::string>* why) {
+                                  return alerts.emit(event, rule.info, why);
+                              },
+                              [&] { return rule.query.explain(event); });
                       });
     pipeline_ptr = &pipeline;
+    pipeline.set_sequence_handler([&](const engine::SequenceAlert& alert) {
+        raise(
+            alert.last_event(), alert.rule->info,
+            [&](const std::vector<std::string>* why) { return alerts.emit(alert, why); },
+            [&] { return engine::explain_sequence(alert); });
+    });
     pipeline.set_event_observer(
         [&](const ecs::Event& event) { alerts.expire(event.timestamp_us); });
     // Every event reaches the table (parent context before --since stays right); only those
@@ -221,11 +243,12 @@ int run_live(Config config) {
     engine::LoadResult loaded = load_and_report(config);
     AlertOutput alerts(config, /*live=*/true);
     Pipeline pipeline(
-        config, engine::RuleSet(std::move(loaded.rules)),
+        config, engine::RuleSet(std::move(loaded.rules), std::move(loaded.sequences)),
         [&](const ecs::Event& event, const engine::LoadedRule& rule) {
             alerts.emit(event, rule.info);
         },
         LiveServices{&names, &proc, kernel_release()});
+    pipeline.set_sequence_handler([&](const engine::SequenceAlert& alert) { alerts.emit(alert); });
     pipeline.set_event_observer(
         [&](const ecs::Event& event) { alerts.expire(event.timestamp_us); });
     const std::size_t seeded = proc.seed(pipeline.table(), config.host_name.value_or(""));
@@ -309,7 +332,7 @@ void reload(Config& config, Pipeline& pipeline, AlertOutput& alerts) {
         return;
     }
     engine::LoadResult loaded = engine::load_rules(rule_paths(fresh));
-    if (loaded.any_failed() || loaded.rules.empty()) {
+    if (loaded.any_failed() || (loaded.rules.empty() && loaded.sequences.empty())) {
         for (const auto& issue : loaded.issues) {
             spdlog::error("reload: rule {} {}: {}", kind_word(issue.kind), issue.file,
                           issue.message);
@@ -318,8 +341,8 @@ void reload(Config& config, Pipeline& pipeline, AlertOutput& alerts) {
                       pipeline.stats().rules_loaded);
         return;
     }
-    spdlog::info("reload: {} rules loaded", loaded.rules.size());
-    pipeline.replace_rules(engine::RuleSet(std::move(loaded.rules)));
+    spdlog::info("reload: {} rules loaded", loaded.rules.size() + loaded.sequences.size());
+    pipeline.replace_rules(engine::RuleSet(std::move(loaded.rules), std::move(loaded.sequences)));
     alerts.reopen();
     config = fresh;
 }

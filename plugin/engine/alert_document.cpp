@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ecs/fields.hpp"
 #include "ecs/json.hpp"
 
 namespace engine {
@@ -54,6 +55,91 @@ nlohmann::json alert_document(const ecs::Event& event, const RuleInfo& rule) {
     }
     if (!rule.threats.empty()) doc["threat"] = threat_fields(rule.threats);
     return doc;
+}
+
+namespace {
+
+// Looked up by name, so that file.path and destination.ip appear once the schema has them.
+constexpr std::string_view kStepFields[] = {
+    "@timestamp",  "event.category",    "event.action", "event.sequence",
+    "process.pid", "process.entity_id", "process.name", "process.command_line",
+    "file.path",   "destination.ip",
+};
+
+nlohmann::json field_json(const ecs::FieldInfo& info, const ecs::FieldValue& value) {
+    switch (value.kind) {
+        case ecs::FieldValue::Kind::String:
+            return std::string(value.text);
+        case ecs::FieldValue::Kind::Integer:
+            if (info.type == ecs::FieldType::Date) return ecs::format_timestamp(value.integer);
+            return value.integer;
+        case ecs::FieldValue::Kind::Boolean:
+            return value.boolean;
+        case ecs::FieldValue::Kind::StringList:
+            return std::vector<std::string>(value.list.begin(), value.list.end());
+        case ecs::FieldValue::Kind::Missing:
+            break;
+    }
+    return nullptr;
+}
+
+nlohmann::json step_json(const ecs::Event& event, std::size_t stage) {
+    nlohmann::json step = nlohmann::json::object();
+    step["stage"] = stage + 1;
+    for (const std::string_view name : kStepFields) {
+        const auto id = ecs::field_by_name(name);
+        if (!id) continue;
+        const ecs::FieldValue value = ecs::get_field(event, *id);
+        if (value.missing()) continue;
+        // Nested as ECS documents are: "process.pid" -> {"process": {"pid": ...}}.
+        nlohmann::json* slot = &step;
+        std::string_view rest = name;
+        for (std::size_t dot = rest.find('.'); dot != std::string_view::npos && name[0] != '@';
+             dot = rest.find('.')) {
+            slot = &(*slot)[std::string(rest.substr(0, dot))];
+            rest.remove_prefix(dot + 1);
+        }
+        (*slot)[std::string(rest)] = field_json(ecs::field_info(*id), value);
+    }
+    return step;
+}
+
+}  // namespace
+
+std::span<const std::string_view> sequence_step_fields() noexcept { return kStepFields; }
+
+nlohmann::json sequence_alert_document(const SequenceAlert& alert) {
+    nlohmann::json doc = alert_document(alert.last_event(), alert.rule->info);
+    nlohmann::json& sequence = doc["sequence"];
+    sequence["key"] = alert.match.key;
+    sequence["length"] = alert.match.events.size();
+    nlohmann::json& events = sequence["events"];
+    events = nlohmann::json::array();
+    for (std::size_t i = 0; i < alert.match.events.size(); ++i) {
+        const std::size_t stage = alert.rule->sequence.stages()[alert.match.stages[i]].written;
+        events.push_back(step_json(alert.match.events[i]->event, stage));
+    }
+    return doc;
+}
+
+std::vector<std::string> explain_sequence(const SequenceAlert& alert) {
+    std::vector<std::string> out;
+    const eql::CompiledSequence& sequence = alert.rule->sequence;
+    const std::size_t total = alert.match.events.size();
+    if (!alert.match.key.empty()) out.push_back("join key: " + alert.match.key);
+    for (std::size_t i = 0; i < total; ++i) {
+        const ecs::Event& event = alert.match.events[i]->event;
+        const eql::SequenceStage& stage = sequence.stages()[alert.match.stages[i]];
+        const eql::CompiledQuery& query = sequence.queries()[stage.query];
+        std::string line = "stage " + std::to_string(i + 1) + "/" + std::to_string(total) + " <- " +
+                           ecs::format_timestamp(event.timestamp_us) + " serial " +
+                           std::to_string(event.sequence);
+        if (event.process.pid) line += " pid " + std::to_string(*event.process.pid);
+        if (event.process.name) line += " " + *event.process.name;
+        out.push_back(std::move(line));
+        for (const std::string& why : query.explain(event)) out.push_back("  " + why);
+    }
+    return out;
 }
 
 }  // namespace engine

@@ -3,12 +3,34 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "ecs/event.hpp"
 #include "engine/rule.hpp"
+#include "engine/rule_set.hpp"
 
 namespace engine {
 
 nlohmann::json alert_document(const ecs::Event& event, const RuleInfo& rule);
+
+// A sequence or sample alert: the last event's document as above, plus `sequence`:
+//   {"key": "host.id=\"h1\", process.entity_id=\"e7\"", "length": 2,
+//    "events": [{"stage": 1, "@timestamp": ..., "event": {"category", "action", "sequence"},
+//                "process": {"pid", "entity_id", "name", "command_line"},
+//                "file": {"path"}, "destination": {"ip"}}, ...]}
+// one entry per stage in order, with only the fields the event has (file.path and
+// destination.ip once the schema has them). See plugin/alert/ALERTS.md.
+nlohmann::json sequence_alert_document(const SequenceAlert& alert);
+
+// The step fields, by ECS name, that sequence_alert_document lists for each event.
+std::span<const std::string_view> sequence_step_fields() noexcept;
+
+// --explain for a sequence: for each event, which stage it filled and why, e.g.
+//   stage 2/2 <- 2026-11-22T14:56:17.123456Z serial 812 pid 4242 curl: [network where ...]
+//   followed by that stage's explain lines, indented.
+std::vector<std::string> explain_sequence(const SequenceAlert& alert);
 
 }  // namespace engine

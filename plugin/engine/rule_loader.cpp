@@ -161,15 +161,27 @@ void load_rule_text(std::string_view text, const std::string& file, LoadResult& 
         return;
     }
     // The same rule twice (rules/ plus an upstream copy) would raise every alert twice.
-    for (const LoadedRule& loaded : result.rules) {
-        if (loaded.info.rule_id == info.rule_id) {
-            result.issues.push_back({IssueKind::Skipped, file, info.name,
-                                     "duplicate rule_id " + info.rule_id +
-                                         ", already loaded from " + loaded.info.file});
-            return;
+    const auto loaded_from = [&]() -> const std::string* {
+        for (const LoadedRule& loaded : result.rules) {
+            if (loaded.info.rule_id == info.rule_id) return &loaded.info.file;
         }
+        for (const LoadedSequence& loaded : result.sequences) {
+            if (loaded.info.rule_id == info.rule_id) return &loaded.info.file;
+        }
+        return nullptr;
+    }();
+    if (loaded_from != nullptr) {
+        result.issues.push_back(
+            {IssueKind::Skipped, file, info.name,
+             "duplicate rule_id " + info.rule_id + ", already loaded from " + *loaded_from});
+        return;
     }
     try {
+        if (eql::CompiledSequence::is_sequence_text(info.query)) {
+            eql::CompiledSequence sequence = eql::CompiledSequence::compile(info.query);
+            result.sequences.push_back({std::move(info), std::move(sequence)});
+            return;
+        }
         eql::CompiledQuery query = eql::CompiledQuery::compile(info.query);
         result.rules.push_back({std::move(info), std::move(query)});
     } catch (const eql::Error& error) {

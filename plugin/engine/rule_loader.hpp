@@ -8,12 +8,19 @@
 
 #include "engine/rule.hpp"
 #include "eql/query.hpp"
+#include "eql/sequence.hpp"
 
 namespace engine {
 
 struct LoadedRule {
     RuleInfo info;
     eql::CompiledQuery query;
+};
+
+// A `sequence` or `sample` rule.
+struct LoadedSequence {
+    RuleInfo info;
+    eql::CompiledSequence sequence;
 };
 
 enum class IssueKind {
@@ -31,6 +38,7 @@ struct LoadIssue {
 
 struct LoadResult {
     std::vector<LoadedRule> rules;
+    std::vector<LoadedSequence> sequences;
     std::vector<LoadIssue> issues;
     bool any_failed() const;
 };

@@ -9,6 +9,8 @@
 namespace engine {
 namespace {
 
+constexpr int64_t kAdvanceEveryUs = 100'000;
+
 void mark(std::span<uint64_t> words, const std::vector<uint32_t>& rules) {
     for (const uint32_t rule : rules) words[rule / 64] |= uint64_t{1} << (rule % 64);
 }
@@ -27,10 +29,23 @@ std::string_view match_name(eql::KeyMatch match) {
 
 }  // namespace
 
-RuleSet::RuleSet(std::vector<LoadedRule> rules) : rules_(std::move(rules)) {
-    for (std::size_t i = 0; i < rules_.size(); ++i) {
+RuleSet::RuleSet(std::vector<LoadedRule> rules, std::vector<LoadedSequence> sequences,
+                 SequenceOptions options)
+    : rules_(std::move(rules)), sequence_options_(options) {
+    for (const LoadedRule& rule : rules_) queries_.push_back(&rule.query);
+    single_words_ = (rules_.size() + 63) / 64;
+    for (LoadedSequence& loaded : sequences) {
+        sequences_.push_back(std::make_unique<SequenceRule>(std::move(loaded), options.limits));
+        const auto& stage_queries = sequences_.back()->loaded.sequence.queries();
+        for (std::size_t q = 0; q < stage_queries.size(); ++q) {
+            queries_.push_back(&stage_queries[q]);
+            stage_of_.emplace_back(static_cast<uint32_t>(sequences_.size() - 1),
+                                   static_cast<uint32_t>(q));
+        }
+    }
+    for (std::size_t i = 0; i < queries_.size(); ++i) {
         const auto rule = static_cast<uint32_t>(i);
-        const auto keys = rules_[i].query.index_keys();
+        const auto keys = queries_[i]->index_keys();
         if (!keys) {
             unindexed_.push_back(rule);
             continue;
@@ -98,8 +113,13 @@ std::string RuleSet::index_summary() const {
     for (const Index& index : indexes_) order.push_back(&index);
     std::stable_sort(order.begin(), order.end(),
                      [](const Index* a, const Index* b) { return a->rule_count > b->rule_count; });
-    std::string out = std::to_string(rules_.size() - unindexed_.size()) + " of " +
-                      std::to_string(rules_.size()) + " rules run only on a key match (";
+    const std::size_t stages = queries_.size() - rules_.size();
+    std::string out = std::to_string(queries_.size() - unindexed_.size()) + " of " +
+                      std::to_string(queries_.size()) +
+                      (stages == 0 ? " rules"
+                                   : " queries (" + std::to_string(rules_.size()) + " rules, " +
+                                         std::to_string(stages) + " sequence stages)") +
+                      " run only on a key match (";
     for (std::size_t i = 0; i < order.size(); ++i) {
         const Index& index = *order[i];
         if (i > 0) out += ", ";
@@ -108,6 +128,94 @@ std::string RuleSet::index_summary() const {
                std::to_string(index.rule_count);
     }
     return out + "); " + std::to_string(unindexed_.size()) + " on every event";
+}
+
+void RuleSet::collect(SequenceRule& rule, std::vector<eql::CompletedSequence>& done,
+                      std::vector<SequenceAlert>& completed) {
+    for (eql::CompletedSequence& match : done) {
+        completed.push_back(SequenceAlert{&rule.loaded, std::move(match)});
+    }
+    done.clear();
+}
+
+void RuleSet::release(int64_t horizon_us, std::vector<SequenceAlert>& completed) {
+    while (!window_.empty() && window_.top().event->event.timestamp_us <= horizon_us) {
+        // The heap only hands out const references; the entry is copied out (two shared
+        // pointers and a short vector) before it is popped.
+        const Waiting next = window_.top();
+        window_.pop();
+        const int64_t at = next.event->event.timestamp_us;
+        released_us_ = std::max(released_us_, at);
+        for (const auto& [index, queries] : next.hits) {
+            SequenceRule& rule = *sequences_[index];
+            rule.matcher.advance(at, done_);
+            rule.matcher.on_event(next.event, queries, done_);
+            collect(rule, done_, completed);
+        }
+        enforce_total_bytes();
+    }
+    // Time moves on for every matcher, matching events or not: trailing missing event windows
+    // close and expired state is freed (each matcher returns at once when there is nothing due).
+    // Every 100 ms of event time is often enough: it only frees memory and closes trailing
+    // missing event windows; a matcher that gets an event is told the time first anyway.
+    const int64_t now_us = std::min(horizon_us, newest_us_);
+    if (now_us != INT64_MIN && !sequences_.empty() &&
+        (horizon_us == INT64_MAX || advanced_us_ == INT64_MIN ||
+         now_us - advanced_us_ >= kAdvanceEveryUs)) {
+        advanced_us_ = now_us;
+        for (auto& rule : sequences_) {
+            rule->matcher.advance(now_us, done_);
+            collect(*rule, done_, completed);
+        }
+    }
+}
+
+void RuleSet::enforce_total_bytes() {
+    std::size_t total = 0;
+    for (const auto& rule : sequences_) total += rule->matcher.stats().bytes;
+    while (total > sequence_options_.max_total_bytes) {
+        auto largest = std::max_element(
+            sequences_.begin(), sequences_.end(), [](const auto& a, const auto& b) {
+                return a->matcher.stats().bytes < b->matcher.stats().bytes;
+            });
+        const std::size_t before = (*largest)->matcher.stats().bytes;
+        if (!(*largest)->matcher.evict_one()) break;
+        ++evicted_for_total_;
+        total -= before - (*largest)->matcher.stats().bytes;
+    }
+}
+
+void RuleSet::flush_sequences(std::vector<SequenceAlert>& completed, bool end_of_input) {
+    release(INT64_MAX, completed);
+    if (!end_of_input) return;
+    for (auto& rule : sequences_) {
+        rule->matcher.flush(done_);
+        collect(*rule, done_, completed);
+    }
+}
+
+SequenceTotals RuleSet::sequence_totals() const {
+    SequenceTotals totals;
+    eql::SequenceStats& sum = totals.matchers;
+    for (const auto& rule : sequences_) {
+        const eql::SequenceStats& s = rule->matcher.stats();
+        sum.started += s.started;
+        sum.replaced += s.replaced;
+        sum.completed += s.completed;
+        sum.expired += s.expired;
+        sum.until_dropped += s.until_dropped;
+        sum.missing_dropped += s.missing_dropped;
+        sum.evicted_first_stage += s.evicted_first_stage;
+        sum.evicted_advanced += s.evicted_advanced;
+        sum.keys_truncated += s.keys_truncated;
+        sum.keys += s.keys;
+        sum.bytes += s.bytes;
+    }
+    totals.buffered = arrivals_;
+    totals.late = late_;
+    totals.evicted_for_total = evicted_for_total_;
+    totals.waiting = window_.size();
+    return totals;
 }
 
 void RuleSet::mark_value(const Index& index, std::string_view value, Candidates& out) {

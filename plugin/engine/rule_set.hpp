@@ -2,11 +2,16 @@
 // that can match it: a rule for `iptables` costs nothing on an `ls` event, and a rule for execs
 // nothing on a fork. A rule's keys come from its query (eql::CompiledQuery::index_keys): values,
 // prefixes or suffixes of fields such as process.name, exactly or ASCII-folded, of which at least
-// one must hold; a rule with no such keys runs on every event.
+// one must hold; a rule with no such keys runs on every event. The stage queries of sequence
+// rules are filed in the same index, so a stage is only evaluated on events its keys allow;
+// events that match a stage go through a short reorder window (audit output is not always in
+// time order) to each rule's eql::SequenceMatcher.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <queue>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,31 +22,73 @@
 #include "ecs/fields.hpp"
 #include "engine/rule_loader.hpp"
 #include "eql/query.hpp"
+#include "eql/sequence_matcher.hpp"
 #include "eql/wildcard.hpp"
 
 namespace engine {
 
+struct SequenceOptions {
+    // Events that match a stage wait this long in event time (the newest @timestamp seen minus
+    // theirs) and are then handed to the matchers in (@timestamp, event.sequence) order.
+    int64_t reorder_window_us = 1'000'000;
+    eql::SequenceLimits limits;  // per rule
+    // All rules together: beyond it, the rule holding the most state gives up a key (by the
+    // same policy: first-stage keys first).
+    std::size_t max_total_bytes = std::size_t{64} << 20;
+};
+
+// A completed sequence or sample of one rule: the events of its stages, in order.
+struct SequenceAlert {
+    const LoadedSequence* rule = nullptr;
+    eql::CompletedSequence match;
+    const ecs::Event& last_event() const { return match.events.back()->event; }
+};
+
+struct SequenceTotals {
+    eql::SequenceStats matchers;     // summed over the rules
+    uint64_t buffered = 0;           // events that matched a stage and went through the window
+    uint64_t late = 0;               // of those, older than what the window had already released
+    uint64_t evicted_for_total = 0;  // keys dropped to keep all rules under max_total_bytes
+    std::size_t waiting = 0;         // in the window now
+};
+
 class RuleSet {
   public:
     RuleSet() = default;
-    explicit RuleSet(std::vector<LoadedRule> rules);
+    explicit RuleSet(std::vector<LoadedRule> rules, std::vector<LoadedSequence> sequences = {},
+                     SequenceOptions options = {});
 
-    // Calls on_match(const LoadedRule&) for every rule the event satisfies, in load order.
+    // Calls on_match(const LoadedRule&) for every single-event rule the event satisfies, in
+    // load order.
     template <typename OnMatch>
     void match(const ecs::Event& event, OnMatch&& on_match) const {
-        Candidates candidates(rules_.size());
+        Candidates candidates(queries_.size());
         mark_candidates(event, candidates);
-        for (std::size_t w = 0; w < candidates.words.size(); ++w) {
-            for (uint64_t bits = candidates.words[w]; bits != 0; bits &= bits - 1) {
-                const std::size_t i = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
-                const LoadedRule& rule = rules_[i];
-                if (rule.query.matches(event)) on_match(rule);
-            }
-        }
+        match_rules(event, candidates, on_match);
     }
 
-    std::size_t size() const noexcept { return rules_.size(); }
+    // The same for single-event rules, and the event is offered to the sequence rules (one
+    // pass over the index for both): sequences completed by events the reorder window releases
+    // now are appended to `completed`.
+    template <typename OnMatch>
+    void match_all(const ecs::Event& event, OnMatch&& on_match,
+                   std::vector<SequenceAlert>& completed) {
+        Candidates candidates(queries_.size());
+        mark_candidates(event, candidates);
+        match_rules(event, candidates, on_match);
+        if (!sequences_.empty()) offer_to_sequences(event, candidates, completed);
+    }
+
+    // Hands every event still in the reorder window to the matchers and ends trailing missing
+    // event windows: at the end of the input, and when plugin input goes idle.
+    // `end_of_input` also closes trailing missing event windows (they cannot be contradicted
+    // any more); when idle, time does not move past the newest event seen.
+    void flush_sequences(std::vector<SequenceAlert>& completed, bool end_of_input);
+
+    std::size_t size() const noexcept { return rules_.size() + sequences_.size(); }
     const std::vector<LoadedRule>& rules() const noexcept { return rules_; }
+    std::size_t sequence_count() const noexcept { return sequences_.size(); }
+    SequenceTotals sequence_totals() const;
     // Rules that run on every event (no keys found): for statistics and tests.
     std::size_t unindexed_count() const noexcept { return unindexed_.size(); }
     // Rules with a key on `field` compared that way.
@@ -52,6 +99,49 @@ class RuleSet {
     std::string index_summary() const;
 
   private:
+    template <typename OnMatch>
+    void match_rules(const ecs::Event& event, const auto& candidates, OnMatch& on_match) const {
+        for (std::size_t w = 0; w < candidates.words.size(); ++w) {
+            uint64_t bits = candidates.words[w];
+            if (w == single_words_ - 1 && rules_.size() % 64 != 0) {
+                bits &= (uint64_t{1} << (rules_.size() % 64)) - 1;
+            } else if (w >= single_words_) {
+                break;
+            }
+            for (; bits != 0; bits &= bits - 1) {
+                const std::size_t i = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
+                const LoadedRule& rule = rules_[i];
+                if (rule.query.matches(event)) on_match(rule);
+            }
+        }
+    }
+
+    struct SequenceRule {
+        LoadedSequence loaded;
+        eql::SequenceMatcher matcher;
+        SequenceRule(LoadedSequence l, const eql::SequenceLimits& limits)
+            : loaded(std::move(l)), matcher(loaded.sequence, limits) {}
+    };
+    // An event that matched some stage, with what it matched, waiting in the reorder window.
+    struct Waiting {
+        eql::EventRef event;
+        std::vector<std::pair<uint32_t, uint64_t>> hits;  // (sequence rule, query bits)
+        uint64_t arrival = 0;
+        // Heap order: the oldest (@timestamp, event.sequence, arrival) on top.
+        bool operator>(const Waiting& other) const {
+            const ecs::Event& a = event->event;
+            const ecs::Event& b = other.event->event;
+            return std::tie(a.timestamp_us, a.sequence, arrival) >
+                   std::tie(b.timestamp_us, b.sequence, other.arrival);
+        }
+    };
+    void offer_to_sequences(const ecs::Event& event, const auto& candidates,
+                            std::vector<SequenceAlert>& completed);
+    void release(int64_t horizon_us, std::vector<SequenceAlert>& completed);
+    void enforce_total_bytes();
+    void collect(SequenceRule& rule, std::vector<eql::CompletedSequence>& done,
+                 std::vector<SequenceAlert>& completed);
+
     struct TextHash {
         using is_transparent = void;
         std::size_t operator()(std::string_view text) const noexcept {
@@ -96,8 +186,53 @@ class RuleSet {
     static void mark_value(const Index& index, std::string_view value, Candidates& out);
 
     std::vector<LoadedRule> rules_;
+    // What the index files: the single-event rules' queries, then every sequence stage query.
+    std::vector<const eql::CompiledQuery*> queries_;
+    std::size_t single_words_ = 0;  // the words of a Candidates set that hold single rules
+    std::vector<std::pair<uint32_t, uint32_t>> stage_of_;  // queries_[rules_.size() + i]
     std::vector<Index> indexes_;  // sorted by field, so each field is read once per event
     std::vector<uint32_t> unindexed_;
+
+    SequenceOptions sequence_options_;
+    std::vector<std::unique_ptr<SequenceRule>> sequences_;
+    std::priority_queue<Waiting, std::vector<Waiting>, std::greater<>> window_;
+    int64_t newest_us_ = INT64_MIN;
+    int64_t released_us_ = INT64_MIN;  // the newest @timestamp handed to the matchers
+    int64_t advanced_us_ = INT64_MIN;  // when every matcher was last told the time
+    uint64_t arrivals_ = 0;
+    uint64_t late_ = 0;
+    uint64_t evicted_for_total_ = 0;
+    std::vector<std::pair<uint32_t, uint64_t>> hits_;  // reused per event
+    std::vector<eql::CompletedSequence> done_;         // reused
 };
+
+// The template member defined here so the header stays the one place callers look.
+void RuleSet::offer_to_sequences(const ecs::Event& event, const auto& candidates,
+                                 std::vector<SequenceAlert>& completed) {
+    hits_.clear();
+    const std::size_t first = rules_.size();
+    for (std::size_t w = first / 64; w < candidates.words.size(); ++w) {
+        uint64_t bits = candidates.words[w];
+        if (w == first / 64) bits &= ~((uint64_t{1} << (first % 64)) - 1);
+        for (; bits != 0; bits &= bits - 1) {
+            const std::size_t i = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
+            if (!queries_[i]->matches(event)) continue;
+            const auto [rule, query] = stage_of_[i - first];
+            if (hits_.empty() || hits_.back().first != rule) hits_.emplace_back(rule, 0);
+            hits_.back().second |= uint64_t{1} << query;
+        }
+    }
+    // Only events that can take part (their join keys are there) are copied and kept.
+    std::erase_if(hits_, [&](auto& hit) {
+        hit.second = sequences_[hit.first]->matcher.joinable(hit.second, event);
+        return hit.second == 0;
+    });
+    newest_us_ = std::max(newest_us_, event.timestamp_us);
+    if (!hits_.empty()) {
+        if (event.timestamp_us < released_us_) ++late_;
+        window_.push(Waiting{eql::store_event(event), hits_, ++arrivals_});
+    }
+    release(newest_us_ - sequence_options_.reorder_window_us, completed);
+}
 
 }  // namespace engine

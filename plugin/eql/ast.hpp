@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -110,6 +111,29 @@ struct Query {
     Position category_pos;
     ExprPtr condition;
 };
+
+// One bracketed query of a sequence or sample: `[category where condition] by k1, k2 with runs=N`,
+// or a missing event `![...]` (no matching event may fall between its neighbours).
+struct Stage {
+    Query query;
+    std::vector<ExprPtr> keys;  // the stage's own `by` expressions, matched by position
+    int64_t runs = 1;
+    bool missing = false;
+    Position pos;  // the opening bracket
+};
+
+// `sequence [by ...] [with maxspan=N] stage stage... [until stage]` or `sample [by ...] stage...`.
+struct Sequence {
+    bool sample = false;
+    std::vector<ExprPtr> keys;  // `sequence by` / `sample by`: shared by every stage, first
+    std::optional<int64_t> maxspan_ms;
+    std::vector<Stage> stages;
+    std::optional<Stage> until;
+    Position pos;
+};
+
+// What a rule's query is: one event query, or a sequence or sample of them.
+using Statement = std::variant<Query, Sequence>;
 
 // Deep structural equality (positions ignored): the parser tests compare trees with it.
 bool equal(const Expr& a, const Expr& b);

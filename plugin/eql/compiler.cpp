@@ -622,16 +622,21 @@ void index_like_edges(Node& n) {
 }  // namespace
 
 std::unique_ptr<Program> compile_program(std::string_view text) {
-    ast::Query q = parse(text);
-    auto program = std::make_unique<Program>();
-    program->text = std::string(text);
-    // The event categories audisp-eql's events carry (ecs::Event::category).
+    const ast::Query q = parse(text);
+    return compile_event_query(text, q);
+}
+
+std::unique_ptr<Program> compile_event_query(std::string_view text, const ast::Query& q) {
+    // The event categories audisp-eql's events carry (ecs::Event::category); a sequence stage
+    // of another category could never match, so it is refused as a single query is.
     if (q.category != "process" && q.category != "file" && q.category != "network" &&
         q.category != "any") {
         throw Error("unsupported: event category [" + q.category +
                         "]; only 'process', 'file', 'network' and 'any' are supported",
                     q.category_pos);
     }
+    auto program = std::make_unique<Program>();
+    program->text = std::string(text);
     program->category = q.category;
     Compiler compiler(program->text);
     Node root = compiler.boolean_operand(*q.condition);

@@ -82,4 +82,9 @@ struct Program {
 // Throws eql::Error.
 std::unique_ptr<Program> compile_program(std::string_view text);
 
+// One parsed event query whose node positions point into `text` (a sequence stage: `text` is
+// the whole sequence, so --explain quotes the stage's own conditions). Any category name is
+// accepted: it is tested against event.category.
+std::unique_ptr<Program> compile_event_query(std::string_view text, const ast::Query& query);
+
 }  // namespace eql

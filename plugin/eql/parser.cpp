@@ -2,9 +2,13 @@
 // parser.hpp. Errors name what was expected and point at the offending token.
 #include "eql/parser.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <climits>
+#include <cstdint>
 #include <cstdlib>
+#include <iterator>
 #include <utility>
 
 #include "eql/lexer.hpp"
@@ -24,6 +28,13 @@ class Parser {
         Query q = parse_event_query();
         expect_end();
         return q;
+    }
+
+    Statement parse_statement() {
+        if (!at(TokenKind::Sequence) && !at(TokenKind::Sample)) return parse_query();
+        Sequence seq = parse_sequence();
+        expect_end();
+        return seq;
     }
 
     ExprPtr parse_standalone_expression() {
@@ -122,6 +133,105 @@ class Parser {
         expect(TokenKind::Where, "'where'");
         q.condition = parse_expression();
         return q;
+    }
+
+    // sequence = "sequence" [ join_keys [ maxspan ] | maxspan [ join_keys ] ]
+    //            seq_stage { seq_stage } [ "until" subquery [ join_keys ] ] ;
+    // sample   = "sample" [ join_keys ] subquery [ join_keys ] { subquery [ join_keys ] } ;
+    Sequence parse_sequence() {
+        Sequence seq;
+        seq.pos = peek().pos;
+        seq.sample = next().kind == TokenKind::Sample;
+        if (at(TokenKind::By)) seq.keys = parse_join_keys();
+        if (at(TokenKind::With)) {
+            if (seq.sample)
+                throw Error("unsupported: sample takes no 'with' parameters", peek().pos);
+            seq.maxspan_ms = parse_maxspan();
+            if (seq.keys.empty() && at(TokenKind::By)) seq.keys = parse_join_keys();
+        }
+        while (at(TokenKind::LBracket) || at(TokenKind::MissingEventOpen)) {
+            seq.stages.push_back(parse_stage(!seq.sample));
+        }
+        if (seq.stages.empty()) fail_expected("'[' opening the first query");
+        if (!seq.sample && accept(TokenKind::Until)) {
+            if (!at(TokenKind::LBracket)) fail_expected("'[' after 'until'");
+            seq.until = parse_stage(false);
+        }
+        return seq;
+    }
+
+    // join_keys = "by" field { "," field } ;
+    std::vector<ExprPtr> parse_join_keys() {
+        expect(TokenKind::By, "'by'");
+        std::vector<ExprPtr> keys;
+        do {
+            const Token& t = peek();
+            if (t.kind != TokenKind::Identifier && t.kind != TokenKind::QuotedIdentifier &&
+                t.kind != TokenKind::Question) {
+                fail_expected("a field name after 'by'");
+            }
+            keys.push_back(parse_field(/*in_join_keys=*/true));
+        } while (accept(TokenKind::Comma));
+        return keys;
+    }
+
+    // maxspan = "with" "maxspan" "=" INTEGER [ unit ] ;   unit = ms | s | m | h | d
+    int64_t parse_maxspan() {
+        expect(TokenKind::With, "'with'");
+        expect(TokenKind::Maxspan, "'maxspan'");
+        expect(TokenKind::Assign, "'=' after 'maxspan'");
+        const Token& number = expect(TokenKind::Integer, "a whole number after 'maxspan='");
+        int64_t value = 0;
+        const auto parsed =
+            std::from_chars(number.text.data(), number.text.data() + number.text.size(), value);
+        if (parsed.ec != std::errc() || value <= 0) {
+            throw Error("maxspan must be a positive whole number", number.pos);
+        }
+        int64_t scale = 1;  // no unit: milliseconds, as Elasticsearch reads it
+        if (at(TokenKind::Identifier) && peek().begin == number.end) {
+            const Token& unit = next();
+            static constexpr std::pair<std::string_view, int64_t> kUnits[] = {
+                {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}};
+            const auto* found = std::find_if(std::begin(kUnits), std::end(kUnits),
+                                             [&](const auto& u) { return u.first == unit.text; });
+            if (found == std::end(kUnits)) {
+                throw Error("unrecognized time unit [" + unit.text +
+                                "], please specify one of [ms, s, m, h, d]",
+                            unit.pos);
+            }
+            scale = found->second;
+        }
+        if (value > INT64_MAX / 1000 / scale) throw Error("maxspan is too large", number.pos);
+        return value * scale;
+    }
+
+    // seq_stage = subquery [ join_keys ] [ "with" "runs" "=" INTEGER ] ;
+    // subquery  = ( "[" | "![" ) event_query "]" ;
+    Stage parse_stage(bool allow_runs) {
+        Stage stage;
+        stage.pos = peek().pos;
+        stage.missing = next().kind == TokenKind::MissingEventOpen;
+        stage.query = parse_event_query();
+        expect(TokenKind::RBracket, "']' closing the query");
+        if (at(TokenKind::By)) stage.keys = parse_join_keys();
+        if (allow_runs && at(TokenKind::With)) {
+            const Position with_pos = next().pos;
+            const Token& key = expect(TokenKind::Identifier, "'runs' after 'with'");
+            if (key.text != "runs") {
+                throw Error("unsupported: sequence stage parameter [" + key.text +
+                                "]; only 'runs' is supported",
+                            key.pos);
+            }
+            expect(TokenKind::Assign, "'=' after 'runs'");
+            const Token& number = expect(TokenKind::Integer, "a whole number after 'runs='");
+            const auto parsed = std::from_chars(
+                number.text.data(), number.text.data() + number.text.size(), stage.runs);
+            if (parsed.ec != std::errc() || stage.runs < 1 || stage.runs > kMaxRuns) {
+                throw Error("runs must be between 1 and " + std::to_string(kMaxRuns), number.pos);
+            }
+            if (stage.missing) throw Error("a missing event cannot repeat (runs)", with_pos);
+        }
+        return stage;
     }
 
     // expression = or_expr ;
@@ -364,7 +474,7 @@ class Parser {
     }
 
     // field = [ "?" ] name { "." name } ;
-    ExprPtr parse_field() {
+    ExprPtr parse_field(bool in_join_keys = false) {
         const Token& first = peek();
         Field node;
         node.optional = accept(TokenKind::Question);
@@ -373,7 +483,7 @@ class Parser {
             if (accept(TokenKind::Dot)) {
                 node.name += ".";
                 node.name += parse_name(true);
-            } else if (at(TokenKind::LBracket)) {
+            } else if (at(TokenKind::LBracket) && !in_join_keys) {
                 throw Error("unsupported: array indexes are not supported", peek().pos);
             } else {
                 break;
@@ -451,6 +561,8 @@ class Parser {
 }  // namespace
 
 ast::Query parse(std::string_view text) { return Parser(text).parse_query(); }
+
+ast::Statement parse_statement(std::string_view text) { return Parser(text).parse_statement(); }
 
 ast::ExprPtr parse_expression(std::string_view text) {
     return Parser(text).parse_standalone_expression();

@@ -33,7 +33,18 @@
 //   TILDE_IDENTIFIER = IDENTIFIER "~" ;   QUOTED_IDENTIFIER = "`" { char | "``" } "`" ;
 //   comments: // to end of line, /* ... */ (nesting).
 //
-// Recognised but rejected with "unsupported: ...": sequence, sample, join, pipes (|),
+// Sequences and samples (parse_statement only; parse() rejects them as before):
+//
+//   statement   = sequence | sample | query ;
+//   sequence    = "sequence" [ join_keys [ maxspan ] | maxspan [ join_keys ] ]
+//                 seq_stage { seq_stage } [ "until" subquery [ join_keys ] ] END ;
+//   sample      = "sample" [ join_keys ] subquery [ join_keys ] { subquery [ join_keys ] } END ;
+//   maxspan     = "with" "maxspan" "=" INTEGER [ "ms" | "s" | "m" | "h" | "d" ] ;  (no unit: ms)
+//   join_keys   = "by" field { "," field } ;
+//   seq_stage   = subquery [ join_keys ] [ "with" "runs" "=" INTEGER ] ;    (runs 1..100)
+//   subquery    = ( "[" | "![" ) event_query "]" ;                          ("![": missing event)
+//
+// Recognised but rejected with "unsupported: ...": join, pipes (|),
 // process relationships (`child of [...]`), array indexes (`field[0]`), '?"' raw strings,
 // single-quoted strings and `=` as an operator.
 #pragma once
@@ -49,7 +60,13 @@ inline constexpr int kMaxParseDepth = 100;
 // Limit on the height of any expression tree (long arithmetic chains grow it one per operator).
 inline constexpr uint32_t kMaxTreeHeight = 256;
 
+// Upper bound of `with runs=N`, as Elasticsearch has it.
+inline constexpr int64_t kMaxRuns = 100;
+
 ast::Query parse(std::string_view text);
+
+// An event query, a sequence or a sample.
+ast::Statement parse_statement(std::string_view text);
 
 // Parses a bare condition (no `<category> where`); used by tests and tools.
 ast::ExprPtr parse_expression(std::string_view text);

@@ -78,6 +78,7 @@ class CompiledQuery {
     std::string_view text() const noexcept;
 
   private:
+    friend class CompiledSequence;
     explicit CompiledQuery(std::unique_ptr<Program> program);
     std::unique_ptr<Program> program_;
 };

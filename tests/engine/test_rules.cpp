@@ -90,9 +90,9 @@ TEST_CASE("a query syntax error fails the rule; other rules still load") {
 
 TEST_CASE("unsupported constructs and fields skip the rule with the reason") {
     engine::LoadResult result;
-    engine::load_rule_text(
-        rule_file("sequence by process.entity_id [process where true] [process where true]"),
-        "seq.toml", result);
+    engine::load_rule_text(rule_file("sequence by process.entity_id [process where true] [file "
+                                     "where dll.path == \"/x\"]"),
+                           "seq.toml", result);
     engine::load_rule_text(rule_file("process where process.code_signature.trusted == false"),
                            "field.toml", result);
     std::string threshold = rule_file("process where true");

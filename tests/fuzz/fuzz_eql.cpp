@@ -4,6 +4,10 @@
 // contract holds: when index_keys() names a set of keys, every event the query matches passes
 // at least one of them (else the index would lose alerts).
 //
+// A `sequence` or `sample` goes to eql::CompiledSequence::compile() instead, and an accepted
+// one runs in an eql::SequenceMatcher over the same events (timestamps 1 ms apart, then a
+// flush); checked: state is released to zero bytes exactly when no key is left.
+//
 // Input: the query text, as is.
 #include <algorithm>
 #include <cstdint>
@@ -15,6 +19,8 @@
 #include "ecs/fields.hpp"
 #include "eql/error.hpp"
 #include "eql/query.hpp"
+#include "eql/sequence.hpp"
+#include "eql/sequence_matcher.hpp"
 #include "fuzz_input.hpp"
 
 namespace {
@@ -85,29 +91,67 @@ void exercise(const eql::CompiledQuery& query, const ecs::Event& event) {
     (void)query.explain(event);
 }
 
+// The fixed events and one per literal of the query, as the single-event path builds them.
+std::vector<ecs::Event> events_for(std::string_view text) {
+    std::vector<ecs::Event> events{exec_event(), bare_event()};
+    for (const std::string& value : literals(text, 4)) {
+        ecs::Event e = exec_event();
+        e.process.name = value;
+        e.process.executable = "/usr/bin/" + value;
+        e.process.args = std::vector<std::string>{value, value, "-F"};
+        e.process.command_line = value + " " + value + " -F";
+        e.parent.name = value;
+        e.parent.args = std::vector<std::string>{value};
+        events.push_back(std::move(e));
+    }
+    return events;
+}
+
+void run_sequence(std::string_view text) {
+    const eql::CompiledSequence sequence = eql::CompiledSequence::compile(text);
+    eql::SequenceMatcher matcher(sequence, eql::SequenceLimits{16, 64 * 1024});
+    std::vector<eql::CompletedSequence> out;
+    int64_t at = 1'700'000'000'000'000;
+    uint64_t serial = 0;
+    for (int round = 0; round < 2; ++round) {
+        for (ecs::Event e : events_for(text)) {
+            e.timestamp_us = at += 1000;
+            e.sequence = ++serial;
+            uint64_t matched = 0;
+            for (std::size_t q = 0; q < sequence.queries().size(); ++q) {
+                if (sequence.queries()[q].matches(e)) matched |= uint64_t{1} << q;
+            }
+            matcher.advance(e.timestamp_us, out);
+            matched = matcher.joinable(matched, e);
+            if (matched != 0) matcher.on_event(eql::store_event(e), matched, out);
+        }
+    }
+    matcher.flush(out);
+    const eql::SequenceStats& stats = matcher.stats();
+    fuzz::check(stats.keys <= 16 && stats.bytes <= 64 * 1024, "limits hold", text);
+    fuzz::check((stats.keys == 0) == (stats.bytes == 0), "bytes are zero with no keys", text);
+    for (const eql::CompletedSequence& done : out) {
+        fuzz::check(!done.events.empty() && done.events.size() == done.stages.size(),
+                    "a completed sequence has one event per stage", text);
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     try {
+        if (eql::CompiledSequence::is_sequence_text(text)) {
+            run_sequence(text);
+            return 0;
+        }
         const eql::CompiledQuery query = eql::CompiledQuery::compile(text);
         const std::string_view category = query.category();
         fuzz::check(category == "process" || category == "file" || category == "network" ||
                         category == "any",
                     "category");
         (void)query.fields();
-        exercise(query, exec_event());
-        exercise(query, bare_event());
-        for (const std::string& value : literals(text, 4)) {
-            ecs::Event e = exec_event();
-            e.process.name = value;
-            e.process.executable = "/usr/bin/" + value;
-            e.process.args = std::vector<std::string>{value, value, "-F"};
-            e.process.command_line = value + " " + value + " -F";
-            e.parent.name = value;
-            e.parent.args = std::vector<std::string>{value};
-            exercise(query, e);
-        }
+        for (const ecs::Event& e : events_for(text)) exercise(query, e);
     } catch (const eql::Error&) {
         // A rejected query: the one documented outcome besides success.
     }
