@@ -22,7 +22,7 @@ alert::SinkOptions sink_options(const Config& config) {
 
 alert::ThrottleOptions throttle_options(const Config& config) {
     alert::ThrottleOptions options;
-    options.limit = config.throttle_alerts;
+    options.limit = config.effective_throttle_alerts();
     options.window_us = static_cast<int64_t>(config.throttle_window_seconds) * 1'000'000;
     return options;
 }
@@ -46,8 +46,9 @@ bool AlertOutput::emit(const ecs::Event& event, const engine::RuleInfo& rule,
         if (explain != nullptr) document["explain"] = *explain;
         const alert::Alert built = alert::Alert::from_document(std::move(document));
         summaries_.clear();
-        // Per rule, at most --throttle-alerts per window (event time); one summary says how
-        // many were held back, so a flood cannot drown the SIEM.
+        // Per rule and real uid, at most --throttle-alerts per window (event time); one summary
+        // says how many were held back and whose, so a flood cannot drown the SIEM and one
+        // user's flood cannot hide another user's (root's) alerts.
         const bool admitted = throttle_.admit(built, summaries_);
         for (const alert::Alert& summary : summaries_) deliver(summary);
         if (admitted) deliver(built);

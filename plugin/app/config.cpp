@@ -57,8 +57,9 @@ po::options_description file_options(Config& c) {
          "alerts longer than this are truncated, with a marker (0: 8000 for syslog, 1 MiB for files)")
         ("sink-queue", po::value(&c.sink_queue)->default_value(c.sink_queue),
          "alerts a network sink holds while its collector is down")
-        ("throttle-alerts", po::value(&c.throttle_alerts)->default_value(c.throttle_alerts),
-         "alerts per rule per window before suppression (0: no limit)")
+        ("throttle-alerts", po::value<uint32_t>(),
+         "alerts per rule and user (real uid) per window before suppression (0: no limit); "
+         "default: 100 in plugin mode, no limit with --input")
         ("throttle-window", po::value(&c.throttle_window_seconds)
                                 ->default_value(c.throttle_window_seconds),
          "throttle window in seconds")
@@ -141,6 +142,8 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
             c.events_output = vm["events-output"].as<std::string>();
         }
         if (vm.count("host-name") != 0U) c.host_name = vm["host-name"].as<std::string>();
+        if (vm.count("throttle-alerts") != 0U)
+            c.throttle_alerts = vm["throttle-alerts"].as<uint32_t>();
         // ausearch takes a date and a time as two words: --since 11/22/2026 15:00:00.
         auto joined = [&](const char* name) -> std::optional<std::string> {
             if (vm.count(name) == 0U) return std::nullopt;
@@ -192,7 +195,7 @@ void validate(const Config& c) {
     if (c.alert_max_bytes != 0 && c.alert_max_bytes < 2048) {
         throw std::invalid_argument("--alert-max-bytes must be 0 (the sink's default) or >= 2048");
     }
-    if (c.throttle_alerts > 0 && c.throttle_window_seconds == 0) {
+    if (c.effective_throttle_alerts() > 0 && c.throttle_window_seconds == 0) {
         throw std::invalid_argument("--throttle-window must be at least 1 second");
     }
     if (c.eoe_timeout_seconds == 0) throw std::invalid_argument("--eoe-timeout must be >= 1");
