@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "alert/queued_sink.hpp"
 #include "engine/alert_document.hpp"
 
 namespace app {
@@ -27,14 +28,31 @@ alert::ThrottleOptions throttle_options(const Config& config) {
     return options;
 }
 
+// Every sink gets its own queue and writer in plugin mode, so that one destination that stops
+// reading (a wedged /dev/log) cannot stop detection or the other sinks. Offline, files and
+// stdout are written in line (nothing may be dropped from a forensic run; the reader simply
+// waits), and only the syslog and datagram sinks get a queue. TCP has a queue of its own.
+bool needs_queue(const alert::SinkSpec& spec, bool live) {
+    using Kind = alert::SinkSpec::Kind;
+    if (spec.kind == Kind::Tcp) return false;
+    return live || (spec.kind != Kind::File && spec.kind != Kind::Stdout);
+}
+
 }  // namespace
 
 AlertOutput::AlertOutput(const Config& config, bool live) : throttle_(throttle_options(config)) {
     std::vector<std::string> specs = config.alerts_outputs;
     if (specs.empty()) specs.emplace_back(live ? "syslog" : "-");
     const alert::SinkOptions options = sink_options(config);
+    alert::QueueLimits limits;
+    limits.max_alerts = config.sink_queue;
+    limits.flush_timeout = options.flush_timeout;
     for (const std::string& spec : specs) {
-        sinks_.push_back(alert::make_sink(spec, options));
+        std::unique_ptr<alert::AlertSink> sink = alert::make_sink(spec, options);
+        if (needs_queue(alert::parse_sink_spec(spec), live)) {
+            sink = std::make_unique<alert::QueuedSink>(std::move(sink), limits);
+        }
+        sinks_.push_back(std::move(sink));
         spdlog::debug("alert sink: {}", sinks_.back()->describe());
     }
 }
@@ -95,7 +113,8 @@ std::string AlertOutput::stats_line() const {
     for (const auto& sink : sinks_) {
         const alert::SinkStats s = sink->stats();
         out << " [" << sink->describe() << " sent=" << s.sent << " dropped=" << s.dropped
-            << " queued=" << s.queued << " errors=" << s.errors << "]";
+            << " queued=" << s.queued << " errors=" << s.errors << " reconnects=" << s.reconnects
+            << " truncated=" << s.truncated << "]";
     }
     return out.str();
 }
