@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <stdexcept>
 
 #include "app/time_filter.hpp"
@@ -85,6 +87,29 @@ po::options_description file_options(Config& c) {
     return options;
 }
 
+// Boost reads "-1" into an unsigned setting as its largest value, which would silently mean
+// "unbounded"; numbers given with a sign are refused instead.
+void reject_signed_numbers(const po::parsed_options& parsed) {
+    static const char* const kUnsigned[] = {
+        "alert-max-bytes", "sink-queue",    "throttle-alerts",
+        "throttle-window", "max-processes", "max-process-bytes",
+        "max-line-bytes",  "eoe-timeout",   "stats-interval",
+    };
+    for (const po::option& option : parsed.options) {
+        if (std::find(std::begin(kUnsigned), std::end(kUnsigned), option.string_key) ==
+            std::end(kUnsigned)) {
+            continue;
+        }
+        for (const std::string& value : option.value) {
+            const std::size_t first = value.find_first_not_of(" \t");
+            if (first == std::string::npos || value[first] < '0' || value[first] > '9') {
+                throw std::invalid_argument("--" + option.string_key +
+                                            " takes a whole number >= 0, not '" + value + "'");
+            }
+        }
+    }
+}
+
 }  // namespace
 
 ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
@@ -117,7 +142,10 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
 
     try {
         po::variables_map vm;
-        po::store(po::command_line_parser(argc, argv).options(all).run(), vm);
+        const po::parsed_options from_command_line =
+            po::command_line_parser(argc, argv).options(all).run();
+        reject_signed_numbers(from_command_line);
+        po::store(from_command_line, vm);
         if (vm.count("help") != 0U) {
             std::cout << "Usage: audisp-eql [--input FILE...] [--rules PATH...] [options]\n\n"
                       << all << '\n';
@@ -134,7 +162,9 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
             std::ifstream file(path);
             if (!file) throw std::runtime_error("cannot read config file " + path);
             // Unknown keys are errors: a misspelt setting must not be silently ignored.
-            po::store(po::parse_config_file(file, settings, false), vm);
+            const po::parsed_options from_file = po::parse_config_file(file, settings, false);
+            reject_signed_numbers(from_file);
+            po::store(from_file, vm);
             c.config_file = path;
         }
         po::notify(vm);
@@ -185,12 +215,18 @@ void validate(const Config& c) {
     bool level_known = false;
     for (const char* level : kLevels) level_known = level_known || c.log_level == level;
     if (!level_known) throw std::invalid_argument("unknown --log-level '" + c.log_level + "'");
-    if (c.max_processes == 0) throw std::invalid_argument("--max-processes must be at least 1");
-    if (c.max_process_bytes < 65536) {
-        throw std::invalid_argument("--max-process-bytes must be at least 65536");
+    // Upper bounds catch absurd values (a typo with extra digits) before they cost memory.
+    if (c.max_processes == 0 || c.max_processes > 10'000'000) {
+        throw std::invalid_argument("--max-processes must be 1..10000000");
     }
-    if (c.max_line_bytes < 1024) {
-        throw std::invalid_argument("--max-line-bytes must be at least 1024");
+    if (c.max_process_bytes < 65536 || c.max_process_bytes > (std::size_t{64} << 30)) {
+        throw std::invalid_argument("--max-process-bytes must be 65536..68719476736 (64 GiB)");
+    }
+    if (c.max_line_bytes < 1024 || c.max_line_bytes > (std::size_t{1} << 30)) {
+        throw std::invalid_argument("--max-line-bytes must be 1024..1073741824 (1 GiB)");
+    }
+    if (c.sink_queue == 0 || c.sink_queue > 10'000'000) {
+        throw std::invalid_argument("--sink-queue must be 1..10000000");
     }
     if (c.alert_max_bytes != 0 && c.alert_max_bytes < 2048) {
         throw std::invalid_argument("--alert-max-bytes must be 0 (the sink's default) or >= 2048");

@@ -4,12 +4,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <stdexcept>
 #include <system_error>
@@ -34,27 +36,48 @@ namespace {
 
 constexpr std::size_t kReadChunk = 1 << 20;
 
+// The rule paths of this run. A path given that does not exist is a configuration error (a
+// typo must not turn into a run that loads nothing and reports "clean").
 std::vector<std::string> rule_paths(const Config& config) {
-    return config.rules.empty() ? default_rule_paths() : config.rules;
+    if (config.rules.empty()) return default_rule_paths();
+    for (const std::string& path : config.rules) {
+        std::error_code error;
+        if (!std::filesystem::exists(path, error)) {
+            throw std::runtime_error("--rules " + path + ": no such file or folder");
+        }
+    }
+    return config.rules;
 }
 
 std::string_view kind_word(engine::IssueKind kind) {
     return kind == engine::IssueKind::Failed ? "FAILED" : "skipped";
 }
 
-// Loads the rules and logs what did not load. Never throws for a bad rule.
+// Loads the rules and logs what did not load. A bad rule is skipped; no rule at all is an error
+// (throws): an analysis or a plugin without rules would report "clean" while seeing nothing.
 engine::LoadResult load_and_report(const Config& config) {
-    engine::LoadResult result = engine::load_rules(rule_paths(config));
+    const std::vector<std::string> paths = rule_paths(config);
+    engine::LoadResult result = engine::load_rules(paths);
     for (const auto& issue : result.issues) {
         spdlog::warn("rule {} {}{}: {}", kind_word(issue.kind), issue.file,
                      issue.rule_name.empty() ? "" : " (" + issue.rule_name + ")", issue.message);
     }
     spdlog::info("{} rules loaded, {} not loaded", result.rules.size(), result.issues.size());
+    if (result.rules.empty()) {
+        std::string where;
+        for (const std::string& path : paths) where += (where.empty() ? "" : ", ") + path;
+        throw std::runtime_error(
+            "no rule could be loaded from " +
+            (where.empty()
+                 ? std::string("the installed rule folders (none found; give --rules PATH)")
+                 : where) +
+            "; refusing to run without rules");
+    }
     return result;
 }
 
 int check_rules(const Config& config) {
-    const auto paths = rule_paths(config);
+    const auto paths = rule_paths(config);  // throws for a path that does not exist
     if (paths.empty()) {
         std::cerr << "audisp-eql: no rules found (give --rules PATH)\n";
         return 2;
@@ -189,7 +212,26 @@ std::vector<std::string> unsafe_plugin_inputs(const Config& config) {
     return insecure_inputs(paths);
 }
 
+// Plugin mode reads what auditd writes to a pipe. A terminal is a user who meant offline analysis
+// (say so instead of waiting silently); a regular file works, but is read as live input.
+void check_plugin_stdin() {
+    if (is_terminal(STDIN_FILENO)) {
+        throw std::runtime_error(
+            "no --input given, and stdin is a terminal: without --input audisp-eql runs as an "
+            "auditd plugin and reads auditd's event stream on stdin (auditd starts it from "
+            "/etc/audit/plugins.d). To analyse a log, use --input FILE (see --help)");
+    }
+    struct stat status {};
+    if (::fstat(STDIN_FILENO, &status) == 0 && S_ISREG(status.st_mode)) {
+        spdlog::warn(
+            "stdin is a file: reading it in plugin mode, so parents missing from it are taken "
+            "from this machine's /proc and names from its user database; for a log from "
+            "elsewhere, use --input FILE (or --input - for stdin)");
+    }
+}
+
 int run_live(Config config) {
+    check_plugin_stdin();
     install_signal_handlers();
     auparse_set_eoe_timeout(static_cast<time_t>(config.eoe_timeout_seconds));
     if (!config.host_name) config.host_name = this_host_name();

@@ -118,13 +118,10 @@ RuleInfo rule_info(const toml::table& document, const std::string& file) {
     return info;
 }
 
-// A syntax error means the rule file is broken; everything else eql refuses is a rule that is
-// well-formed but needs something this plugin does not have.
+// Valid EQL this plugin does not run is skipped; anything else eql refuses (syntax, types, a
+// field that exists neither in ECS nor in what audisp-eql produces: a typo) is a broken rule.
 IssueKind classify(const eql::Error& error) {
-    const std::string& message = error.message();
-    const bool unsupported =
-        message.starts_with("unsupported") || message.find("unknown field") != std::string::npos;
-    return unsupported ? IssueKind::Skipped : IssueKind::Failed;
+    return error.kind() == eql::ErrorKind::Unsupported ? IssueKind::Skipped : IssueKind::Failed;
 }
 
 }  // namespace

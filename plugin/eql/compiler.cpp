@@ -253,7 +253,7 @@ class Compiler {
         }
         if (!is_const(lhs) && !is_const(rhs)) {
             throw Error("unsupported: comparing a field to another field [" + source(e) + "]",
-                        e.pos);
+                        e.pos, ErrorKind::Unsupported);
         }
         Node n = make(NodeKind::Compare, e, Type::Boolean);
         n.compare = op == CompareOp::Ne ? CompareOp::Eq : op;
@@ -325,7 +325,7 @@ class Compiler {
             if (!is_const(c)) {
                 throw Error("unsupported: 'in' lists must hold constants, [" + source(*item) +
                                 "] is not one",
-                            item->pos);
+                            item->pos, ErrorKind::Unsupported);
             }
             if (!compatible(v.type, c.type)) {
                 throw Error("cannot compare [" + std::string(type_name(v.type)) + "] to [" +
@@ -598,7 +598,7 @@ std::unique_ptr<Program> compile_program(std::string_view text) {
     if (q.category != "process" && q.category != "any") {
         throw Error("unsupported: event category [" + q.category +
                         "]; only 'process' and 'any' are supported",
-                    q.category_pos);
+                    q.category_pos, ErrorKind::Unsupported);
     }
     program->category = q.category;
     Compiler compiler(program->text);

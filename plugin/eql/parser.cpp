@@ -94,7 +94,8 @@ class Parser {
 
     void expect_end() {
         if (at(TokenKind::Pipe))
-            throw Error("unsupported: pipes (|) are not supported", peek().pos);
+            throw Error("unsupported: pipes (|) are not supported", peek().pos,
+                        ErrorKind::Unsupported);
         if (!at(TokenKind::End)) fail_expected("end of query");
     }
 
@@ -103,11 +104,14 @@ class Parser {
         const Token& first = peek();
         switch (first.kind) {
             case TokenKind::Sequence:
-                throw Error("unsupported: sequence queries are not supported", first.pos);
+                throw Error("unsupported: sequence queries are not supported", first.pos,
+                            ErrorKind::Unsupported);
             case TokenKind::Sample:
-                throw Error("unsupported: sample queries are not supported", first.pos);
+                throw Error("unsupported: sample queries are not supported", first.pos,
+                            ErrorKind::Unsupported);
             case TokenKind::Join:
-                throw Error("unsupported: join queries are not supported", first.pos);
+                throw Error("unsupported: join queries are not supported", first.pos,
+                            ErrorKind::Unsupported);
             case TokenKind::Any:
             case TokenKind::Identifier:
             case TokenKind::String:
@@ -336,7 +340,7 @@ class Parser {
                 if (peek(1).kind == TokenKind::Of) {
                     throw Error("unsupported: process relationships ('" + first.text +
                                     " of') are not supported",
-                                first.pos);
+                                first.pos, ErrorKind::Unsupported);
                 }
                 return parse_field();
             case TokenKind::QuotedIdentifier:
@@ -374,7 +378,8 @@ class Parser {
                 node.name += ".";
                 node.name += parse_name(true);
             } else if (at(TokenKind::LBracket)) {
-                throw Error("unsupported: array indexes are not supported", peek().pos);
+                throw Error("unsupported: array indexes are not supported", peek().pos,
+                            ErrorKind::Unsupported);
             } else {
                 break;
             }

@@ -88,13 +88,12 @@ TEST_CASE("a query syntax error fails the rule; other rules still load") {
     CHECK(result.rules.size() == 1);
 }
 
-TEST_CASE("unsupported constructs and fields skip the rule with the reason") {
+TEST_CASE("unsupported constructs skip the rule with the reason") {
     engine::LoadResult result;
     engine::load_rule_text(
         rule_file("sequence by process.entity_id [process where true] [process where true]"),
         "seq.toml", result);
-    engine::load_rule_text(rule_file("process where process.code_signature.trusted == false"),
-                           "field.toml", result);
+    engine::load_rule_text(rule_file("process where true | head 1"), "pipe.toml", result);
     std::string threshold = rule_file("process where true");
     threshold.replace(threshold.find("type = \"eql\""), 12, "type = \"threshold\"");
     engine::load_rule_text(threshold, "threshold.toml", result);
@@ -102,8 +101,36 @@ TEST_CASE("unsupported constructs and fields skip the rule with the reason") {
     for (const auto& issue : result.issues) {
         CHECK(issue.kind == engine::IssueKind::Skipped);
     }
-    CHECK_THAT(result.issues[1].message, Catch::Contains("process.code_signature.trusted"));
+    CHECK_THAT(result.issues[1].message, Catch::Contains("pipes"));
     CHECK_FALSE(result.any_failed());
+}
+
+TEST_CASE("a field that audisp-eql does not know is a broken rule, not a skip") {
+    engine::LoadResult result;
+    engine::load_rule_text(rule_file("process where process.nmae == \"iptables\""), "typo.toml",
+                           result);
+    engine::load_rule_text(rule_file("process where process.code_signature.trusted == false"),
+                           "field.toml", result);
+    REQUIRE(result.issues.size() == 2);
+    CHECK(result.issues[0].kind == engine::IssueKind::Failed);
+    CHECK(result.issues[0].message == "query: line 1, column 15: unknown field [process.nmae]");
+    CHECK(result.issues[1].kind == engine::IssueKind::Failed);
+    CHECK_THAT(result.issues[1].message, Catch::Contains("[process.code_signature.trusted]"));
+    CHECK(result.any_failed());
+    // The kind is typed: an unsupported construct whose message mentions a field is still skipped.
+    try {
+        eql::CompiledQuery::compile("registry where registry.path == \"x\"");
+        FAIL("compiled");
+    } catch (const eql::Error& error) {
+        CHECK(error.kind() == eql::ErrorKind::Unsupported);
+    }
+    try {
+        eql::CompiledQuery::compile("process where unsupported.field == 1");
+        FAIL("compiled");
+    } catch (const eql::Error& error) {
+        CHECK(error.kind() == eql::ErrorKind::Invalid);
+        CHECK(error.message() == "unknown field [unsupported.field]");
+    }
 }
 
 TEST_CASE("the rule set runs only rules whose process.name can match, in load order") {
