@@ -120,3 +120,21 @@ std::string AlertOutput::stats_line() const {
 }
 
 }  // namespace app
+
+namespace app {
+
+std::vector<std::pair<std::string, std::string>> AlertOutput::sink_counters() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& sink : sinks_) {
+        const alert::SinkStats s = sink->stats();
+        out.emplace_back("alerts " + sink->describe(),
+                         "sent " + std::to_string(s.sent) + ", dropped " +
+                             std::to_string(s.dropped) + ", queued " + std::to_string(s.queued) +
+                             ", errors " + std::to_string(s.errors) + ", reconnects " +
+                             std::to_string(s.reconnects) + ", truncated " +
+                             std::to_string(s.truncated));
+    }
+    return out;
+}
+
+}  // namespace app

@@ -29,6 +29,8 @@ class AlertOutput {
     void reopen();
     void finish();
     std::string stats_line() const;
+    // Per sink: its name and "sent N, dropped N, queued N, errors N, reconnects N, truncated N".
+    std::vector<std::pair<std::string, std::string>> sink_counters() const;
 
   private:
     void deliver(const alert::Alert& built) noexcept;

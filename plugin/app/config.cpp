@@ -235,6 +235,15 @@ void validate(const Config& c) {
         throw std::invalid_argument("--throttle-window must be at least 1 second");
     }
     if (c.eoe_timeout_seconds == 0) throw std::invalid_argument("--eoe-timeout must be >= 1");
+    // Two writers on one stdout interleave their lines into something neither side can parse.
+    const bool alerts_on_stdout = std::find(c.alerts_outputs.begin(), c.alerts_outputs.end(),
+                                            "-") != c.alerts_outputs.end() ||
+                                  (c.alerts_outputs.empty() && !c.live());
+    if (c.events_output == "-" && alerts_on_stdout) {
+        throw std::invalid_argument(
+            "--events-output - and alerts on stdout would mix two streams on one stdout; send "
+            "one of them to a file (--events-output FILE or --alerts-output FILE)");
+    }
     std::size_t stdin_inputs = 0;
     for (const auto& input : c.inputs) stdin_inputs += input == "-" ? 1 : 0;
     if (stdin_inputs > 1) throw std::invalid_argument("'-' (stdin) can be an input only once");

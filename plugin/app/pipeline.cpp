@@ -34,8 +34,11 @@ Pipeline::Pipeline(const Config& config, engine::RuleSet rules, AlertHandler on_
       table_(process::TableOptions{config.max_processes, config.max_process_bytes}, live.processes),
       rules_(std::move(rules)),
       on_alert_(std::move(on_alert)),
-      events_output_(config.events_output ? std::make_unique<OutputFile>(*config.events_output)
-                                          : nullptr),
+      events_output_(config.events_output
+                         ? std::make_unique<OutputFile>(
+                               *config.events_output, OutputFile::Mode{.append = config.live(),
+                                                                       .keep_going = config.live()})
+                         : nullptr),
       reader_(
           reader_options(config, live), [this](ecs::Event&& event) { on_event(std::move(event)); },
           report_malformed) {}
@@ -74,6 +77,11 @@ void Pipeline::age_events() {
     if (track_latency_) fed_at_ = std::chrono::steady_clock::now();
     reader_.age_events();
     rethrow_failure();
+    if (events_output_) events_output_->flush_if_due();
+}
+
+void Pipeline::reopen_outputs() {
+    if (events_output_) events_output_->reopen();
 }
 
 void Pipeline::rethrow_failure() {
@@ -107,6 +115,11 @@ std::string Pipeline::stats_line() const {
         << " serial_gaps=" << s.reader.lines.serial_gaps
         << " records_skipped=" << s.reader.lines.records_skipped
         << " events_abandoned=" << s.reader.lines.events_abandoned;
+    if (events_output_) {
+        const OutputFileStats& e = events_output_->stats();
+        out << " events_written=" << e.written << " events_dropped=" << e.dropped
+            << " events_write_errors=" << e.write_errors << " events_reopens=" << e.reopens;
+    }
     if (const std::string latency = alert_latency_.stats_text(); !latency.empty()) {
         out << ' ' << latency;
     }

@@ -57,10 +57,16 @@ class Pipeline {
 
     // Swaps in a new rule set between two events (SIGHUP); the process table is kept.
     void replace_rules(engine::RuleSet rules);
+    // Re-opens the events output (SIGHUP, logrotate).
+    void reopen_outputs();
     void set_event_observer(EventObserver observer) { observer_ = std::move(observer); }
     void set_event_filter(EventFilter filter) { filter_ = std::move(filter); }
 
     process::ProcessTable& table() noexcept { return table_; }
+    // The events output's counters, when there is one.
+    const OutputFileStats* events_output_stats() const {
+        return events_output_ ? &events_output_->stats() : nullptr;
+    }
     PipelineStats stats() const;
     std::string stats_line() const;
 

@@ -192,6 +192,13 @@ int run_offline(const Config& config) {
     facts.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     facts.filtered = filter.active();
+    facts.outputs = alerts.sink_counters();
+    if (const OutputFileStats* events = pipeline.events_output_stats()) {
+        facts.outputs.emplace_back("events " + *config.events_output,
+                                   "written " + std::to_string(events->written) + ", dropped " +
+                                       std::to_string(events->dropped) + ", write errors " +
+                                       std::to_string(events->write_errors));
+    }
     if (show_summary) report.write_summary(report_out, pipeline.stats(), facts);
     if (show_tree) report.write_trees(report_out);
     report_out.flush();
@@ -345,6 +352,7 @@ void reload(Config& config, Pipeline& pipeline, AlertOutput& alerts) {
     }
     spdlog::info("reload: {} rules loaded", loaded.rules.size());
     pipeline.replace_rules(engine::RuleSet(std::move(loaded.rules)));
+    pipeline.reopen_outputs();
     alerts.reopen();
     config = fresh;
 }
