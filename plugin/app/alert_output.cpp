@@ -108,8 +108,8 @@ std::string AlertOutput::stats_line() const {
     std::ostringstream out;
     const alert::ThrottleStats throttled = throttle_.stats();
     out << "alerts_emitted=" << emitted_ << " alerts_failed=" << failed_
-        << " alerts_suppressed=" << throttled.suppressed
-        << " suppression_summaries=" << throttled.summaries;
+        << " alerts_suppressed=" << suppressed_before_ + throttled.suppressed
+        << " suppression_summaries=" << summaries_before_ + throttled.summaries;
     for (const auto& sink : sinks_) {
         const alert::SinkStats s = sink->stats();
         out << " [" << sink->describe() << " sent=" << s.sent << " dropped=" << s.dropped
@@ -122,6 +122,13 @@ std::string AlertOutput::stats_line() const {
 }  // namespace app
 
 namespace app {
+
+void AlertOutput::continue_counts(const AlertOutput& previous) {
+    emitted_ += previous.emitted_;
+    failed_ += previous.failed_;
+    suppressed_before_ += previous.suppressed_before_ + previous.throttle_.stats().suppressed;
+    summaries_before_ += previous.summaries_before_ + previous.throttle_.stats().summaries;
+}
 
 std::vector<std::pair<std::string, std::string>> AlertOutput::sink_counters() const {
     std::vector<std::pair<std::string, std::string>> out;

@@ -201,7 +201,9 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
     } catch (const std::exception& error) {
         std::cerr << "audisp-eql: " << error.what() << "\n(see audisp-eql --help)\n";
         parsed.exit_code = 2;
+        parsed.error = error.what();
     }
+    for (int i = 1; i < argc; ++i) c.command_line.emplace_back(argv[i]);
     return parsed;
 }
 

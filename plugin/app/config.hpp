@@ -15,6 +15,9 @@ struct Config {
     // logs are put oldest first. None means the auditd plugin stream on stdin.
     std::vector<std::string> inputs;
     std::optional<std::string> config_file;
+    // The command line as given (without argv[0]): a SIGHUP reload reads it again together with
+    // the config file, so that options given on the command line stay and win.
+    std::vector<std::string> command_line;
 
     // Rules: files or folders of Elastic detection-rules TOML files.
     std::vector<std::string> rules;
@@ -69,6 +72,7 @@ struct Config {
 struct ParsedCommandLine {
     Config config;
     std::optional<int> exit_code;  // set when the program should exit now
+    std::string error;             // the usage error, when exit_code is 2
 };
 
 // Reads argv, then the config file named by --config (command line wins). Prints help and

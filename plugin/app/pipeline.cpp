@@ -84,6 +84,34 @@ void Pipeline::reopen_outputs() {
     if (events_output_) events_output_->reopen();
 }
 
+void Pipeline::prepare_events_output(const Config& config) {
+    next_events_output_.reset();
+    const std::string current = events_output_ ? events_output_->path() : std::string();
+    const std::string wanted = config.events_output.value_or("");
+    if (wanted == current) return;
+    next_events_output_ =
+        wanted.empty()
+            ? nullptr
+            : std::make_unique<OutputFile>(
+                  wanted, OutputFile::Mode{.append = config.live(), .keep_going = config.live()});
+}
+
+void Pipeline::commit_events_output() {
+    if (!next_events_output_) {
+        reopen_outputs();
+        return;
+    }
+    if (events_output_) {
+        try {
+            events_output_->flush();
+        } catch (const std::exception& error) {
+            spdlog::error("events output {}: {}", events_output_->path(), error.what());
+        }
+    }
+    events_output_ = std::move(*next_events_output_);
+    next_events_output_.reset();
+}
+
 void Pipeline::rethrow_failure() {
     if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
 }

@@ -251,15 +251,16 @@ int run_live(Config config) {
     PasswdNames names;
     process::ProcReader proc;
     engine::LoadResult loaded = load_and_report(config);
-    AlertOutput alerts(config, /*live=*/true);
+    // Behind a pointer: a reload swaps in outputs built from the new configuration.
+    auto alerts = std::make_unique<AlertOutput>(config, /*live=*/true);
     Pipeline pipeline(
         config, engine::RuleSet(std::move(loaded.rules)),
         [&](const ecs::Event& event, const engine::LoadedRule& rule) {
-            alerts.emit(event, rule.info);
+            alerts->emit(event, rule.info);
         },
         LiveServices{&names, &proc, kernel_release()});
     pipeline.set_event_observer(
-        [&](const ecs::Event& event) { alerts.expire(event.timestamp_us); });
+        [&](const ecs::Event& event) { alerts->expire(event.timestamp_us); });
     const std::size_t seeded = proc.seed(pipeline.table(), config.host_name.value_or(""));
     spdlog::info("plugin mode: {} running processes seeded from /proc", seeded);
     const PrivilegeReport dropped = drop_privileges();
@@ -279,11 +280,11 @@ int run_live(Config config) {
         if (signals.reload) {
             reload(config, pipeline, alerts);
         }
-        if (signals.dump) spdlog::info("stats: {} {}", pipeline.stats_line(), alerts.stats_line());
+        if (signals.dump) spdlog::info("stats: {} {}", pipeline.stats_line(), alerts->stats_line());
         if (config.stats_interval_seconds > 0 &&
             std::chrono::steady_clock::now() - last_stats >
                 std::chrono::seconds(config.stats_interval_seconds)) {
-            spdlog::info("stats: {} {}", pipeline.stats_line(), alerts.stats_line());
+            spdlog::info("stats: {} {}", pipeline.stats_line(), alerts->stats_line());
             last_stats = std::chrono::steady_clock::now();
         }
         pollfd input{STDIN_FILENO, POLLIN, 0};
@@ -311,50 +312,76 @@ int run_live(Config config) {
         pipeline.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
     }
     pipeline.finish();
-    alerts.finish();
-    spdlog::info("stats: {} {}", pipeline.stats_line(), alerts.stats_line());
+    alerts->finish();
+    spdlog::info("stats: {} {}", pipeline.stats_line(), alerts->stats_line());
     return 0;
 }
 
 }  // namespace
 
-void reload(Config& config, Pipeline& pipeline, AlertOutput& alerts) {
-    // Build the new state to one side; swap it in only if it is whole.
+void reload(Config& config, Pipeline& pipeline, std::unique_ptr<AlertOutput>& alerts) {
+    // Build the whole new runtime to one side (configuration, rules, outputs); swap it in only
+    // if every part of it is whole. Errors go to the log, which in plugin mode is syslog.
     spdlog::info("reloading configuration and rules");
-    Config fresh = config;
-    if (config.config_file) {
-        std::vector<std::string> args{"audisp-eql", "--config", *config.config_file};
-        std::vector<const char*> argv;
-        for (const auto& arg : args) argv.push_back(arg.c_str());
-        ParsedCommandLine parsed = parse_command_line(static_cast<int>(argv.size()), argv.data());
-        if (parsed.exit_code) {
-            spdlog::error("reload: config file {} is invalid; keeping the old configuration",
-                          *config.config_file);
+    const auto keep_old = [](const std::string& why) {
+        spdlog::error("reload failed: {}; the previous configuration and rules keep running", why);
+    };
+    try {
+        Config fresh = config;
+        if (!config.command_line.empty()) {
+            // The same command line again: it re-reads the config file, and its own options
+            // still win over the file's.
+            std::vector<const char*> argv{"audisp-eql"};
+            for (const auto& arg : config.command_line) argv.push_back(arg.c_str());
+            ParsedCommandLine parsed =
+                parse_command_line(static_cast<int>(argv.size()), argv.data());
+            if (parsed.exit_code) {
+                keep_old("invalid configuration: " + parsed.error);
+                return;
+            }
+            fresh = std::move(parsed.config);
+        }
+        if (!fresh.live()) {
+            keep_old("the configuration now names --input; plugin mode cannot switch to offline");
             return;
         }
-        fresh = parsed.config;
-        fresh.host_name = config.host_name;
-    }
-    if (const auto unsafe = unsafe_plugin_inputs(fresh); !unsafe.empty()) {
-        for (const auto& problem : unsafe) spdlog::error("reload: refusing {}", problem);
-        spdlog::error("reload: keeping the old configuration and rules");
-        return;
-    }
-    engine::LoadResult loaded = engine::load_rules(rule_paths(fresh));
-    if (loaded.any_failed() || loaded.rules.empty()) {
-        for (const auto& issue : loaded.issues) {
-            spdlog::error("reload: rule {} {}: {}", kind_word(issue.kind), issue.file,
-                          issue.message);
+        if (!fresh.host_name) fresh.host_name = config.host_name;
+        if (const auto unsafe = unsafe_plugin_inputs(fresh); !unsafe.empty()) {
+            for (const auto& problem : unsafe) spdlog::error("reload: refusing {}", problem);
+            keep_old("config or rule files could be changed by non-root users");
+            return;
         }
-        spdlog::error("reload: new rules are broken; keeping the {} rules running",
-                      pipeline.stats().rules_loaded);
-        return;
+        engine::LoadResult loaded = engine::load_rules(rule_paths(fresh));
+        if (loaded.any_failed() || loaded.rules.empty()) {
+            for (const auto& issue : loaded.issues) {
+                spdlog::error("reload: rule {} {}: {}", kind_word(issue.kind), issue.file,
+                              issue.message);
+            }
+            keep_old(loaded.rules.empty() ? "no rule could be loaded" : "a rule is broken");
+            return;
+        }
+        auto fresh_alerts = std::make_unique<AlertOutput>(fresh, /*live=*/true);
+        pipeline.prepare_events_output(fresh);  // opens a new path before anything is swapped
+
+        // Commit: nothing below throws for a bad configuration.
+        alerts->finish();  // the old throttle's summaries, the old queues drained
+        fresh_alerts->continue_counts(*alerts);
+        alerts = std::move(fresh_alerts);
+        spdlog::info("reload: {} rules loaded", loaded.rules.size());
+        pipeline.replace_rules(engine::RuleSet(std::move(loaded.rules)));
+        pipeline.commit_events_output();
+        pipeline.table().set_max_entries(fresh.max_processes);
+        spdlog::set_level(spdlog::level::from_str(fresh.log_level));
+        config = std::move(fresh);
+        spdlog::info(
+            "reload: configuration applied (alerts to {}; format {}; throttle {})",
+            config.alerts_outputs.empty()
+                ? std::string("syslog")
+                : config.alerts_outputs.front() + (config.alerts_outputs.size() > 1 ? ", ..." : ""),
+            config.alerts_format, config.effective_throttle_alerts());
+    } catch (const std::exception& error) {
+        keep_old(error.what());
     }
-    spdlog::info("reload: {} rules loaded", loaded.rules.size());
-    pipeline.replace_rules(engine::RuleSet(std::move(loaded.rules)));
-    pipeline.reopen_outputs();
-    alerts.reopen();
-    config = fresh;
 }
 
 int run(const Config& config) {

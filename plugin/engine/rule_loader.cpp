@@ -183,8 +183,15 @@ LoadResult load_rules(const std::vector<std::string>& paths) {
         std::vector<fs::path> files;
         if (fs::is_directory(path, error)) {
             for (const auto& entry : fs::directory_iterator(path, error)) {
-                if (entry.is_regular_file() && entry.path().extension() == ".toml") {
+                // The error_code form: a symlink loop is a rule file that cannot be read, not
+                // an exception out of the loader.
+                std::error_code kind_error;
+                if (entry.path().extension() != ".toml") continue;
+                if (entry.is_regular_file(kind_error)) {
                     files.push_back(entry.path());
+                } else if (kind_error) {
+                    result.issues.push_back({IssueKind::Failed, entry.path().string(), "",
+                                             "cannot read: " + kind_error.message()});
                 }
             }
             std::sort(files.begin(), files.end());
