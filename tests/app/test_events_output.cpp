@@ -132,7 +132,7 @@ TEST_CASE("a disk that fills up mid-write never leaves half a line; the rest is 
     CHECK(WEXITSTATUS(status) == 0);
 }
 
-TEST_CASE("--events-output - with alerts on stdout is refused") {
+TEST_CASE("the events output on stdout together with alerts on stdout is refused") {
     const BinaryRun run =
         run_binary({"--input", data("firewall-disable.log").string(), "--events-output", "-"});
     CHECK(run.status == 2);
