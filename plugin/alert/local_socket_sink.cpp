@@ -38,16 +38,8 @@ LocalSocketSink::LocalSocketSink(std::string path, const SinkOptions& options,
 }
 
 bool LocalSocketSink::connect_socket() {
-    net::Fd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    if (!fd.valid()) return false;
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::memcpy(address.sun_path, path_.c_str(), path_.size() + 1);
-    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-        return false;
-    }
-    socket_ = std::move(fd);
-    return true;
+    socket_ = net::connect_unix_datagram(path_);
+    return socket_.valid();
 }
 
 bool LocalSocketSink::send_once(const std::string& message, int& error) {

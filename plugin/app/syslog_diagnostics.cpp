@@ -1,11 +1,10 @@
 #include "app/syslog_diagnostics.hpp"
 
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
-#include <cstring>
 
 #include "alert/syslog_format.hpp"
 
@@ -38,17 +37,8 @@ SyslogDiagnostics::SyslogDiagnostics(std::string ident, std::string socket_path)
 }
 
 bool SyslogDiagnostics::connect_socket() {
-    sockaddr_un address{};
-    if (socket_path_.size() >= sizeof address.sun_path) return false;
-    alert::net::Fd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    if (!fd.valid()) return false;
-    address.sun_family = AF_UNIX;
-    std::memcpy(address.sun_path, socket_path_.c_str(), socket_path_.size() + 1);
-    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-        return false;
-    }
-    socket_ = std::move(fd);
-    return true;
+    socket_ = alert::net::connect_unix_datagram(socket_path_);
+    return socket_.valid();
 }
 
 void SyslogDiagnostics::sink_it_(const spdlog::details::log_msg& message) {
