@@ -324,7 +324,7 @@ void reload(Config& config, Pipeline& pipeline, std::unique_ptr<AlertOutput>& al
     // if every part of it is whole. Errors go to the log, which in plugin mode is syslog.
     spdlog::info("reloading configuration and rules");
     const auto keep_old = [](const std::string& why) {
-        spdlog::error("reload failed: {}; the previous configuration and rules keep running", why);
+        spdlog::error("reload failed: {}; keeping the previous configuration and rules", why);
     };
     try {
         Config fresh = config;
@@ -357,7 +357,7 @@ void reload(Config& config, Pipeline& pipeline, std::unique_ptr<AlertOutput>& al
                 spdlog::error("reload: rule {} {}: {}", kind_word(issue.kind), issue.file,
                               issue.message);
             }
-            keep_old(loaded.rules.empty() ? "no rule could be loaded" : "a rule is broken");
+            keep_old(loaded.any_failed() ? "a rule is broken" : "no rule could be loaded");
             return;
         }
         auto fresh_alerts = std::make_unique<AlertOutput>(fresh, /*live=*/true);
