@@ -151,9 +151,9 @@ TEST_CASE("the offline summary shows each output's delivery counters") {
     TempDir dir;
     const std::string alerts = (dir / "alerts.txt").string();
     const std::string events = (dir / "events.ndjson").string();
-    const BinaryRun run = run_binary({"--input", data("firewall-disable.log").string(),
-                                      "--summary", "--no-tree", "--alerts-format", "text",
-                                      "--alerts-output", alerts, "--events-output", events});
+    const BinaryRun run = run_binary({"--input", data("firewall-disable.log").string(), "--summary",
+                                      "--no-tree", "--alerts-format", "text", "--alerts-output",
+                                      alerts, "--events-output", events});
     REQUIRE(run.status == 0);
     CHECK_THAT(run.out, Catch::Contains("  output          alerts " + alerts +
                                         ": sent 8, dropped 0, queued 0, errors 0, reconnects 0, "
