@@ -2,13 +2,13 @@
 // app::run(); everything else is in the core library.
 #include <malloc.h>
 #include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <memory>
 
 #include "app/config.hpp"
 #include "app/run.hpp"
+#include "app/syslog_diagnostics.hpp"
 
 int main(int argc, char** argv) {
 #ifdef M_TRIM_THRESHOLD
@@ -26,9 +26,8 @@ int main(int argc, char** argv) {
     std::vector<spdlog::sink_ptr> sinks{std::make_shared<spdlog::sinks::stderr_sink_st>()};
     if (config.live() && !config.check_rules) {
         // auditd starts plugins with stderr on /dev/null: in plugin mode diagnostics also go
-        // to syslog (daemon facility), or nobody would ever see them.
-        sinks.push_back(std::make_shared<spdlog::sinks::syslog_sink_st>("audisp-eql", LOG_PID,
-                                                                        LOG_DAEMON, false));
+        // to syslog (daemon facility), or nobody would ever see them; never blocking on it.
+        sinks.push_back(std::make_shared<app::SyslogDiagnostics>("audisp-eql"));
     }
     auto logger = std::make_shared<spdlog::logger>("audisp-eql", sinks.begin(), sinks.end());
     spdlog::set_default_logger(logger);

@@ -1,5 +1,7 @@
-// JSON output: the document as is, on one line; over-long documents lose bytes from their
-// longest strings (an attacker's 100 KB argv) before anything else, and say so.
+// JSON output: the document as is, on one line. An over-long document loses its argument lists
+// and command lines first (an attacker's 30,000-argument argv), marked and with the original
+// counts recorded, then bytes from its longest strings, and says so; who, what and where
+// (user, pid, process and parent names, executable, host) survive whenever the limit allows.
 #include <algorithm>
 #include <vector>
 
@@ -72,11 +74,150 @@ bool shrink(nlohmann::json& document, std::size_t max_bytes, std::size_t floor, 
     return ok;
 }
 
-// What is left when even the strings cannot be cut enough (huge arrays, thousands of keys).
+// Who, what and where: kept by every stage of truncation, including the skeleton.
+constexpr const char* kIdentityPaths[] = {
+    "user.id",
+    "user.name",
+    "user.Ext.real.id",
+    "user.Ext.real.name",
+    "user.effective.id",
+    "user.effective.name",
+    "process.pid",
+    "process.name",
+    "process.executable",
+    "process.parent.pid",
+    "process.parent.name",
+    "host.name",
+    "host.hostname",
+};
+
+// Argument lists and command lines: what an attacker makes long, cut before anything else.
+constexpr const char* kArgumentArrays[] = {"process.args", "process.parent.args"};
+constexpr const char* kCommandLines[] = {"process.command_line", "process.parent.command_line"};
+
+nlohmann::json::json_pointer pointer_of(std::string_view dotted) {
+    std::string pointer = "/";
+    for (char c : dotted) pointer += c == '.' ? '/' : c;
+    return nlohmann::json::json_pointer(pointer);
+}
+
+// Nested, as the event builder writes documents; literal dotted keys are not cut here.
+nlohmann::json* nested(nlohmann::json& document, std::string_view dotted) {
+    const auto pointer = pointer_of(dotted);
+    return document.contains(pointer) ? &document[pointer] : nullptr;
+}
+
+std::size_t json_size(const nlohmann::json& value) {
+    return value.is_string() ? value.get_ref<const std::string&>().size() + 3
+                             : ecs::dump_line(value).size() + 1;
+}
+
+// Cuts the argument lists and command lines of `document` to at most `level` bytes each; the
+// highest level at which the line fits is chosen. A cut list keeps its first arguments whole and
+// ends in one element that ends with the cut marker; a cut command line ends with the marker.
+// audisp_eql.truncated.<field> records the original count (lists) or length (command lines).
+// False when the line does not fit even with every list and command line cut to nothing.
+bool cut_arguments(nlohmann::json& document, std::size_t max_bytes, std::string& line) {
+    struct Target {
+        const char* path;
+        nlohmann::json* node;
+        nlohmann::json original;
+    };
+    std::vector<Target> targets;
+    std::size_t ceiling = 0;
+    for (const char* path : kArgumentArrays) {
+        if (nlohmann::json* node = nested(document, path); node && node->is_array()) {
+            targets.push_back({path, node, *node});
+            ceiling = std::max(ceiling, json_size(*node));
+        }
+    }
+    for (const char* path : kCommandLines) {
+        if (nlohmann::json* node = nested(document, path); node && node->is_string()) {
+            targets.push_back({path, node, *node});
+            ceiling = std::max(ceiling, json_size(*node));
+        }
+    }
+    if (targets.empty() || !document.is_object()) return false;
+    const auto apply = [&](std::size_t level) {
+        nlohmann::json record = nlohmann::json::object();
+        for (Target& target : targets) {
+            if (json_size(target.original) <= level) {
+                *target.node = target.original;
+                continue;
+            }
+            if (target.original.is_string()) {
+                std::string cut(target.original.get_ref<const std::string&>());
+                text::cut_with_marker(cut, std::max(level, text::kCutMarker.size()));
+                record[target.path] = {
+                    {"original_bytes", target.original.get_ref<const std::string&>().size()}};
+                *target.node = std::move(cut);
+                continue;
+            }
+            nlohmann::json kept = nlohmann::json::array();
+            std::size_t used = 0;
+            std::size_t whole = 0;
+            for (const nlohmann::json& element : target.original) {
+                const std::size_t size = json_size(element);
+                if (used + size > level) break;
+                kept.push_back(element);
+                used += size;
+                ++whole;
+            }
+            if (whole == target.original.size()) {  // escapes made the estimate too high
+                *target.node = target.original;
+                continue;
+            }
+            // The last element says the list goes on: the next argument cut to the room left
+            // (when that is worth showing), or the marker alone.
+            constexpr std::size_t kShortestCut = 16;
+            std::string tail(text::kCutMarker);
+            const std::size_t room = level > used + 3 ? level - used - 3 : 0;
+            if (const nlohmann::json& next = target.original[whole];
+                next.is_string() && room >= kShortestCut) {
+                tail = next.get<std::string>();
+                text::cut_with_marker(tail, room);
+            }
+            kept.push_back(std::move(tail));
+            record[target.path] = {{"original_count", target.original.size()}, {"kept", whole}};
+            *target.node = std::move(kept);
+        }
+        if (record.empty()) {
+            if (auto own = document.find("audisp_eql"); own != document.end() && own->is_object()) {
+                own->erase("truncated");
+            }
+        } else {
+            document["audisp_eql"]["truncated"] = std::move(record);
+        }
+        line = ecs::dump_line(document);
+        return line.size() <= max_bytes;
+    };
+    if (!apply(0)) return false;
+    std::size_t low = 0;         // fits
+    std::size_t high = ceiling;  // does not fit (the whole document did not)
+    while (high - low > 1) {
+        const std::size_t mid = low + (high - low) / 2;
+        if (apply(mid)) {
+            low = mid;
+        } else {
+            high = mid;
+        }
+    }
+    apply(low);
+    return true;
+}
+
+// What is left when even the strings cannot be cut enough (huge arrays, thousands of keys):
+// the rule and who, what and where.
 nlohmann::json skeleton(const Alert& alert) {
     nlohmann::json out = nlohmann::json::object();
     if (const nlohmann::json* stamp = find_path(alert.document, "@timestamp")) {
         out["@timestamp"] = *stamp;
+    }
+    for (const char* path : kIdentityPaths) {
+        if (const nlohmann::json* value = find_path(alert.document, path);
+            value != nullptr && value->is_primitive()) {
+            out[pointer_of(path)] = *value;
+        }
     }
     out["event"] = {{"kind", "alert"}, {"truncated", true}};
     out["rule"] = {{"id", alert.rule_id},
@@ -107,7 +248,13 @@ Formatted format_json(const Alert& alert, std::size_t max_bytes) {
     nlohmann::json document = alert.document;
     repair_strings(document);  // so that cuts land on code point boundaries
     mark_truncated(document);
-    if (shrink(document, max_bytes, 32, result.line)) return result;
+    nlohmann::json arguments_cut = document;
+    if (cut_arguments(arguments_cut, max_bytes, result.line)) return result;
+    nlohmann::json strings_cut = document;
+    if (shrink(strings_cut, max_bytes, 32, result.line)) return result;
+    // Many short values (30,000 one-byte arguments) defeat cutting strings: try again with the
+    // argument lists and command lines at their shortest.
+    if (shrink(arguments_cut, max_bytes, 32, result.line)) return result;
 
     document = skeleton(alert);
     shrink(document, max_bytes, 8, result.line);

@@ -1,9 +1,12 @@
 // The /dev/log protocol is one datagram per message in the traditional format
 // `<PRI>Mmm dd HH:MM:SS TAG[PID]: MSG`. A daemon restart invalidates the connection, so a
-// failed send reconnects once and retries; a full receive queue drops the alert instead of
-// blocking the plugin (and so auditd).
+// failed send reconnects once and retries; a full receive queue is waited on for at most
+// send_timeout and then drops the alert, so a daemon that stopped reading never blocks for
+// long (and the sink runs behind a QueuedSink in the plugin, so not even that blocks detection).
+// syslog(3) is not used: its send() blocks for as long as the daemon does not read.
 #include "alert/local_socket_sink.hpp"
 
+#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -15,8 +18,11 @@
 
 namespace alert {
 
-LocalSocketSink::LocalSocketSink(std::string path, const SinkOptions& options)
+LocalSocketSink::LocalSocketSink(std::string path, const SinkOptions& options,
+                                 std::string description)
     : path_(std::move(path)),
+      description_(description.empty() ? "unix:" + path_ : std::move(description)),
+      send_timeout_(options.local_send_timeout),
       ident_(options.ident),
       facility_(options.facility),
       format_(options.format),
@@ -26,19 +32,14 @@ LocalSocketSink::LocalSocketSink(std::string path, const SinkOptions& options)
     if (path_.size() >= sizeof probe.sun_path) {
         throw std::invalid_argument("unix socket path too long: " + path_);
     }
+    // Connect now, as syslog(3) with LOG_NDELAY would, before privileges are dropped; a daemon
+    // that is not up yet is connected to on the first alert.
+    connect_socket();
 }
 
 bool LocalSocketSink::connect_socket() {
-    net::Fd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    if (!fd.valid()) return false;
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::memcpy(address.sun_path, path_.c_str(), path_.size() + 1);
-    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-        return false;
-    }
-    socket_ = std::move(fd);
-    return true;
+    socket_ = net::connect_unix_datagram(path_);
+    return socket_.valid();
 }
 
 bool LocalSocketSink::send_once(const std::string& message, int& error) {
@@ -46,6 +47,7 @@ bool LocalSocketSink::send_once(const std::string& message, int& error) {
         error = errno;
         return false;
     }
+    bool waited = false;
     for (;;) {
         if (::send(socket_.get(), message.data(), message.size(), MSG_DONTWAIT | MSG_NOSIGNAL) >=
             0) {
@@ -53,6 +55,12 @@ bool LocalSocketSink::send_once(const std::string& message, int& error) {
         }
         if (errno == EINTR) continue;
         error = errno;
+        if ((error == EAGAIN || error == EWOULDBLOCK) && !waited && send_timeout_.count() > 0) {
+            // The daemon's receive queue is full: give it a moment to catch up, once.
+            waited = true;
+            pollfd writable{socket_.get(), POLLOUT, 0};
+            if (::poll(&writable, 1, static_cast<int>(send_timeout_.count())) > 0) continue;
+        }
         return false;
     }
 }
@@ -83,12 +91,12 @@ void LocalSocketSink::emit(const Alert& alert) noexcept {
         ++stats_.errors;
         ++stats_.dropped;
         if (log_limiter_.allow()) {
-            spdlog::warn("alert sink unix:{}: alert dropped: {}", path_, net::error_text(error));
+            spdlog::warn("alert sink {}: alert dropped: {}", description_, net::error_text(error));
         }
     } catch (const std::exception& error) {
         ++stats_.errors;
         ++stats_.dropped;
-        if (log_limiter_.allow()) spdlog::warn("alert sink unix:{}: {}", path_, error.what());
+        if (log_limiter_.allow()) spdlog::warn("alert sink {}: {}", description_, error.what());
     }
 }
 

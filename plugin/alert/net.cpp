@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -88,6 +90,22 @@ std::string error_text(int error) {
     // GNU strerror_r returns the message, which may or may not be in buffer.
     const char* text = ::strerror_r(error, buffer, sizeof buffer);
     return text;
+}
+
+Fd connect_unix_datagram(const std::string& path) {
+    sockaddr_un address{};
+    if (path.size() >= sizeof address.sun_path) {
+        errno = ENAMETOOLONG;
+        return Fd();
+    }
+    Fd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (!fd.valid()) return fd;
+    address.sun_family = AF_UNIX;
+    std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+        return Fd();
+    }
+    return fd;
 }
 
 }  // namespace alert::net

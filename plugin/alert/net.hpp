@@ -49,6 +49,10 @@ std::vector<Address> resolve(const std::string& host, const std::string& port, i
 Fd connect_stream(const std::vector<Address>& addresses, std::chrono::milliseconds timeout,
                   const std::atomic<bool>& cancel, int& errno_out);
 
+// A close-on-exec datagram socket connected to the unix socket at `path` (a syslog daemon's
+// /dev/log), or an invalid Fd (errno set) when the path is too long or nothing listens there.
+Fd connect_unix_datagram(const std::string& path);
+
 // Text of an errno value (strerror_r), for log messages.
 std::string error_text(int error);
 

@@ -9,7 +9,6 @@
 
 #include "alert/local_socket_sink.hpp"
 #include "alert/stream_sink.hpp"
-#include "alert/syslog_sink.hpp"
 #include "alert/tcp_sink.hpp"
 #include "alert/udp_sink.hpp"
 
@@ -143,7 +142,7 @@ std::unique_ptr<AlertSink> make_sink(std::string_view spec, const SinkOptions& o
         case SinkSpec::Kind::File:
             return std::make_unique<StreamSink>(parsed.path, options);
         case SinkSpec::Kind::Syslog:
-            return std::make_unique<SyslogSink>(options);
+            return std::make_unique<LocalSocketSink>(options.syslog_socket, options, "syslog");
         case SinkSpec::Kind::LocalSocket:
             return std::make_unique<LocalSocketSink>(parsed.path, options);
         case SinkSpec::Kind::Udp:

@@ -41,6 +41,9 @@ struct SinkOptions {
     std::chrono::milliseconds reconnect_max{30000};  // tcp: back-off doubles up to this
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds flush_timeout{5000};  // tcp: flush() and destruction drain this long
+    // syslog and unix: how long one alert waits for a daemon whose receive queue is full.
+    std::chrono::milliseconds local_send_timeout{1000};
+    std::string syslog_socket = "/dev/log";  // where the "syslog" sink sends
 
     // Throws std::invalid_argument naming the first bad field.
     void validate() const;
@@ -51,7 +54,9 @@ inline constexpr std::size_t kDefaultStreamBytes = 1 << 20;
 inline constexpr std::size_t kMinMessageBytes = 2048;  // enough for header, SD and a skeleton
 
 // A destination for alerts. emit() is the per-event path: it never throws and never blocks on
-// the network; failures are counted in stats() (and logged, rate-limited, by the sink).
+// the network for long; failures are counted in stats() (and logged, rate-limited, by the
+// sink). In plugin mode each sink runs behind a QueuedSink (queued_sink.hpp), so that not even
+// a stalled local destination blocks detection.
 // Sinks are not thread-safe: one thread calls emit/flush/reopen (TcpSink's own sender thread is
 // internal).
 class AlertSink {

@@ -1,31 +1,114 @@
-// Fixed windows per rule, anchored at the first alert of the rule after the previous window
-// ended: simple to explain ("100 per 5 minutes from the first one"), one summary per window.
+// Fixed windows per rule and real uid, anchored at the first alert of that pair after the previous
+// window ended: simple to explain ("100 per user per 5 minutes from the first one"), one summary
+// per window.
 #include "alert/throttle.hpp"
 
+#include <initializer_list>
+#include <string_view>
 #include <utility>
 
 namespace alert {
 
 namespace {
 
-std::string key_of(const Alert& alert) {
+std::string rule_key_of(const Alert& alert) {
     return alert.rule_id.empty() ? alert.rule_name : alert.rule_id;
 }
 
+// Separates the rule and the uid in a window key; neither contains it.
+constexpr char kKeySeparator = '\x1f';
+constexpr std::string_view kRootUid = "0";
+constexpr std::string_view kSharedUsers = "*";
+
+std::string first_text(const Alert& alert, std::initializer_list<std::string_view> paths) {
+    for (std::string_view path : paths) {
+        std::string value = text_at(alert.document, path);
+        if (!value.empty()) return value;
+    }
+    return {};
+}
+
+std::string user_name_of(const Alert& alert) {
+    return first_text(alert, {"user.Ext.real.name", "process.real_user.name", "user.name"});
+}
+
+void count_into(std::vector<SuppressedDetail::Count>& counts, uint64_t& others, std::string name,
+                std::string label) {
+    for (auto& entry : counts) {
+        if (entry.name == name) {
+            ++entry.count;
+            if (entry.label.empty()) entry.label = std::move(label);
+            return;
+        }
+    }
+    if (counts.size() >= SuppressedDetail::kMaxNamed) {
+        ++others;
+        return;
+    }
+    counts.push_back({std::move(name), std::move(label), 1});
+}
+
+std::string user_text(const SuppressedDetail::Count& user) {
+    if (user.name.empty()) return "an unknown user";
+    return "user " + (user.label.empty() ? "" : user.label + " ") + "(uid " + user.name + ")";
+}
+
 }  // namespace
+
+std::string throttle_user_id(const Alert& alert) {
+    return first_text(alert, {"user.Ext.real.id", "process.real_user.id", "user.id"});
+}
+
+void SuppressedDetail::add(const Alert& alert) {
+    count_into(users, other_users, throttle_user_id(alert), user_name_of(alert));
+    count_into(executables, other_executables, text_at(alert.document, "process.executable"), "");
+}
+
+std::string Throttle::key_of(const Alert& alert) const {
+    std::string rule = rule_key_of(alert);
+    std::string uid = throttle_user_id(alert);
+    std::string key = rule + kKeySeparator + uid;
+    if (uid != kRootUid && windows_.size() >= options_.max_windows && !windows_.contains(key)) {
+        key = rule + kKeySeparator + std::string(kSharedUsers);
+    }
+    return key;
+}
 
 Throttle::Throttle(ThrottleOptions options) : options_(options) {
     if (options_.window_us <= 0) options_.window_us = 1;
 }
 
 Alert Throttle::make_summary(const Alert& last, uint64_t suppressed, int64_t window_start_us,
-                             int64_t window_us, std::size_t limit) {
+                             int64_t window_us, std::size_t limit, const SuppressedDetail& detail) {
     const std::string rule = last.rule_name.empty() ? last.rule_id : last.rule_name;
     nlohmann::json doc = nlohmann::json::object();
     if (const nlohmann::json* stamp = find_path(last.document, "@timestamp")) {
         doc["@timestamp"] = *stamp;
     }
-    doc["message"] = std::to_string(suppressed) + " alerts of rule " + rule + " suppressed";
+    std::string message = std::to_string(suppressed) + " alerts of rule " + rule;
+    if (!detail.users.empty()) {
+        message += " by ";
+        for (std::size_t i = 0; i < detail.users.size(); ++i) {
+            message += (i == 0 ? "" : ", ") + user_text(detail.users[i]);
+            if (detail.users.size() > 1) message += " " + std::to_string(detail.users[i].count);
+        }
+        if (detail.other_users > 0) {
+            message += " and " + std::to_string(detail.other_users) + " by other users";
+        }
+    }
+    message += " suppressed";
+    if (!detail.executables.empty()) {
+        message += "; executables: ";
+        for (std::size_t i = 0; i < detail.executables.size(); ++i) {
+            const auto& exe = detail.executables[i];
+            message += (i == 0 ? "" : ", ") + (exe.name.empty() ? "(unknown)" : exe.name) + " (" +
+                       std::to_string(exe.count) + ")";
+        }
+        if (detail.other_executables > 0) {
+            message += ", others (" + std::to_string(detail.other_executables) + ")";
+        }
+    }
+    doc["message"] = std::move(message);
     doc["event"] = {{"kind", "alert"}, {"action", "alerts-suppressed"}};
     if (last.risk_score >= 0) doc["event"]["risk_score"] = last.risk_score;
     nlohmann::json rule_doc = nlohmann::json::object();
@@ -43,12 +126,33 @@ Alert Throttle::make_summary(const Alert& last, uint64_t suppressed, int64_t win
     if (const nlohmann::json* host = find_path(last.document, "host"); host != nullptr) {
         doc["host"] = *host;
     }
+    // One user per window (the key), unless users past max_windows shared it.
+    if (detail.users.size() == 1 && detail.other_users == 0 && !detail.users[0].name.empty()) {
+        doc["user"]["id"] = detail.users[0].name;
+        if (!detail.users[0].label.empty()) doc["user"]["name"] = detail.users[0].label;
+    }
+    auto counts = [](const std::vector<SuppressedDetail::Count>& entries, const char* name_key,
+                     bool with_label) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& entry : entries) {
+            nlohmann::json item = {{name_key, entry.name}, {"count", entry.count}};
+            if (with_label && !entry.label.empty()) item["name"] = entry.label;
+            out.push_back(std::move(item));
+        }
+        return out;
+    };
     doc["audisp_eql"]["throttle"] = {
         {"suppressed", suppressed},
         {"limit", limit},
         {"window_start", window_start_us},
         {"window_end", window_start_us + window_us},
+        {"users", counts(detail.users, "id", true)},
+        {"executables", counts(detail.executables, "executable", false)},
     };
+    if (detail.other_users > 0) doc["audisp_eql"]["throttle"]["other_users"] = detail.other_users;
+    if (detail.other_executables > 0) {
+        doc["audisp_eql"]["throttle"]["other_executables"] = detail.other_executables;
+    }
     Alert summary = Alert::from_document(std::move(doc));
     summary.timestamp_us = last.timestamp_us;
     return summary;
@@ -57,7 +161,7 @@ Alert Throttle::make_summary(const Alert& last, uint64_t suppressed, int64_t win
 void Throttle::close(Window& window, std::vector<Alert>& summaries) {
     if (window.suppressed > 0) {
         summaries.push_back(make_summary(window.last_suppressed, window.suppressed, window.start_us,
-                                         options_.window_us, options_.limit));
+                                         options_.window_us, options_.limit, window.detail));
         ++stats_.summaries;
     }
 }
@@ -87,8 +191,9 @@ bool Throttle::admit(const Alert& alert, std::vector<Alert>& summaries) {
     }
     ++window.suppressed;
     window.last_suppressed = alert;
+    window.detail.add(alert);
     ++stats_.suppressed;
-    ++by_rule_[key];
+    ++by_rule_[rule_key_of(alert)];
     return false;
 }
 

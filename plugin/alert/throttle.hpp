@@ -1,5 +1,7 @@
-// Volume control per rule: at most `limit` alerts of one rule per window; the rest are counted,
-// and one summary alert per rule and window says how many were suppressed. Time is the alerts'
+// Volume control per rule and user: at most `limit` alerts of one rule by one real uid per window;
+// the rest are counted, and one summary alert per rule, user and window says how many were held
+// back and which executables raised them. Keying by user means an unprivileged user who floods a
+// rule only throttles themself: root's alerts of the same rule still pass. Time is the alerts'
 // own @timestamp (or what the caller passes to expire()), never the wall clock, so offline
 // replays and tests behave exactly like live mode.
 #pragma once
@@ -16,15 +18,39 @@
 namespace alert {
 
 struct ThrottleOptions {
-    std::size_t limit = 100;                 // alerts per rule per window; 0 disables throttling
+    std::size_t limit = 100;  // alerts per rule and user per window; 0 disables throttling
     int64_t window_us = 5 * 60 * 1'000'000;  // window length in microseconds (5 minutes)
+    // Windows open at once. Past it, further non-root users of a rule share one window (so a
+    // user cannot grow memory without bound); root (uid 0) always keeps a window of its own.
+    std::size_t max_windows = 4096;
 };
+
+// The real uid of an alert's process (user.Ext.real.id, else process.real_user.id, else
+// user.id), as text; "" when the alert names none. The throttle's second key.
+std::string throttle_user_id(const Alert& alert);
 
 struct ThrottleStats {
     uint64_t passed = 0;           // alerts let through
     uint64_t suppressed = 0;       // alerts held back
     uint64_t summaries = 0;        // summary alerts produced
-    std::size_t open_windows = 0;  // rules with a window open now
+    std::size_t open_windows = 0;  // (rule, user) windows open now
+};
+
+// What one window held back: per user and per executable, how many (at most kMaxNamed of
+// each are named; the rest are counted in `others`).
+struct SuppressedDetail {
+    struct Count {
+        std::string name;   // user: the uid; executable: the path
+        std::string label;  // user: the user name when known
+        uint64_t count = 0;
+    };
+    static constexpr std::size_t kMaxNamed = 16;
+    std::vector<Count> users;
+    std::vector<Count> executables;
+    uint64_t other_users = 0;
+    uint64_t other_executables = 0;
+
+    void add(const Alert& alert);
 };
 
 class Throttle {
@@ -48,10 +74,12 @@ class Throttle {
     // Suppressed alerts per rule key (rule id, or rule name when the id is empty), all time.
     const std::map<std::string, uint64_t>& suppressed_by_rule() const { return by_rule_; }
 
-    // The summary alert of a window: rule fields copied, "message" = "N alerts of rule X
-    // suppressed", event.action "alerts-suppressed" and audisp_eql.throttle.* details.
+    // The summary alert of a window: rule, host and user fields copied, "message" = "N alerts
+    // of rule X by user NAME (uid U) suppressed; executables: PATH (N), ...", event.action
+    // "alerts-suppressed" and audisp_eql.throttle.* details (counts per user and executable).
     static Alert make_summary(const Alert& last, uint64_t suppressed, int64_t window_start_us,
-                              int64_t window_us, std::size_t limit);
+                              int64_t window_us, std::size_t limit,
+                              const SuppressedDetail& detail = {});
 
   private:
     struct Window {
@@ -59,7 +87,10 @@ class Throttle {
         uint64_t count = 0;  // alerts seen in this window (passed + suppressed)
         uint64_t suppressed = 0;
         Alert last_suppressed;  // template of the summary
+        SuppressedDetail detail;
     };
+
+    std::string key_of(const Alert& alert) const;
 
     void close(Window& window, std::vector<Alert>& summaries);
 

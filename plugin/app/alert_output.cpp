@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "alert/queued_sink.hpp"
 #include "engine/alert_document.hpp"
 
 namespace app {
@@ -22,9 +23,19 @@ alert::SinkOptions sink_options(const Config& config) {
 
 alert::ThrottleOptions throttle_options(const Config& config) {
     alert::ThrottleOptions options;
-    options.limit = config.throttle_alerts;
+    options.limit = config.effective_throttle_alerts();
     options.window_us = static_cast<int64_t>(config.throttle_window_seconds) * 1'000'000;
     return options;
+}
+
+// Every sink gets its own queue and writer in plugin mode, so that one destination that stops
+// reading (a wedged /dev/log) cannot stop detection or the other sinks. Offline, files and
+// stdout are written in line (nothing may be dropped from a forensic run; the reader simply
+// waits), and only the syslog and datagram sinks get a queue. TCP has a queue of its own.
+bool needs_queue(const alert::SinkSpec& spec, bool live) {
+    using Kind = alert::SinkSpec::Kind;
+    if (spec.kind == Kind::Tcp) return false;
+    return live || (spec.kind != Kind::File && spec.kind != Kind::Stdout);
 }
 
 }  // namespace
@@ -33,8 +44,15 @@ AlertOutput::AlertOutput(const Config& config, bool live) : throttle_(throttle_o
     std::vector<std::string> specs = config.alerts_outputs;
     if (specs.empty()) specs.emplace_back(live ? "syslog" : "-");
     const alert::SinkOptions options = sink_options(config);
+    alert::QueueLimits limits;
+    limits.max_alerts = config.sink_queue;
+    limits.flush_timeout = options.flush_timeout;
     for (const std::string& spec : specs) {
-        sinks_.push_back(alert::make_sink(spec, options));
+        std::unique_ptr<alert::AlertSink> sink = alert::make_sink(spec, options);
+        if (needs_queue(alert::parse_sink_spec(spec), live)) {
+            sink = std::make_unique<alert::QueuedSink>(std::move(sink), limits);
+        }
+        sinks_.push_back(std::move(sink));
         spdlog::debug("alert sink: {}", sinks_.back()->describe());
     }
 }
@@ -47,8 +65,9 @@ bool AlertOutput::emit_built(const std::string& rule_name, BuildDocument&& build
         if (explain != nullptr) document["explain"] = *explain;
         const alert::Alert built = alert::Alert::from_document(std::move(document));
         summaries_.clear();
-        // Per rule, at most --throttle-alerts per window (event time); one summary says how
-        // many were held back, so a flood cannot drown the SIEM.
+        // Per rule and real uid, at most --throttle-alerts per window (event time); one summary
+        // says how many were held back and whose, so a flood cannot drown the SIEM and one
+        // user's flood cannot hide another user's (root's) alerts.
         const bool admitted = throttle_.admit(built, summaries_);
         for (const alert::Alert& summary : summaries_) deliver(summary);
         if (admitted) deliver(built);
@@ -102,14 +121,40 @@ std::string AlertOutput::stats_line() const {
     std::ostringstream out;
     const alert::ThrottleStats throttled = throttle_.stats();
     out << "alerts_emitted=" << emitted_ << " alerts_failed=" << failed_
-        << " alerts_suppressed=" << throttled.suppressed
-        << " suppression_summaries=" << throttled.summaries;
+        << " alerts_suppressed=" << suppressed_before_ + throttled.suppressed
+        << " suppression_summaries=" << summaries_before_ + throttled.summaries;
     for (const auto& sink : sinks_) {
         const alert::SinkStats s = sink->stats();
         out << " [" << sink->describe() << " sent=" << s.sent << " dropped=" << s.dropped
-            << " queued=" << s.queued << " errors=" << s.errors << "]";
+            << " queued=" << s.queued << " errors=" << s.errors << " reconnects=" << s.reconnects
+            << " truncated=" << s.truncated << "]";
     }
     return out.str();
+}
+
+}  // namespace app
+
+namespace app {
+
+void AlertOutput::continue_counts(const AlertOutput& previous) {
+    emitted_ += previous.emitted_;
+    failed_ += previous.failed_;
+    suppressed_before_ += previous.suppressed_before_ + previous.throttle_.stats().suppressed;
+    summaries_before_ += previous.summaries_before_ + previous.throttle_.stats().summaries;
+}
+
+std::vector<std::pair<std::string, std::string>> AlertOutput::sink_counters() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& sink : sinks_) {
+        const alert::SinkStats s = sink->stats();
+        out.emplace_back("alerts " + sink->describe(),
+                         "sent " + std::to_string(s.sent) + ", dropped " +
+                             std::to_string(s.dropped) + ", queued " + std::to_string(s.queued) +
+                             ", errors " + std::to_string(s.errors) + ", reconnects " +
+                             std::to_string(s.reconnects) + ", truncated " +
+                             std::to_string(s.truncated));
+    }
+    return out;
 }
 
 }  // namespace app

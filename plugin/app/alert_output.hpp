@@ -33,6 +33,11 @@ class AlertOutput {
     void reopen();
     void finish();
     std::string stats_line() const;
+    // After a reload: the totals of the stats line go on from the outputs this one replaces
+    // (per-sink counters start again: the sinks are new).
+    void continue_counts(const AlertOutput& previous);
+    // Per sink: its name and "sent N, dropped N, queued N, errors N, reconnects N, truncated N".
+    std::vector<std::pair<std::string, std::string>> sink_counters() const;
 
   private:
     void deliver(const alert::Alert& built) noexcept;
@@ -44,7 +49,9 @@ class AlertOutput {
     alert::Throttle throttle_;
     std::vector<alert::Alert> summaries_;  // reused: summaries due before the next alert
     uint64_t emitted_ = 0;
-    uint64_t failed_ = 0;  // alerts that could not even be built
+    uint64_t failed_ = 0;             // alerts that could not even be built
+    uint64_t suppressed_before_ = 0;  // by the throttles of outputs this one replaced
+    uint64_t summaries_before_ = 0;
 };
 
 }  // namespace app

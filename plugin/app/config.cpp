@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <stdexcept>
 
 #include "app/time_filter.hpp"
@@ -57,8 +59,9 @@ po::options_description file_options(Config& c) {
          "alerts longer than this are truncated, with a marker (0: 8000 for syslog, 1 MiB for files)")
         ("sink-queue", po::value(&c.sink_queue)->default_value(c.sink_queue),
          "alerts a network sink holds while its collector is down")
-        ("throttle-alerts", po::value(&c.throttle_alerts)->default_value(c.throttle_alerts),
-         "alerts per rule per window before suppression (0: no limit)")
+        ("throttle-alerts", po::value<uint32_t>(),
+         "alerts per rule and user (real uid) per window before suppression (0: no limit); "
+         "default: 100 in plugin mode, no limit with --input")
         ("throttle-window", po::value(&c.throttle_window_seconds)
                                 ->default_value(c.throttle_window_seconds),
          "throttle window in seconds")
@@ -84,6 +87,29 @@ po::options_description file_options(Config& c) {
          "plugin mode: log a stats line every N seconds (0: only on SIGUSR1)");
     // clang-format on
     return options;
+}
+
+// Boost reads "-1" into an unsigned setting as its largest value, which would silently mean
+// "unbounded"; numbers given with a sign are refused instead.
+void reject_signed_numbers(const po::parsed_options& parsed) {
+    static const char* const kUnsigned[] = {
+        "alert-max-bytes", "sink-queue",    "throttle-alerts",
+        "throttle-window", "max-processes", "max-process-bytes",
+        "max-line-bytes",  "eoe-timeout",   "stats-interval",
+    };
+    for (const po::option& option : parsed.options) {
+        if (std::find(std::begin(kUnsigned), std::end(kUnsigned), option.string_key) ==
+            std::end(kUnsigned)) {
+            continue;
+        }
+        for (const std::string& value : option.value) {
+            const std::size_t first = value.find_first_not_of(" \t");
+            if (first == std::string::npos || value[first] < '0' || value[first] > '9') {
+                throw std::invalid_argument("--" + option.string_key +
+                                            " takes a whole number >= 0, not '" + value + "'");
+            }
+        }
+    }
 }
 
 }  // namespace
@@ -124,7 +150,10 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
 
     try {
         po::variables_map vm;
-        po::store(po::command_line_parser(argc, argv).options(all).run(), vm);
+        const po::parsed_options from_command_line =
+            po::command_line_parser(argc, argv).options(all).run();
+        reject_signed_numbers(from_command_line);
+        po::store(from_command_line, vm);
         if (vm.count("help") != 0U) {
             std::cout << "Usage: audisp-eql [--input FILE...] [--rules PATH...] [options]\n\n"
                       << all << '\n';
@@ -141,7 +170,9 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
             std::ifstream file(path);
             if (!file) throw std::runtime_error("cannot read config file " + path);
             // Unknown keys are errors: a misspelt setting must not be silently ignored.
-            po::store(po::parse_config_file(file, settings, false), vm);
+            const po::parsed_options from_file = po::parse_config_file(file, settings, false);
+            reject_signed_numbers(from_file);
+            po::store(from_file, vm);
             c.config_file = path;
         }
         po::notify(vm);
@@ -150,6 +181,8 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
         }
         if (vm.count("host-name") != 0U) c.host_name = vm["host-name"].as<std::string>();
         if (vm.count("host-id") != 0U) c.host_id = vm["host-id"].as<std::string>();
+        if (vm.count("throttle-alerts") != 0U)
+            c.throttle_alerts = vm["throttle-alerts"].as<uint32_t>();
         // ausearch takes a date and a time as two words: --since 11/22/2026 15:00:00.
         auto joined = [&](const char* name) -> std::optional<std::string> {
             if (vm.count(name) == 0U) return std::nullopt;
@@ -177,7 +210,9 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
     } catch (const std::exception& error) {
         std::cerr << "audisp-eql: " << error.what() << "\n(see audisp-eql --help)\n";
         parsed.exit_code = 2;
+        parsed.error = error.what();
     }
+    for (int i = 1; i < argc; ++i) c.command_line.emplace_back(argv[i]);
     return parsed;
 }
 
@@ -191,20 +226,35 @@ void validate(const Config& c) {
     bool level_known = false;
     for (const char* level : kLevels) level_known = level_known || c.log_level == level;
     if (!level_known) throw std::invalid_argument("unknown --log-level '" + c.log_level + "'");
-    if (c.max_processes == 0) throw std::invalid_argument("--max-processes must be at least 1");
-    if (c.max_process_bytes < 65536) {
-        throw std::invalid_argument("--max-process-bytes must be at least 65536");
+    // Upper bounds catch absurd values (a typo with extra digits) before they cost memory.
+    if (c.max_processes == 0 || c.max_processes > 10'000'000) {
+        throw std::invalid_argument("--max-processes must be 1..10000000");
     }
-    if (c.max_line_bytes < 1024) {
-        throw std::invalid_argument("--max-line-bytes must be at least 1024");
+    if (c.max_process_bytes < 65536 || c.max_process_bytes > (std::size_t{64} << 30)) {
+        throw std::invalid_argument("--max-process-bytes must be 65536..68719476736 (64 GiB)");
+    }
+    if (c.max_line_bytes < 1024 || c.max_line_bytes > (std::size_t{1} << 30)) {
+        throw std::invalid_argument("--max-line-bytes must be 1024..1073741824 (1 GiB)");
+    }
+    if (c.sink_queue == 0 || c.sink_queue > 10'000'000) {
+        throw std::invalid_argument("--sink-queue must be 1..10000000");
     }
     if (c.alert_max_bytes != 0 && c.alert_max_bytes < 2048) {
         throw std::invalid_argument("--alert-max-bytes must be 0 (the sink's default) or >= 2048");
     }
-    if (c.throttle_alerts > 0 && c.throttle_window_seconds == 0) {
+    if (c.effective_throttle_alerts() > 0 && c.throttle_window_seconds == 0) {
         throw std::invalid_argument("--throttle-window must be at least 1 second");
     }
     if (c.eoe_timeout_seconds == 0) throw std::invalid_argument("--eoe-timeout must be >= 1");
+    // Two writers on one stdout interleave their lines into something neither side can parse.
+    const bool alerts_on_stdout = std::find(c.alerts_outputs.begin(), c.alerts_outputs.end(),
+                                            "-") != c.alerts_outputs.end() ||
+                                  (c.alerts_outputs.empty() && !c.live());
+    if (c.events_output == "-" && alerts_on_stdout) {
+        throw std::invalid_argument(
+            "--events-output - and alerts on stdout would mix two streams on one stdout; send "
+            "one of them to a file (--events-output FILE or --alerts-output FILE)");
+    }
     std::size_t stdin_inputs = 0;
     for (const auto& input : c.inputs) stdin_inputs += input == "-" ? 1 : 0;
     if (stdin_inputs > 1) throw std::invalid_argument("'-' (stdin) can be an input only once");

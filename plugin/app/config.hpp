@@ -17,6 +17,9 @@ struct Config {
     // logs are put oldest first. None means the auditd plugin stream on stdin.
     std::vector<std::string> inputs;
     std::optional<std::string> config_file;
+    // The command line as given (without argv[0]): a SIGHUP reload reads it again together with
+    // the config file, so that options given on the command line stay and win.
+    std::vector<std::string> command_line;
 
     // Rules: files or folders of Elastic detection-rules TOML files.
     std::vector<std::string> rules;
@@ -35,7 +38,9 @@ struct Config {
     // transports, under rsyslog's 8096-byte limit; 1 MiB for files and stdout).
     std::size_t alert_max_bytes = 0;
     std::size_t sink_queue = 10000;  // per network sink, alerts held while it is down
-    uint32_t throttle_alerts = 100;  // per rule per window; 0 disables
+    // Per rule and real uid per window; 0 disables. Unset: kLiveThrottleAlerts in plugin
+    // mode, no throttling offline (--input is forensic: every alert is reported).
+    std::optional<uint32_t> throttle_alerts;
     uint32_t throttle_window_seconds = 300;
 
     // Event building.
@@ -62,12 +67,18 @@ struct Config {
     uint32_t stats_interval_seconds = 0;  // periodic stats line in plugin mode; 0: only SIGUSR1
 
     bool live() const { return inputs.empty(); }
+    // --throttle-alerts as it applies to this run (see throttle_alerts).
+    uint32_t effective_throttle_alerts() const {
+        return throttle_alerts.value_or(live() ? kLiveThrottleAlerts : 0);
+    }
+    static constexpr uint32_t kLiveThrottleAlerts = 100;
 };
 
 // Result of reading the command line: a config, or an exit (help, version, or a usage error).
 struct ParsedCommandLine {
     Config config;
     std::optional<int> exit_code;  // set when the program should exit now
+    std::string error;             // the usage error, when exit_code is 2
 };
 
 // Reads argv, then the config file named by --config (command line wins). Prints help and

@@ -307,6 +307,9 @@ void OfflineReport::write_summary(std::ostream& out, const PipelineStats& stats,
                                std::to_string(context_proc_) + ", missing " +
                                std::to_string(context_missing_) + ")"});
     rows.push_back({"alerts", std::to_string(alerts_)});
+    for (const auto& [name, counters] : facts.outputs) {
+        rows.push_back({"output", visible_command(name, 60) + ": " + counters});
+    }
     for (const auto& row : rows) {
         out << "  " << std::setw(16) << std::left << row[0] << std::right << row[1] << '\n';
     }

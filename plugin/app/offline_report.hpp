@@ -11,6 +11,7 @@
 #include <ostream>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "app/pipeline.hpp"
@@ -46,6 +47,8 @@ struct RunFacts {
     uint64_t bytes = 0;
     double seconds = 0;
     bool filtered = false;  // --since/--until/--host were given
+    // One line per output (alert sinks, events output) with its delivery counters.
+    std::vector<std::pair<std::string, std::string>> outputs;
 };
 
 class OfflineReport {

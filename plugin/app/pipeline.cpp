@@ -35,8 +35,11 @@ Pipeline::Pipeline(const Config& config, engine::RuleSet rules, AlertHandler on_
       table_(process::TableOptions{config.max_processes, config.max_process_bytes}, live.processes),
       rules_(std::move(rules)),
       on_alert_(std::move(on_alert)),
-      events_output_(config.events_output ? std::make_unique<OutputFile>(*config.events_output)
-                                          : nullptr),
+      events_output_(config.events_output
+                         ? std::make_unique<OutputFile>(
+                               *config.events_output, OutputFile::Mode{.append = config.live(),
+                                                                       .keep_going = config.live()})
+                         : nullptr),
       reader_(
           reader_options(config, live), [this](ecs::Event&& event) { on_event(std::move(event)); },
           report_malformed) {}
@@ -92,6 +95,39 @@ void Pipeline::age_events() {
     // Idle input: nothing older can still arrive in order, so the reorder window is released.
     rules_.flush_sequences(sequence_alerts_, /*end_of_input=*/false);
     deliver_sequences();
+    if (events_output_) events_output_->flush_if_due();
+}
+
+void Pipeline::reopen_outputs() {
+    if (events_output_) events_output_->reopen();
+}
+
+void Pipeline::prepare_events_output(const Config& config) {
+    next_events_output_.reset();
+    const std::string current = events_output_ ? events_output_->path() : std::string();
+    const std::string wanted = config.events_output.value_or("");
+    if (wanted == current) return;
+    next_events_output_ =
+        wanted.empty()
+            ? nullptr
+            : std::make_unique<OutputFile>(
+                  wanted, OutputFile::Mode{.append = config.live(), .keep_going = config.live()});
+}
+
+void Pipeline::commit_events_output() {
+    if (!next_events_output_) {
+        reopen_outputs();
+        return;
+    }
+    if (events_output_) {
+        try {
+            events_output_->flush();
+        } catch (const std::exception& error) {
+            spdlog::error("events output {}: {}", events_output_->path(), error.what());
+        }
+    }
+    events_output_ = std::move(*next_events_output_);
+    next_events_output_.reset();
 }
 
 void Pipeline::rethrow_failure() {
@@ -148,6 +184,11 @@ std::string Pipeline::stats_line() const {
             << " sequence_evicted_advanced=" << q.matchers.evicted_advanced
             << " sequence_evicted_for_total=" << q.evicted_for_total
             << " sequence_late_events=" << q.late;
+    }
+    if (events_output_) {
+        const OutputFileStats& e = events_output_->stats();
+        out << " events_written=" << e.written << " events_dropped=" << e.dropped
+            << " events_write_errors=" << e.write_errors << " events_reopens=" << e.reopens;
     }
     if (const std::string latency = alert_latency_.stats_text(); !latency.empty()) {
         out << ' ' << latency;

@@ -60,11 +60,21 @@ class Pipeline {
 
     // Swaps in a new rule set between two events (SIGHUP); the process table is kept.
     void replace_rules(engine::RuleSet rules);
+    // Re-opens the events output (SIGHUP, logrotate).
+    void reopen_outputs();
+    // Reload in two steps: prepare opens the events output `config` names if it differs from
+    // the current one (throws if it cannot); commit swaps it in, or re-opens the current one.
+    void prepare_events_output(const Config& config);
+    void commit_events_output();
     void set_event_observer(EventObserver observer) { observer_ = std::move(observer); }
     void set_event_filter(EventFilter filter) { filter_ = std::move(filter); }
     void set_sequence_handler(SequenceHandler handler) { on_sequence_ = std::move(handler); }
 
     process::ProcessTable& table() noexcept { return table_; }
+    // The events output's counters, when there is one.
+    const OutputFileStats* events_output_stats() const {
+        return events_output_ ? &events_output_->stats() : nullptr;
+    }
     PipelineStats stats() const;
     std::string stats_line() const;
 
@@ -84,6 +94,7 @@ class Pipeline {
     EventObserver observer_;
     EventFilter filter_;
     std::unique_ptr<OutputFile> events_output_;
+    std::optional<std::unique_ptr<OutputFile>> next_events_output_;  // prepared by a reload
     ecs::EventJsonWriter event_writer_;
     std::string event_line_;  // reused: one allocation for the whole run
     uint64_t process_events_ = 0;

@@ -4,8 +4,10 @@
 #include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
@@ -26,6 +28,36 @@ std::string mode_problem(const struct stat& info, bool is_parent) {
     if ((info.st_mode & S_IWGRP) != 0 && info.st_gid != 0 &&
         !(is_parent && (info.st_mode & S_ISVTX) != 0)) {
         return "writable by group " + std::to_string(info.st_gid);
+    }
+    return {};
+}
+
+// A POSIX access ACL (the system.posix_acl_access xattr, read without libacl: a 4-byte version
+// header, then 8-byte entries {tag, perm, id}, little-endian) that lets a user or group other
+// than root write. The mode bits alone do not show a named entry (setfacl -m u:alice:rw).
+std::string acl_problem(const fs::path& path) {
+    constexpr uint16_t kUser = 0x02;   // ACL_USER: a named user
+    constexpr uint16_t kGroup = 0x08;  // ACL_GROUP: a named group
+    constexpr uint16_t kWrite = 0x02;
+    unsigned char acl[4 + 8 * 64];
+    const ssize_t size = ::getxattr(path.c_str(), "system.posix_acl_access", acl, sizeof acl);
+    if (size < 0) {
+        if (errno == ENODATA || errno == ENOTSUP) return {};
+        if (errno == ERANGE) return "has a POSIX ACL too large to check";
+        return std::string("cannot read its POSIX ACL: ") + std::strerror(errno);
+    }
+    const auto u16 = [&](std::size_t at) {
+        return static_cast<uint16_t>(acl[at] | acl[at + 1] << 8);
+    };
+    for (std::size_t at = 4; at + 8 <= static_cast<std::size_t>(size); at += 8) {
+        const uint16_t tag = u16(at);
+        const uint16_t perm = u16(at + 2);
+        const uint32_t id = static_cast<uint32_t>(acl[at + 4] | acl[at + 5] << 8 |
+                                                  acl[at + 6] << 16 | acl[at + 7] << 24);
+        if ((tag == kUser || tag == kGroup) && (perm & kWrite) != 0 && id != 0) {
+            return std::string("writable through a POSIX ACL by ") +
+                   (tag == kUser ? "user " : "group ") + std::to_string(id);
+        }
     }
     return {};
 }
@@ -84,15 +116,18 @@ std::string insecure_file_reason(const std::string& path) {
         return "not a regular file or folder";
     }
     if (std::string problem = mode_problem(info, false); !problem.empty()) return problem;
-    const fs::path parent = target.parent_path();
-    if (parent != target) {
-        struct stat parent_info {};
-        if (::stat(parent.c_str(), &parent_info) != 0) {
-            return "cannot stat its folder " + parent.string() + ": " + std::strerror(errno);
+    if (std::string problem = acl_problem(target); !problem.empty()) return problem;
+    // Every folder up to /, as sshd's StrictModes: write access anywhere above lets a user
+    // swap a folder, and with it the file.
+    for (fs::path folder = target.parent_path();; folder = folder.parent_path()) {
+        struct stat folder_info {};
+        if (::stat(folder.c_str(), &folder_info) != 0) {
+            return "cannot stat its folder " + folder.string() + ": " + std::strerror(errno);
         }
-        if (std::string problem = mode_problem(parent_info, true); !problem.empty()) {
-            return "its folder " + parent.string() + " is " + problem;
-        }
+        std::string problem = mode_problem(folder_info, true);
+        if (problem.empty() && (folder_info.st_mode & S_ISVTX) == 0) problem = acl_problem(folder);
+        if (!problem.empty()) return "its folder " + folder.string() + " is " + problem;
+        if (folder == folder.parent_path()) break;
     }
     return {};
 }

@@ -4,12 +4,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <stdexcept>
 #include <system_error>
@@ -36,17 +38,28 @@ namespace {
 
 constexpr std::size_t kReadChunk = 1 << 20;
 
+// The rule paths of this run. A path given that does not exist is a configuration error (a
+// typo must not turn into a run that loads nothing and reports "clean").
 std::vector<std::string> rule_paths(const Config& config) {
-    return config.rules.empty() ? default_rule_paths() : config.rules;
+    if (config.rules.empty()) return default_rule_paths();
+    for (const std::string& path : config.rules) {
+        std::error_code error;
+        if (!std::filesystem::exists(path, error)) {
+            throw std::runtime_error("--rules " + path + ": no such file or folder");
+        }
+    }
+    return config.rules;
 }
 
 std::string_view kind_word(engine::IssueKind kind) {
     return kind == engine::IssueKind::Failed ? "FAILED" : "skipped";
 }
 
-// Loads the rules and logs what did not load. Never throws for a bad rule.
+// Loads the rules and logs what did not load. A bad rule is skipped; no rule at all is an error
+// (throws): an analysis or a plugin without rules would report "clean" while seeing nothing.
 engine::LoadResult load_and_report(const Config& config) {
-    engine::LoadResult result = engine::load_rules(rule_paths(config));
+    const std::vector<std::string> paths = rule_paths(config);
+    engine::LoadResult result = engine::load_rules(paths);
     for (const auto& issue : result.issues) {
         spdlog::warn("rule {} {}{}: {}", kind_word(issue.kind), issue.file,
                      issue.rule_name.empty() ? "" : " (" + issue.rule_name + ")", issue.message);
@@ -54,11 +67,21 @@ engine::LoadResult load_and_report(const Config& config) {
     spdlog::info("{} rules loaded ({} of them sequences or samples), {} not loaded",
                  result.rules.size() + result.sequences.size(), result.sequences.size(),
                  result.issues.size());
+    if (result.rules.empty() && result.sequences.empty()) {
+        std::string where;
+        for (const std::string& path : paths) where += (where.empty() ? "" : ", ") + path;
+        throw std::runtime_error(
+            "no rule could be loaded from " +
+            (where.empty()
+                 ? std::string("the installed rule folders (none found; give --rules PATH)")
+                 : where) +
+            "; refusing to run without rules");
+    }
     return result;
 }
 
 int check_rules(const Config& config) {
-    const auto paths = rule_paths(config);
+    const auto paths = rule_paths(config);  // throws for a path that does not exist
     if (paths.empty()) {
         std::cerr << "audisp-eql: no rules found (give --rules PATH)\n";
         return 2;
@@ -207,6 +230,13 @@ int run_offline(const Config& config) {
     facts.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     facts.filtered = filter.active();
+    facts.outputs = alerts.sink_counters();
+    if (const OutputFileStats* events = pipeline.events_output_stats()) {
+        facts.outputs.emplace_back("events " + *config.events_output,
+                                   "written " + std::to_string(events->written) + ", dropped " +
+                                       std::to_string(events->dropped) + ", write errors " +
+                                       std::to_string(events->write_errors));
+    }
     if (show_summary) report.write_summary(report_out, pipeline.stats(), facts);
     if (show_tree) report.write_trees(report_out);
     report_out.flush();
@@ -227,7 +257,26 @@ std::vector<std::string> unsafe_plugin_inputs(const Config& config) {
     return insecure_inputs(paths);
 }
 
+// Plugin mode reads what auditd writes to a pipe. A terminal is a user who meant offline analysis
+// (say so instead of waiting silently); a regular file works, but is read as live input.
+void check_plugin_stdin() {
+    if (is_terminal(STDIN_FILENO)) {
+        throw std::runtime_error(
+            "no --input given, and stdin is a terminal: without --input audisp-eql runs as an "
+            "auditd plugin and reads auditd's event stream on stdin (auditd starts it from "
+            "/etc/audit/plugins.d). To analyse a log, use --input FILE (see --help)");
+    }
+    struct stat status {};
+    if (::fstat(STDIN_FILENO, &status) == 0 && S_ISREG(status.st_mode)) {
+        spdlog::warn(
+            "stdin is a file: reading it in plugin mode, so parents missing from it are taken "
+            "from this machine's /proc and names from its user database; for a log from "
+            "elsewhere, use --input FILE (or --input - for stdin)");
+    }
+}
+
 int run_live(Config config) {
+    check_plugin_stdin();
     install_signal_handlers();
     auparse_set_eoe_timeout(static_cast<time_t>(config.eoe_timeout_seconds));
     if (!config.host_name) config.host_name = this_host_name();
@@ -241,16 +290,18 @@ int run_live(Config config) {
     PasswdNames names;
     process::ProcReader proc;
     engine::LoadResult loaded = load_and_report(config);
-    AlertOutput alerts(config, /*live=*/true);
+    // Behind a pointer: a reload swaps in outputs built from the new configuration.
+    auto alerts = std::make_unique<AlertOutput>(config, /*live=*/true);
     Pipeline pipeline(
         config, engine::RuleSet(std::move(loaded.rules), std::move(loaded.sequences)),
         [&](const ecs::Event& event, const engine::LoadedRule& rule) {
-            alerts.emit(event, rule.info);
+            alerts->emit(event, rule.info);
         },
         LiveServices{&names, &proc, kernel_release()});
-    pipeline.set_sequence_handler([&](const engine::SequenceAlert& alert) { alerts.emit(alert); });
+    pipeline.set_sequence_handler(
+        [&](const engine::SequenceAlert& alert) { alerts->emit(alert); });
     pipeline.set_event_observer(
-        [&](const ecs::Event& event) { alerts.expire(event.timestamp_us); });
+        [&](const ecs::Event& event) { alerts->expire(event.timestamp_us); });
     const std::size_t seeded = proc.seed(pipeline.table(), config.host_name.value_or(""));
     spdlog::info("plugin mode: {} running processes seeded from /proc", seeded);
     const PrivilegeReport dropped = drop_privileges();
@@ -270,11 +321,11 @@ int run_live(Config config) {
         if (signals.reload) {
             reload(config, pipeline, alerts);
         }
-        if (signals.dump) spdlog::info("stats: {} {}", pipeline.stats_line(), alerts.stats_line());
+        if (signals.dump) spdlog::info("stats: {} {}", pipeline.stats_line(), alerts->stats_line());
         if (config.stats_interval_seconds > 0 &&
             std::chrono::steady_clock::now() - last_stats >
                 std::chrono::seconds(config.stats_interval_seconds)) {
-            spdlog::info("stats: {} {}", pipeline.stats_line(), alerts.stats_line());
+            spdlog::info("stats: {} {}", pipeline.stats_line(), alerts->stats_line());
             last_stats = std::chrono::steady_clock::now();
         }
         pollfd input{STDIN_FILENO, POLLIN, 0};
@@ -302,49 +353,77 @@ int run_live(Config config) {
         pipeline.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
     }
     pipeline.finish();
-    alerts.finish();
-    spdlog::info("stats: {} {}", pipeline.stats_line(), alerts.stats_line());
+    alerts->finish();
+    spdlog::info("stats: {} {}", pipeline.stats_line(), alerts->stats_line());
     return 0;
 }
 
 }  // namespace
 
-void reload(Config& config, Pipeline& pipeline, AlertOutput& alerts) {
-    // Build the new state to one side; swap it in only if it is whole.
+void reload(Config& config, Pipeline& pipeline, std::unique_ptr<AlertOutput>& alerts) {
+    // Build the whole new runtime to one side (configuration, rules, outputs); swap it in only
+    // if every part of it is whole. Errors go to the log, which in plugin mode is syslog.
     spdlog::info("reloading configuration and rules");
-    Config fresh = config;
-    if (config.config_file) {
-        std::vector<std::string> args{"audisp-eql", "--config", *config.config_file};
-        std::vector<const char*> argv;
-        for (const auto& arg : args) argv.push_back(arg.c_str());
-        ParsedCommandLine parsed = parse_command_line(static_cast<int>(argv.size()), argv.data());
-        if (parsed.exit_code) {
-            spdlog::error("reload: config file {} is invalid; keeping the old configuration",
-                          *config.config_file);
+    const auto keep_old = [](const std::string& why) {
+        spdlog::error("reload failed: {}; keeping the previous configuration and rules", why);
+    };
+    try {
+        Config fresh = config;
+        if (!config.command_line.empty()) {
+            // The same command line again: it re-reads the config file, and its own options
+            // still win over the file's.
+            std::vector<const char*> argv{"audisp-eql"};
+            for (const auto& arg : config.command_line) argv.push_back(arg.c_str());
+            ParsedCommandLine parsed =
+                parse_command_line(static_cast<int>(argv.size()), argv.data());
+            if (parsed.exit_code) {
+                keep_old("invalid configuration: " + parsed.error);
+                return;
+            }
+            fresh = std::move(parsed.config);
+        }
+        if (!fresh.live()) {
+            keep_old("the configuration now names --input; plugin mode cannot switch to offline");
             return;
         }
-        fresh = parsed.config;
-        fresh.host_name = config.host_name;
-    }
-    if (const auto unsafe = unsafe_plugin_inputs(fresh); !unsafe.empty()) {
-        for (const auto& problem : unsafe) spdlog::error("reload: refusing {}", problem);
-        spdlog::error("reload: keeping the old configuration and rules");
-        return;
-    }
-    engine::LoadResult loaded = engine::load_rules(rule_paths(fresh));
-    if (loaded.any_failed() || (loaded.rules.empty() && loaded.sequences.empty())) {
-        for (const auto& issue : loaded.issues) {
-            spdlog::error("reload: rule {} {}: {}", kind_word(issue.kind), issue.file,
-                          issue.message);
+        if (!fresh.host_name) fresh.host_name = config.host_name;
+        if (const auto unsafe = unsafe_plugin_inputs(fresh); !unsafe.empty()) {
+            for (const auto& problem : unsafe) spdlog::error("reload: refusing {}", problem);
+            keep_old("config or rule files could be changed by non-root users");
+            return;
         }
-        spdlog::error("reload: new rules are broken; keeping the {} rules running",
-                      pipeline.stats().rules_loaded);
-        return;
+        engine::LoadResult loaded = engine::load_rules(rule_paths(fresh));
+        if (loaded.any_failed() || (loaded.rules.empty() && loaded.sequences.empty())) {
+            for (const auto& issue : loaded.issues) {
+                spdlog::error("reload: rule {} {}: {}", kind_word(issue.kind), issue.file,
+                              issue.message);
+            }
+            keep_old(loaded.any_failed() ? "a rule is broken" : "no rule could be loaded");
+            return;
+        }
+        auto fresh_alerts = std::make_unique<AlertOutput>(fresh, /*live=*/true);
+        pipeline.prepare_events_output(fresh);  // opens a new path before anything is swapped
+
+        // Commit: nothing below throws for a bad configuration.
+        alerts->finish();  // the old throttle's summaries, the old queues drained
+        fresh_alerts->continue_counts(*alerts);
+        alerts = std::move(fresh_alerts);
+        spdlog::info("reload: {} rules loaded", loaded.rules.size() + loaded.sequences.size());
+        pipeline.replace_rules(
+            engine::RuleSet(std::move(loaded.rules), std::move(loaded.sequences)));
+        pipeline.commit_events_output();
+        pipeline.table().set_limits(fresh.max_processes, fresh.max_process_bytes);
+        spdlog::set_level(spdlog::level::from_str(fresh.log_level));
+        config = std::move(fresh);
+        spdlog::info(
+            "reload: configuration applied (alerts to {}; format {}; throttle {})",
+            config.alerts_outputs.empty()
+                ? std::string("syslog")
+                : config.alerts_outputs.front() + (config.alerts_outputs.size() > 1 ? ", ..." : ""),
+            config.alerts_format, config.effective_throttle_alerts());
+    } catch (const std::exception& error) {
+        keep_old(error.what());
     }
-    spdlog::info("reload: {} rules loaded", loaded.rules.size() + loaded.sequences.size());
-    pipeline.replace_rules(engine::RuleSet(std::move(loaded.rules), std::move(loaded.sequences)));
-    alerts.reopen();
-    config = fresh;
 }
 
 int run(const Config& config) {

@@ -118,13 +118,10 @@ RuleInfo rule_info(const toml::table& document, const std::string& file) {
     return info;
 }
 
-// A syntax error means the rule file is broken; everything else eql refuses is a rule that is
-// well-formed but needs something this plugin does not have.
+// Valid EQL this plugin does not run is skipped; anything else eql refuses (syntax, types, a
+// field that exists neither in ECS nor in what audisp-eql produces: a typo) is a broken rule.
 IssueKind classify(const eql::Error& error) {
-    const std::string& message = error.message();
-    const bool unsupported =
-        message.starts_with("unsupported") || message.find("unknown field") != std::string::npos;
-    return unsupported ? IssueKind::Skipped : IssueKind::Failed;
+    return error.kind() == eql::ErrorKind::Unsupported ? IssueKind::Skipped : IssueKind::Failed;
 }
 
 }  // namespace
@@ -198,8 +195,15 @@ LoadResult load_rules(const std::vector<std::string>& paths) {
         std::vector<fs::path> files;
         if (fs::is_directory(path, error)) {
             for (const auto& entry : fs::directory_iterator(path, error)) {
-                if (entry.is_regular_file() && entry.path().extension() == ".toml") {
+                // The error_code form: a symlink loop is a rule file that cannot be read, not
+                // an exception out of the loader.
+                std::error_code kind_error;
+                if (entry.path().extension() != ".toml") continue;
+                if (entry.is_regular_file(kind_error)) {
                     files.push_back(entry.path());
+                } else if (kind_error) {
+                    result.issues.push_back({IssueKind::Failed, entry.path().string(), "",
+                                             "cannot read: " + kind_error.message()});
                 }
             }
             std::sort(files.begin(), files.end());

@@ -24,9 +24,10 @@ struct LoadedSequence {
 };
 
 enum class IssueKind {
-    Failed,   // the file or query is broken: unreadable, bad TOML, missing keys, syntax error
-    Skipped,  // well-formed but not runnable here: another rule type, an unsupported construct
-              // or a field auditd cannot supply
+    Failed,   // the file or query is broken: unreadable, bad TOML, missing keys, syntax error,
+              // an unknown field (eql::ErrorKind::Invalid)
+    Skipped,  // well-formed but not runnable here: another rule type, an event category or
+              // construct eql does not run (eql::ErrorKind::Unsupported), a duplicate
 };
 
 struct LoadIssue {

@@ -254,7 +254,7 @@ class Compiler {
         }
         if (!is_const(lhs) && !is_const(rhs)) {
             throw Error("unsupported: comparing a field to another field [" + source(e) + "]",
-                        e.pos);
+                        e.pos, ErrorKind::Unsupported);
         }
         if ((op == CompareOp::Eq || op == CompareOp::Ne) && is_action(lhs) &&
             rhs.constant.is_string() && ecs::defend_action_for(rhs.constant.as_string())) {
@@ -354,7 +354,7 @@ class Compiler {
             if (!is_const(c)) {
                 throw Error("unsupported: 'in' lists must hold constants, [" + source(*item) +
                                 "] is not one",
-                            item->pos);
+                            item->pos, ErrorKind::Unsupported);
             }
             if (!compatible(v.type, c.type)) {
                 throw Error("cannot compare [" + std::string(type_name(v.type)) + "] to [" +
@@ -633,7 +633,7 @@ std::unique_ptr<Program> compile_event_query(std::string_view text, const ast::Q
         q.category != "any") {
         throw Error("unsupported: event category [" + q.category +
                         "]; only 'process', 'file', 'network' and 'any' are supported",
-                    q.category_pos);
+                    q.category_pos, ErrorKind::Unsupported);
     }
     auto program = std::make_unique<Program>();
     program->text = std::string(text);

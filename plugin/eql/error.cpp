@@ -12,7 +12,10 @@ std::string format(const std::string& message, Position pos) {
 }
 }  // namespace
 
-Error::Error(std::string message, Position pos)
-    : std::runtime_error(format(message, pos)), message_(std::move(message)), pos_(pos) {}
+Error::Error(std::string message, Position pos, ErrorKind kind)
+    : std::runtime_error(format(message, pos)),
+      message_(std::move(message)),
+      pos_(pos),
+      kind_(kind) {}
 
 }  // namespace eql

@@ -16,17 +16,26 @@ struct Position {
     friend bool operator==(const Position&, const Position&) = default;
 };
 
+// What kind of refusal: callers (the rule loader) decide "broken rule" against "not runnable
+// here" on this, never on the message text.
+enum class ErrorKind {
+    Invalid,      // the query is wrong: syntax, types, an unknown field or function
+    Unsupported,  // valid EQL that this implementation does not run (sequences, pipes, ...)
+};
+
 class Error : public std::runtime_error {
   public:
-    Error(std::string message, Position pos);
+    Error(std::string message, Position pos, ErrorKind kind = ErrorKind::Invalid);
 
     Position position() const noexcept { return pos_; }
+    ErrorKind kind() const noexcept { return kind_; }
     // The message without the "line L, column C: " prefix.
     const std::string& message() const noexcept { return message_; }
 
   private:
     std::string message_;
     Position pos_;
+    ErrorKind kind_;
 };
 
 }  // namespace eql

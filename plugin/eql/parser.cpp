@@ -105,7 +105,8 @@ class Parser {
 
     void expect_end() {
         if (at(TokenKind::Pipe))
-            throw Error("unsupported: pipes (|) are not supported", peek().pos);
+            throw Error("unsupported: pipes (|) are not supported", peek().pos,
+                        ErrorKind::Unsupported);
         if (!at(TokenKind::End)) fail_expected("end of query");
     }
 
@@ -114,11 +115,14 @@ class Parser {
         const Token& first = peek();
         switch (first.kind) {
             case TokenKind::Sequence:
-                throw Error("unsupported: sequence queries are not supported", first.pos);
+                throw Error("unsupported: sequence queries are not supported", first.pos,
+                            ErrorKind::Unsupported);
             case TokenKind::Sample:
-                throw Error("unsupported: sample queries are not supported", first.pos);
+                throw Error("unsupported: sample queries are not supported", first.pos,
+                            ErrorKind::Unsupported);
             case TokenKind::Join:
-                throw Error("unsupported: join queries are not supported", first.pos);
+                throw Error("unsupported: join queries are not supported", first.pos,
+                            ErrorKind::Unsupported);
             case TokenKind::Any:
             case TokenKind::Identifier:
             case TokenKind::String:
@@ -145,7 +149,8 @@ class Parser {
         if (at(TokenKind::By)) seq.keys = parse_join_keys();
         if (at(TokenKind::With)) {
             if (seq.sample)
-                throw Error("unsupported: sample takes no 'with' parameters", peek().pos);
+                throw Error("unsupported: sample takes no 'with' parameters", peek().pos,
+                            ErrorKind::Unsupported);
             seq.maxspan_ms = parse_maxspan();
             if (seq.keys.empty() && at(TokenKind::By)) seq.keys = parse_join_keys();
         }
@@ -220,7 +225,7 @@ class Parser {
             if (key.text != "runs") {
                 throw Error("unsupported: sequence stage parameter [" + key.text +
                                 "]; only 'runs' is supported",
-                            key.pos);
+                            key.pos, ErrorKind::Unsupported);
             }
             expect(TokenKind::Assign, "'=' after 'runs'");
             const Token& number = expect(TokenKind::Integer, "a whole number after 'runs='");
@@ -446,7 +451,7 @@ class Parser {
                 if (peek(1).kind == TokenKind::Of) {
                     throw Error("unsupported: process relationships ('" + first.text +
                                     " of') are not supported",
-                                first.pos);
+                                first.pos, ErrorKind::Unsupported);
                 }
                 return parse_field();
             case TokenKind::QuotedIdentifier:
@@ -484,7 +489,8 @@ class Parser {
                 node.name += ".";
                 node.name += parse_name(true);
             } else if (at(TokenKind::LBracket) && !in_join_keys) {
-                throw Error("unsupported: array indexes are not supported", peek().pos);
+                throw Error("unsupported: array indexes are not supported", peek().pos,
+                            ErrorKind::Unsupported);
             } else {
                 break;
             }

@@ -84,12 +84,12 @@ CompiledSequence CompiledSequence::compile(std::string_view text) {
     if (!unknown.empty()) {
         std::string names;
         for (const std::string& name : unknown) names += (names.empty() ? "" : ", ") + name;
-        throw Error("unsupported: unknown field(s) this host does not provide (yet): " + names,
-                    seq.pos);
+        // As in a single query, a field audisp-eql does not know makes the rule broken.
+        throw Error("unknown field(s) this host does not provide: " + names, seq.pos);
     }
     if (seq.stages.size() > kMaxWrittenStages) {
         throw Error("unsupported: more than " + std::to_string(kMaxWrittenStages) + " queries",
-                    seq.stages[kMaxWrittenStages].pos);
+                    seq.stages[kMaxWrittenStages].pos, ErrorKind::Unsupported);
     }
 
     CompiledSequence out;
@@ -118,7 +118,8 @@ CompiledSequence CompiledSequence::compile(std::string_view text) {
     for (std::size_t i = 0; i < seq.stages.size(); ++i) {
         const ast::Stage& stage = seq.stages[i];
         if (seq.sample && stage.missing) {
-            throw Error("unsupported: missing events ('![') in a sample", stage.pos);
+            throw Error("unsupported: missing events ('![') in a sample", stage.pos,
+                        ErrorKind::Unsupported);
         }
         const SequenceStage compiled = add_stage(stage, i);
         for (int64_t run = 0; run < stage.runs; ++run) out.stages_.push_back(compiled);

@@ -342,6 +342,12 @@ void ProcessTable::enforce_limits(const Entry* keep) {
     }
 }
 
+void ProcessTable::set_limits(std::size_t max_entries, std::size_t max_bytes) {
+    options_.max_entries = std::max<std::size_t>(max_entries, 1);
+    options_.max_bytes = max_bytes;
+    enforce_limits(nullptr);
+}
+
 void ProcessTable::expire_exited() {
     // Exited entries count against max_entries, so more pending exits than that means some were
     // evicted or replaced since: the oldest go early rather than the list growing.

@@ -143,6 +143,9 @@ class ProcessTable {
 
     std::string entity_id(const Entry& entry) const;
 
+    // New capacity (a reload): evicts what no longer fits, as a flood would.
+    void set_limits(std::size_t max_entries, std::size_t max_bytes);
+
     TableStats stats() const;
     // The bytes the entries hold, counted from scratch (each shared image once): what
     // stats().bytes keeps incrementally, relying on entries being the only holders of images.

@@ -102,6 +102,71 @@ TEST_CASE("JSON: documents that strings alone cannot shrink fall back to a skele
     CHECK(parsed["@timestamp"] == "2026-09-21T14:13:20.123456Z");
 }
 
+TEST_CASE("JSON: 30,000 one-character args are cut first; who, what and where stay",
+          "[alert][json]") {
+    alert::Alert a = sample_alert();
+    nlohmann::json& process = a.document["process"];
+    process["args"] = nlohmann::json::array({"iptables"});
+    std::string command_line = "iptables";
+    for (int i = 0; i < 30'000; ++i) {
+        process["args"].push_back("x");
+        command_line += " x";
+    }
+    process["args_count"] = 30'001;
+    process["command_line"] = command_line;
+    process["parent"]["args"] = nlohmann::json::array({"-bash"});
+    a.document["user"]["Ext"]["real"] = {{"id", "65534"}, {"name", "nobody"}};
+    const alert::Formatted out = alert::format_json(a, 8000);
+    REQUIRE(out.truncated);
+    CHECK(out.line.size() <= 8000);
+    const auto parsed = nlohmann::json::parse(out.line);
+    CHECK(parsed["event"]["truncated"] == true);
+    CHECK(parsed["@timestamp"] == "2026-09-21T14:13:20.123456Z");
+    CHECK(parsed["rule"]["name"] == "Attempt to Disable IPTables or Firewall");
+    CHECK(parsed["user"]["id"] == "0");
+    CHECK(parsed["user"]["name"] == "root");
+    CHECK(parsed["user"]["Ext"]["real"]["name"] == "nobody");
+    CHECK(parsed["process"]["pid"] == 4242);
+    CHECK(parsed["process"]["name"] == "iptables");
+    CHECK(parsed["process"]["executable"] == "/usr/sbin/xtables-nft-multi");
+    CHECK(parsed["process"]["parent"]["name"] == "bash");
+    CHECK(parsed["process"]["parent"]["args"] == nlohmann::json::array({"-bash"}));  // short
+    CHECK(parsed["host"]["name"] == "h1");
+    CHECK(parsed["process"]["args_count"] == 30'001);
+    // The list keeps its first arguments whole and ends in the marker; the original count is
+    // recorded beside what was kept.
+    const auto& args = parsed["process"]["args"];
+    REQUIRE(args.size() >= 2);
+    CHECK(args[0] == "iptables");
+    CHECK(args[1] == "x");
+    CHECK(args.back() == kEllipsis);
+    const auto& record = parsed["audisp_eql"]["truncated"];
+    CHECK(record["process.args"]["original_count"] == 30'001);
+    CHECK(record["process.args"]["kept"] == args.size() - 1);
+    CHECK(record["process.command_line"]["original_bytes"] == command_line.size());
+    const std::string cut = parsed["process"]["command_line"];
+    CHECK(cut.starts_with("iptables x x"));
+    CHECK(ends_with(cut, kEllipsis));
+    CHECK_FALSE(record.contains("process.parent.args"));
+    // The limit is used, not wasted: more than half of it is taken.
+    CHECK(out.line.size() > 4000);
+}
+
+TEST_CASE("JSON: the skeleton keeps who, what and where", "[alert][json]") {
+    alert::Alert a = sample_alert();
+    for (int i = 0; i < 20'000; ++i) a.document["threat"]["numbers"].push_back(i);
+    const alert::Formatted out = alert::format_json(a, 2048);
+    REQUIRE(out.truncated);
+    const auto parsed = nlohmann::json::parse(out.line);
+    CHECK(parsed["user"]["name"] == "root");
+    CHECK(parsed["process"]["pid"] == 4242);
+    CHECK(parsed["process"]["name"] == "iptables");
+    CHECK(parsed["process"]["executable"] == "/usr/sbin/xtables-nft-multi");
+    CHECK(parsed["process"]["parent"]["name"] == "bash");
+    CHECK(parsed["host"]["name"] == "h1");
+    CHECK(parsed["rule"]["name"] == "Attempt to Disable IPTables or Firewall");
+}
+
 TEST_CASE("JSON: marker placement and minimum limit", "[alert][json]") {
     alert::Alert a = sample_alert();
     a.document["event"] = "not an object";

@@ -1,4 +1,4 @@
-// Per-rule volume control, driven only by alert timestamps.
+// Volume control per rule and real uid, driven only by alert timestamps.
 #include <catch2/catch.hpp>
 
 #include "alert/memory_sink.hpp"
@@ -14,6 +14,17 @@ alert::Alert rule_alert(const std::string& rule_id, int64_t at_us) {
     alert::Alert a = alert_test::sample_alert(at_us);
     a.rule_id = rule_id;
     a.document["rule"]["id"] = rule_id;
+    return a;
+}
+
+// An alert of `rule_id` by the real uid `uid` (named `name`) running `executable`, as the event
+// builder writes it: user.* is the effective user, user.Ext.real.* the real one.
+alert::Alert user_alert(const std::string& rule_id, int64_t at_us, const std::string& uid,
+                        const std::string& name, const std::string& executable) {
+    alert::Alert a = rule_alert(rule_id, at_us);
+    a.document["user"] = {
+        {"id", uid}, {"name", name}, {"Ext", {{"real", {{"id", uid}, {"name", name}}}}}};
+    a.document["process"]["executable"] = executable;
     return a;
 }
 
@@ -43,7 +54,8 @@ TEST_CASE("throttle passes `limit` alerts per rule and window, then counts", "[a
     CHECK(summary.severity == "medium");
     CHECK(summary.timestamp_us == kT0 + 9 * kSecond);  // the last suppressed alert
     CHECK(summary.document["message"] ==
-          "7 alerts of rule Attempt to Disable IPTables or Firewall suppressed");
+          "7 alerts of rule Attempt to Disable IPTables or Firewall by user root (uid 0) "
+          "suppressed; executables: /usr/sbin/xtables-nft-multi (7)");
     CHECK(summary.document["event"]["action"] == "alerts-suppressed");
     CHECK(summary.document["audisp_eql"]["throttle"]["suppressed"] == 7);
     CHECK(summary.document["audisp_eql"]["throttle"]["window_start"] == kT0);
@@ -126,10 +138,79 @@ TEST_CASE("throttling sink forwards summaries before the alert that closed the w
     CHECK(inner.alerts()[5].document["audisp_eql"]["throttle"]["suppressed"] == 2);
     // Summaries are alerts like any other: they format in every format.
     CHECK(nlohmann::json::parse(inner.lines()[5])["message"] ==
-          "2 alerts of rule Attempt to Disable IPTables or Firewall suppressed");
+          "2 alerts of rule Attempt to Disable IPTables or Firewall by user root (uid 0) "
+          "suppressed; executables: /usr/sbin/xtables-nft-multi (2)");
     CHECK(sink.throttle().stats().summaries == 2);
     sink.flush();
     sink.reopen();
     CHECK(inner.flushes() == 1);
     CHECK(inner.reopens() == 1);
+}
+
+TEST_CASE("throttle: one user's flood never suppresses root's alerts of the same rule",
+          "[alert][throttle]") {
+    // nobody runs `iptables -F` 100 times, then root runs `iptables -X`: root's alert passes.
+    alert::Throttle throttle({100, 300 * kSecond});
+    std::vector<alert::Alert> summaries;
+    int passed = 0;
+    for (int i = 0; i < 150; ++i) {
+        const std::string exe = i % 3 == 0 ? "/tmp/w/iptables" : "/usr/sbin/xtables-nft-multi";
+        passed += throttle.admit(user_alert("r", kT0 + i, "65534", "nobody", exe), summaries);
+    }
+    CHECK(passed == 100);
+    CHECK(throttle.admit(user_alert("r", kT0 + 200, "0", "root", "/usr/sbin/xtables-nft-multi"),
+                         summaries));
+    // A second user has a budget of their own too.
+    CHECK(throttle.admit(user_alert("r", kT0 + 201, "1000", "alice", "/usr/bin/true"), summaries));
+    CHECK(throttle.stats().open_windows == 3);
+    throttle.finish(summaries);
+    REQUIRE(summaries.size() == 1);
+    const nlohmann::json& doc = summaries[0].document;
+    // 50 held back: i = 100..149, of which i % 3 == 0 are 16 (102, 105, ..., 147).
+    CHECK(doc["message"] ==
+          "50 alerts of rule Attempt to Disable IPTables or Firewall by user nobody (uid 65534) "
+          "suppressed; executables: /usr/sbin/xtables-nft-multi (34), /tmp/w/iptables (16)");
+    CHECK(doc["user"]["id"] == "65534");
+    CHECK(doc["user"]["name"] == "nobody");
+    CHECK(doc["host"]["name"] == "h1");
+    const nlohmann::json& details = doc["audisp_eql"]["throttle"];
+    CHECK(details["suppressed"] == 50);
+    CHECK(details["users"] ==
+          nlohmann::json::parse(R"([{"id":"65534","name":"nobody","count":50}])"));
+    CHECK(details["executables"] ==
+          nlohmann::json::parse(R"([{"executable":"/usr/sbin/xtables-nft-multi","count":34},
+                                    {"executable":"/tmp/w/iptables","count":16}])"));
+}
+
+TEST_CASE("throttle: the real uid is the key, not the effective one", "[alert][throttle]") {
+    alert::Throttle throttle({1, 300 * kSecond});
+    std::vector<alert::Alert> summaries;
+    // A setuid-root binary run by nobody: euid 0, real uid 65534. It must not use root's budget.
+    alert::Alert setuid = user_alert("r", kT0, "65534", "nobody", "/usr/bin/sudo");
+    setuid.document["user"]["id"] = "0";
+    setuid.document["user"]["name"] = "root";
+    CHECK(alert::throttle_user_id(setuid) == "65534");
+    CHECK(throttle.admit(setuid, summaries));
+    CHECK_FALSE(throttle.admit(setuid, summaries));
+    CHECK(throttle.admit(user_alert("r", kT0 + 1, "0", "root", "/usr/sbin/iptables"), summaries));
+}
+
+TEST_CASE("throttle: past max_windows other users share a window, root keeps its own",
+          "[alert][throttle]") {
+    alert::ThrottleOptions options{1, 300 * kSecond};
+    options.max_windows = 2;
+    alert::Throttle throttle(options);
+    std::vector<alert::Alert> summaries;
+    CHECK(throttle.admit(user_alert("r", kT0, "1001", "u1", "/bin/a"), summaries));
+    CHECK(throttle.admit(user_alert("r", kT0, "1002", "u2", "/bin/a"), summaries));
+    // Full: u3 gets the shared window (its first alert passes), u4 then shares its budget.
+    CHECK(throttle.admit(user_alert("r", kT0, "1003", "u3", "/bin/a"), summaries));
+    CHECK_FALSE(throttle.admit(user_alert("r", kT0, "1004", "u4", "/bin/b"), summaries));
+    // Root is never folded into the shared window.
+    CHECK(throttle.admit(user_alert("r", kT0, "0", "root", "/bin/a"), summaries));
+    throttle.finish(summaries);
+    REQUIRE(summaries.size() == 1);
+    CHECK(summaries[0].document["message"] ==
+          "1 alerts of rule Attempt to Disable IPTables or Firewall by user u4 (uid 1004) "
+          "suppressed; executables: /bin/b (1)");
 }

@@ -100,3 +100,87 @@ TEST_CASE("a rule that went quiet still gets its suppression summary when the wi
     CHECK_THAT(docs[2].dump(), Catch::Contains("suppress"));
     std::filesystem::remove(path);
 }
+
+namespace {
+
+// An `iptables` exec by the real uid `uid`, as the event builder fills it.
+ecs::Event iptables_by(const std::string& uid, const std::string& name, int64_t at_us,
+                       const std::string& flag) {
+    ecs::Event e;
+    e.timestamp_us = at_us;
+    e.process.pid = 5000;
+    e.process.name = "iptables";
+    e.process.executable = "/usr/sbin/xtables-nft-multi";
+    e.process.args = std::vector<std::string>{"iptables", flag};
+    e.user = {uid, name};
+    e.user_real = {uid, name};
+    return e;
+}
+
+std::string temp_file(const std::string& name) {
+    const std::string path = (std::filesystem::temp_directory_path() / name).string();
+    std::filesystem::remove(path);
+    return path;
+}
+
+}  // namespace
+
+TEST_CASE("plugin mode: nobody's 150 alerts do not hide root's, the summary names nobody") {
+    const auto loaded = engine::load_rules({std::string(AUDISP_SOURCE_DIR) + "/rules"});
+    const engine::RuleInfo& firewall = loaded.rules[1].info;
+    REQUIRE(firewall.name == "Attempt to Disable IPTables or Firewall");
+    const std::string path = temp_file("audisp-eql-test-alerts-users.ndjson");
+    app::Config config;  // plugin mode defaults: 100 per rule and user per 300 s
+    config.alerts_outputs = {path};
+    const int64_t start = 1'700'000'000'000'000;
+    {
+        app::AlertOutput output(config, /*live=*/true);
+        for (int i = 0; i < 150; ++i)
+            output.emit(iptables_by("65534", "nobody", start + i, "-F"), firewall);
+        CHECK(output.emit(iptables_by("0", "root", start + 1000, "-X"), firewall));
+        output.finish();
+    }
+    const auto docs = read_lines(path);
+    std::filesystem::remove(path);
+    REQUIRE(docs.size() == 102);  // 100 of nobody, root's, one summary
+    CHECK(docs[100]["process"]["args"] == nlohmann::json::parse(R"(["iptables","-X"])"));
+    CHECK(docs[100]["user"]["name"] == "root");
+    const nlohmann::json& summary = docs[101];
+    CHECK(summary["event"]["action"] == "alerts-suppressed");
+    CHECK(summary["message"] ==
+          "50 alerts of rule Attempt to Disable IPTables or Firewall by user nobody (uid 65534) "
+          "suppressed; executables: /usr/sbin/xtables-nft-multi (50)");
+    CHECK(summary["user"]["id"] == "65534");
+}
+
+TEST_CASE("offline analysis is not throttled unless --throttle-alerts is given") {
+    const auto loaded = engine::load_rules({std::string(AUDISP_SOURCE_DIR) + "/rules"});
+    const engine::RuleInfo& firewall = loaded.rules[1].info;
+    const std::string path = temp_file("audisp-eql-test-alerts-offline.ndjson");
+    const int64_t start = 1'700'000'000'000'000;
+    app::Config config;
+    config.inputs = {"audit.log"};
+    config.alerts_outputs = {path};
+    CHECK(config.effective_throttle_alerts() == 0);
+    {
+        app::AlertOutput output(config, /*live=*/false);
+        for (int i = 0; i < 300; ++i)
+            output.emit(iptables_by("0", "root", start + i, "-F"), firewall);
+        output.finish();
+    }
+    CHECK(read_lines(path).size() == 300);
+    std::filesystem::remove(path);
+
+    config.throttle_alerts = 10;  // asked for: applies offline too
+    {
+        app::AlertOutput output(config, /*live=*/false);
+        for (int i = 0; i < 300; ++i)
+            output.emit(iptables_by("0", "root", start + i, "-F"), firewall);
+        output.finish();
+    }
+    CHECK(read_lines(path).size() == 11);
+    std::filesystem::remove(path);
+
+    app::Config live;
+    CHECK(live.effective_throttle_alerts() == 100);
+}

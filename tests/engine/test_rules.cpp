@@ -88,13 +88,12 @@ TEST_CASE("a query syntax error fails the rule; other rules still load") {
     CHECK(result.rules.size() == 1);
 }
 
-TEST_CASE("unsupported constructs and fields skip the rule with the reason") {
+TEST_CASE("unsupported constructs skip the rule with the reason") {
     engine::LoadResult result;
-    engine::load_rule_text(rule_file("sequence by process.entity_id [process where true] [file "
-                                     "where dll.path == \"/x\"]"),
+    engine::load_rule_text(rule_file("sequence by process.entity_id [process where true] "
+                                     "[registry where true]"),
                            "seq.toml", result);
-    engine::load_rule_text(rule_file("process where process.code_signature.trusted == false"),
-                           "field.toml", result);
+    engine::load_rule_text(rule_file("process where true | head 1"), "pipe.toml", result);
     std::string threshold = rule_file("process where true");
     threshold.replace(threshold.find("type = \"eql\""), 12, "type = \"threshold\"");
     engine::load_rule_text(threshold, "threshold.toml", result);
@@ -102,8 +101,36 @@ TEST_CASE("unsupported constructs and fields skip the rule with the reason") {
     for (const auto& issue : result.issues) {
         CHECK(issue.kind == engine::IssueKind::Skipped);
     }
-    CHECK_THAT(result.issues[1].message, Catch::Contains("process.code_signature.trusted"));
+    CHECK_THAT(result.issues[1].message, Catch::Contains("pipes"));
     CHECK_FALSE(result.any_failed());
+}
+
+TEST_CASE("a field that audisp-eql does not know is a broken rule, not a skip") {
+    engine::LoadResult result;
+    engine::load_rule_text(rule_file("process where process.nmae == \"iptables\""), "typo.toml",
+                           result);
+    engine::load_rule_text(rule_file("process where process.code_signature.trusted == false"),
+                           "field.toml", result);
+    REQUIRE(result.issues.size() == 2);
+    CHECK(result.issues[0].kind == engine::IssueKind::Failed);
+    CHECK(result.issues[0].message == "query: line 1, column 15: unknown field [process.nmae]");
+    CHECK(result.issues[1].kind == engine::IssueKind::Failed);
+    CHECK_THAT(result.issues[1].message, Catch::Contains("[process.code_signature.trusted]"));
+    CHECK(result.any_failed());
+    // The kind is typed: an unsupported construct whose message mentions a field is still skipped.
+    try {
+        eql::CompiledQuery::compile("registry where registry.path == \"x\"");
+        FAIL("compiled");
+    } catch (const eql::Error& error) {
+        CHECK(error.kind() == eql::ErrorKind::Unsupported);
+    }
+    try {
+        eql::CompiledQuery::compile("process where unsupported.field == 1");
+        FAIL("compiled");
+    } catch (const eql::Error& error) {
+        CHECK(error.kind() == eql::ErrorKind::Invalid);
+        CHECK(error.message() == "unknown field [unsupported.field]");
+    }
 }
 
 TEST_CASE("the rule set runs only rules whose process.name can match, in load order") {
@@ -252,4 +279,19 @@ TEST_CASE("a rule loaded twice (same rule_id) is skipped with where it came from
     CHECK(result.issues[0].kind == engine::IssueKind::Skipped);
     CHECK(result.issues[0].file == "two.toml");
     CHECK_THAT(result.issues[0].message, Catch::Contains("one.toml"));
+}
+
+TEST_CASE("a *.toml symlink loop in a rules folder is a broken rule file, not an exception") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / "audisp-eql-symlink-loop";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    fs::create_symlink(dir / "loop.toml", dir / "loop.toml");
+    engine::LoadResult result;
+    REQUIRE_NOTHROW(result = engine::load_rules({dir.string()}));
+    REQUIRE(result.issues.size() == 1);
+    CHECK(result.issues[0].kind == engine::IssueKind::Failed);
+    CHECK(result.issues[0].file == (dir / "loop.toml").string());
+    CHECK_THAT(result.issues[0].message, Catch::Contains("cannot read"));
+    fs::remove_all(dir);
 }

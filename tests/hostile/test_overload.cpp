@@ -292,7 +292,7 @@ TEST_CASE("SIGHUP reloads while events stream through the plugin lose and double
             plugin.signal(SIGHUP);
             ++reloads;
             REQUIRE(wait_for_log(log, "reloading configuration and rules", reloads));
-            REQUIRE(wait_for_log(log, "keeping the", static_cast<std::size_t>(batch / 3 + 1)));
+            REQUIRE(wait_for_log(log, "reload failed", static_cast<std::size_t>(batch / 3 + 1)));
             std::filesystem::remove(broken);
         } else {
             plugin.signal(SIGHUP);  // a good reload: the same rules, swapped in mid-stream
@@ -347,4 +347,71 @@ TEST_CASE("a plugin lagging behind the EOE timeout still reassembles events that
     const auto stats = hostile::last_stats(hostile::read_file(log));
     CHECK(stats.at("alerts") == counts.alerts);
     CHECK(stats.at("execs") == counts.execs);
+}
+
+TEST_CASE("SIGHUP applies the re-read config file: sinks, format and throttle change") {
+    hostile::Workdir work;
+    const std::string log = work.file("stderr.log");
+    const std::string settings = work.file("settings.conf");
+    const std::string before = work.file("before.ndjson");
+    const std::string after = work.file("after.cef");
+    const auto write_settings = [&](const std::string& text) {
+        std::ofstream(settings) << text;
+        std::filesystem::permissions(
+            settings, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                          std::filesystem::perms::group_read | std::filesystem::perms::others_read);
+    };
+    write_settings("alerts-output = " + before + "\nalerts-format = json\nthrottle-alerts = 3\n");
+    // The command line's options stay after the reload (--host-name, --log-level).
+    hostile::Plugin plugin({"--config", settings, "--rules", work.rules(), "--host-name",
+                            "reload-test", "--log-level", "info"},
+                           log);
+    REQUIRE(wait_for_log(log, "plugin mode:", 1));
+    StreamCounts first;
+    plugin.write(plugin_stream(5000, 200, first));  // 20 alerts of one user and rule: 3 pass
+    REQUIRE(first.alerts == 20);
+    // Wait until the plugin has evaluated all of it (its stats line says so).
+    bool evaluated = false;
+    for (int i = 0; i < 100 && !evaluated; ++i) {
+        plugin.signal(SIGUSR1);
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        evaluated = hostile::read_file(log).find(" alerts=20 ") != std::string::npos;
+    }
+    REQUIRE(evaluated);
+
+    write_settings("alerts-output = " + after + "\nalerts-format = cef\nthrottle-alerts = 0\n");
+    plugin.signal(SIGHUP);
+    REQUIRE(wait_for_log(log, "reload: configuration applied", 1));
+
+    // A broken configuration (a sink that cannot exist) is a failed reload: cef continues.
+    write_settings("alerts-output = udp:/nowhere\n");
+    plugin.signal(SIGHUP);
+    REQUIRE(wait_for_log(log, "reload failed", 1));
+
+    StreamCounts second;
+    plugin.write(plugin_stream(8000, 200, second));
+    REQUIRE(plugin.finish() == 0);
+    const std::string text = hostile::read_file(log);
+    INFO(text.substr(text.size() > 3000 ? text.size() - 3000 : 0));
+    CHECK_THAT(text, Catch::Contains("invalid alert sink 'udp:/nowhere'"));
+
+    // Before the reload: JSON, throttled to 3, then the summary of the 17 held back (sent when
+    // the old outputs were finished by the reload).
+    std::ifstream json_in(before);
+    std::vector<nlohmann::json> docs;
+    for (std::string line; std::getline(json_in, line);)
+        docs.push_back(nlohmann::json::parse(line));
+    REQUIRE(docs.size() == 4);
+    CHECK(docs[0]["host"]["name"] == "reload-test");
+    CHECK(docs[3]["event"]["action"] == "alerts-suppressed");
+    CHECK(docs[3]["audisp_eql"]["throttle"]["suppressed"] == 17);
+    // After: CEF, not throttled, every alert, the command line's host name kept.
+    std::ifstream cef_in(after);
+    std::size_t cef_lines = 0;
+    for (std::string line; std::getline(cef_in, line);) {
+        ++cef_lines;
+        CHECK(line.starts_with("CEF:0|audisp-eql|"));
+        CHECK_THAT(line, Catch::Contains("dhost=reload-test"));
+    }
+    CHECK(cef_lines == second.alerts);
 }

@@ -322,6 +322,17 @@ TEST_CASE("eviction takes the heaviest user's least recently used processes firs
     CHECK(table.stats().bytes == table.recount_bytes());
 }
 
+TEST_CASE("new limits (a reload) evict what no longer fits") {
+    process::ProcessTable table({});
+    for (int64_t pid = 1; pid <= 20; ++pid) feed(table, exec(static_cast<uint64_t>(pid), pid, pid, 0, {"p"}));
+    table.set_limits(5, std::size_t{1} << 20);
+    CHECK(table.stats().size == 5);
+    CHECK(table.stats().evictions == 15);
+    CHECK(table.find("h", 20) != nullptr);
+    CHECK(table.find("h", 15) == nullptr);
+    CHECK(table.stats().bytes == table.recount_bytes());
+}
+
 TEST_CASE("the table is bounded in bytes") {
     process::TableOptions options;
     options.max_entries = 1000;
