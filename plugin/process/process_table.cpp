@@ -239,8 +239,8 @@ void ProcessTable::erase(Key key) {
     bucket.bytes -= own;
     if (entry.unconfirmed) --unconfirmed_;
     bucket.lru.erase(it->second.at);
-    // Owners come from the records' uids, which a crafted log may vary without end.
     index_.erase(it);
+    // Owners come from the records' uids, which a crafted log may vary without end.
     if (bucket.lru.empty()) owners_.erase(bucket_id);
     --entries_;
 }

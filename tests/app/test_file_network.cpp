@@ -154,6 +154,30 @@ TEST_CASE("file events: creation, modification, deletion and their paths, from r
     CHECK(steps.of("unlink-missing", "file").empty());
 }
 
+TEST_CASE("file and network events carry the acting process's entity ids from the table") {
+    for (const char* capture : {"file-events.log", "network-events.log"}) {
+        INFO(capture);
+        const Steps steps = run_steps(capture);
+        std::map<std::string, std::string> started;  // pid -> entity id of its last exec or fork
+        std::size_t checked = 0;
+        for (const auto& [step, events] : steps.events) {
+            for (const ecs::Event& e : events) {
+                REQUIRE(e.process.entity_id.has_value());
+                if (e.action == "exec" || e.action == "fork") {
+                    started[std::to_string(*e.process.pid)] = *e.process.entity_id;
+                    continue;
+                }
+                if (e.category.front() == "process") continue;
+                ++checked;
+                // The process that acted is the one the log last showed starting with its pid.
+                CHECK(e.process.entity_id == started[std::to_string(*e.process.pid)]);
+                if (e.auditd.parent_context != "missing") CHECK(e.parent.entity_id.has_value());
+            }
+        }
+        CHECK(checked > 10);
+    }
+}
+
 TEST_CASE("file events: renames name the new file and, under file.Ext.original, the old one") {
     const Steps steps = run_steps("file-events.log");
     const auto in_sub = std::optional<std::string>(kTemp + "/sub");
