@@ -257,7 +257,11 @@ Formatted format_json(const Alert& alert, std::size_t max_bytes) {
     if (shrink(arguments_cut, max_bytes, 32, result.line)) return result;
 
     document = skeleton(alert);
-    shrink(document, max_bytes, 8, result.line);
+    if (shrink(document, max_bytes, 8, result.line)) return result;
+    if (shrink(document, max_bytes, 0, result.line)) return result;
+    // Not even the skeleton fits (hostile values whose characters escape to six bytes each):
+    // the limit still holds, and the line still says an alert was raised and cut.
+    result.line = R"({"event":{"kind":"alert","truncated":true}})";
     return result;
 }
 
