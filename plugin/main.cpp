@@ -20,7 +20,14 @@ int main(int argc, char** argv) {
     mallopt(M_TRIM_THRESHOLD, 4 << 20);
 #endif
     const app::ParsedCommandLine parsed = app::parse_command_line(argc, argv);
-    if (parsed.exit_code) return *parsed.exit_code;
+    if (parsed.exit_code) {
+        if (*parsed.exit_code == 2 && parsed.plugin_mode) {
+            // auditd starts plugins with stderr on /dev/null: say in syslog why we cannot start.
+            spdlog::logger("audisp-eql", std::make_shared<app::SyslogDiagnostics>("audisp-eql"))
+                .critical("cannot start: {}", parsed.error);
+        }
+        return *parsed.exit_code;
+    }
     const app::Config& config = parsed.config;
     // Diagnostics only; alerts and events are data and go through their own outputs.
     std::vector<spdlog::sink_ptr> sinks{std::make_shared<spdlog::sinks::stderr_sink_st>()};

@@ -8,8 +8,10 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <sstream>
 #include <stdexcept>
 
+#include "app/privileges.hpp"
 #include "app/time_filter.hpp"
 
 #ifndef AUDISP_EQL_VERSION
@@ -20,6 +22,30 @@ namespace app {
 namespace po = boost::program_options;
 
 namespace {
+
+// Whether this run will be the plugin, as far as the command line tells before the config file
+// is read: no --input and no one-shot mode.
+bool plugin_mode_command_line(const po::variables_map& command_line) {
+    return command_line.count("input") == 0U && !command_line["check-rules"].as<bool>() &&
+           !command_line["print-audit-rules"].as<bool>();
+}
+
+// The plugin as root reads its config file only if root alone can have written it, through the
+// descriptor those checks were made on (app/privileges); anything else reads it plainly.
+std::string read_config_text(const std::string& path, bool trusted_only) {
+    if (trusted_only) {
+        TrustedText read = read_trusted_file(path);
+        if (!read.problem.empty()) {
+            throw std::runtime_error("refusing config file " + path + ": " + read.problem);
+        }
+        return std::move(read.text);
+    }
+    std::ifstream file(path);
+    if (!file) throw std::runtime_error("cannot read config file " + path);
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
 
 po::options_description file_options(Config& c) {
     po::options_description options("Settings (command line or config file)");
@@ -154,6 +180,7 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
             po::command_line_parser(argc, argv).options(all).run();
         reject_signed_numbers(from_command_line);
         po::store(from_command_line, vm);
+        parsed.plugin_mode = plugin_mode_command_line(vm);
         if (vm.count("help") != 0U) {
             std::cout << "Usage: audisp-eql [--input FILE...] [--rules PATH...] [options]\n\n"
                       << all << '\n';
@@ -167,8 +194,7 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
         }
         if (vm.count("config") != 0U) {
             const std::string path = vm["config"].as<std::string>();
-            std::ifstream file(path);
-            if (!file) throw std::runtime_error("cannot read config file " + path);
+            std::istringstream file(read_config_text(path, parsed.plugin_mode && ::geteuid() == 0));
             // Unknown keys are errors: a misspelt setting must not be silently ignored.
             const po::parsed_options from_file = po::parse_config_file(file, settings, false);
             reject_signed_numbers(from_file);

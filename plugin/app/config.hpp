@@ -79,6 +79,9 @@ struct ParsedCommandLine {
     Config config;
     std::optional<int> exit_code;  // set when the program should exit now
     std::string error;             // the usage error, when exit_code is 2
+    // The command line asks for plugin mode (no --input, no one-shot mode): then a usage error
+    // must also reach syslog, as auditd gives plugins no stderr.
+    bool plugin_mode = false;
 };
 
 // Reads argv, then the config file named by --config (command line wins). Prints help and

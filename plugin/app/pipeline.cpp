@@ -32,6 +32,8 @@ void report_malformed(audit::MalformedKind kind, std::string_view sample) {
 Pipeline::Pipeline(const Config& config, engine::RuleSet rules, AlertHandler on_alert,
                    const LiveServices& live)
     : track_latency_(config.live()),
+      live_(live),
+      host_name_(config.host_name),
       table_(process::TableOptions{config.max_processes, config.max_process_bytes}, live.processes),
       rules_(std::move(rules)),
       on_alert_(std::move(on_alert)),
@@ -100,6 +102,18 @@ void Pipeline::age_events() {
 
 void Pipeline::reopen_outputs() {
     if (events_output_) events_output_->reopen();
+}
+
+void Pipeline::apply_settings(const Config& config) {
+    if (host_name_ && config.host_name && !table_.rename_host(*host_name_, *config.host_name)) {
+        spdlog::warn(
+            "host name {} is already another host's in the process table: processes of {} seen "
+            "so far lose their parent context",
+            *config.host_name, *host_name_);
+    }
+    host_name_ = config.host_name;
+    reader_.reconfigure(reader_options(config, live_));
+    table_.set_limits(config.max_processes, config.max_process_bytes);
 }
 
 void Pipeline::prepare_events_output(const Config& config) {

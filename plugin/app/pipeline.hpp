@@ -66,6 +66,10 @@ class Pipeline {
     // the current one (throws if it cannot); commit swaps it in, or re-opens the current one.
     void prepare_events_output(const Config& config);
     void commit_events_output();
+    // Reload: how events are built (host name and id, --include-failed, --max-line-bytes) and
+    // the process table's limits, from the next event on. The table keeps its processes: under
+    // a new host name they are found under that name.
+    void apply_settings(const Config& config);
     void set_event_observer(EventObserver observer) { observer_ = std::move(observer); }
     void set_event_filter(EventFilter filter) { filter_ = std::move(filter); }
     void set_sequence_handler(SequenceHandler handler) { on_sequence_ = std::move(handler); }
@@ -86,6 +90,8 @@ class Pipeline {
 
     // Plugin mode only: offline, "read" is a 1 MiB chunk of a file and latency means nothing.
     bool track_latency_;
+    LiveServices live_;
+    std::optional<std::string> host_name_;  // the name events without node= get
     process::ProcessTable table_;
     engine::RuleSet rules_;
     AlertHandler on_alert_;

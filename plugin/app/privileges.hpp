@@ -35,9 +35,19 @@ PrivilegeReport drop_privileges();
 
 // Returns a description of why `path` is unsafe to load as root, or "" when it is safe: it
 // must exist, be owned by root, and be writable by nobody but root (group write is allowed only
-// for group root). The same holds for its parent folder, which could otherwise be used to swap
-// the file. Symbolic links are followed (their targets are what gets read).
+// for group root), and no POSIX ACL may grant write to anyone else. The same holds for every
+// folder above it, which could otherwise be used to swap the file (sshd's StrictModes).
+// Symbolic links are followed (their targets are what gets read).
 std::string insecure_file_reason(const std::string& path);
+
+// A file's text, read only if insecure_file_reason would accept it, and read through the very
+// descriptor the checks were made on (each folder on the way too), so that nobody can swap the
+// file between the check and the read.
+struct TrustedText {
+    std::string text;
+    std::string problem;  // why it was not read; empty on success
+};
+TrustedText read_trusted_file(const std::string& path);
 
 // Checks the config file and every rule path: each named file, each named folder and the
 // *.toml files in it. Returns one message per unsafe path; empty when all are safe.

@@ -57,9 +57,9 @@ std::string_view kind_word(engine::IssueKind kind) {
 
 // Loads the rules and logs what did not load. A bad rule is skipped; no rule at all is an error
 // (throws): an analysis or a plugin without rules would report "clean" while seeing nothing.
-engine::LoadResult load_and_report(const Config& config) {
+engine::LoadResult load_and_report(const Config& config, const engine::ReadRuleFile& read = {}) {
     const std::vector<std::string> paths = rule_paths(config);
-    engine::LoadResult result = engine::load_rules(paths);
+    engine::LoadResult result = engine::load_rules(paths, read);
     for (const auto& issue : result.issues) {
         spdlog::warn("rule {} {}{}: {}", kind_word(issue.kind), issue.file,
                      issue.rule_name.empty() ? "" : " (" + issue.rule_name + ")", issue.message);
@@ -249,6 +249,31 @@ std::optional<std::string> kernel_release() {
     return std::string(names.release);
 }
 
+// libauparse keeps one EOE timeout for the whole process; plugin mode sets it at start and on
+// every reload.
+void set_eoe_timeout(const Config& config) {
+    auparse_set_eoe_timeout(static_cast<time_t>(config.eoe_timeout_seconds));
+}
+
+// host.name and host.id of this machine, unless the configuration sets them: so a reload that
+// drops a --host-name setting goes back to the machine's own name.
+void fill_live_identity(Config& config) {
+    if (!config.host_name) config.host_name = this_host_name();
+    if (!config.host_id) config.host_id = this_machine_id();
+}
+
+// Plugin mode as root reads each rule file through the descriptor its ownership checks were
+// made on (the path checks below name every problem up front; this closes the gap between them
+// and the read).
+engine::ReadRuleFile plugin_rule_reader() {
+    if (::geteuid() != 0) return {};
+    return [](const std::string& path) {
+        TrustedText read = read_trusted_file(path);
+        if (!read.problem.empty()) return engine::FileText{{}, "refused: " + read.problem};
+        return engine::FileText{std::move(read.text), {}};
+    };
+}
+
 // Plugin mode runs as root: config and rule files a non-root user could change are refused.
 std::vector<std::string> unsafe_plugin_inputs(const Config& config) {
     if (::geteuid() != 0) return {};
@@ -278,9 +303,8 @@ void check_plugin_stdin() {
 int run_live(Config config) {
     check_plugin_stdin();
     install_signal_handlers();
-    auparse_set_eoe_timeout(static_cast<time_t>(config.eoe_timeout_seconds));
-    if (!config.host_name) config.host_name = this_host_name();
-    if (!config.host_id) config.host_id = this_machine_id();
+    set_eoe_timeout(config);
+    fill_live_identity(config);
 
     if (const auto unsafe = unsafe_plugin_inputs(config); !unsafe.empty()) {
         for (const auto& problem : unsafe) spdlog::critical("refusing {}", problem);
@@ -289,7 +313,7 @@ int run_live(Config config) {
 
     PasswdNames names;
     process::ProcReader proc;
-    engine::LoadResult loaded = load_and_report(config);
+    engine::LoadResult loaded = load_and_report(config, plugin_rule_reader());
     // Behind a pointer: a reload swaps in outputs built from the new configuration.
     auto alerts = std::make_unique<AlertOutput>(config, /*live=*/true);
     Pipeline pipeline(
@@ -298,8 +322,7 @@ int run_live(Config config) {
             alerts->emit(event, rule.info);
         },
         LiveServices{&names, &proc, kernel_release()});
-    pipeline.set_sequence_handler(
-        [&](const engine::SequenceAlert& alert) { alerts->emit(alert); });
+    pipeline.set_sequence_handler([&](const engine::SequenceAlert& alert) { alerts->emit(alert); });
     pipeline.set_event_observer(
         [&](const ecs::Event& event) { alerts->expire(event.timestamp_us); });
     const std::size_t seeded = proc.seed(pipeline.table(), config.host_name.value_or(""));
@@ -386,13 +409,13 @@ void reload(Config& config, Pipeline& pipeline, std::unique_ptr<AlertOutput>& al
             keep_old("the configuration now names --input; plugin mode cannot switch to offline");
             return;
         }
-        if (!fresh.host_name) fresh.host_name = config.host_name;
+        fill_live_identity(fresh);
         if (const auto unsafe = unsafe_plugin_inputs(fresh); !unsafe.empty()) {
             for (const auto& problem : unsafe) spdlog::error("reload: refusing {}", problem);
             keep_old("config or rule files could be changed by non-root users");
             return;
         }
-        engine::LoadResult loaded = engine::load_rules(rule_paths(fresh));
+        engine::LoadResult loaded = engine::load_rules(rule_paths(fresh), plugin_rule_reader());
         if (loaded.any_failed() || (loaded.rules.empty() && loaded.sequences.empty())) {
             for (const auto& issue : loaded.issues) {
                 spdlog::error("reload: rule {} {}: {}", kind_word(issue.kind), issue.file,
@@ -412,7 +435,8 @@ void reload(Config& config, Pipeline& pipeline, std::unique_ptr<AlertOutput>& al
         pipeline.replace_rules(
             engine::RuleSet(std::move(loaded.rules), std::move(loaded.sequences)));
         pipeline.commit_events_output();
-        pipeline.table().set_limits(fresh.max_processes, fresh.max_process_bytes);
+        pipeline.apply_settings(fresh);
+        set_eoe_timeout(fresh);
         spdlog::set_level(spdlog::level::from_str(fresh.log_level));
         config = std::move(fresh);
         spdlog::info(

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "audit/file_events.hpp"
@@ -65,6 +66,8 @@ struct ArgSlot {
 class EventBuilder {
   public:
     explicit EventBuilder(BuilderOptions options);
+    // A reload's settings, from the next event on.
+    void set_options(BuilderOptions options) { options_ = std::move(options); }
 
     // The event auparse completed (its stamp) from its records' fields, as the line filter split
     // them (null: none of its records is one the builder reads); nullopt when it is not a process

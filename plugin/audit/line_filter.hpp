@@ -71,6 +71,8 @@ class LineFilter {
     using MalformedReporter = std::function<void(MalformedKind, std::string_view sample)>;
 
     LineFilter(LineFilterOptions options, RecordSink sink, MalformedReporter reporter);
+    // A reload's settings, from the next line on.
+    void set_options(LineFilterOptions options) { options_ = options; }
 
     void feed(std::string_view chunk);
     // Ends the input: a last line without a newline is still a record.

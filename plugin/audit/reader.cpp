@@ -14,6 +14,11 @@ AuditReader::AuditReader(ReaderOptions options, EventSink sink, MalformedReporte
 
 void AuditReader::feed(std::string_view chunk) { filter_.feed(chunk); }
 
+void AuditReader::reconfigure(const ReaderOptions& options) {
+    filter_.set_options(LineFilterOptions{options.max_line_bytes, options.builder.include_failed});
+    builder_.set_options(options.builder);
+}
+
 void AuditReader::age_events() { feed_.age_events(); }
 
 void AuditReader::finish() {

@@ -39,6 +39,9 @@ class AuditReader {
     // End of input: every event still open is completed and handed over.
     void finish();
 
+    // A reload's settings (line length, failed syscalls, host name and id), from the next line.
+    void reconfigure(const ReaderOptions& options);
+
     ReaderStats stats() const;
     // Events forwarded to auparse and not handed back yet (none once finish() has run).
     std::size_t pending_events() const noexcept { return filter_.pending_events(); }

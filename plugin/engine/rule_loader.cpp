@@ -124,6 +124,14 @@ IssueKind classify(const eql::Error& error) {
     return error.kind() == eql::ErrorKind::Unsupported ? IssueKind::Skipped : IssueKind::Failed;
 }
 
+FileText read_plain(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return {{}, "cannot read"};
+    std::ostringstream text;
+    text << in.rdbuf();
+    return {text.str(), {}};
+}
+
 }  // namespace
 
 bool LoadResult::any_failed() const {
@@ -188,7 +196,7 @@ void load_rule_text(std::string_view text, const std::string& file, LoadResult& 
     }
 }
 
-LoadResult load_rules(const std::vector<std::string>& paths) {
+LoadResult load_rules(const std::vector<std::string>& paths, const ReadRuleFile& read) {
     LoadResult result;
     for (const std::string& path : paths) {
         std::error_code error;
@@ -214,14 +222,12 @@ LoadResult load_rules(const std::vector<std::string>& paths) {
             continue;
         }
         for (const fs::path& file : files) {
-            std::ifstream in(file, std::ios::binary);
-            if (!in) {
-                result.issues.push_back({IssueKind::Failed, file.string(), "", "cannot read"});
+            const FileText text = read ? read(file.string()) : read_plain(file);
+            if (!text.problem.empty()) {
+                result.issues.push_back({IssueKind::Failed, file.string(), "", text.problem});
                 continue;
             }
-            std::ostringstream text;
-            text << in.rdbuf();
-            load_rule_text(text.str(), file.string(), result);
+            load_rule_text(text.text, file.string(), result);
         }
     }
     return result;

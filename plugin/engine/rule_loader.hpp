@@ -3,6 +3,7 @@
 // others from loading.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,8 +45,17 @@ struct LoadResult {
     bool any_failed() const;
 };
 
-// Each path is a rule file or a folder whose *.toml files are read, in name order.
-LoadResult load_rules(const std::vector<std::string>& paths);
+// Reads one rule file's text, or says why it could not (plugin mode as root reads only files
+// that pass the ownership checks, through the checked descriptor: see app/privileges).
+struct FileText {
+    std::string text;
+    std::string problem;  // empty when text was read
+};
+using ReadRuleFile = std::function<FileText(const std::string& path)>;
+
+// Each path is a rule file or a folder whose *.toml files are read, in name order; each file
+// through `read` (a plain read when empty).
+LoadResult load_rules(const std::vector<std::string>& paths, const ReadRuleFile& read = {});
 
 // One file's text (exposed for tests); `file` names it in messages.
 void load_rule_text(std::string_view text, const std::string& file, LoadResult& result);

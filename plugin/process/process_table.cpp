@@ -348,6 +348,19 @@ void ProcessTable::set_limits(std::size_t max_entries, std::size_t max_bytes) {
     enforce_limits(nullptr);
 }
 
+bool ProcessTable::rename_host(const std::string& from, const std::string& to) {
+    if (from == to) return true;
+    if (host_ids_.count(to) != 0) return false;
+    const auto old = host_ids_.find(from);
+    if (old == host_ids_.end()) return true;  // no process of it yet
+    // Entries hold the interned number, not the name: only the name -> number map changes. Its
+    // size stays the same, so intern() still hands out numbers no host has.
+    const uint32_t id = old->second;
+    host_ids_.erase(old);
+    host_ids_.emplace(to, id);
+    return true;
+}
+
 void ProcessTable::expire_exited() {
     // Exited entries count against max_entries, so more pending exits than that means some were
     // evicted or replaced since: the oldest go early rather than the list growing.

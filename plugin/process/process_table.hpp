@@ -145,6 +145,10 @@ class ProcessTable {
 
     // New capacity (a reload): evicts what no longer fits, as a flood would.
     void set_limits(std::size_t max_entries, std::size_t max_bytes);
+    // The local host was renamed (a reload's --host-name): its processes are found under the new
+    // name (the name events without node= carry). False, and nothing changes, when the new name
+    // is already another host's in the table.
+    bool rename_host(const std::string& from, const std::string& to);
 
     TableStats stats() const;
     // The bytes the entries hold, counted from scratch (each shared image once): what

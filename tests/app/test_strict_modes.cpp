@@ -1,11 +1,15 @@
 // Plugin-mode permission checks as sshd's StrictModes: a config or rule file is trusted only if
 // it and every folder above it are root's and writable by nobody else, POSIX ACLs included.
+#include <fcntl.h>
+#include <stdio.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/privileges.hpp"
@@ -88,4 +92,52 @@ TEST_CASE("strict modes: a POSIX ACL granting write to another user is refused")
     REQUIRE(::setxattr(file.c_str(), "system.posix_acl_access", read_only.data(), read_only.size(),
                        0) == 0);
     CHECK(app::insecure_file_reason(file.string()).empty());
+}
+
+TEST_CASE("strict modes: the file read is the file checked, even while a folder is swapped") {
+    if (::geteuid() != 0) {
+        WARN("not root: ownership checks not tested");
+        return;
+    }
+    // `config` flips, atomically and endlessly, between a safe folder and a link to a folder
+    // anyone may write to. A check by path followed by a read by path can pass on the first
+    // and read the second; checks made on the descriptors that are read cannot.
+    TempDir dir;
+    fs::permissions(dir.path(), fs::perms(0755));
+    fs::create_directory(dir / "config");
+    write_file(dir / "config" / "a.conf", "safe");
+    fs::create_directory(dir / "open");
+    write_file(dir / "open" / "a.conf", "planted");
+    fs::permissions(dir / "open", fs::perms(0777));
+    fs::create_directory_symlink(dir / "open", dir / "spare");
+    CHECK(app::read_trusted_file((dir / "spare" / "a.conf").string()).problem ==
+          "its folder " + (dir / "open").string() + " is writable by others");
+
+    std::atomic<bool> stop{false};
+    std::thread swapper([&] {
+        const std::string from = (dir / "config").string();
+        const std::string to = (dir / "spare").string();
+        while (!stop) {
+            ::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_EXCHANGE);
+        }
+    });
+    std::size_t read_safe = 0;
+    std::size_t refused = 0;
+    std::size_t planted = 0;
+    for (int i = 0; i < 20000; ++i) {
+        const app::TrustedText read = app::read_trusted_file((dir / "config" / "a.conf").string());
+        if (!read.problem.empty()) {
+            ++refused;
+        } else if (read.text == "safe") {
+            ++read_safe;
+        } else {
+            ++planted;
+        }
+    }
+    stop = true;
+    swapper.join();
+    CHECK(planted == 0);
+    // Both outcomes happened, so the race was really run.
+    CHECK(read_safe > 0);
+    CHECK(refused > 0);
 }
