@@ -24,15 +24,16 @@ std::string describe(const ecs::ProcessImage& image) {
 // What a file or network event did, for the tree: "creation /etc/cron.d/job",
 // "rename /tmp/a -> /etc/cron.d/job", "connection_attempted 10.0.0.1:10250".
 std::string activity_of(const ecs::Event& event) {
-    std::string text = event.action;
+    std::string text(ecs::action_name(event.action));
     if (event.file.path) {
         text += ' ';
         if (event.file.original_path) text += *event.file.original_path + " -> ";
         text += *event.file.path;
     }
-    const ecs::Endpoint& end = event.network.direction == "ingress" || event.action == "bind"
-                                   ? event.network.source
-                                   : event.network.destination;
+    const ecs::Endpoint& end =
+        event.network.direction == "ingress" || event.action == ecs::Action::Bind
+            ? event.network.source
+            : event.network.destination;
     if (end.address) {
         text += ' ' + *end.address;
         if (end.port) text += ':' + std::to_string(*end.port);
@@ -145,7 +146,7 @@ void OfflineReport::on_event(const ecs::Event& event, bool admitted) {
 
     const std::string host = event.host_name.value_or("");
     const int64_t pid = *event.process.pid;
-    if (event.action == "end") {
+    if (event.action == ecs::Action::End) {
         watched_.erase(Key{host, pid});  // the pid may be reused by an unrelated process
         return;
     }
@@ -164,8 +165,8 @@ void OfflineReport::on_event(const ecs::Event& event, bool admitted) {
         }
         return;
     }
-    if (event.action != "exec" && event.action != "fork") return;
-    if (event.action == "exec" && event.outcome == "failure") return;
+    if (event.action != ecs::Action::Exec && event.action != ecs::Action::Fork) return;
+    if (event.action == ecs::Action::Exec && event.outcome == "failure") return;
 
     std::vector<Watch> parents;  // copied: add_descendant() edits the map
     if (event.parent.pid) {
@@ -173,7 +174,7 @@ void OfflineReport::on_event(const ecs::Event& event, bool admitted) {
         if (parent != watched_.end()) parents = parent->second;
     }
     for (const Watch& watch : parents) add_descendant(event, host, pid, watch);
-    if (event.action != "exec") return;
+    if (event.action != ecs::Action::Exec) return;
     // A watched process that exec'd in place, for the trees that do not watch its parent.
     const auto self = watched_.find(Key{host, pid});
     if (self == watched_.end()) return;
@@ -203,7 +204,7 @@ void OfflineReport::add_descendant(const ecs::Event& event, const std::string& h
         for (auto node = record.descendants.rbegin(); node != record.descendants.rend(); ++node) {
             if (node->pid == pid) {
                 node->command_line = describe(event.process);
-                node->note = event.action == "fork" ? "fork" : "";
+                node->note = event.action == ecs::Action::Fork ? "fork" : "";
                 return;
             }
         }
@@ -215,8 +216,8 @@ void OfflineReport::add_descendant(const ecs::Event& event, const std::string& h
         return;
     }
     const std::size_t depth = parent_watch.depth + 1;
-    record.descendants.push_back(
-        TreeNode{pid, describe(event.process), depth, event.action == "fork" ? "fork" : ""});
+    record.descendants.push_back(TreeNode{pid, describe(event.process), depth,
+                                          event.action == ecs::Action::Fork ? "fork" : ""});
     watches.push_back(Watch{parent_watch.record, depth});
 }
 
@@ -259,7 +260,7 @@ void OfflineReport::on_alert(const ecs::Event& event, const engine::RuleInfo& ru
                                               event.category.front()});
     }
     records_.push_back(std::move(record));
-    if (event.process.pid && event.action != "end") {
+    if (event.process.pid && event.action != ecs::Action::End) {
         watched_[Key{host, *event.process.pid}].push_back(Watch{records_.size() - 1, 0});
     }
 }

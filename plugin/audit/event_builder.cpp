@@ -11,6 +11,7 @@
 
 #include "audit/decode.hpp"
 #include "audit/file_events.hpp"
+#include "audit/syscalls.hpp"
 
 namespace audit {
 namespace {
@@ -18,21 +19,6 @@ namespace {
 // Indices beyond this are not arguments a kernel can produce (it caps argv at 2 MiB of
 // strings), so they are dropped instead of sizing a vector from hostile input.
 constexpr long long kMaxArgIndex = 1 << 20;
-
-enum class Kind { Exec, Fork, Exit, Kill, Prctl, File, Network, Other };
-
-Kind kind_of(std::string_view syscall) {
-    if (syscall == "execve" || syscall == "execveat") return Kind::Exec;
-    if (syscall == "clone" || syscall == "clone3" || syscall == "fork" || syscall == "vfork") {
-        return Kind::Fork;
-    }
-    if (syscall == "exit_group") return Kind::Exit;
-    if (syscall == "kill" || syscall == "tkill" || syscall == "tgkill") return Kind::Kill;
-    if (syscall == "prctl") return Kind::Prctl;
-    if (is_file_syscall(syscall)) return Kind::File;
-    if (is_network_syscall(syscall)) return Kind::Network;
-    return Kind::Other;
-}
 
 // The fields of a SYSCALL record, as written (undecoded).
 struct SyscallFields {
@@ -364,6 +350,170 @@ std::vector<std::string> args_from_proctitle(const std::string& title) {
     return args;
 }
 
+// Time, host, outcome, auditd.* and the acting process's ids and program: what every event has.
+void fill_common(ecs::Event& e, const au_event_t* stamp, const Collected& c,
+                 const std::string& syscall, bool success, const EnrichedSyscall* enriched,
+                 const BuilderOptions& options) {
+    const SyscallFields& s = c.sys;
+    if (stamp != nullptr) {
+        // Clamped to 1970..9999: a forged log's seconds would overflow the microseconds.
+        const int64_t seconds = std::clamp<int64_t>(stamp->sec, 0, INT64_C(253402300799));
+        e.timestamp_us = seconds * 1'000'000 + static_cast<int64_t>(stamp->milli) * 1'000;
+        e.sequence = stamp->serial;
+        if (stamp->host != nullptr) {
+            e.host_name = stamp->host;
+            e.node = stamp->host;
+        }
+    }
+    if (!e.host_name) e.host_name = options.host_name;
+    if (options.host_id) {
+        e.host_id = options.host_id;
+    } else {
+        e.host_id = e.host_name.value_or("unknown");
+    }
+    e.host_os_kernel = options.host_kernel;
+    e.outcome = success ? "success" : "failure";
+
+    ecs::AuditData& a = e.auditd;
+    a.syscall = syscall;
+    a.arch = arch_name(s, enriched);
+    const std::array<std::optional<std::string>*, 4> raw_args = {&a.a0, &a.a1, &a.a2, &a.a3};
+    for (std::size_t i = 0; i < 4; ++i) {
+        if (!s.a[i].empty()) *raw_args[i] = std::string(s.a[i]);
+    }
+    a.exit = number_of(s.exit);
+    a.tty = text_of(s.tty);
+    if (a.tty == "(none)") a.tty.reset();
+    a.key = c.key;
+    a.session = id_of(s.ses);
+    a.auid = id_of(s.auid);
+    if (a.auid && enriched != nullptr) {
+        if (const auto name = enriched->find(EnrichedKey::Auid)) {
+            if (*name != "unset") a.auid_name = std::string(*name);
+        }
+    }
+    a.comm = text_of(s.comm);
+
+    ecs::ProcessImage& p = e.process;
+    NameResolver* names = options.names;
+    identities({s.euid, EnrichedKey::Euid}, {s.uid, EnrichedKey::Uid}, {s.suid, EnrichedKey::Suid},
+               enriched, names, false, {&p.user, &p.real_user, &p.saved_user});
+    identities({s.egid, EnrichedKey::Egid}, {s.gid, EnrichedKey::Gid}, {s.sgid, EnrichedKey::Sgid},
+               enriched, names, true, {&p.group, &p.real_group, &p.saved_group});
+    e.user = p.user;
+    e.user_real = p.real_user;
+    e.group = p.group;
+    e.group_real = p.real_group;
+    p.interactive = a.tty.has_value();
+    p.executable = text_of(s.exe);
+    p.pid = number_of(s.pid);
+    e.parent.pid = number_of(s.ppid);
+}
+
+// An exec: the program it started (name, executable, args, working directory).
+void fill_exec(ecs::Event& e, const Collected& c, bool success, BuilderStats& stats) {
+    ecs::ProcessImage& p = e.process;
+    ecs::AuditData& a = e.auditd;
+    if (success) ++stats.execs;
+    e.action = ecs::Action::Exec;
+    e.type = {"start"};
+    if (c.cwd) p.working_directory = decode_value(*c.cwd);
+    // name=(null) (execveat on a descriptor) decodes to nothing: an empty name.
+    const std::optional<std::string> path0 =
+        c.path0 ? std::optional<std::string>(decode_value(*c.path0).value_or("")) : std::nullopt;
+    p.start_us = e.timestamp_us;
+    if (c.has_execve) {
+        p.args = args_from(c, stats);
+        a.args_source = "execve";
+        if (c.argc) a.argc = static_cast<int64_t>(*c.argc);
+        if (!c.argc || static_cast<std::size_t>(*c.argc) != p.args->size() || c.dropped_args > 0) {
+            ++stats.argc_mismatch;
+        }
+    } else if (const auto title = c.proctitle ? decode_value(*c.proctitle) : std::nullopt) {
+        ++stats.without_execve;
+        p.args = args_from_proctitle(*title);
+        a.args_source = "proctitle";
+    }
+    if (p.args) p.command_line = ecs::join_command_line(*p.args);
+    // process.name: the uncut basename of the file named in the call (the link's or the
+    // script's name, as comm has it but without comm's 15-byte cut).
+    if (path0 && !path0->empty()) {
+        p.name = std::string(base_name(*path0));
+        if (!p.executable) {
+            std::filesystem::path file(*path0);
+            if (file.is_relative() && p.working_directory) {
+                file = std::filesystem::path(*p.working_directory) / file;
+            }
+            p.executable = file.lexically_normal().string();
+        }
+    }
+    if (!path0 && a.comm && !a.comm->empty()) {
+        // No PATH record (ausearch -m SYSCALL,EXECVE, or rules that exclude PATH): comm
+        // is Defend's name (iptables, not xtables-nft-multi) unless the kernel may have
+        // cut it (15 bytes) and the executable's basename is the uncut form of it.
+        const std::string_view exe_base =
+            p.executable ? base_name(*p.executable) : std::string_view();
+        const bool cut = a.comm->size() >= kCommMax && exe_base.starts_with(*a.comm);
+        p.name = cut ? std::string(exe_base) : *a.comm;
+    }
+    if ((!p.name || p.name->empty()) && p.executable) {
+        p.name = std::string(base_name(*p.executable));
+    }
+    if (!p.name && a.comm) p.name = a.comm;
+    if (!success) {
+        // A failed exec started nothing: comm and exe are the caller's.
+        p.executable.reset();
+    }
+}
+
+// A fork (clone, clone3, fork, vfork): the child, with its parent's name until it execs. False
+// when it made no new process: a failed call, or a thread (pthread_create's clone).
+bool fill_fork(ecs::Event& e, const SyscallFields& s, std::string_view syscall, bool success,
+               BuilderStats& stats) {
+    const auto child = number_of(s.exit);
+    if (!success || !child || *child <= 0) return false;
+    if (syscall == "clone" && is_thread_clone(s.a[0])) {
+        // The new task shares the process; audit logs the thread group id as pid=, so the
+        // thread never acts in the log as a process.
+        ++stats.threads;
+        return false;
+    }
+    ++stats.forks;
+    e.action = ecs::Action::Fork;
+    e.type = {"start"};
+    e.parent.pid = e.process.pid;
+    e.process.pid = child;
+    e.process.name = e.auditd.comm;
+    e.process.start_us = e.timestamp_us;
+    return true;
+}
+
+// exit_group, kill and prctl: the acting process as it is; the call's details are in auditd.*.
+void fill_process_change(ecs::Event& e, SyscallKind kind, const SyscallFields& s,
+                         BuilderStats& stats) {
+    e.process.name = e.auditd.comm;
+    switch (kind) {
+        case SyscallKind::Exit:
+            ++stats.exits;
+            e.action = ecs::Action::End;
+            e.type = {"end"};
+            if (const auto code = parse_integer(s.a[0], 16)) {
+                e.process.exit_code = static_cast<int64_t>(static_cast<int32_t>(*code));
+            }
+            break;
+        case SyscallKind::Kill:
+            ++stats.kills;
+            e.action = ecs::Action::KilledPid;
+            e.type = {"info"};
+            break;
+        default:  // SyscallKind::Prctl
+            ++stats.prctls;
+            e.action = ecs::Action::Prctl;
+            e.type = {"change"};
+            break;
+    }
+}
+
 }  // namespace
 
 EventBuilder::EventBuilder(BuilderOptions options) : options_(std::move(options)) {}
@@ -400,206 +550,63 @@ std::optional<ecs::Event> EventBuilder::build(const au_event_t* stamp, const Par
     if (!c.has_syscall) return built;
     const SyscallFields& s = c.sys;
     const std::string syscall = syscall_name(s, enriched);
-    const Kind kind = kind_of(syscall);
-    if (kind == Kind::Other) return built;
+    const SyscallKind kind = syscall_kind(syscall);
+    if (kind == SyscallKind::Other) return built;
 
     // Hand-edited logs quote some numbers and words (success="yes"); decode before comparing.
     const bool success = decode_value(s.success) != "no";
-    if (kind == Kind::Exec && !success) {
+    if (kind == SyscallKind::Exec && !success) {
         ++stats_.failed_execs;
         if (!options_.include_failed) return built;
     }
     // A failed file syscall changed nothing (a failed connect is judged by its exit code).
-    if (kind == Kind::File && !success && !options_.include_failed) return built;
+    if (kind == SyscallKind::File && !success && !options_.include_failed) return built;
 
     ecs::Event& e = built.emplace();
-    if (stamp != nullptr) {
-        // Clamped to 1970..9999: a forged log's seconds would overflow the microseconds.
-        const int64_t seconds = std::clamp<int64_t>(stamp->sec, 0, INT64_C(253402300799));
-        e.timestamp_us = seconds * 1'000'000 + static_cast<int64_t>(stamp->milli) * 1'000;
-        e.sequence = stamp->serial;
-        if (stamp->host != nullptr) {
-            e.host_name = stamp->host;
-            e.node = stamp->host;
-        }
-    }
-    if (!e.host_name) e.host_name = options_.host_name;
-    if (options_.host_id) {
-        e.host_id = options_.host_id;
-    } else {
-        e.host_id = e.host_name.value_or("unknown");
-    }
-    e.host_os_kernel = options_.host_kernel;
-    e.outcome = success ? "success" : "failure";
-
-    ecs::AuditData& a = e.auditd;
-    a.syscall = syscall;
-    a.arch = arch_name(s, enriched);
-    const std::array<std::optional<std::string>*, 4> raw_args = {&a.a0, &a.a1, &a.a2, &a.a3};
-    for (std::size_t i = 0; i < 4; ++i) {
-        if (!s.a[i].empty()) *raw_args[i] = std::string(s.a[i]);
-    }
-    a.exit = number_of(s.exit);
-    a.tty = text_of(s.tty);
-    if (a.tty == "(none)") a.tty.reset();
-    a.key = c.key;
-    a.session = id_of(s.ses);
-    a.auid = id_of(s.auid);
-    if (a.auid && enriched != nullptr) {
-        if (const auto name = enriched->find(EnrichedKey::Auid)) {
-            if (*name != "unset") a.auid_name = std::string(*name);
-        }
-    }
-    a.comm = text_of(s.comm);
-
-    ecs::ProcessImage& p = e.process;
-    NameResolver* names = options_.names;
-    identities({s.euid, EnrichedKey::Euid}, {s.uid, EnrichedKey::Uid}, {s.suid, EnrichedKey::Suid},
-               enriched, names, false, {&p.user, &p.real_user, &p.saved_user});
-    identities({s.egid, EnrichedKey::Egid}, {s.gid, EnrichedKey::Gid}, {s.sgid, EnrichedKey::Sgid},
-               enriched, names, true, {&p.group, &p.real_group, &p.saved_group});
-    e.user = p.user;
-    e.user_real = p.real_user;
-    e.group = p.group;
-    e.group_real = p.real_group;
-    p.interactive = a.tty.has_value();
-    p.executable = text_of(s.exe);
-    p.pid = number_of(s.pid);
-    e.parent.pid = number_of(s.ppid);
-
+    fill_common(e, stamp, c, syscall, success, enriched, options_);
     switch (kind) {
-        case Kind::Exec: {
-            if (success) ++stats_.execs;
-            e.action = "exec";
-            e.type = {"start"};
-            if (c.cwd) p.working_directory = decode_value(*c.cwd);
-            // name=(null) (execveat on a descriptor) decodes to nothing: an empty name.
-            const std::optional<std::string> path0 =
-                c.path0 ? std::optional<std::string>(decode_value(*c.path0).value_or(""))
-                        : std::nullopt;
-            p.start_us = e.timestamp_us;
-            if (c.has_execve) {
-                p.args = args_from(c, stats_);
-                a.args_source = "execve";
-                if (c.argc) a.argc = static_cast<int64_t>(*c.argc);
-                if (!c.argc || static_cast<std::size_t>(*c.argc) != p.args->size() ||
-                    c.dropped_args > 0) {
-                    ++stats_.argc_mismatch;
-                }
-            } else if (const auto title = c.proctitle ? decode_value(*c.proctitle) : std::nullopt) {
-                ++stats_.without_execve;
-                p.args = args_from_proctitle(*title);
-                a.args_source = "proctitle";
-            }
-            if (p.args) p.command_line = ecs::join_command_line(*p.args);
-            // process.name: the uncut basename of the file named in the call (the link's or the
-            // script's name, as comm has it but without comm's 15-byte cut).
-            if (path0 && !path0->empty()) {
-                p.name = std::string(base_name(*path0));
-                if (!p.executable) {
-                    std::filesystem::path file(*path0);
-                    if (file.is_relative() && p.working_directory) {
-                        file = std::filesystem::path(*p.working_directory) / file;
-                    }
-                    p.executable = file.lexically_normal().string();
-                }
-            }
-            if (!path0 && a.comm && !a.comm->empty()) {
-                // No PATH record (ausearch -m SYSCALL,EXECVE, or rules that exclude PATH): comm
-                // is Defend's name (iptables, not xtables-nft-multi) unless the kernel may have
-                // cut it (15 bytes) and the executable's basename is the uncut form of it.
-                const std::string_view exe_base =
-                    p.executable ? base_name(*p.executable) : std::string_view();
-                const bool cut = a.comm->size() >= kCommMax && exe_base.starts_with(*a.comm);
-                p.name = cut ? std::string(exe_base) : *a.comm;
-            }
-            if ((!p.name || p.name->empty()) && p.executable) {
-                p.name = std::string(base_name(*p.executable));
-            }
-            if (!p.name && a.comm) p.name = a.comm;
-            if (!success) {
-                // A failed exec started nothing: comm and exe are the caller's.
-                p.executable.reset();
-            }
+        case SyscallKind::Exec:
+            fill_exec(e, c, success, stats_);
             break;
-        }
-        case Kind::Fork: {
-            const auto child = number_of(s.exit);
-            if (!success || !child || *child <= 0) {
-                built.reset();
-                return built;
-            }
-            if (syscall == "clone" && is_thread_clone(s.a[0])) {
-                // pthread_create: the new task shares the process; audit logs the thread
-                // group id as pid=, so the thread never acts in the log as a process.
-                ++stats_.threads;
-                built.reset();
-                return built;
-            }
-            ++stats_.forks;
-            e.action = "fork";
-            e.type = {"start"};
-            e.parent.pid = p.pid;
-            p.pid = child;
-            p.name = a.comm;
-            p.start_us = e.timestamp_us;
+        case SyscallKind::Fork:
+            if (!fill_fork(e, s, syscall, success, stats_)) built.reset();
             break;
-        }
-        case Kind::Exit: {
-            ++stats_.exits;
-            e.action = "end";
-            e.type = {"end"};
-            p.name = a.comm;
-            if (const auto code = parse_integer(s.a[0], 16)) {
-                p.exit_code = static_cast<int64_t>(static_cast<int32_t>(*code));
-            }
+        case SyscallKind::Exit:
+        case SyscallKind::Kill:
+        case SyscallKind::Prctl:
+            fill_process_change(e, kind, s, stats_);
             break;
-        }
-        case Kind::Kill: {
-            ++stats_.kills;
-            e.action = "killed-pid";
-            e.type = {"info"};
-            p.name = a.comm;
-            break;
-        }
-        case Kind::Prctl: {
-            ++stats_.prctls;
-            e.action = "prctl";
-            e.type = {"change"};
-            p.name = a.comm;
-            break;
-        }
-        case Kind::File: {
+        case SyscallKind::File: {
             const FileSyscall call{syscall, success, s.a, c.cwd, c.paths, c.openat2_flags};
             if (!build_file_event(call, e)) {
                 built.reset();
-                return built;
+                break;
             }
             ++stats_.file_events;
-            p.name = a.comm;
+            e.process.name = e.auditd.comm;
             break;
         }
-        case Kind::Network: {
+        case SyscallKind::Network: {
             const NetworkSyscall call{syscall,
                                       success,
-                                      a.exit,
+                                      e.auditd.exit,
                                       s.a[0],
                                       s.a[1],
                                       c.saddr,
                                       e.host_name ? std::string_view(*e.host_name) : "",
-                                      p.pid,
+                                      e.process.pid,
                                       e.parent.pid};
             if (!network_.build(call, e)) {
                 built.reset();
-                return built;
+                break;
             }
             ++stats_.network_events;
-            p.name = a.comm;
+            e.process.name = e.auditd.comm;
             break;
         }
-        case Kind::Other:
+        case SyscallKind::Other:
             built.reset();
-            return built;
+            break;
     }
     return built;
 }

@@ -155,18 +155,18 @@ bool build_file_event(const FileSyscall& in, ecs::Event& e) {
         case FileOp::Open:
         case FileOp::Creat:
             target = first_of(in.items, "CREATE");
-            e.action = target != nullptr ? "creation" : "modification";
+            e.action = target != nullptr ? ecs::Action::Creation : ecs::Action::Modification;
             if (target == nullptr) target = last_named(in.items);
             break;
         case FileOp::Create:
             target = first_of(in.items, "CREATE");
             if (target == nullptr) target = last_named(in.items);
-            e.action = "creation";
+            e.action = ecs::Action::Creation;
             break;
         case FileOp::Delete:
             target = first_of(in.items, "DELETE");
             if (target == nullptr) target = last_named(in.items);
-            e.action = "deletion";
+            e.action = ecs::Action::Deletion;
             break;
         case FileOp::Rename:
             // Replacing a file logs the replaced one's DELETE after the old name's: the first
@@ -180,23 +180,23 @@ bool build_file_event(const FileSyscall& in, ecs::Event& e) {
                                  [](const PathItem& p) { return p.nametype != "PARENT"; });
                 original = first == in.items.end() ? nullptr : &*first;
             }
-            e.action = "rename";
+            e.action = ecs::Action::Rename;
             break;
         case FileOp::Attributes:
             target = last_named(in.items);
-            e.action = "attributes_modified";
+            e.action = ecs::Action::AttributesModified;
             break;
         case FileOp::Truncate:
             target = last_named(in.items);
-            e.action = "modification";
+            e.action = ecs::Action::Modification;
             break;
     }
     const std::optional<std::string> path = resolved(target, dir);
     if (!path) return false;
     e.category = {"file"};
-    if (e.action == "creation") {
+    if (e.action == ecs::Action::Creation) {
         e.type = {"creation"};
-    } else if (e.action == "deletion") {
+    } else if (e.action == ecs::Action::Deletion) {
         e.type = {"deletion"};
     } else {
         e.type = {"change"};

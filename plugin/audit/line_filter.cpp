@@ -8,8 +8,7 @@
 
 #include "audit/decode.hpp"
 #include "audit/enriched.hpp"
-#include "audit/file_events.hpp"
-#include "audit/network_events.hpp"
+#include "audit/syscalls.hpp"
 
 namespace audit {
 namespace {
@@ -106,16 +105,6 @@ RecordUse use_of(std::string_view type) {
 }
 
 }  // namespace
-
-bool is_process_syscall(std::string_view name) noexcept {
-    static constexpr std::array<std::string_view, 11> kNames = {
-        "execve",     "execveat", "clone", "clone3", "fork", "vfork",
-        "exit_group", "kill",     "tkill", "tgkill", "prctl"};
-    for (std::string_view known : kNames) {
-        if (name == known) return true;
-    }
-    return false;
-}
 
 std::string_view malformed_kind_name(MalformedKind kind) noexcept {
     switch (kind) {
@@ -367,27 +356,31 @@ LineFilter::SyscallUse LineFilter::syscall_use(std::string_view body) {
     }
     if (!cached->second) return SyscallUse::Exec;
     const std::string_view syscall = *cached->second;
-    if (!is_process_syscall(syscall)) {
-        const bool file = is_file_syscall(syscall);
-        if (!file && !is_network_syscall(syscall)) return SyscallUse::Drop;
-        // A failed file syscall changed nothing; a failed connect may still have sent a SYN
-        // (ECONNREFUSED): the builder decides from its exit code.
-        const bool failed = success == "no" || success == "\"no\"";
-        if (failed && !options_.keep_failed && syscall != "connect") return SyscallUse::Drop;
-        return file ? SyscallUse::File : SyscallUse::Network;
-    }
-    const bool exec = syscall == "execve" || syscall == "execveat";
-    // A failed exec started nothing, and a failed fork made no child.
-    if (success == "no" || success == "\"no\"") {
-        if (exec) {
+    const SyscallKind kind = syscall_kind(syscall);
+    const bool failed = success == "no" || success == "\"no\"";
+    switch (kind) {
+        case SyscallKind::Other:
+            return SyscallUse::Drop;
+        case SyscallKind::File:
+        case SyscallKind::Network:
+            // A failed file syscall changed nothing; a failed connect may still have sent a SYN
+            // (ECONNREFUSED): the builder decides from its exit code.
+            if (failed && !options_.keep_failed && syscall != "connect") return SyscallUse::Drop;
+            return kind == SyscallKind::File ? SyscallUse::File : SyscallUse::Network;
+        case SyscallKind::Exec:
+            // A failed exec started nothing.
+            if (!failed) return SyscallUse::Exec;
             if (!options_.keep_failed) ++stats_.failed_execs;
             return options_.keep_failed ? SyscallUse::Exec : SyscallUse::Drop;
-        }
-        if (syscall != "kill" && syscall != "tkill" && syscall != "tgkill" && syscall != "prctl") {
-            return SyscallUse::Drop;
-        }
+        case SyscallKind::Fork:
+        case SyscallKind::Exit:
+            // A failed fork made no child.
+            return failed ? SyscallUse::Drop : SyscallUse::Keep;
+        case SyscallKind::Kill:
+        case SyscallKind::Prctl:
+            return SyscallUse::Keep;
     }
-    return exec ? SyscallUse::Exec : SyscallUse::Keep;
+    return SyscallUse::Drop;
 }
 
 std::size_t LineFilter::EventKeyHash::operator()(const EventKey& key) const noexcept {

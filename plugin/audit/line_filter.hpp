@@ -161,8 +161,4 @@ class LineFilter {
     std::unordered_map<std::string, uint64_t> last_serial_by_node_;
 };
 
-// The syscalls that start, change or end a process: the only SYSCALL events the event
-// builder turns into ECS events.
-bool is_process_syscall(std::string_view name) noexcept;
-
 }  // namespace audit

@@ -135,19 +135,19 @@ bool NetworkEvents::build(const NetworkSyscall& call, ecs::Event& e) {
             ++stats_.datagram;
             return false;
         }
-        e.action = "connection_attempted";
+        e.action = ecs::Action::ConnectionAttempted;
         e.type = {"start"};
         net.direction = "egress";
         fill(net.destination, *address);
     } else if (call.syscall == "bind") {
         if (!call.success) return false;
         if (has_fd) socket_info({std::string(call.host), pid, fd}).bound = *address;
-        e.action = "bind";
+        e.action = ecs::Action::Bind;
         e.type = {"info"};
         fill(net.source, *address);
     } else {  // accept, accept4: the peer; the local end from the listener's bind
         if (!call.success) return false;
-        e.action = "connection_accepted";
+        e.action = ecs::Action::ConnectionAccepted;
         e.type = {"start"};
         net.direction = "ingress";
         fill(net.source, *address);

@@ -2,6 +2,38 @@
 
 namespace ecs {
 
+std::string_view action_name(Action action) noexcept {
+    switch (action) {
+        case Action::Exec:
+            return "exec";
+        case Action::Fork:
+            return "fork";
+        case Action::End:
+            return "end";
+        case Action::KilledPid:
+            return "killed-pid";
+        case Action::Prctl:
+            return "prctl";
+        case Action::Creation:
+            return "creation";
+        case Action::Modification:
+            return "modification";
+        case Action::Deletion:
+            return "deletion";
+        case Action::Rename:
+            return "rename";
+        case Action::AttributesModified:
+            return "attributes_modified";
+        case Action::ConnectionAttempted:
+            return "connection_attempted";
+        case Action::Bind:
+            return "bind";
+        case Action::ConnectionAccepted:
+            return "connection_accepted";
+    }
+    return "unknown";
+}
+
 std::string join_command_line(const std::vector<std::string>& args) {
     std::size_t size = 0;
     for (const auto& arg : args) size += arg.size() + 1;

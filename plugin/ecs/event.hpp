@@ -7,9 +7,31 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ecs {
+
+// What an event reports (event.action, as Elastic Defend names it): one value per kind of event
+// the builder makes. Code dispatches on it; the name is only written and matched by rules.
+enum class Action : uint8_t {
+    Exec,
+    Fork,
+    End,
+    KilledPid,
+    Prctl,
+    Creation,
+    Modification,
+    Deletion,
+    Rename,
+    AttributesModified,
+    ConnectionAttempted,
+    Bind,
+    ConnectionAccepted,
+};
+
+// event.action's value: "exec", "fork", "end", "killed-pid", "prctl", "creation", ...
+std::string_view action_name(Action action) noexcept;
 
 // A user or group as ECS names it: id is a keyword (the numeric id as text), name when known.
 struct Identity {
@@ -103,7 +125,7 @@ struct Event {
     std::string kind = "event";
     std::vector<std::string> category{"process"};
     std::vector<std::string> type{"start"};
-    std::string action = "exec";
+    Action action = Action::Exec;
     std::optional<std::string> outcome;  // "success" / "failure"
     std::string module = "auditd";
 

@@ -127,6 +127,12 @@ FieldValue text(const std::string& s) noexcept {
     v.text = s;
     return v;
 }
+FieldValue text(std::string_view s) noexcept {
+    FieldValue v;
+    v.kind = FieldValue::Kind::String;
+    v.text = s;
+    return v;
+}
 FieldValue text(const std::optional<std::string>& s) noexcept {
     return s ? text(*s) : FieldValue{};
 }
@@ -184,7 +190,7 @@ FieldValue get_field(const Event& e, FieldId id) noexcept {
         case EventType:
             return list(e.type);
         case EventAction:
-            return text(e.action);
+            return text(action_name(e.action));
         case EventOutcome:
             return text(e.outcome);
         case EventModule:

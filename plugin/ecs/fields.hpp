@@ -99,7 +99,7 @@ enum class FieldId : uint16_t {
     AuditdProcessArgsTruncated,
     AuditdParentArgsTruncated,
 
-    // File and network events (kept last: eql/query.cpp ranks index keys by these ranges).
+    // File and network events.
     FilePath,
     FileName,
     FileExtension,

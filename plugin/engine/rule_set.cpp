@@ -1,6 +1,7 @@
 #include "engine/rule_set.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -53,6 +54,10 @@ RuleSet::RuleSet(std::vector<LoadedRule> rules, std::vector<LoadedSequence> sequ
         // No keys: the rule never matches and is filed nowhere.
         std::vector<std::size_t> counted;  // the indexes this rule is filed in
         for (const eql::IndexKey& key : *keys) {
+            // mark_value() folds looked-up slices into a buffer of this size.
+            if (key.key.size() > eql::kMaxIndexKeyBytes) {
+                throw std::logic_error("index key longer than eql::kMaxIndexKeyBytes");
+            }
             auto it = std::find_if(indexes_.begin(), indexes_.end(), [&](const Index& index) {
                 return index.field == key.field && index.folded == key.folded &&
                        index.match == key.match;
@@ -219,13 +224,15 @@ SequenceTotals RuleSet::sequence_totals() const {
 }
 
 void RuleSet::mark_value(const Index& index, std::string_view value, Candidates& out) {
-    std::array<char, 256> lowered;  // NOLINT(cppcoreguidelines-pro-type-member-init): written first
+    // A looked-up slice is never longer than the longest key filed (see the check where keys are
+    // filed), so it fits.
+    std::array<char, eql::kMaxIndexKeyBytes>
+        lowered;  // NOLINT(cppcoreguidelines-pro-type-member-init): written first
     auto lookup = [&](std::string_view slice) {
         const auto fold = [&index](char c) { return index.folded ? eql::ascii_lower(c) : c; };
         const std::size_t bit = signature(slice.size(), fold(slice.front()), fold(slice.back()));
         if ((index.signatures[bit / 64] & (uint64_t{1} << (bit % 64))) == 0) return;
         if (index.folded) {
-            // Keys are at most 255 bytes (eql::index_keys), so a looked-up slice fits.
             std::transform(slice.begin(), slice.end(), lowered.begin(), eql::ascii_lower);
             slice = std::string_view(lowered.data(), slice.size());
         }

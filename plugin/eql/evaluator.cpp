@@ -274,16 +274,29 @@ Value evaluate(const Node& n, const ecs::Event& event) {
     return Value::null();
 }
 
+namespace {
+
+bool in_category(const Program& program, const ecs::Event& event) {
+    return program.category == "any" || std::find(event.category.begin(), event.category.end(),
+                                                  program.category) != event.category.end();
+}
+
+}  // namespace
+
 bool matches(const Program& program, const ecs::Event& event) noexcept {
     try {
-        if (program.category != "any" && std::find(event.category.begin(), event.category.end(),
-                                                   program.category) == event.category.end()) {
-            return false;
-        }
-        return holds(program.root, event);
+        return in_category(program, event) && holds(program.root, event);
     } catch (...) {
         // Only allocation can fail here (string-building functions); an event that cannot be
         // evaluated does not match.
+        return false;
+    }
+}
+
+bool matches_by_value(const Program& program, const ecs::Event& event) noexcept {
+    try {
+        return in_category(program, event) && evaluate(program.root, event).is_true();
+    } catch (...) {
         return false;
     }
 }

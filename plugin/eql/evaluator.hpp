@@ -14,7 +14,11 @@ namespace eql {
 Value evaluate(const Node& node, const ecs::Event& event);
 
 // The whole query: category check, then the condition must be true (null and false reject).
+// Conditions go through a boolean fast path (no Value per and/or/not node or query leaf).
 bool matches(const Program& program, const ecs::Event& event) noexcept;
+// The same answer computed by evaluate() alone, without the fast path: the reference the
+// conformance suite and fuzz_eval hold matches() to.
+bool matches_by_value(const Program& program, const ecs::Event& event) noexcept;
 
 // How a field reads inside a script: arrays give their first value in sorted order (as
 // Elasticsearch doc values do), an empty array or a missing field is null.

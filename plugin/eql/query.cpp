@@ -19,9 +19,6 @@ std::string folded(std::string_view text) {
     return out;
 }
 
-// Keys longer than this are not worth a lookup (and the index folds values in a fixed buffer).
-constexpr std::size_t kMaxKeyBytes = 255;
-
 constexpr int kUseless = 4;
 
 // How little a key narrows the events: fields that take a handful of values on every event
@@ -29,26 +26,69 @@ constexpr int kUseless = 4;
 // an array field gives an event many chances to hit a key. Other event.* and host.* fields
 // (host.os.type == "linux") filter nothing: a rule with only those runs on every event. Nor do
 // network.type/transport/direction; file paths and names filter as well as process names.
+// Each field named, not a range of the enum, so that a new field changes no other's rank; a
+// field not listed filters as well as a process name.
+int field_weakness(ecs::FieldId field) {
+    using F = ecs::FieldId;
+    switch (field) {
+        case F::Timestamp:
+        case F::EventKind:
+        case F::EventCategory:
+        case F::EventOutcome:
+        case F::EventModule:
+        case F::EventSequence:
+        case F::HostName:
+        case F::HostId:
+        case F::HostHostname:
+        case F::HostOsType:
+        case F::HostOsKernel:
+            return kUseless;
+        case F::EventAction:
+        case F::EventType:
+        case F::ProcessUserId:
+        case F::ProcessUserName:
+        case F::ProcessGroupId:
+        case F::ProcessGroupName:
+        case F::ProcessRealUserId:
+        case F::ProcessRealUserName:
+        case F::ProcessRealGroupId:
+        case F::ProcessRealGroupName:
+        case F::ProcessSavedUserId:
+        case F::ProcessSavedUserName:
+        case F::ProcessSavedGroupId:
+        case F::ProcessSavedGroupName:
+        case F::ParentUserId:
+        case F::ParentUserName:
+        case F::ParentGroupId:
+        case F::ParentGroupName:
+        case F::UserId:
+        case F::UserName:
+        case F::UserEffectiveId:
+        case F::UserEffectiveName:
+        case F::UserExtRealId:
+        case F::UserExtRealName:
+        case F::GroupId:
+        case F::GroupName:
+        case F::GroupExtRealId:
+        case F::GroupExtRealName:
+        case F::AuditdDataSyscall:
+        case F::AuditdDataArch:
+        case F::AuditdArgsSource:
+        case F::NetworkTransport:
+        case F::NetworkType:
+        case F::NetworkDirection:
+            return 3;
+        // An extension ("sh", "so", "conf") is shared by many files: weaker than a path or name.
+        case F::FileExtension:
+        case F::FileExtOriginalExtension:
+            return 2;
+        default:
+            return 0;
+    }
+}
+
 int weakness(const IndexKey& k) {
-    using ecs::FieldId;
-    const auto id = static_cast<uint16_t>(k.field);
-    const auto in = [id](FieldId first, FieldId last) {
-        return id >= static_cast<uint16_t>(first) && id <= static_cast<uint16_t>(last);
-    };
-    if (in(FieldId::Timestamp, FieldId::HostOsKernel) && k.field != FieldId::EventAction &&
-        k.field != FieldId::EventType) {
-        return kUseless;
-    }
-    if (k.field == FieldId::EventAction || k.field == FieldId::EventType ||
-        in(FieldId::ProcessUserId, FieldId::ProcessSavedGroupName) ||
-        in(FieldId::ParentUserId, FieldId::ParentGroupName) ||
-        in(FieldId::UserId, FieldId::GroupExtRealName) || k.field == FieldId::AuditdDataSyscall ||
-        k.field == FieldId::AuditdDataArch || k.field == FieldId::AuditdArgsSource ||
-        in(FieldId::NetworkTransport, FieldId::NetworkDirection)) {
-        return 3;
-    }
-    // An extension ("sh", "so", "conf") is shared by many files: weaker than a path or name.
-    if (k.field == FieldId::FileExtension || k.field == FieldId::FileExtOriginalExtension) return 2;
+    if (const int weak = field_weakness(k.field); weak > 0) return weak;
     if (k.match != KeyMatch::Exact && k.key.size() < 3) return 2;
     if (ecs::field_info(k.field).type == ecs::FieldType::StringList) return 1;
     return 0;
@@ -140,7 +180,7 @@ Keys required_keys(const Node& n, std::optional<ecs::FieldId> only = std::nullop
     }
     if (!keys) return std::nullopt;
     for (const IndexKey& k : *keys) {
-        if (k.key.size() > kMaxKeyBytes) return std::nullopt;
+        if (k.key.size() > kMaxIndexKeyBytes) return std::nullopt;
     }
     std::sort(keys->begin(), keys->end());
     keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
@@ -262,6 +302,10 @@ CompiledQuery CompiledQuery::compile(std::string_view query_text) {
 
 bool CompiledQuery::matches(const ecs::Event& event) const noexcept {
     return program_ && eql::matches(*program_, event);
+}
+
+bool CompiledQuery::matches_by_value(const ecs::Event& event) const noexcept {
+    return program_ && eql::matches_by_value(*program_, event);
 }
 
 std::string_view CompiledQuery::category() const noexcept {

@@ -24,8 +24,12 @@ struct Program;  // the compiled tree (compiler.hpp)
 // How an index key is compared with a field's value.
 enum class KeyMatch : uint8_t { Exact, Prefix, Suffix };
 
+// The longest key index_keys() gives: longer literals are not worth a lookup. The rule index
+// relies on it (it folds looked-up values into a buffer of this size).
+inline constexpr std::size_t kMaxIndexKeyBytes = 255;
+
 // A test a rule index can look up: the field's value (for an array, any element; ASCII-lowered
-// when `folded`) equals, starts with or ends with `key`.
+// when `folded`) equals, starts with or ends with `key`, at most kMaxIndexKeyBytes long.
 struct IndexKey {
     ecs::FieldId field = ecs::FieldId::Count_;
     bool folded = false;
@@ -55,6 +59,9 @@ class CompiledQuery {
     // True when the event satisfies the query (for `process where`, event.category must
     // also contain "process"; likewise "file" and "network").
     bool matches(const ecs::Event& event) const noexcept;
+    // matches() without the evaluator's boolean fast path (eql/evaluator.hpp): for the tests
+    // and the fuzzer that check the two paths agree.
+    bool matches_by_value(const ecs::Event& event) const noexcept;
 
     // "process", "file", "network" or "any".
     std::string_view category() const noexcept;

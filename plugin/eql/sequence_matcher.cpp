@@ -44,7 +44,7 @@ EventRef store_event(const ecs::Event& event) {
     stored->event = event;
     const ecs::Event& e = stored->event;
     stored->bytes = sizeof(StoredEvent) + image_bytes(e.process) + image_bytes(e.parent) +
-                    list_bytes(e.category) + list_bytes(e.type) + e.action.size() +
+                    list_bytes(e.category) + list_bytes(e.type) +
                     text_bytes(e.host_name) + text_bytes(e.host_id) + 256;  // ids, names: a bound
     return stored;
 }

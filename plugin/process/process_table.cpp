@@ -489,12 +489,16 @@ void ProcessTable::apply(ecs::Event& event) {
         fill_parent(event, host);
         return;
     }
-    if (event.action == "exec") {
-        apply_exec(event, host);
-    } else if (event.action == "fork") {
-        apply_fork(event, host);
-    } else {
-        apply_other(event, host);
+    switch (event.action) {
+        case ecs::Action::Exec:
+            apply_exec(event, host);
+            break;
+        case ecs::Action::Fork:
+            apply_fork(event, host);
+            break;
+        default:
+            apply_other(event, host);
+            break;
     }
 }
 
@@ -580,7 +584,7 @@ void ProcessTable::apply_other(ecs::Event& event, uint32_t host) {
         event.process.entity_id = entity_id(*self);
     }
     fill_parent(event, host);
-    if (event.action != "end" || self == nullptr || self->exited_us) return;
+    if (event.action != ecs::Action::End || self == nullptr || self->exited_us) return;
     // exit_group is logged as the exit starts; children still exec with this ppid until the
     // kernel re-parents them, so the entry stays for a grace period.
     self->exited_us = event.timestamp_us;

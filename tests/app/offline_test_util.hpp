@@ -191,7 +191,7 @@ inline std::unique_ptr<InProcess> run_in_process(const std::string& text,
         return admitted;
     });
     pipeline.set_event_observer([&](const ecs::Event& event) {
-        if (event.action == "exec") run->events.emplace(event.sequence, event);
+        if (event.action == ecs::Action::Exec) run->events.emplace(event.sequence, event);
     });
     pipeline.feed(text);
     pipeline.finish();

@@ -37,7 +37,7 @@ struct Run {
 
     const ecs::Event& exec(uint64_t serial) const {
         for (const auto& e : events) {
-            if (e.sequence == serial && e.action == "exec") return e;
+            if (e.sequence == serial && e.action == ecs::Action::Exec) return e;
         }
         FAIL("no exec event with serial " << serial);
         throw std::logic_error("unreachable");
@@ -150,7 +150,7 @@ TEST_CASE("captured: forwarding, including the excluded init.ipv6-global parent"
     // which needs the uncut name (comm is cut to "init.ipv6-globa").
     bool saw_excluded_parent = false;
     for (const auto& e : run.events) {
-        if (e.action == "exec" && e.parent.name == "init.ipv6-global") {
+        if (e.action == ecs::Action::Exec && e.parent.name == "init.ipv6-global") {
             saw_excluded_parent = true;
             CHECK(run.alerts.count(e.sequence) == 0);
         }
@@ -186,7 +186,7 @@ TEST_CASE("captured: long, many and encoded args are joined exactly") {
     bool saw_long = false;
     bool saw_many = false;
     for (const auto& e : run.events) {
-        if (e.action != "exec" || !e.process.args) continue;
+        if (e.action != ecs::Action::Exec || !e.process.args) continue;
         for (const auto& arg : *e.process.args) saw_long = saw_long || arg.size() >= 10000;
         saw_many = saw_many || e.process.args->size() > 2500;
         CHECK(e.auditd.argc == e.process.args_count());
@@ -218,11 +218,11 @@ TEST_CASE("captured: pid reuse never inherits a dead process's identity") {
     for (const auto& e : run.events) {
         if (e.sequence == 2414) {
             saw_end = true;
-            CHECK(e.action == "end");
+            CHECK(e.action == ecs::Action::End);
             CHECK(e.process.args == first.process.args);
         }
         if (e.sequence == 2415) {
-            CHECK(e.action == "fork");
+            CHECK(e.action == ecs::Action::Fork);
             CHECK(e.process.args != first.process.args);  // the forking parent's image
         }
     }
@@ -233,12 +233,12 @@ TEST_CASE("captured: kill and prctl events carry Auditbeat's fields") {
     const Run run = run_file(data("kill-prctl.log"));
     std::set<std::string> actions;
     for (const auto& e : run.events) {
-        actions.insert(e.action);
-        if (e.action == "killed-pid") {
+        actions.insert(std::string(ecs::action_name(e.action)));
+        if (e.action == ecs::Action::KilledPid) {
             CHECK(e.auditd.syscall == "kill");
             CHECK(e.auditd.a1.has_value());
         }
-        if (e.action == "prctl") CHECK(e.auditd.a0 == "f");
+        if (e.action == ecs::Action::Prctl) CHECK(e.auditd.a0 == "f");
     }
     CHECK(actions.count("killed-pid") == 1);
     CHECK(actions.count("prctl") == 1);
@@ -282,11 +282,11 @@ TEST_CASE("third-party logs: every successful exec is produced") {
         }
         const Run run = run_file(entry.path());
         std::size_t execs = 0;
-        for (const auto& e : run.events) execs += e.action == "exec" ? 1 : 0;
+        for (const auto& e : run.events) execs += e.action == ecs::Action::Exec ? 1 : 0;
         INFO(entry.path());
         CHECK(execs == exec_ids.size());
         for (const auto& e : run.events) {
-            if (e.action != "exec") continue;
+            if (e.action != ecs::Action::Exec) continue;
             CHECK(e.process.name.has_value());
             // Args exist wherever an EXECVE record does (some logs hold a SYSCALL alone).
             const std::string id = "msg=audit(" + ecs_event_id(e);

@@ -61,7 +61,7 @@ Steps run_steps(const char* capture, std::vector<std::string> rule_paths = {},
                                steps.alerts[label].insert(fs::path(rule.info.file).stem());
                            });
     pipeline.set_event_observer([&](const ecs::Event& e) {
-        if (e.action == "exec" && e.process.name == "capture-step" && e.process.args &&
+        if (e.action == ecs::Action::Exec && e.process.name == "capture-step" && e.process.args &&
             e.process.args->size() == 2) {
             label = (*e.process.args)[1];
         }
@@ -84,7 +84,7 @@ struct Expected {
 void check_file(const ecs::Event& e, const Expected& x) {
     INFO("file.path " << e.file.path.value_or("(none)"));
     CHECK(e.category == std::vector<std::string>{"file"});
-    CHECK(e.action == x.action);
+    CHECK(ecs::action_name(e.action) == x.action);
     CHECK(e.type == std::vector<std::string>{x.type});
     CHECK(e.file.path == x.path);
     CHECK(e.file.directory == x.directory);
@@ -163,7 +163,7 @@ TEST_CASE("file and network events carry the acting process's entity ids from th
         for (const auto& [step, events] : steps.events) {
             for (const ecs::Event& e : events) {
                 REQUIRE(e.process.entity_id.has_value());
-                if (e.action == "exec" || e.action == "fork") {
+                if (e.action == ecs::Action::Exec || e.action == ecs::Action::Fork) {
                     started[std::to_string(*e.process.pid)] = *e.process.entity_id;
                     continue;
                 }
@@ -223,14 +223,14 @@ TEST_CASE("network events: bind, connect and accept over loopback, IPv4 and IPv6
         const auto events = steps.of(step, "network");
         REQUIRE(events.size() == 3);
         const ecs::Event& bound = events[0];
-        CHECK(bound.action == "bind");
+        CHECK(bound.action == ecs::Action::Bind);
         CHECK(bound.type == std::vector<std::string>{"info"});
         CHECK(bound.network.source.ip == loopback);
         REQUIRE(bound.network.source.port.has_value());
         const int64_t port = *bound.network.source.port;
         CHECK(port > 1024);
         const ecs::Event& attempt = events[1];
-        CHECK(attempt.action == "connection_attempted");
+        CHECK(attempt.action == ecs::Action::ConnectionAttempted);
         CHECK(attempt.type == std::vector<std::string>{"start"});
         CHECK(attempt.network.direction == "egress");
         CHECK(attempt.network.transport == "tcp");
@@ -240,7 +240,7 @@ TEST_CASE("network events: bind, connect and accept over loopback, IPv4 and IPv6
         CHECK_FALSE(attempt.network.source.ip.has_value());  // connect logs no local address
         CHECK(attempt.outcome == "success");
         const ecs::Event& accepted = events[2];
-        CHECK(accepted.action == "connection_accepted");
+        CHECK(accepted.action == ecs::Action::ConnectionAccepted);
         CHECK(accepted.network.direction == "ingress");
         CHECK(accepted.network.source.ip == loopback);
         CHECK(accepted.network.source.port.has_value());
@@ -256,7 +256,7 @@ TEST_CASE("network events: bind, connect and accept over loopback, IPv4 and IPv6
     }
     // Refused: a SYN left the host, so it is an attempt (whose syscall failed).
     const ecs::Event refused = steps.only("connect4-refused", "network");
-    CHECK(refused.action == "connection_attempted");
+    CHECK(refused.action == ecs::Action::ConnectionAttempted);
     CHECK(refused.outcome == "failure");
     CHECK(refused.network.destination.ip == "127.0.0.1");
     // An IPv4-mapped IPv6 address, as inet_ntop writes it; cidrMatch takes it as IPv4.
@@ -276,11 +276,11 @@ TEST_CASE("network events: bind, connect and accept over loopback, IPv4 and IPv6
     const std::string sock = kTemp + "/served.sock";
     const auto unix_events = steps.of("unix-serve", "network");
     REQUIRE(unix_events.size() == 3);
-    CHECK(unix_events[0].action == "bind");
+    CHECK(unix_events[0].action == ecs::Action::Bind);
     CHECK(unix_events[0].network.source.address == sock);
-    CHECK(unix_events[1].action == "connection_attempted");
+    CHECK(unix_events[1].action == ecs::Action::ConnectionAttempted);
     CHECK(unix_events[1].network.destination.address == sock);
-    CHECK(unix_events[2].action == "connection_accepted");
+    CHECK(unix_events[2].action == ecs::Action::ConnectionAccepted);
     CHECK(unix_events[2].network.destination.address == sock);       // from the listener's bind
     CHECK_FALSE(unix_events[2].network.source.address.has_value());  // an unnamed peer
     for (const ecs::Event& e : unix_events) {

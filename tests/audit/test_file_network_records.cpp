@@ -128,7 +128,7 @@ TEST_CASE("reader: a rename becomes one file event; a failed unlink none unless 
     REQUIRE(events.size() == 1);
     const ecs::Event& e = events[0];
     CHECK(e.category == std::vector<std::string>{"file"});
-    CHECK(e.action == "rename");
+    CHECK(e.action == ecs::Action::Rename);
     CHECK(e.file.path == "/home/u/d/new");
     CHECK(e.file.original_path == "/home/u/old.txt");
     CHECK(e.file.original_extension == "txt");
@@ -145,7 +145,7 @@ TEST_CASE("reader: a rename becomes one file event; a failed unlink none unless 
     const auto kept = read_all(failed_unlink, true);
     REQUIRE(kept.size() == 1);
     CHECK(kept[0].outcome == "failure");
-    CHECK(kept[0].action == "deletion");
+    CHECK(kept[0].action == ecs::Action::Deletion);
     CHECK(kept[0].file.path == "/etc/shadow");
 }
 
@@ -168,7 +168,7 @@ TEST_CASE("reader: connect events from SOCKADDR; ENETUNREACH, UDP and bad SOCKAD
     const auto events = read_all(text);
     REQUIRE(events.size() == 2);
     CHECK(events[0].sequence == 1);
-    CHECK(events[0].action == "connection_attempted");
+    CHECK(events[0].action == ecs::Action::ConnectionAttempted);
     CHECK(events[0].network.destination.ip == "192.168.0.1");
     CHECK(events[0].network.destination.port == 10248);
     CHECK(events[0].network.direction == "egress");
@@ -198,17 +198,17 @@ TEST_CASE("reader: an accept names the address its listening socket was bound to
                                  // an unrelated process's fd 4 was never bound
                                  socket_call(4, 43, "success=yes exit=5", 300, 1, peer));
     REQUIRE(events.size() == 4);
-    CHECK(events[0].action == "bind");
+    CHECK(events[0].action == ecs::Action::Bind);
     CHECK(events[0].network.source.ip == "0.0.0.0");
     CHECK(events[0].network.source.port == 11434);
     for (std::size_t i = 1; i < 3; ++i) {
         INFO(i);
-        CHECK(events[i].action == "connection_accepted");
+        CHECK(events[i].action == ecs::Action::ConnectionAccepted);
         CHECK(events[i].network.source.ip == "203.0.113.5");
         CHECK(events[i].network.source.port == 54321);
         CHECK(events[i].network.destination.ip == "0.0.0.0");
         CHECK(events[i].network.destination.port == 11434);
     }
-    CHECK(events[3].action == "connection_accepted");
+    CHECK(events[3].action == ecs::Action::ConnectionAccepted);
     CHECK_FALSE(events[3].network.destination.port.has_value());
 }

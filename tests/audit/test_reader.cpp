@@ -84,7 +84,7 @@ TEST_CASE("an exec becomes one process start with EXECVE args, not the stale PRO
     const ecs::Event& e = events[0];
     CHECK(e.timestamp_us == 1700000000123000);
     CHECK(e.sequence == 100);
-    CHECK(e.action == "exec");
+    CHECK(e.action == ecs::Action::Exec);
     CHECK(e.type == std::vector<std::string>{"start"});
     CHECK(e.outcome == "success");
     CHECK(e.process.pid == 20);
@@ -332,13 +332,13 @@ TEST_CASE("fork, exit_group and kill become lifecycle events") {
         "fsgid=0 tty=(none) ses=3 comm=\"bash\" exe=\"/usr/bin/bash\" key=\"exit\"\n";
     const auto events = read_all(text);
     REQUIRE(events.size() == 3);
-    CHECK(events[0].action == "fork");
+    CHECK(events[0].action == ecs::Action::Fork);
     CHECK(events[0].process.pid == 31);
     CHECK(events[0].parent.pid == 30);
-    CHECK(events[1].action == "killed-pid");
+    CHECK(events[1].action == ecs::Action::KilledPid);
     CHECK(events[1].auditd.syscall == "kill");
     CHECK(events[1].auditd.a1 == "21");
-    CHECK(events[2].action == "end");
+    CHECK(events[2].action == ecs::Action::End);
     CHECK(events[2].type == std::vector<std::string>{"end"});
     CHECK(events[2].process.exit_code == 2);
 }

@@ -55,7 +55,7 @@ TEST_CASE("the streamed event line is byte for byte the document's line") {
     CHECK(streamed(empty) == ecs::dump_line(ecs::to_json(empty)));
 
     ecs::Event fork;
-    fork.action = "fork";
+    fork.action = ecs::Action::Fork;
     fork.process.pid = 7;
     fork.parent.pid = 6;
     fork.process.exit_code = -1;
@@ -91,7 +91,7 @@ TEST_CASE("file and network events: their fields nested as ECS names them, absen
     ecs::Event rename;
     rename.category = {"file"};
     rename.type = {"change"};
-    rename.action = "rename";
+    rename.action = ecs::Action::Rename;
     rename.file.path = "/etc/cron.d/job";
     rename.file.name = "job";
     rename.file.directory = "/etc/cron.d";
@@ -109,7 +109,7 @@ TEST_CASE("file and network events: their fields nested as ECS names them, absen
 
     ecs::Event connect;
     connect.category = {"network"};
-    connect.action = "connection_attempted";
+    connect.action = ecs::Action::ConnectionAttempted;
     connect.network.destination.ip = "::ffff:10.0.0.1";
     connect.network.destination.address = "::ffff:10.0.0.1";
     connect.network.destination.port = 10250;

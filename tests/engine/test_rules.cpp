@@ -195,13 +195,13 @@ TEST_CASE("rules are filed under every key one of which they need: values, prefi
 
     fired.clear();
     ecs::Event fork = exec_of("c", {"c"});
-    fork.action = "fork";
+    fork.action = ecs::Action::Fork;
     rules.match(fork, collect);
     CHECK(fired == std::vector<std::string>{"fork"});
 
     fired.clear();
     ecs::Event end = exec_of("c", {"x"});
-    end.action = "end";
+    end.action = ecs::Action::End;
     end.type = {"info", "end"};
     rules.match(end, collect);
     CHECK(fired == std::vector<std::string>{"end", "any", "every"});

@@ -14,7 +14,7 @@ inline ecs::Event full_event() {
     ecs::Event e;
     e.category = {"process"};
     e.type = {"start"};
-    e.action = "exec";
+    e.action = ecs::Action::Exec;
     e.outcome = "success";
     e.timestamp_us = 1700000000000000;
     e.host_name = "10.1.2.3";

@@ -88,7 +88,7 @@ TEST_CASE("compiler: categories and functions", "[eql][compiler]") {
     ecs::Event file_event;
     file_event.category = {"file"};
     file_event.type = {"creation"};
-    file_event.action = "creation";
+    file_event.action = ecs::Action::Creation;
     file_event.process.name = "sh";
     file_event.file.path = "/etc/cron.d/job";
     file_event.file.name = "job";
@@ -259,9 +259,9 @@ TEST_CASE("compiler: file and network rules index on paths and names, not on the
 TEST_CASE("compiler: Auditbeat action names match the Defend-named events", "[eql][compiler]") {
     ecs::Event connect;
     connect.category = {"network"};
-    connect.action = "connection_attempted";
+    connect.action = ecs::Action::ConnectionAttempted;
     ecs::Event exec;
-    exec.action = "exec";
+    exec.action = ecs::Action::Exec;
     using eql::CompiledQuery;
     CHECK(
         CompiledQuery::compile("network where event.action == \"connected-to\"").matches(connect));

@@ -21,13 +21,19 @@ void run(std::initializer_list<Case> cases) {
     for (const Case& c : cases) {
         INFO("any where " << c.condition << "   [event: " << eql_test::name(c.ev) << "]");
         bool got = false;
+        bool by_value = false;
         try {
-            got = eql_test::holds(c.condition, eql_test::event(c.ev));
+            const auto query = eql::CompiledQuery::compile(std::string("any where ") + c.condition);
+            const ecs::Event event = eql_test::event(c.ev);
+            got = query.matches(event);
+            by_value = query.matches_by_value(event);
         } catch (const eql::Error& e) {
             FAIL_CHECK("does not compile: " << e.what());
             continue;
         }
         CHECK(got == c.expected);
+        // The evaluator's boolean fast path and plain evaluation agree on every case.
+        CHECK(by_value == got);
     }
 }
 

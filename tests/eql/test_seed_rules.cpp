@@ -38,7 +38,7 @@ ecs::Event exec(const std::string& name, std::vector<std::string> args,
     ecs::Event e;
     e.category = {"process"};
     e.type = {"start"};
-    e.action = "exec";
+    e.action = ecs::Action::Exec;
     e.process.name = name;
     e.process.executable = "/usr/sbin/" + name;
     e.process.command_line = join(args);
@@ -133,11 +133,9 @@ TEST_CASE("seed: Attempt to Disable IPTables or Firewall", "[eql][seed]") {
                   }),
              true},
             {"event.action fork",
-             with(exec("ufw", {"ufw", "disable"}), [](ecs::Event& e) { e.action = "fork"; }),
+             with(exec("ufw", {"ufw", "disable"}),
+                  [](ecs::Event& e) { e.action = ecs::Action::Fork; }),
              false},
-            {"event.action exec_event",
-             with(exec("ufw", {"ufw", "disable"}), [](ecs::Event& e) { e.action = "exec_event"; }),
-             true},
             {"not a process event",
              with(exec("ufw", {"ufw", "disable"}), [](ecs::Event& e) { e.category = {"file"}; }),
              false},

@@ -44,7 +44,10 @@ void evaluate(const ecs::Event& event) {
     set.match(event, [&](const engine::LoadedRule& rule) { indexed.push_back(&rule); });
     std::vector<const engine::LoadedRule*> all;
     for (const engine::LoadedRule& rule : set.rules()) {
-        if (rule.query.matches(event)) all.push_back(&rule);
+        const bool matched = rule.query.matches(event);
+        fuzz::check(matched == rule.query.matches_by_value(event),
+                    "the boolean fast path and plain evaluation agree", rule.info.name);
+        if (matched) all.push_back(&rule);
     }
     fuzz::check(indexed == all, "the name index selects exactly the rules that match",
                 event.process.name.value_or("(no name)"));

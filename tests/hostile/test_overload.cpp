@@ -27,7 +27,7 @@ ecs::Event exec_event(uint64_t serial, int64_t pid, int64_t ppid, const std::str
     e.sequence = serial;
     e.timestamp_us = 1700000000000000 + static_cast<int64_t>(serial);
     e.host_name = "h";
-    e.action = "exec";
+    e.action = ecs::Action::Exec;
     e.outcome = "success";
     e.process.pid = pid;
     e.parent.pid = ppid;
@@ -37,13 +37,13 @@ ecs::Event exec_event(uint64_t serial, int64_t pid, int64_t ppid, const std::str
     return e;
 }
 
-ecs::Event lifecycle_event(const char* action, uint64_t serial, int64_t pid, int64_t ppid) {
+ecs::Event lifecycle_event(ecs::Action action, uint64_t serial, int64_t pid, int64_t ppid) {
     ecs::Event e;
     e.sequence = serial;
     e.timestamp_us = 1700000000000000 + static_cast<int64_t>(serial);
     e.host_name = "h";
     e.action = action;
-    e.type = {std::string(action) == "end" ? "end" : "start"};
+    e.type = {action == ecs::Action::End ? "end" : "start"};
     e.outcome = "success";
     e.process.pid = pid;
     e.parent.pid = ppid;
@@ -144,13 +144,13 @@ TEST_CASE(
     std::size_t over_cap = 0;
     for (int64_t i = 0; i < 200000; ++i) {
         const int64_t child = 1000 + (i % 4000000);
-        ecs::Event fork = lifecycle_event("fork", serial++, child, 500);
+        ecs::Event fork = lifecycle_event(ecs::Action::Fork, serial++, child, 500);
         table.apply(fork);
         ecs::Event exec = exec_event(serial++, child, 500, "sh", {"sh", "-c", "true"});
         table.apply(exec);
         if (exec.parent.name != "cron" || exec.auditd.parent_context != "table") ++wrong_parent;
         if (i % 2 == 0) {
-            ecs::Event end = lifecycle_event("end", serial++, child, 500);
+            ecs::Event end = lifecycle_event(ecs::Action::End, serial++, child, 500);
             table.apply(end);
         }
         if (table.stats().size > kCap) ++over_cap;

@@ -19,7 +19,7 @@ ecs::Event exec(uint64_t serial, int64_t time_ms, int64_t pid, int64_t ppid,
     e.sequence = serial;
     e.timestamp_us = ms(time_ms);
     e.host_name = std::move(host);
-    e.action = "exec";
+    e.action = ecs::Action::Exec;
     e.outcome = "success";
     e.auditd.syscall = "execve";
     e.process.pid = pid;
@@ -40,7 +40,7 @@ ecs::Event fork(uint64_t serial, int64_t time_ms, int64_t child, int64_t forker,
     e.sequence = serial;
     e.timestamp_us = ms(time_ms);
     e.host_name = "h";
-    e.action = "fork";
+    e.action = ecs::Action::Fork;
     e.outcome = "success";
     e.auditd.syscall = syscall;
     e.process.pid = child;
@@ -55,7 +55,7 @@ ecs::Event end(uint64_t serial, int64_t time_ms, int64_t pid, int64_t ppid) {
     e.sequence = serial;
     e.timestamp_us = ms(time_ms);
     e.host_name = "h";
-    e.action = "end";
+    e.action = ecs::Action::End;
     e.outcome = "success";
     e.auditd.syscall = "exit_group";
     e.process.pid = pid;
