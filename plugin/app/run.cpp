@@ -15,6 +15,7 @@
 #include <iostream>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "alert/text.hpp"
@@ -37,6 +38,13 @@ namespace app {
 namespace {
 
 constexpr std::size_t kReadChunk = 1 << 20;
+
+// auditd writes every record to the pipe as the kernel hands it over, about a dozen writes per
+// exec. Waking for each cost more CPU than the work itself (a context switch per record:
+// tests/bench/live_bench.sh, README "Live, under the real auditd"). After a read that did not
+// fill the buffer, the loop waits this long before looking again, so that a burst arrives in
+// one read; an alert is at most this much later.
+constexpr auto kGatherRecords = std::chrono::milliseconds(2);
 
 // The rule paths of this run. A path given that does not exist is a configuration error (a
 // typo must not turn into a run that loads nothing and reports "clean").
@@ -351,6 +359,7 @@ int run_live(Config config) {
             break;
         }
         pipeline.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+        if (static_cast<std::size_t>(n) < buffer.size()) std::this_thread::sleep_for(kGatherRecords);
     }
     pipeline.finish();
     alerts->finish();
