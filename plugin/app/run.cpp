@@ -39,11 +39,12 @@ namespace {
 
 constexpr std::size_t kReadChunk = 1 << 20;
 
-// auditd writes every record to the pipe as the kernel hands it over, about a dozen writes per
-// exec. Waking for each cost more CPU than the work itself (a context switch per record:
-// tests/bench/live_bench.sh, README "Live, under the real auditd"). After a read that did not
-// fill the buffer, the loop waits this long before looking again, so that a burst arrives in
-// one read; an alert is at most this much later.
+// auditd hands records over as the kernel delivers them, about a dozen per exec. Waking for each
+// cost more CPU than the work itself (a context switch per record: tests/bench/live_bench.sh,
+// README "Live, under the real auditd"). When input arrives after a pause, the loop waits this
+// long before reading, so that the rest of the burst comes in the same read (one wakeup for the
+// burst, not one per record); an alert is at most this much later. Not while a backlog is
+// being read (the last read filled the buffer).
 constexpr auto kGatherRecords = std::chrono::milliseconds(2);
 
 // The rule paths of this run. A path given that does not exist is a configuration error (a
@@ -319,6 +320,7 @@ int run_live(Config config) {
     }
 
     std::vector<char> buffer(kReadChunk);
+    bool backlog = false;
     auto last_stats = std::chrono::steady_clock::now();
     for (;;) {
         const SignalState signals = take_signals();
@@ -349,6 +351,7 @@ int run_live(Config config) {
             pipeline.age_events();
             continue;
         }
+        if (!backlog) std::this_thread::sleep_for(kGatherRecords);
         const ssize_t n = ::read(STDIN_FILENO, buffer.data(), buffer.size());
         if (n < 0) {
             if (errno == EINTR || errno == EAGAIN) continue;
@@ -358,8 +361,8 @@ int run_live(Config config) {
             spdlog::info("end of input from auditd");
             break;
         }
+        backlog = static_cast<std::size_t>(n) == buffer.size();
         pipeline.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
-        if (static_cast<std::size_t>(n) < buffer.size()) std::this_thread::sleep_for(kGatherRecords);
     }
     pipeline.finish();
     alerts->finish();

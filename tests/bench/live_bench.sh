@@ -6,6 +6,7 @@
 #   tests/bench/live_bench.sh [--binary PATH] [--rates "200 1000 2000"] [--seconds 10]
 #                             [--rounds 2] [--every 100] [--uid UID] [--out DIR]
 #                             [--configs "alone seed all laurel"] [--upstream DIR]
+#                             [--baseline PATH]
 #
 # Per run: a private auditd (tests/lib/auditd_harness.sh, ENRICHED; any running audit daemon is
 # stopped and restarted afterwards) with one plugin (none, audisp-eql with the seed rules,
@@ -25,6 +26,8 @@
 #   histogram (read of the last record -> alert handed to the sinks) and exec_load's (fork ->
 #   alert received), alerts expected/received, and the offline cost of the same events
 #   (audisp-eql --input on the run's audit.log, minus the same command on an empty log).
+# --baseline PATH adds the configuration "base": another audisp-eql binary (e.g. before a change)
+# with the seed rules, in the same rounds.
 # Holds /tmp/audisp-auditd.lock for the whole run. Restores the machine on any exit (trap).
 set -uo pipefail
 
@@ -39,6 +42,7 @@ LOAD_UID=$(id -u nobody 2>/dev/null || echo 65534)
 OUT=/tmp/audisp-eql-live-bench
 CONFIGS="alone seed all laurel"
 UPSTREAM=/work/shared/rules-upstream/linux
+BASELINE=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --binary) BINARY=$2; shift 2 ;;
@@ -50,10 +54,12 @@ while [ $# -gt 0 ]; do
         --out) OUT=$2; shift 2 ;;
         --configs) CONFIGS=$2; shift 2 ;;
         --upstream) UPSTREAM=$2; shift 2 ;;
+        --baseline) BASELINE=$(readlink -f "$2"); shift 2 ;;
         -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
+[ -n "$BASELINE" ] && CONFIGS="$CONFIGS base"
 say() { printf 'live_bench: %s\n' "$*" >&2; }
 [ "$(id -u)" = 0 ] || { say "must run as root (auditd)"; exit 2; }
 [ -x "$BINARY" ] || { say "no audisp-eql binary at $BINARY (build first, or --binary)"; exit 2; }
@@ -103,12 +109,13 @@ chmod 0755 "$WORK/bin" "$WORK/bin/iptables" "$WORK/exec_load"
 # Audit rules: the shipped ones, every syscall rule narrowed to the generator's uid.
 sed -e "/^-a /s/\$/ -F uid=$LOAD_UID/" "$ROOT/rules/audit/audisp-eql.rules" >"$WORK/audit.rules"
 cp "$ROOT"/rules/*.toml "$WORK/rules-seed/"
+ln -s rules-seed "$WORK/rules-base"
 [ -d "$UPSTREAM" ] && cp "$UPSTREAM"/*.toml "$WORK/rules-all/"
 chmod -R go-w "$WORK/rules-seed" "$WORK/rules-all"
 PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-for c in seed all; do
+for c in seed all base; do
     cat >"$WORK/etc/$c.conf" <<EOF
-rules = $WORK/rules-$c
+rules = $WORK/rules-${c/base/seed}
 alerts-output = udp://127.0.0.1:$PORT
 alerts-format = json
 throttle-alerts = 0
@@ -173,7 +180,7 @@ EOF_PY
 }
 
 RESULTS=$OUT/runs.tsv
-printf 'config\trate\tround\texecs\trate_reached\tauditd_cpu_s\tplugin_cpu_s\tauditd_hwm_kb\tplugin_hwm_kb\tlost\tplugin_execs\tserial_gaps\tevents_abandoned\trecords_skipped\tplugin_p50_us\tplugin_p99_us\tstubs\talerts\tmissing\tduplicates\tfork_p50_us\tfork_p99_us\toffline_cpu_s\toffline_empty_s\tload\n' >"$RESULTS"
+printf 'config\trate\tround\texecs\trate_reached\tauditd_cpu_s\tplugin_cpu_s\tauditd_hwm_kb\tplugin_hwm_kb\tlost\tplugin_execs\tserial_gaps\tevents_abandoned\trecords_skipped\tplugin_p50_us\tplugin_p99_us\tstubs\talerts\tmissing\tduplicates\tfork_p50_us\tfork_p99_us\trecord_p50_us\trecord_p99_us\toffline_cpu_s\toffline_empty_s\tload\n' >"$RESULTS"
 
 run_one() {  # CONFIG RATE ROUND
     local config=$1 rate=$2 round=$3 run=$WORK/run exe="" log="" pid="" out
@@ -182,6 +189,9 @@ run_one() {  # CONFIG RATE ROUND
         seed|all)
             exe=$BINARY; log=$run/plugin.log
             harness_plugin_entry "$run/plugins.d" "$BINARY" "$WORK/etc/$config.conf" "$log" || return 1 ;;
+        base)
+            exe=$BASELINE; log=$run/plugin.log
+            harness_plugin_entry "$run/plugins.d" "$BASELINE" "$WORK/etc/$config.conf" "$log" || return 1 ;;
         laurel)
             exe=$(readlink -f "$(command -v laurel)")
             rm -f "$WORK/laurel/"*
@@ -239,17 +249,18 @@ run_one() {  # CONFIG RATE ROUND
     local off="" off0=""
     if [ -n "$log" ] && [ "$round" = 1 ]; then
         : >"$WORK/empty.log"
-        off=$(offline_cpu "$WORK/rules-$config" "$run/auditd/audit.log")
-        off0=$(offline_cpu "$WORK/rules-$config" "$WORK/empty.log")
+        off=$(offline_cpu "$WORK/rules-${config/base/seed}" "$run/auditd/audit.log")
+        off0=$(offline_cpu "$WORK/rules-${config/base/seed}" "$WORK/empty.log")
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
         "$config" "$rate" "$round" "${ld[execs]:-0}" "${ld[rate]:-0}" \
         "$(awk -v t=$((a1 - a0)) -v h="$TICK" 'BEGIN{print t/h}')" \
         "$(awk -v t=$((p1 - p0)) -v h="$TICK" 'BEGIN{print t/h}')" \
         "$ahwm" "$phwm" "$((l1 - l0))" "${st[execs]:-}" "${st[serial_gaps]:-}" \
         "${st[events_abandoned]:-}" "${st[records_skipped]:-}" "${st[alert_latency_us_p50]:-}" \
         "${st[alert_latency_us_p99]:-}" "${ld[stubs]:-}" "${ld[alerts]:-}" "${ld[missing]:-}" \
-        "${ld[duplicates]:-}" "${ld[latency_p50_us]:-}" "${ld[latency_p99_us]:-}" "$off" "$off0" \
+        "${ld[duplicates]:-}" "${ld[latency_p50_us]:-}" "${ld[latency_p99_us]:-}" \
+        "${ld[record_latency_p50_us]:-}" "${ld[record_latency_p99_us]:-}" "$off" "$off0" \
         "$load" >>"$RESULTS"
 }
 

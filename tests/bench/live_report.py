@@ -26,7 +26,7 @@ def fmt(value, digits=0, suffix=""):
 def latency_ms(runs, *fields):
     out = []
     for field in fields:
-        value = median(num(r[field]) for r in runs)
+        value = median(num(r.get(field)) for r in runs)
         out.append(fmt(value / 1000, 2) if value is not None else "-")
     return "/".join(out)
 
@@ -36,10 +36,11 @@ def main():
     groups = {}
     for row in rows:
         groups.setdefault((row["config"], row["rate"]), []).append(row)
-    order = {"alone": 0, "seed": 1, "all": 2, "laurel": 3}
+    order = {"alone": 0, "base": 1, "seed": 2, "all": 3, "laurel": 4}
     keys = sorted(groups, key=lambda k: (int(k[1]), order.get(k[0], 9)))
     names = {"alone": "auditd alone", "seed": "audisp-eql, 2 seed rules",
-             "all": "audisp-eql, all upstream rules", "laurel": "Laurel (default config)"}
+             "all": "audisp-eql, all upstream rules", "laurel": "Laurel (default config)",
+             "base": "baseline binary, 2 seed rules"}
 
     def per_exec(row, field):
         execs, cpu = num(row["execs"]), num(row[field])
@@ -54,8 +55,8 @@ def main():
           "| plugin us/exec | plugin % core | offline us/exec (same events) | live/offline "
           "| auditd RSS MB | plugin RSS MB | lost (kernel) | events abandoned (plugin) | plugin execs seen / made "
           "| alerts received / expected | latency in plugin p50/p99 ms "
-          "| fork to alert p50/p99 ms | load |")
-    print("|" + "---|" * 19)
+          "| fork to alert p50/p99 ms | exec record to alert p50/p99 ms | load |")
+    print("|" + "---|" * 20)
     for key in keys:
         runs = groups[key]
         config, rate = key
@@ -68,10 +69,10 @@ def main():
         # serial_gaps counts serials the kernel gave to events the narrowed rules do not log:
         # not a loss here. events_abandoned is (an event cut off before its end).
         gaps = ",".join(r["events_abandoned"] for r in runs)
-        seen = "/".join(r["plugin_execs"] for r in runs) if config in ("seed", "all") else "-"
+        seen = "/".join(r["plugin_execs"] for r in runs) if config in ("seed", "all", "base") else "-"
         made = "/".join(r["execs"] for r in runs)
         alerts = (", ".join(f"{r['alerts']}/{r['stubs']}" for r in runs)
-                  if config in ("seed", "all") else "-")
+                  if config in ("seed", "all", "base") else "-")
         print("| " + " | ".join([
             names.get(config, config), rate,
             fmt(median(num(r["rate_reached"]) for r in runs)), str(len(runs)),
@@ -83,17 +84,19 @@ def main():
             fmt(median(num(r["plugin_hwm_kb"]) for r in runs) / 1024, 1)
             if config != "alone" else "-",
             ",".join(r["lost"] for r in runs),
-            gaps if config in ("seed", "all") else "-",
-            f"{seen} of {made}" if config in ("seed", "all") else made,
+            gaps if config in ("seed", "all", "base") else "-",
+            f"{seen} of {made}" if config in ("seed", "all", "base") else made,
             alerts,
-            latency_ms(runs, "plugin_p50_us", "plugin_p99_us") if config in ("seed", "all") else "-",
-            latency_ms(runs, "fork_p50_us", "fork_p99_us") if config in ("seed", "all") else "-",
+            latency_ms(runs, "plugin_p50_us", "plugin_p99_us") if config in ("seed", "all", "base") else "-",
+            latency_ms(runs, "fork_p50_us", "fork_p99_us") if config in ("seed", "all", "base") else "-",
+            latency_ms(runs, "record_p50_us", "record_p99_us")
+            if config in ("seed", "all", "base") else "-",
             ",".join(r["load"] for r in runs),
         ]) + " |")
     print()
     for rate in sorted({k[1] for k in keys}, key=int):
         alone = summary.get(("alone", rate), (None,))[0]
-        for config in ("seed", "all", "laurel"):
+        for config in ("base", "seed", "all", "laurel"):
             if (config, rate) not in summary:
                 continue
             auditd, plugin, _ = summary[(config, rate)]
