@@ -16,9 +16,9 @@
  * each to its stub by pid, and report the latency from the stub's fork to the alert's arrival
  * (kernel + auditd + plugin + sink; on a busy machine mostly the wait of the child for a CPU
  * before its exec ends), from the exec's record (the alert's @timestamp, the kernel's time at
- * the end of the execve, in ms) to the arrival, and the alerts that never came (waits up to D seconds,
- * default 5, after the last exec). Only datagrams containing TEXT (default the rule's name)
- * count as expected alerts; others are counted as other_alerts.
+ * the end of the execve, in ms) to the arrival, and the alerts that never came (waits up to D
+ * seconds, default 5, after the last exec). Only datagrams containing TEXT (default the rule's
+ * name) count as expected alerts; others are counted as other_alerts.
  *
  * Prints one line of key=value pairs. Exit 0 when every exec (R*S) started (and, with --udp-port,
  * every expected alert arrived exactly once), 1 otherwise, 2 on bad usage.
@@ -45,7 +45,7 @@ struct stub_exec {
     int64_t forked_ns;
     int64_t alert_ns;  /* 0 until its alert arrived */
     int64_t record_us; /* arrival (wall clock) minus the event's @timestamp (kernel, ms) */
-    int alerts;       /* how many alerts named this pid (1 expected) */
+    int alerts;        /* how many alerts named this pid (1 expected) */
 };
 
 /* An alert that came before the generator had noted its stub's pid (the parent can wait longer
@@ -62,15 +62,15 @@ struct load {
     double rate;
     double seconds;
     long every;
-    const char *true_path;
-    const char *stub_path;
-    const char *stub_arg;
+    const char* true_path;
+    const char* stub_path;
+    const char* stub_arg;
     long uid, gid;
     int udp_port;
-    const char *match;
+    const char* match;
     double drain_seconds;
 
-    struct stub_exec *stubs;
+    struct stub_exec* stubs;
     long stub_capacity;
     atomic_long stubs_started; /* published after the entry is filled */
     atomic_int receiving;
@@ -78,7 +78,7 @@ struct load {
     long unmatched_alerts; /* matching TEXT but no stub pid in them */
     struct early_alert early[kMaxEarly];
     int nearly;
-    long other_alerts;     /* not matching TEXT (other rules) */
+    long other_alerts; /* not matching TEXT (other rules) */
 };
 
 static int64_t now_ns(void) {
@@ -96,8 +96,8 @@ static void usage(void) {
 
 /* The stub whose pid occurs as a "pid": value in the alert (the parent's pid is the
  * generator's, never a stub's). */
-static struct stub_exec *find_stub(struct load *load, const char *text, long started) {
-    for (const char *p = strstr(text, "\"pid\":"); p != NULL; p = strstr(p + 1, "\"pid\":")) {
+static struct stub_exec* find_stub(struct load* load, const char* text, long started) {
+    for (const char* p = strstr(text, "\"pid\":"); p != NULL; p = strstr(p + 1, "\"pid\":")) {
         const long pid = strtol(p + 6, NULL, 10);
         for (long i = started - 1; i >= 0; --i) {
             if (load->stubs[i].pid == pid) return &load->stubs[i];
@@ -114,13 +114,13 @@ static int64_t wall_us(void) {
 
 /* The alert's "@timestamp" (the audit record's time, which the kernel stamps when the syscall
  * ends, to the millisecond) in microseconds since the epoch, or -1. */
-static int64_t event_time_us(const char *text) {
-    const char *p = strstr(text, "\"@timestamp\":\"");
+static int64_t event_time_us(const char* text) {
+    const char* p = strstr(text, "\"@timestamp\":\"");
     struct tm when = {0};
     long micros = 0;
-    if (p == NULL || sscanf(p + 14, "%4d-%2d-%2dT%2d:%2d:%2d.%6ld", &when.tm_year, &when.tm_mon,
-                            &when.tm_mday, &when.tm_hour, &when.tm_min, &when.tm_sec,
-                            &micros) != 7) {
+    if (p == NULL ||
+        sscanf(p + 14, "%4d-%2d-%2dT%2d:%2d:%2d.%6ld", &when.tm_year, &when.tm_mon, &when.tm_mday,
+               &when.tm_hour, &when.tm_min, &when.tm_sec, &micros) != 7) {
         return -1;
     }
     when.tm_year -= 1900;
@@ -128,15 +128,15 @@ static int64_t event_time_us(const char *text) {
     return (int64_t)timegm(&when) * 1000000 + micros;
 }
 
-static void note_alert(struct stub_exec *stub, int64_t arrived_ns, int64_t record_us) {
+static void note_alert(struct stub_exec* stub, int64_t arrived_ns, int64_t record_us) {
     if (stub->alerts++ == 0) {
         stub->alert_ns = arrived_ns;
         stub->record_us = record_us;
     }
 }
 
-static void *receive_alerts(void *arg) {
-    struct load *load = arg;
+static void* receive_alerts(void* arg) {
+    struct load* load = arg;
     static char datagram[65536 + 1];
     while (atomic_load(&load->receiving)) {
         const ssize_t n = recv(load->socket_fd, datagram, sizeof datagram - 1, 0);
@@ -149,13 +149,13 @@ static void *receive_alerts(void *arg) {
         }
         const int64_t stamped = event_time_us(datagram);
         const int64_t record_us = stamped < 0 ? -1 : arrived_wall - stamped;
-        struct stub_exec *stub = find_stub(load, datagram, atomic_load(&load->stubs_started));
+        struct stub_exec* stub = find_stub(load, datagram, atomic_load(&load->stubs_started));
         if (stub != NULL) {
             note_alert(stub, arrived, record_us);
         } else if (load->nearly < kMaxEarly) {
-            struct early_alert *early = &load->early[load->nearly++];
+            struct early_alert* early = &load->early[load->nearly++];
             *early = (struct early_alert){.arrived_ns = arrived, .record_us = record_us};
-            for (const char *p = strstr(datagram, "\"pid\":"); p != NULL && early->npids < 4;
+            for (const char* p = strstr(datagram, "\"pid\":"); p != NULL && early->npids < 4;
                  p = strstr(p + 1, "\"pid\":")) {
                 early->pids[early->npids++] = strtol(p + 6, NULL, 10);
             }
@@ -166,7 +166,7 @@ static void *receive_alerts(void *arg) {
     return NULL;
 }
 
-static int open_receiver(struct load *load) {
+static int open_receiver(struct load* load) {
     load->socket_fd = socket(AF_INET, SOCK_DGRAM, 0);
     if (load->socket_fd < 0) return -1;
     int buffer = 4 << 20;
@@ -175,16 +175,16 @@ static int open_receiver(struct load *load) {
     setsockopt(load->socket_fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons(load->udp_port)};
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return bind(load->socket_fd, (struct sockaddr *)&address, sizeof address);
+    return bind(load->socket_fd, (struct sockaddr*)&address, sizeof address);
 }
 
-static int compare_i64(const void *a, const void *b) {
-    const int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+static int compare_i64(const void* a, const void* b) {
+    const int64_t x = *(const int64_t*)a, y = *(const int64_t*)b;
     return (x > y) - (x < y);
 }
 
 /* " NAME_p50_us=.. NAME_p99_us=.. NAME_max_us=.." of N microsecond values (sorts them). */
-static void print_quantiles(const char *name, int64_t *values, long n) {
+static void print_quantiles(const char* name, int64_t* values, long n) {
     qsort(values, (size_t)n, sizeof *values, compare_i64);
     const long p99 = n ? (n * 99 + 99) / 100 - 1 : 0;
     printf(" %s_p50_us=%lld %s_p99_us=%lld %s_max_us=%lld", name,
@@ -192,7 +192,7 @@ static void print_quantiles(const char *name, int64_t *values, long n) {
            (long long)(n ? values[n - 1] : 0));
 }
 
-static long reap(long *failed) {
+static long reap(long* failed) {
     int status;
     long reaped = 0;
     pid_t pid;
@@ -203,23 +203,35 @@ static long reap(long *failed) {
     return reaped;
 }
 
-static int parse_args(struct load *load, int argc, char **argv) {
+static int parse_args(struct load* load, int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
-        const char *name = argv[i];
+        const char* name = argv[i];
         if (i + 1 >= argc) return -1;
-        const char *value = argv[++i];
-        if (strcmp(name, "--rate") == 0) load->rate = atof(value);
-        else if (strcmp(name, "--seconds") == 0) load->seconds = atof(value);
-        else if (strcmp(name, "--every") == 0) load->every = atol(value);
-        else if (strcmp(name, "--true") == 0) load->true_path = value;
-        else if (strcmp(name, "--stub") == 0) load->stub_path = value;
-        else if (strcmp(name, "--stub-arg") == 0) load->stub_arg = value;
-        else if (strcmp(name, "--uid") == 0) load->uid = atol(value);
-        else if (strcmp(name, "--gid") == 0) load->gid = atol(value);
-        else if (strcmp(name, "--udp-port") == 0) load->udp_port = atoi(value);
-        else if (strcmp(name, "--match") == 0) load->match = value;
-        else if (strcmp(name, "--drain-seconds") == 0) load->drain_seconds = atof(value);
-        else return -1;
+        const char* value = argv[++i];
+        if (strcmp(name, "--rate") == 0)
+            load->rate = atof(value);
+        else if (strcmp(name, "--seconds") == 0)
+            load->seconds = atof(value);
+        else if (strcmp(name, "--every") == 0)
+            load->every = atol(value);
+        else if (strcmp(name, "--true") == 0)
+            load->true_path = value;
+        else if (strcmp(name, "--stub") == 0)
+            load->stub_path = value;
+        else if (strcmp(name, "--stub-arg") == 0)
+            load->stub_arg = value;
+        else if (strcmp(name, "--uid") == 0)
+            load->uid = atol(value);
+        else if (strcmp(name, "--gid") == 0)
+            load->gid = atol(value);
+        else if (strcmp(name, "--udp-port") == 0)
+            load->udp_port = atoi(value);
+        else if (strcmp(name, "--match") == 0)
+            load->match = value;
+        else if (strcmp(name, "--drain-seconds") == 0)
+            load->drain_seconds = atof(value);
+        else
+            return -1;
     }
     if (load->rate <= 0 || load->seconds <= 0 || load->every < 0) return -1;
     if (load->every > 0 && load->stub_path == NULL) return -1;
@@ -227,7 +239,7 @@ static int parse_args(struct load *load, int argc, char **argv) {
     return 0;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     struct load load = {.true_path = "/bin/true",
                         .stub_arg = "-F",
                         .uid = -1,
@@ -256,15 +268,15 @@ int main(int argc, char **argv) {
     if (load.uid >= 0) {
         if (setgroups(0, NULL) != 0 || setgid((gid_t)load.gid) != 0 ||
             setuid((uid_t)load.uid) != 0) {
-            fprintf(stderr, "exec_load: cannot switch to uid %ld gid %ld: %s\n", load.uid,
-                    load.gid, strerror(errno));
+            fprintf(stderr, "exec_load: cannot switch to uid %ld gid %ld: %s\n", load.uid, load.gid,
+                    strerror(errno));
             return 1;
         }
     }
 
-    char *const true_argv[] = {"true", NULL};
-    char *const stub_argv[] = {"iptables", (char *)load.stub_arg, NULL};
-    char *const no_env[] = {NULL};
+    char* const true_argv[] = {"true", NULL};
+    char* const stub_argv[] = {"iptables", (char*)load.stub_arg, NULL};
+    char* const no_env[] = {NULL};
     const int64_t interval = (int64_t)(1e9 / load.rate);
     const int64_t start = now_ns();
     int64_t worst_lag = 0;
@@ -303,10 +315,11 @@ int main(int argc, char **argv) {
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
     }
 
-    printf("execs=%ld stubs=%ld fork_errors=%ld failed=%ld seconds=%.3f rate=%.1f "
-           "worst_lag_us=%lld",
-           started, stubs, fork_errors, failed, elapsed, (double)started / elapsed,
-           (long long)(worst_lag / 1000));
+    printf(
+        "execs=%ld stubs=%ld fork_errors=%ld failed=%ld seconds=%.3f rate=%.1f "
+        "worst_lag_us=%lld",
+        started, stubs, fork_errors, failed, elapsed, (double)started / elapsed,
+        (long long)(worst_lag / 1000));
     int ok = fork_errors == 0 && failed == 0 && started == total;
     if (load.udp_port > 0) {
         const int64_t deadline = now_ns() + (int64_t)(load.drain_seconds * 1e9);
@@ -320,7 +333,7 @@ int main(int argc, char **argv) {
         atomic_store(&load.receiving, 0);
         pthread_join(receiver, NULL);
         for (int e = 0; e < load.nearly; ++e) {
-            struct stub_exec *stub = NULL;
+            struct stub_exec* stub = NULL;
             for (int k = 0; k < load.early[e].npids && stub == NULL; ++k) {
                 for (long i = 0; i < stubs && stub == NULL; ++i) {
                     if (load.stubs[i].pid == load.early[e].pids[k]) stub = &load.stubs[i];
@@ -332,8 +345,8 @@ int main(int argc, char **argv) {
                 note_alert(stub, load.early[e].arrived_ns, load.early[e].record_us);
             }
         }
-        int64_t *from_fork = calloc((size_t)stubs + 1, sizeof *from_fork);
-        int64_t *from_record = calloc((size_t)stubs + 1, sizeof *from_record);
+        int64_t* from_fork = calloc((size_t)stubs + 1, sizeof *from_fork);
+        int64_t* from_record = calloc((size_t)stubs + 1, sizeof *from_record);
         long arrived = 0, stamped = 0, duplicates = 0;
         for (long i = 0; i < stubs; ++i) {
             if (load.stubs[i].alerts == 0) continue;
