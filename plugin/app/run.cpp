@@ -15,6 +15,7 @@
 #include <iostream>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "alert/text.hpp"
@@ -37,6 +38,14 @@ namespace app {
 namespace {
 
 constexpr std::size_t kReadChunk = 1 << 20;
+
+// auditd hands records over as the kernel delivers them, about a dozen per exec. Waking for each
+// cost more CPU than the work itself (a context switch per record: tests/bench/live_bench.sh,
+// README "Live, under the real auditd"). When input arrives after a pause, the loop waits this
+// long before reading, so that the rest of the burst comes in the same read (one wakeup for the
+// burst, not one per record); an alert is at most this much later. Not while a backlog is
+// being read (the last read filled the buffer).
+constexpr auto kGatherRecords = std::chrono::milliseconds(2);
 
 // The rule paths of this run. A path given that does not exist is a configuration error (a
 // typo must not turn into a run that loads nothing and reports "clean").
@@ -334,6 +343,7 @@ int run_live(Config config) {
     }
 
     std::vector<char> buffer(kReadChunk);
+    bool backlog = false;
     auto last_stats = std::chrono::steady_clock::now();
     for (;;) {
         const SignalState signals = take_signals();
@@ -364,6 +374,7 @@ int run_live(Config config) {
             pipeline.age_events();
             continue;
         }
+        if (!backlog) std::this_thread::sleep_for(kGatherRecords);
         const ssize_t n = ::read(STDIN_FILENO, buffer.data(), buffer.size());
         if (n < 0) {
             if (errno == EINTR || errno == EAGAIN) continue;
@@ -373,6 +384,7 @@ int run_live(Config config) {
             spdlog::info("end of input from auditd");
             break;
         }
+        backlog = static_cast<std::size_t>(n) == buffer.size();
         pipeline.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
     }
     pipeline.finish();

@@ -1,0 +1,278 @@
+#!/usr/bin/env bash
+# live_bench.sh - audisp-eql's cost under the real auditd, side by side with auditd alone and
+# Laurel, in interleaved rounds (every configuration once per round, so that a busy spell of a
+# shared machine hits all of them alike).
+#
+#   tests/bench/live_bench.sh [--binary PATH] [--rates "200 1000 2000"] [--seconds 10]
+#                             [--rounds 2] [--every 100] [--uid UID] [--out DIR]
+#                             [--configs "alone seed all laurel"] [--upstream DIR]
+#                             [--baseline PATH]
+#
+# Per run: a private auditd (tests/lib/auditd_harness.sh, ENRICHED; any running audit daemon is
+# stopped and restarted afterwards) with one plugin (none, audisp-eql with the seed rules,
+# audisp-eql with every upstream linux rule, Laurel with its Debian default configuration
+# writing to a temporary folder), the shipped audit rules (rules/audit/audisp-eql.rules: exec,
+# fork, exit) narrowed with `-F uid=UID` to the load generator's identity, and exec_load
+# (tests/bench/exec_load.c) fork+exec'ing /bin/true RATE times a second for SECONDS as UID,
+# every EVERY-th exec a stub named iptables run as `iptables -F` (which the seed rule "Attempt to
+# Disable IPTables or Firewall" matches). audisp-eql sends its alerts over UDP to exec_load,
+# which matches them to the stubs by pid and measures fork -> alert arrival.
+#
+# Reported per configuration and rate (median over rounds; CPU from /proc/PID/stat
+# utime+stime, i.e. CPU time, not wall time, because the machine may be shared):
+#   auditd and plugin CPU in us per exec and in % of a core, their peak RSS (VmHWM), the
+#   kernel's lost counter (auditctl -s) before/after, the plugin's own gap counters (serial_gaps,
+#   events_abandoned, records_skipped from its stats line), its execs seen, the plugin's latency
+#   histogram (read of the last record -> alert handed to the sinks) and exec_load's (fork ->
+#   alert received), alerts expected/received, and the offline cost of the same events
+#   (audisp-eql --input on the run's audit.log, minus the same command on an empty log).
+# --baseline PATH adds the configuration "base": another audisp-eql binary (e.g. before a change)
+# with the seed rules, in the same rounds.
+# Holds /tmp/audisp-auditd.lock for the whole run. Restores the machine on any exit (trap).
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BINARY=$ROOT/build/plugin/audisp-eql
+RATES="200 1000 2000"
+SECONDS_PER_RUN=10
+ROUNDS=2
+EVERY=100
+LOAD_UID=$(id -u nobody 2>/dev/null || echo 65534)
+OUT=/tmp/audisp-eql-live-bench
+CONFIGS="alone seed all laurel"
+UPSTREAM=/work/shared/rules-upstream/linux
+BASELINE=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --binary) BINARY=$2; shift 2 ;;
+        --rates) RATES=$2; shift 2 ;;
+        --seconds) SECONDS_PER_RUN=$2; shift 2 ;;
+        --rounds) ROUNDS=$2; shift 2 ;;
+        --every) EVERY=$2; shift 2 ;;
+        --uid) LOAD_UID=$2; shift 2 ;;
+        --out) OUT=$2; shift 2 ;;
+        --configs) CONFIGS=$2; shift 2 ;;
+        --upstream) UPSTREAM=$2; shift 2 ;;
+        --baseline) BASELINE=$(readlink -f "$2"); shift 2 ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+done
+[ -n "$BASELINE" ] && CONFIGS="$CONFIGS base"
+say() { printf 'live_bench: %s\n' "$*" >&2; }
+[ "$(id -u)" = 0 ] || { say "must run as root (auditd)"; exit 2; }
+[ -x "$BINARY" ] || { say "no audisp-eql binary at $BINARY (build first, or --binary)"; exit 2; }
+BINARY=$(readlink -f "$BINARY")
+# The load runs as UID (default nobody): a uid that has a name in /etc/passwd, since auditd
+# (ENRICHED) and the plugins look every uid up, and a miss goes on to the next NSS source (here
+# systemd, which costs milliseconds per lookup); and one that nothing else on the machine uses,
+# since the audit rules are narrowed to it.
+if [ -n "$(ps -o pid= -u "$LOAD_UID" 2>/dev/null)" ]; then
+    say "processes already run as uid $LOAD_UID: pick an unused one (--uid)"; exit 2
+fi
+LOAD_GID=$(getent passwd "$LOAD_UID" | cut -d: -f4)
+LOAD_GID=${LOAD_GID:-$LOAD_UID}
+case " $CONFIGS " in *" laurel "*)
+    command -v laurel >/dev/null || { say "laurel not installed: skipped (apt-get install laurel)"; CONFIGS=${CONFIGS//laurel/}; } ;;
+esac
+case " $CONFIGS " in *" all "*)
+    [ -d "$UPSTREAM" ] || { say "$UPSTREAM absent: all-rules configuration skipped"; CONFIGS=${CONFIGS//all/}; } ;;
+esac
+
+# The whole run holds the lock every test that starts auditd takes.
+exec 9>/tmp/audisp-auditd.lock
+say "waiting for /tmp/audisp-auditd.lock"
+flock 9
+# shellcheck source=../lib/auditd_harness.sh
+. "$ROOT/tests/lib/auditd_harness.sh"
+export HARNESS_NO_TRAP=1 HARNESS_QUIET=1
+
+mkdir -p "$OUT"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/audisp-eql-live.XXXXXX") || exit 1
+chmod 0755 "$WORK"
+# shellcheck disable=SC2317  # called from the traps
+cleanup() {
+    harness_stop
+    [ "${LIVE_KEEP:-0}" = 1 ] && say "kept $WORK" || rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# ---- the pieces -----------------------------------------------------------------------------
+cc -O2 -Wall -pthread -o "$WORK/exec_load" "$HERE/exec_load.c" || exit 1
+mkdir -p "$WORK/bin" "$WORK/etc" "$WORK/rules-seed" "$WORK/rules-all"
+cp "$(readlink -f /bin/true)" "$WORK/bin/iptables"
+chmod 0755 "$WORK/bin" "$WORK/bin/iptables" "$WORK/exec_load"
+# Audit rules: the shipped ones, every syscall rule narrowed to the generator's uid.
+sed -e "/^-a /s/\$/ -F uid=$LOAD_UID/" "$ROOT/rules/audit/audisp-eql.rules" >"$WORK/audit.rules"
+cp "$ROOT"/rules/*.toml "$WORK/rules-seed/"
+ln -s rules-seed "$WORK/rules-base"
+[ -d "$UPSTREAM" ] && cp "$UPSTREAM"/*.toml "$WORK/rules-all/"
+chmod -R go-w "$WORK/rules-seed" "$WORK/rules-all"
+PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+for c in seed all base; do
+    cat >"$WORK/etc/$c.conf" <<EOF
+rules = $WORK/rules-${c/base/seed}
+alerts-output = udp://127.0.0.1:$PORT
+alerts-format = json
+throttle-alerts = 0
+log-level = info
+EOF
+    chmod 0644 "$WORK/etc/$c.conf"
+done
+if [ -r /etc/laurel/config.toml ]; then
+    mkdir -p "$WORK/laurel"
+    # Debian's default configuration; only its output folder moved (and no rotation mid-run).
+    sed -e "s|^directory = .*|directory = \"$WORK/laurel\"|" -e 's|^size = .*|size = 100000000000|' \
+        /etc/laurel/config.toml >"$WORK/etc/laurel.toml"
+    chmod 0644 "$WORK/etc/laurel.toml"
+    LAUREL_USER=$(awk -F'"' '/^user = /{print $2}' "$WORK/etc/laurel.toml")
+    [ -n "$LAUREL_USER" ] && chown "$LAUREL_USER" "$WORK/laurel"
+fi
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+hwm_kb() { awk '/^VmHWM:/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+lost() { auditctl -s | awk '$1 == "lost" {print $2}'; }
+TICK=$(getconf CLK_TCK)
+
+plugin_pid() {  # EXE: the child of our auditd running EXE
+    local p
+    for p in $(ps -o pid= --ppid "$HARNESS_AUDITD_PID" 2>/dev/null); do
+        [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$1" ] && { echo "$p"; return 0; }
+    done
+    return 1
+}
+# Waits until PID has used no CPU for half a second (done with what it was given).
+wait_idle() {
+    local before after
+    for _ in $(seq 60); do
+        before=$(cpu_ticks "$1"); sleep 0.5; after=$(cpu_ticks "$1")
+        [ "$before" = "$after" ] && return 0
+    done
+}
+
+# The latest stats line of the plugin's log, as shell-safe key=value words.
+plugin_stats() {  # LOG
+    grep 'stats: ' "$1" | tail -1 | sed 's/.*stats: //' | tr ' ' '\n' | grep -E '^[a-z0-9_]+=[0-9]+$'
+}
+
+# Offline cost of the same events: CPU seconds (user+sys from wait4, microsecond resolution) of
+# `audisp-eql --input LOG`, median of 3.
+offline_cpu() {  # RULES LOG
+    python3 - "$BINARY" "$1" "$2" <<'EOF_PY'
+import os, statistics, sys
+binary, rules, log = sys.argv[1:4]
+runs = []
+for _ in range(3):
+    pid = os.fork()
+    if pid == 0:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 1); os.dup2(fd, 2)
+        os.execv(binary, [binary, "--input", log, "--rules", rules, "--alerts-output", "/dev/null",
+                          "--throttle-alerts", "0", "--log-level", "error"])
+    _, _, usage = os.wait4(pid, 0)
+    runs.append(usage.ru_utime + usage.ru_stime)
+print(f"{statistics.median(runs):.6f}")
+EOF_PY
+}
+
+RESULTS=$OUT/runs.tsv
+printf 'config\trate\tround\texecs\trate_reached\tauditd_cpu_s\tplugin_cpu_s\tauditd_hwm_kb\tplugin_hwm_kb\tlost\tplugin_execs\tserial_gaps\tevents_abandoned\trecords_skipped\tplugin_p50_us\tplugin_p99_us\tstubs\talerts\tmissing\tduplicates\tfork_p50_us\tfork_p99_us\trecord_p50_us\trecord_p99_us\toffline_cpu_s\toffline_empty_s\tload\n' >"$RESULTS"
+
+run_one() {  # CONFIG RATE ROUND
+    local config=$1 rate=$2 round=$3 run=$WORK/run exe="" log="" pid="" out
+    rm -rf "$run"; mkdir -p "$run/plugins.d"; chmod 0755 "$run"
+    case $config in
+        seed|all)
+            exe=$BINARY; log=$run/plugin.log
+            harness_plugin_entry "$run/plugins.d" "$BINARY" "$WORK/etc/$config.conf" "$log" || return 1 ;;
+        base)
+            exe=$BASELINE; log=$run/plugin.log
+            harness_plugin_entry "$run/plugins.d" "$BASELINE" "$WORK/etc/$config.conf" "$log" || return 1 ;;
+        laurel)
+            exe=$(readlink -f "$(command -v laurel)")
+            rm -f "$WORK/laurel/"*
+            printf 'active = yes\ndirection = out\ntype = always\nformat = string\npath = %s\nargs = --config %s\n' \
+                "$exe" "$WORK/etc/laurel.toml" >"$run/plugins.d/laurel.conf"
+            chmod 0640 "$run/plugins.d/laurel.conf" ;;
+    esac
+    harness_start "$run/auditd" "$run/plugins.d" || { say "could not start auditd"; return 1; }
+    harness_load_rules "$WORK/audit.rules" || return 1
+    if [ -n "$exe" ]; then
+        for _ in $(seq 300); do pid=$(plugin_pid "$exe") && break; sleep 0.1; done
+        [ -n "$pid" ] || { say "$config: auditd did not start the plugin"; harness_stop; return 1; }
+        if [ -n "$log" ]; then
+            for _ in $(seq 300); do grep -q "seeded from /proc" "$log" 2>/dev/null && break; sleep 0.1; done
+        fi
+        wait_idle "$pid"
+    fi
+    harness_sync
+    local a0 p0 l0 a1 p1 l1 load
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    a0=$(cpu_ticks "$HARNESS_AUDITD_PID"); p0=$([ -n "$pid" ] && cpu_ticks "$pid" || echo 0); l0=$(lost)
+    local udp=()
+    [ -n "$log" ] && udp=(--udp-port "$PORT" --drain-seconds 10)
+    # LIVE_PROFILE=strace|perf: attach to the plugin for the load (its CPU then includes the
+    # tracing: for finding where the time goes, not for the table).
+    local prof=""
+    if [ -n "$pid" ] && [ -n "${LIVE_PROFILE:-}" ]; then
+        case $LIVE_PROFILE in
+            strace) strace -c -f -p "$pid" -o "$OUT/strace-$config-$rate-$round.txt" 2>/dev/null & prof=$! ;;
+            perf) perf record -q -F 999 -g -p "$pid" -o "$OUT/perf-$config-$rate-$round.data" >/dev/null 2>&1 & prof=$! ;;
+        esac
+        sleep 1
+    fi
+    out=$("$WORK/exec_load" --rate "$rate" --seconds "$SECONDS_PER_RUN" --every "$EVERY" \
+        --stub "$WORK/bin/iptables" --uid "$LOAD_UID" --gid "$LOAD_GID" "${udp[@]}")
+    say "$config rate $rate round $round: $out"
+    harness_sync
+    [ -n "$pid" ] && wait_idle "$pid"
+    if [ -n "$prof" ]; then kill -INT "$prof"; wait "$prof"; fi
+    a1=$(cpu_ticks "$HARNESS_AUDITD_PID"); p1=$([ -n "$pid" ] && cpu_ticks "$pid" || echo 0); l1=$(lost)
+    local ahwm phwm=0
+    ahwm=$(hwm_kb "$HARNESS_AUDITD_PID")
+    [ -n "$pid" ] && phwm=$(hwm_kb "$pid")
+    declare -A st=()
+    if [ -n "$log" ]; then
+        kill -USR1 "$pid"
+        for _ in $(seq 50); do grep -q 'stats: ' "$log" && break; sleep 0.1; done
+        local kv
+        for kv in $(plugin_stats "$log"); do st[${kv%%=*}]=${kv#*=}; done
+    fi
+    harness_stop
+    declare -A ld=()
+    local kv
+    for kv in $out; do ld[${kv%%=*}]=${kv#*=}; done
+    local off="" off0=""
+    if [ -n "$log" ] && [ "$round" = 1 ]; then
+        : >"$WORK/empty.log"
+        off=$(offline_cpu "$WORK/rules-${config/base/seed}" "$run/auditd/audit.log")
+        off0=$(offline_cpu "$WORK/rules-${config/base/seed}" "$WORK/empty.log")
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+        "$config" "$rate" "$round" "${ld[execs]:-0}" "${ld[rate]:-0}" \
+        "$(awk -v t=$((a1 - a0)) -v h="$TICK" 'BEGIN{print t/h}')" \
+        "$(awk -v t=$((p1 - p0)) -v h="$TICK" 'BEGIN{print t/h}')" \
+        "$ahwm" "$phwm" "$((l1 - l0))" "${st[execs]:-}" "${st[serial_gaps]:-}" \
+        "${st[events_abandoned]:-}" "${st[records_skipped]:-}" "${st[alert_latency_us_p50]:-}" \
+        "${st[alert_latency_us_p99]:-}" "${ld[stubs]:-}" "${ld[alerts]:-}" "${ld[missing]:-}" \
+        "${ld[duplicates]:-}" "${ld[latency_p50_us]:-}" "${ld[latency_p99_us]:-}" \
+        "${ld[record_latency_p50_us]:-}" "${ld[record_latency_p99_us]:-}" "$off" "$off0" \
+        "$load" >>"$RESULTS"
+}
+
+say "configurations: $CONFIGS; rates: $RATES; $SECONDS_PER_RUN s per run; $ROUNDS rounds; binary $BINARY"
+echo "start: $(date -u '+%F %T UTC'), load $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >"$OUT/load.txt"
+for round in $(seq "$ROUNDS"); do
+    for rate in $RATES; do
+        for config in $CONFIGS; do
+            run_one "$config" "$rate" "$round" || say "$config rate $rate round $round FAILED"
+        done
+    done
+done
+echo "end: $(date -u '+%F %T UTC'), load $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/load.txt"
+python3 "$HERE/live_report.py" "$RESULTS" | tee "$OUT/table.md"
+cat "$OUT/load.txt"

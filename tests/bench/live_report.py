@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""live_report.py RUNS.tsv - the table of tests/bench/live_bench.sh (medians over rounds)."""
+import csv
+import statistics
+import sys
+
+
+def num(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt(value, digits=0, suffix=""):
+    if value is None:
+        return "-"
+    return f"{value:.{digits}f}{suffix}"
+
+
+def latency_ms(runs, *fields):
+    out = []
+    for field in fields:
+        value = median(num(r.get(field)) for r in runs)
+        out.append(fmt(value / 1000, 2) if value is not None else "-")
+    return "/".join(out)
+
+
+def main():
+    rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+    groups = {}
+    for row in rows:
+        groups.setdefault((row["config"], row["rate"]), []).append(row)
+    order = {"alone": 0, "base": 1, "seed": 2, "all": 3, "laurel": 4}
+    keys = sorted(groups, key=lambda k: (int(k[1]), order.get(k[0], 9)))
+    names = {"alone": "auditd alone", "seed": "audisp-eql, 2 seed rules",
+             "all": "audisp-eql, all upstream rules", "laurel": "Laurel (default config)",
+             "base": "baseline binary, 2 seed rules"}
+
+    def per_exec(row, field):
+        execs, cpu = num(row["execs"]), num(row[field])
+        return cpu / execs * 1e6 if execs and cpu is not None else None
+
+    def core_share(row, field):
+        execs, rate, cpu = num(row["execs"]), num(row["rate_reached"]), num(row[field])
+        return cpu / (execs / rate) * 100 if execs and rate and cpu is not None else None
+
+    summary = {}
+    print("| configuration | rate asked | rate reached | runs | auditd us/exec | auditd % core "
+          "| plugin us/exec | plugin % core | offline us/exec (same events) | live/offline "
+          "| auditd RSS MB | plugin RSS MB | lost (kernel) | events abandoned (plugin) | plugin execs seen / made "
+          "| alerts received / expected | latency in plugin p50/p99 ms "
+          "| fork to alert p50/p99 ms | exec record to alert p50/p99 ms | load |")
+    print("|" + "---|" * 20)
+    for key in keys:
+        runs = groups[key]
+        config, rate = key
+        auditd = median(per_exec(r, "auditd_cpu_s") for r in runs)
+        plugin = median(per_exec(r, "plugin_cpu_s") for r in runs) if config != "alone" else None
+        offline = median(
+            (num(r["offline_cpu_s"]) - num(r["offline_empty_s"])) / num(r["execs"]) * 1e6
+            for r in runs if num(r["offline_cpu_s"]) is not None and num(r["execs"]))
+        summary[key] = (auditd, plugin, offline)
+        # serial_gaps counts serials the kernel gave to events the narrowed rules do not log:
+        # not a loss here. events_abandoned is (an event cut off before its end).
+        gaps = ",".join(r["events_abandoned"] for r in runs)
+        seen = "/".join(r["plugin_execs"] for r in runs) if config in ("seed", "all", "base") else "-"
+        made = "/".join(r["execs"] for r in runs)
+        alerts = (", ".join(f"{r['alerts']}/{r['stubs']}" for r in runs)
+                  if config in ("seed", "all", "base") else "-")
+        print("| " + " | ".join([
+            names.get(config, config), rate,
+            fmt(median(num(r["rate_reached"]) for r in runs)), str(len(runs)),
+            fmt(auditd, 1), fmt(median(core_share(r, "auditd_cpu_s") for r in runs), 1, "%"),
+            fmt(plugin, 1), fmt(median(core_share(r, "plugin_cpu_s") for r in runs), 1, "%")
+            if plugin is not None else "-",
+            fmt(offline, 1), fmt(plugin / offline, 2, "x") if plugin and offline else "-",
+            fmt(median(num(r["auditd_hwm_kb"]) for r in runs) / 1024, 1),
+            fmt(median(num(r["plugin_hwm_kb"]) for r in runs) / 1024, 1)
+            if config != "alone" else "-",
+            ",".join(r["lost"] for r in runs),
+            gaps if config in ("seed", "all", "base") else "-",
+            f"{seen} of {made}" if config in ("seed", "all", "base") else made,
+            alerts,
+            latency_ms(runs, "plugin_p50_us", "plugin_p99_us") if config in ("seed", "all", "base") else "-",
+            latency_ms(runs, "fork_p50_us", "fork_p99_us") if config in ("seed", "all", "base") else "-",
+            latency_ms(runs, "record_p50_us", "record_p99_us")
+            if config in ("seed", "all", "base") else "-",
+            ",".join(r["load"] for r in runs),
+        ]) + " |")
+    print()
+    for rate in sorted({k[1] for k in keys}, key=int):
+        alone = summary.get(("alone", rate), (None,))[0]
+        for config in ("base", "seed", "all", "laurel"):
+            if (config, rate) not in summary:
+                continue
+            auditd, plugin, _ = summary[(config, rate)]
+            line = f"- {rate}/s, {names[config]}: auditd {fmt(auditd, 1)} us/exec"
+            if alone:
+                line += f" ({fmt(auditd / alone, 2, 'x') if auditd else '-'} of auditd alone)"
+            laurel = summary.get(("laurel", rate), (None, None))[1]
+            if config != "laurel" and laurel and plugin:
+                line += f"; Laurel / this plugin: {laurel / plugin:.1f}x"
+            print(line)
+
+
+if __name__ == "__main__":
+    main()
