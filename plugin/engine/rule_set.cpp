@@ -167,9 +167,8 @@ void RuleSet::release(int64_t horizon_us, std::vector<SequenceAlert>& completed)
             // A deferred stage is evaluated only if a pending sequence could take the event, or
             // if the matcher is due to release held sequences (whether it is told the time now
             // or a little later decides the order of alerts, so that stays as it was).
-            const uint64_t useful = rule.matcher.releases_before(at)
-                                        ? hit.deferred
-                                        : rule.matcher.takers(hit.deferred);
+            const uint64_t useful =
+                rule.matcher.releases_before(at) ? hit.deferred : rule.matcher.takers(hit.deferred);
             uint64_t matched = hit.matched;
             for (uint64_t bits = useful; bits != 0; bits &= bits - 1) {
                 const auto q = static_cast<std::size_t>(__builtin_ctzll(bits));

@@ -25,25 +25,12 @@
 #include "ecs/event.hpp"
 #include "ecs/fields.hpp"
 #include "engine/rule_loader.hpp"
+#include "engine/sequence_options.hpp"
 #include "eql/query.hpp"
 #include "eql/sequence_matcher.hpp"
 #include "eql/wildcard.hpp"
 
 namespace engine {
-
-struct SequenceOptions {
-    // Events that match a stage wait this long in event time (the newest @timestamp seen minus
-    // theirs) and are then handed to the matchers in (@timestamp, event.sequence) order.
-    int64_t reorder_window_us = 1'000'000;
-    eql::SequenceLimits limits;  // per rule
-    // All rules together: beyond it, the rule holding the most state gives up a key (by the
-    // same policy: first-stage keys first).
-    std::size_t max_total_bytes = std::size_t{64} << 20;
-    // Events whose only candidate stages are deferrable are held in the window unevaluated
-    // while it holds less than this; beyond, their stages are evaluated on arrival and only
-    // matching events are held (the same alerts, more work, less memory).
-    std::size_t max_deferred_window_bytes = std::size_t{16} << 20;
-};
 
 // A completed sequence or sample of one rule: the events of its stages, in order.
 struct SequenceAlert {
@@ -53,10 +40,8 @@ struct SequenceAlert {
 };
 
 struct SequenceTotals {
-    eql::SequenceStats matchers;  // summed over the rules
-    // Events that went through the window: they matched a stage, or are candidates of a
-    // deferred one (with their join keys).
-    uint64_t buffered = 0;
+    eql::SequenceStats matchers;     // summed over the rules
+    uint64_t buffered = 0;           // events that matched a stage and went through the window
     uint64_t late = 0;               // of those, older than what the window had already released
     uint64_t evicted_for_total = 0;  // keys dropped to keep all rules under max_total_bytes
     std::size_t waiting = 0;         // in the window now
@@ -229,7 +214,7 @@ class RuleSet {
 
     SequenceOptions sequence_options_;
     std::vector<std::unique_ptr<SequenceRule>> sequences_;
-    std::vector<Waiting> window_;  // a heap (std::push_heap, std::greater): entries move out
+    std::vector<Waiting> window_;   // a heap (std::push_heap, std::greater): entries move out
     std::size_t window_bytes_ = 0;  // of the events in it
     int64_t newest_us_ = INT64_MIN;
     int64_t released_us_ = INT64_MIN;  // the newest @timestamp handed to the matchers
