@@ -102,6 +102,20 @@ po::options_description file_options(Config& c) {
          "longer input lines are counted as malformed and skipped")
         ("eoe-timeout", po::value(&c.eoe_timeout_seconds)->default_value(c.eoe_timeout_seconds),
          "plugin mode: seconds before an event without its end is completed")
+        ("sequence-reorder-ms",
+         po::value(&c.sequence_reorder_ms)->default_value(c.sequence_reorder_ms),
+         "sequence rules: milliseconds of event time events wait to be put in time order "
+         "(audit records are not always written in it); 0: arrival order")
+        ("max-sequence-keys", po::value(&c.max_sequence_keys)->default_value(c.max_sequence_keys),
+         "sequence rules: join keys with pending state per rule (beyond: least recently used "
+         "dropped, those not past the first stage first)")
+        ("max-sequence-bytes",
+         po::value(&c.max_sequence_bytes)->default_value(c.max_sequence_bytes),
+         "sequence rules: bytes of pending state per rule (same policy)")
+        ("max-sequence-total-bytes",
+         po::value(&c.max_sequence_total_bytes)->default_value(c.max_sequence_total_bytes),
+         "sequence rules: bytes of pending state of all rules together (the rule holding the "
+         "most gives up a key)")
         ("host-name", po::value<std::string>(), "host.name for events without node= (plugin mode: "
          "default this host's name)")
         ("host-id", po::value<std::string>(), "host.id of every event (plugin mode: default "
@@ -119,9 +133,11 @@ po::options_description file_options(Config& c) {
 // "unbounded"; numbers given with a sign are refused instead.
 void reject_signed_numbers(const po::parsed_options& parsed) {
     static const char* const kUnsigned[] = {
-        "alert-max-bytes", "sink-queue",    "throttle-alerts",
-        "throttle-window", "max-processes", "max-process-bytes",
-        "max-line-bytes",  "eoe-timeout",   "stats-interval",
+        "alert-max-bytes",          "sink-queue",        "throttle-alerts",
+        "throttle-window",          "max-processes",     "max-process-bytes",
+        "max-line-bytes",           "eoe-timeout",       "stats-interval",
+        "sequence-reorder-ms",      "max-sequence-keys", "max-sequence-bytes",
+        "max-sequence-total-bytes",
     };
     for (const po::option& option : parsed.options) {
         if (std::find(std::begin(kUnsigned), std::end(kUnsigned), option.string_key) ==
@@ -272,6 +288,22 @@ void validate(const Config& c) {
         throw std::invalid_argument("--throttle-window must be at least 1 second");
     }
     if (c.eoe_timeout_seconds == 0) throw std::invalid_argument("--eoe-timeout must be >= 1");
+    // A longer window delays every sequence alert by as much and holds as many events.
+    if (c.sequence_reorder_ms > 60'000) {
+        throw std::invalid_argument("--sequence-reorder-ms must be 0..60000 (one minute)");
+    }
+    if (c.max_sequence_keys == 0 || c.max_sequence_keys > 10'000'000) {
+        throw std::invalid_argument("--max-sequence-keys must be 1..10000000");
+    }
+    if (c.max_sequence_bytes < 65536 || c.max_sequence_bytes > (std::size_t{64} << 30)) {
+        throw std::invalid_argument("--max-sequence-bytes must be 65536..68719476736 (64 GiB)");
+    }
+    if (c.max_sequence_total_bytes < c.max_sequence_bytes ||
+        c.max_sequence_total_bytes > (std::size_t{64} << 30)) {
+        throw std::invalid_argument(
+            "--max-sequence-total-bytes must be at least --max-sequence-bytes and at most "
+            "68719476736 (64 GiB)");
+    }
     // Two writers on one stdout interleave their lines into something neither side can parse.
     const bool alerts_on_stdout = std::find(c.alerts_outputs.begin(), c.alerts_outputs.end(),
                                             "-") != c.alerts_outputs.end() ||
@@ -290,6 +322,15 @@ void validate(const Config& c) {
     // Throws for unreadable times and an empty window.
     const EventFilter check(c, real_time_base());
     (void)check;
+}
+
+engine::SequenceOptions Config::sequence_options() const {
+    engine::SequenceOptions options;
+    options.reorder_window_us = int64_t{sequence_reorder_ms} * 1000;
+    options.limits.max_keys = max_sequence_keys;
+    options.limits.max_bytes = max_sequence_bytes;
+    options.max_total_bytes = max_sequence_total_bytes;
+    return options;
 }
 
 std::vector<std::string> default_rule_paths() {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/sequence_options.hpp"
 #include "process/process_table.hpp"
 
 namespace app {
@@ -49,6 +50,12 @@ struct Config {
     std::size_t max_process_bytes = process::TableOptions{}.max_bytes;
     std::size_t max_line_bytes = std::size_t{128} * 1024;
     uint32_t eoe_timeout_seconds = 2;
+
+    // Sequence rules (engine::SequenceOptions): the reorder window and the bounds of their state.
+    uint32_t sequence_reorder_ms = 1000;
+    std::size_t max_sequence_keys = eql::SequenceLimits{}.max_keys;    // per rule
+    std::size_t max_sequence_bytes = eql::SequenceLimits{}.max_bytes;  // per rule
+    std::size_t max_sequence_total_bytes = engine::SequenceOptions{}.max_total_bytes;
     std::optional<std::string> host_name;  // overrides the live host name
     std::optional<std::string> host_id;    // host.id (plugin mode: /etc/machine-id)
 
@@ -67,6 +74,7 @@ struct Config {
     uint32_t stats_interval_seconds = 0;  // periodic stats line in plugin mode; 0: only SIGUSR1
 
     bool live() const { return inputs.empty(); }
+    engine::SequenceOptions sequence_options() const;
     // --throttle-alerts as it applies to this run (see throttle_alerts).
     uint32_t effective_throttle_alerts() const {
         return throttle_alerts.value_or(live() ? kLiveThrottleAlerts : 0);

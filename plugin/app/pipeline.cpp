@@ -60,8 +60,10 @@ void Pipeline::on_event(ecs::Event&& event) noexcept {
             events_output_->write_line(event_line_);
         }
         if (observer_) observer_(event);
+        // The last use of the event here: sequence rules that keep it take it over (moved after
+        // the single-event rules have seen it; on_alert_ is only called before that).
         rules_.match_all(
-            event,
+            std::move(event),
             [&](const engine::LoadedRule& rule) {
                 ++alerts_;
                 on_alert_(event, rule);

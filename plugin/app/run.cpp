@@ -197,7 +197,9 @@ int run_offline(const Config& config) {
             std::cout.flush();
         }
     };
-    Pipeline pipeline(config, engine::RuleSet(std::move(loaded.rules), std::move(loaded.sequences)),
+    Pipeline pipeline(config,
+                      engine::RuleSet(std::move(loaded.rules), std::move(loaded.sequences),
+                                      config.sequence_options()),
                       [&](const ecs::Event& event, const engine::LoadedRule& rule) {
                           raise(
                               event, rule.info,
@@ -326,7 +328,9 @@ int run_live(Config config) {
     // Behind a pointer: a reload swaps in outputs built from the new configuration.
     auto alerts = std::make_unique<AlertOutput>(config, /*live=*/true);
     Pipeline pipeline(
-        config, engine::RuleSet(std::move(loaded.rules), std::move(loaded.sequences)),
+        config,
+        engine::RuleSet(std::move(loaded.rules), std::move(loaded.sequences),
+                        config.sequence_options()),
         [&](const ecs::Event& event, const engine::LoadedRule& rule) {
             alerts->emit(event, rule.info);
         },
@@ -444,8 +448,8 @@ void reload(Config& config, Pipeline& pipeline, std::unique_ptr<AlertOutput>& al
         fresh_alerts->continue_counts(*alerts);
         alerts = std::move(fresh_alerts);
         spdlog::info("reload: {} rules loaded", loaded.rules.size() + loaded.sequences.size());
-        pipeline.replace_rules(
-            engine::RuleSet(std::move(loaded.rules), std::move(loaded.sequences)));
+        pipeline.replace_rules(engine::RuleSet(std::move(loaded.rules), std::move(loaded.sequences),
+                                               fresh.sequence_options()));
         pipeline.commit_events_output();
         pipeline.apply_settings(fresh);
         set_eoe_timeout(fresh);

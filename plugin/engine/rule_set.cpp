@@ -30,6 +30,19 @@ std::string_view match_name(eql::KeyMatch match) {
 
 }  // namespace
 
+uint8_t RuleSet::category_bits(std::string_view category) noexcept {
+    if (category == "process") return 1;
+    if (category == "file") return 2;
+    if (category == "network") return 4;
+    return 0;  // any (the compiler refuses other categories in a stage)
+}
+
+uint8_t RuleSet::category_bits(const ecs::Event& event) noexcept {
+    uint8_t bits = 0;
+    for (const std::string& category : event.category) bits |= category_bits(category);
+    return bits;
+}
+
 RuleSet::RuleSet(std::vector<LoadedRule> rules, std::vector<LoadedSequence> sequences,
                  SequenceOptions options)
     : rules_(std::move(rules)), sequence_options_(options) {
@@ -42,6 +55,7 @@ RuleSet::RuleSet(std::vector<LoadedRule> rules, std::vector<LoadedSequence> sequ
             queries_.push_back(&stage_queries[q]);
             stage_of_.emplace_back(static_cast<uint32_t>(sequences_.size() - 1),
                                    static_cast<uint32_t>(q));
+            stage_categories_.push_back(category_bits(stage_queries[q].category()));
         }
     }
     for (std::size_t i = 0; i < queries_.size(); ++i) {
@@ -144,20 +158,34 @@ void RuleSet::collect(SequenceRule& rule, std::vector<eql::CompletedSequence>& d
 }
 
 void RuleSet::release(int64_t horizon_us, std::vector<SequenceAlert>& completed) {
-    while (!window_.empty() && window_.top().event->event.timestamp_us <= horizon_us) {
-        // The heap only hands out const references; the entry is copied out (two shared
-        // pointers and a short vector) before it is popped.
-        const Waiting next = window_.top();
-        window_.pop();
-        const int64_t at = next.event->event.timestamp_us;
+    while (!window_.empty() && window_.front().event->event.timestamp_us <= horizon_us) {
+        std::pop_heap(window_.begin(), window_.end(), std::greater<>());
+        const Waiting next = std::move(window_.back());
+        window_.pop_back();
+        window_bytes_ -= next.event->bytes;
+        const ecs::Event& event = next.event->event;
+        const int64_t at = event.timestamp_us;
         released_us_ = std::max(released_us_, at);
-        for (const auto& [index, queries] : next.hits) {
-            SequenceRule& rule = *sequences_[index];
+        bool fed = false;
+        for (const Hit& hit : next.hits) {
+            SequenceRule& rule = *sequences_[hit.rule];
+            // A deferred stage is evaluated only if a pending sequence could take the event, or
+            // if the matcher is due to release held sequences (whether it is told the time now
+            // or a little later decides the order of alerts, so that stays as it was).
+            const uint64_t useful =
+                rule.matcher.releases_before(at) ? hit.deferred : rule.matcher.takers(hit.deferred);
+            uint64_t matched = hit.matched;
+            for (uint64_t bits = useful; bits != 0; bits &= bits - 1) {
+                const auto q = static_cast<std::size_t>(__builtin_ctzll(bits));
+                if (rule.loaded.sequence.queries()[q].matches(event)) matched |= uint64_t{1} << q;
+            }
+            if (matched == 0) continue;
+            fed = true;
             rule.matcher.advance(at, done_);
-            rule.matcher.on_event(next.event, queries, done_);
+            rule.matcher.on_event(next.event, matched, done_);
             collect(rule, done_, completed);
         }
-        enforce_total_bytes();
+        if (fed) enforce_total_bytes();
     }
     // Time moves on for every matcher, matching events or not: trailing missing event windows
     // close and expired state is freed (each matcher returns at once when there is nothing due).

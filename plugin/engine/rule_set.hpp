@@ -5,13 +5,17 @@
 // one must hold; a rule with no such keys runs on every event. The stage queries of sequence
 // rules are filed in the same index, so a stage is only evaluated on events its keys allow;
 // events that match a stage go through a short reorder window (audit output is not always in
-// time order) to each rule's eql::SequenceMatcher.
+// time order) to each rule's eql::SequenceMatcher. A stage that can only move a pending
+// sequence on (eql::SequenceMatcher::deferrable) is evaluated when the event leaves the window,
+// and only if such a sequence is pending then: most of the time none is, and the query is
+// never run.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
-#include <queue>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,21 +25,12 @@
 #include "ecs/event.hpp"
 #include "ecs/fields.hpp"
 #include "engine/rule_loader.hpp"
+#include "engine/sequence_options.hpp"
 #include "eql/query.hpp"
 #include "eql/sequence_matcher.hpp"
 #include "eql/wildcard.hpp"
 
 namespace engine {
-
-struct SequenceOptions {
-    // Events that match a stage wait this long in event time (the newest @timestamp seen minus
-    // theirs) and are then handed to the matchers in (@timestamp, event.sequence) order.
-    int64_t reorder_window_us = 1'000'000;
-    eql::SequenceLimits limits;  // per rule
-    // All rules together: beyond it, the rule holding the most state gives up a key (by the
-    // same policy: first-stage keys first).
-    std::size_t max_total_bytes = std::size_t{64} << 20;
-};
 
 // A completed sequence or sample of one rule: the events of its stages, in order.
 struct SequenceAlert {
@@ -69,14 +64,16 @@ class RuleSet {
 
     // The same for single-event rules, and the event is offered to the sequence rules (one
     // pass over the index for both): sequences completed by events the reorder window releases
-    // now are appended to `completed`.
+    // now are appended to `completed`. An event the sequences keep is copied.
     template <typename OnMatch>
     void match_all(const ecs::Event& event, OnMatch&& on_match,
                    std::vector<SequenceAlert>& completed) {
-        Candidates candidates(queries_.size());
-        mark_candidates(event, candidates);
-        match_rules(event, candidates, on_match);
-        if (!sequences_.empty()) offer_to_sequences(event, candidates, completed);
+        match_all_impl(event, nullptr, on_match, completed);
+    }
+    // The same for an event the caller has no further use for: kept by moving it.
+    template <typename OnMatch>
+    void match_all(ecs::Event&& event, OnMatch&& on_match, std::vector<SequenceAlert>& completed) {
+        match_all_impl(event, &event, on_match, completed);
     }
 
     // Hands every event still in the reorder window to the matchers and ends trailing missing
@@ -100,6 +97,15 @@ class RuleSet {
 
   private:
     template <typename OnMatch>
+    void match_all_impl(const ecs::Event& event, ecs::Event* movable, OnMatch& on_match,
+                        std::vector<SequenceAlert>& completed) {
+        Candidates candidates(queries_.size());
+        mark_candidates(event, candidates);
+        match_rules(event, candidates, on_match);
+        if (!sequences_.empty()) offer_to_sequences(event, movable, candidates, completed);
+    }
+
+    template <typename OnMatch>
     void match_rules(const ecs::Event& event, const auto& candidates, OnMatch& on_match) const {
         for (std::size_t w = 0; w < candidates.words.size(); ++w) {
             uint64_t bits = candidates.words[w];
@@ -122,12 +128,18 @@ class RuleSet {
         SequenceRule(LoadedSequence l, const eql::SequenceLimits& limits)
             : loaded(std::move(l)), matcher(loaded.sequence, limits) {}
     };
-    // An event that matched some stage, with what it matched, waiting in the reorder window.
+    // What one sequence rule's queries make of an event (bits of its queries).
+    struct Hit {
+        uint32_t rule = 0;
+        uint64_t matched = 0;   // evaluated on arrival and matched
+        uint64_t deferred = 0;  // candidates by the index, evaluated on release if still useful
+    };
+    // An event that some stage may take, waiting in the reorder window.
     struct Waiting {
         eql::EventRef event;
-        std::vector<std::pair<uint32_t, uint64_t>> hits;  // (sequence rule, query bits)
+        std::vector<Hit> hits;
         uint64_t arrival = 0;
-        // Heap order: the oldest (@timestamp, event.sequence, arrival) on top.
+        // Heap order (std::greater): the oldest (@timestamp, event.sequence, arrival) on top.
         bool operator>(const Waiting& other) const {
             const ecs::Event& a = event->event;
             const ecs::Event& b = other.event->event;
@@ -135,7 +147,8 @@ class RuleSet {
                    std::tie(b.timestamp_us, b.sequence, other.arrival);
         }
     };
-    void offer_to_sequences(const ecs::Event& event, const auto& candidates,
+    // `movable`, when not null, is `event` itself, free to be moved from.
+    void offer_to_sequences(const ecs::Event& event, ecs::Event* movable, const auto& candidates,
                             std::vector<SequenceAlert>& completed);
     void release(int64_t horizon_us, std::vector<SequenceAlert>& completed);
     void enforce_total_bytes();
@@ -190,47 +203,85 @@ class RuleSet {
     std::vector<const eql::CompiledQuery*> queries_;
     std::size_t single_words_ = 0;  // the words of a Candidates set that hold single rules
     std::vector<std::pair<uint32_t, uint32_t>> stage_of_;  // queries_[rules_.size() + i]
+    // Of the same stage queries: a bit for the category it needs (0: any). The index does not
+    // know categories; a `file where` stage cannot match a process event, so it is not even
+    // a candidate for one.
+    std::vector<uint8_t> stage_categories_;
+    static uint8_t category_bits(std::string_view category) noexcept;
+    static uint8_t category_bits(const ecs::Event& event) noexcept;
     std::vector<Index> indexes_;  // sorted by field, so each field is read once per event
     std::vector<uint32_t> unindexed_;
 
     SequenceOptions sequence_options_;
     std::vector<std::unique_ptr<SequenceRule>> sequences_;
-    std::priority_queue<Waiting, std::vector<Waiting>, std::greater<>> window_;
+    std::vector<Waiting> window_;   // a heap (std::push_heap, std::greater): entries move out
+    std::size_t window_bytes_ = 0;  // of the events in it
     int64_t newest_us_ = INT64_MIN;
     int64_t released_us_ = INT64_MIN;  // the newest @timestamp handed to the matchers
     int64_t advanced_us_ = INT64_MIN;  // when every matcher was last told the time
     uint64_t arrivals_ = 0;
     uint64_t late_ = 0;
     uint64_t evicted_for_total_ = 0;
-    std::vector<std::pair<uint32_t, uint64_t>> hits_;  // reused per event
-    std::vector<eql::CompletedSequence> done_;         // reused
+    std::vector<Hit> hits_;                     // reused per event
+    std::vector<eql::CompletedSequence> done_;  // reused
 };
 
 // The template member defined here so the header stays the one place callers look.
-void RuleSet::offer_to_sequences(const ecs::Event& event, const auto& candidates,
-                                 std::vector<SequenceAlert>& completed) {
+void RuleSet::offer_to_sequences(const ecs::Event& event, ecs::Event* movable,
+                                 const auto& candidates, std::vector<SequenceAlert>& completed) {
     hits_.clear();
+    const bool defer = window_bytes_ < sequence_options_.max_deferred_window_bytes;
     const std::size_t first = rules_.size();
+    const uint8_t categories = category_bits(event);
     for (std::size_t w = first / 64; w < candidates.words.size(); ++w) {
         uint64_t bits = candidates.words[w];
         if (w == first / 64) bits &= ~((uint64_t{1} << (first % 64)) - 1);
         for (; bits != 0; bits &= bits - 1) {
             const std::size_t i = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
-            if (!queries_[i]->matches(event)) continue;
+            const uint8_t needs = stage_categories_[i - first];
+            if (needs != 0 && (needs & categories) == 0) continue;
             const auto [rule, query] = stage_of_[i - first];
-            if (hits_.empty() || hits_.back().first != rule) hits_.emplace_back(rule, 0);
-            hits_.back().second |= uint64_t{1} << query;
+            const uint64_t query_bit = uint64_t{1} << query;
+            if (hits_.empty() || hits_.back().rule != rule) hits_.push_back(Hit{rule, 0, 0});
+            if (defer && (sequences_[rule]->matcher.deferrable() & query_bit) != 0) {
+                hits_.back().deferred |= query_bit;
+            } else if (queries_[i]->matches(event)) {
+                hits_.back().matched |= query_bit;
+            }
         }
     }
-    // Only events that can take part (their join keys are there) are copied and kept.
-    std::erase_if(hits_, [&](auto& hit) {
-        hit.second = sequences_[hit.first]->matcher.joinable(hit.second, event);
-        return hit.second == 0;
+    // Only events that can take part (their join keys are there) are kept.
+    bool kept = false;
+    std::erase_if(hits_, [&](Hit& hit) {
+        const uint64_t joinable =
+            sequences_[hit.rule]->matcher.joinable(hit.matched | hit.deferred, event);
+        hit.matched &= joinable;
+        hit.deferred &= joinable;
+        kept = kept || hit.matched != 0;
+        return joinable == 0;
     });
-    newest_us_ = std::max(newest_us_, event.timestamp_us);
+    if (!kept) {
+        // Keeping an event (moving it, the window) costs about as much as evaluating a few
+        // queries: an event no stage has matched yet is only kept if a deferred one matches.
+        for (Hit& hit : hits_) {
+            const auto& queries = sequences_[hit.rule]->loaded.sequence.queries();
+            for (uint64_t bits = hit.deferred; bits != 0; bits &= bits - 1) {
+                const auto q = static_cast<std::size_t>(__builtin_ctzll(bits));
+                if (queries[q].matches(event)) hit.matched |= uint64_t{1} << q;
+            }
+            hit.deferred = 0;
+        }
+        std::erase_if(hits_, [](const Hit& hit) { return hit.matched == 0; });
+    }
+    const int64_t at = event.timestamp_us;
+    newest_us_ = std::max(newest_us_, at);
     if (!hits_.empty()) {
-        if (event.timestamp_us < released_us_) ++late_;
-        window_.push(Waiting{eql::store_event(event), hits_, ++arrivals_});
+        if (at < released_us_) ++late_;
+        eql::EventRef stored =
+            movable != nullptr ? eql::store_event(std::move(*movable)) : eql::store_event(event);
+        window_bytes_ += stored->bytes;
+        window_.push_back(Waiting{std::move(stored), hits_, ++arrivals_});
+        std::push_heap(window_.begin(), window_.end(), std::greater<>());
     }
     release(newest_us_ - sequence_options_.reorder_window_us, completed);
 }

@@ -2,6 +2,8 @@
 #include "eql/sequence_matcher.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <climits>
 #include <utility>
 
@@ -29,24 +31,42 @@ std::size_t image_bytes(const ecs::ProcessImage& p) {
 // One component of an encoded key: a type tag, the length, the bytes. Typed, so that the
 // number 1 and the text "1" do not join.
 void append_component(std::string& key, char tag, std::string_view value) {
+    std::array<char, 24> length{};
+    const auto end = std::to_chars(length.data(), length.data() + length.size(), value.size()).ptr;
     key.push_back(tag);
-    key += std::to_string(value.size());
+    key.append(length.data(), end);
     key.push_back(':');
     key += value;
+}
+
+std::string integer_text(int64_t value) {
+    std::array<char, 24> text{};
+    const auto end = std::to_chars(text.data(), text.data() + text.size(), value).ptr;
+    return std::string(text.data(), end);
 }
 
 bool bit(uint64_t mask, std::size_t i) { return (mask >> i) & 1U; }
 
 }  // namespace
 
-EventRef store_event(const ecs::Event& event) {
-    auto stored = std::make_shared<StoredEvent>();
-    stored->event = event;
+namespace {
+
+EventRef counted(std::shared_ptr<StoredEvent> stored) {
     const ecs::Event& e = stored->event;
     stored->bytes = sizeof(StoredEvent) + image_bytes(e.process) + image_bytes(e.parent) +
                     list_bytes(e.category) + list_bytes(e.type) +
                     text_bytes(e.host_name) + text_bytes(e.host_id) + 256;  // ids, names: a bound
     return stored;
+}
+
+}  // namespace
+
+EventRef store_event(const ecs::Event& event) {
+    return counted(std::make_shared<StoredEvent>(event, std::size_t{0}));
+}
+
+EventRef store_event(ecs::Event&& event) {
+    return counted(std::make_shared<StoredEvent>(std::move(event), std::size_t{0}));
 }
 
 SequenceMatcher::SequenceMatcher(const CompiledSequence& sequence, SequenceLimits limits)
@@ -66,6 +86,22 @@ SequenceMatcher::SequenceMatcher(const CompiledSequence& sequence, SequenceLimit
     };
     for (const SequenceStage& stage : stages) require(stage);
     if (sequence_.until()) require(*sequence_.until());
+    pending_keys_.assign(positive_.size(), 0);
+    takes_from_.resize(sequence_.queries().size());
+    if (!sequence_.is_sample()) {
+        // Deferrable: the queries of positive stages after the first, unless the same query
+        // also serves the first stage (runs=N repeats one query), until or a missing event.
+        for (std::size_t pi = 1; pi < positive_.size(); ++pi) {
+            const std::size_t q = stages[positive_[pi]].query;
+            deferrable_ |= uint64_t{1} << q;
+            takes_from_[q].push_back(pi - 1);
+        }
+        deferrable_ &= ~(uint64_t{1} << stages[positive_.front()].query);
+        for (const SequenceStage& stage : stages) {
+            if (stage.missing) deferrable_ &= ~(uint64_t{1} << stage.query);
+        }
+        if (sequence_.until()) deferrable_ &= ~(uint64_t{1} << sequence_.until()->query);
+    }
     for (std::size_t i = 0; i < stages.size(); ++i) {
         const uint64_t query_bit = uint64_t{1} << stages[i].query;
         if (!stages[i].missing) {
@@ -100,8 +136,74 @@ uint64_t SequenceMatcher::joinable(uint64_t matched, const ecs::Event& event) co
     return matched;
 }
 
+uint64_t SequenceMatcher::takers(uint64_t queries) const noexcept {
+    uint64_t out = 0;
+    for (uint64_t bits = queries & deferrable_; bits != 0; bits &= bits - 1) {
+        const auto q = static_cast<std::size_t>(__builtin_ctzll(bits));
+        for (const std::size_t before : takes_from_[q]) {
+            if (pending_keys_[before] != 0) {
+                out |= uint64_t{1} << q;
+                break;
+            }
+        }
+    }
+    return out;
+}
+
+bool SequenceMatcher::pending_counts_consistent() const {
+    std::vector<std::size_t> counted(positive_.size(), 0);
+    for (const auto& [key, st] : keys_) {
+        for (std::size_t i = 0; i < st.pending.size(); ++i) counted[i] += st.pending[i] ? 1 : 0;
+    }
+    return counted == pending_keys_;
+}
+
+void SequenceMatcher::set_pending(KeyState& st, std::size_t i, Partial&& partial) {
+    if (st.pending[i]) {
+        ++stats_.replaced;
+    } else {
+        ++pending_keys_[i];
+    }
+    st.pending[i] = std::move(partial);
+}
+
+void SequenceMatcher::clear_pending(KeyState& st, std::size_t i) {
+    if (!st.pending[i]) return;
+    st.pending[i].reset();
+    --pending_keys_[i];
+}
+
 std::vector<std::string> SequenceMatcher::keys_of(const SequenceStage& stage,
                                                   const ecs::Event& event) {
+    // Most keys are single values (ids, names): one encoded key, built in place.
+    std::string single;
+    bool scalar = true;
+    for (const JoinKey& join : stage.keys) {
+        const ecs::FieldValue value = join.field == ecs::FieldId::Count_
+                                          ? ecs::FieldValue{}
+                                          : ecs::get_field(event, join.field);
+        switch (value.kind) {
+            case ecs::FieldValue::Kind::String:
+                append_component(single, 's', value.text);
+                continue;
+            case ecs::FieldValue::Kind::Integer:
+                append_component(single, 'i', integer_text(value.integer));
+                continue;
+            case ecs::FieldValue::Kind::Boolean:
+                append_component(single, 'b', value.boolean ? "true" : "false");
+                continue;
+            case ecs::FieldValue::Kind::Missing:
+                if (!join.optional) return {};  // a null key takes no part
+                append_component(single, 'n', "");
+                continue;
+            case ecs::FieldValue::Kind::StringList:
+                scalar = false;
+                break;
+        }
+        break;
+    }
+    if (scalar) return {std::move(single)};
+
     std::vector<std::string> keys{std::string()};
     for (const JoinKey& join : stage.keys) {
         const ecs::FieldValue value = join.field == ecs::FieldId::Count_
@@ -123,7 +225,7 @@ std::vector<std::string> SequenceMatcher::keys_of(const SequenceStage& stage,
                 complete = extend('s', value.text);
                 break;
             case ecs::FieldValue::Kind::Integer:
-                complete = extend('i', std::to_string(value.integer));
+                complete = extend('i', integer_text(value.integer));
                 break;
             case ecs::FieldValue::Kind::Boolean:
                 complete = extend('b', value.boolean ? "true" : "false");
@@ -206,6 +308,7 @@ void SequenceMatcher::touch(KeyState& st) {
 }
 
 void SequenceMatcher::drop(KeyState& st) {
+    for (std::size_t i = 0; i < st.pending.size(); ++i) clear_pending(st, i);
     (st.advanced ? advanced_lru_ : first_stage_lru_).erase(st.lru);
     held_count_ -= st.held.size();
     stats_.bytes -= st.bytes;
@@ -295,9 +398,9 @@ void SequenceMatcher::on_sequence_event(const EventRef& event, uint64_t matched,
         for (const std::string& key : keys_of(*until, e)) {
             KeyState* st = find(key);
             if (st == nullptr) continue;
-            for (auto& pending : st->pending) {
-                if (pending && pending->last < now) {
-                    pending.reset();
+            for (std::size_t i = 0; i < st->pending.size(); ++i) {
+                if (st->pending[i] && st->pending[i]->last < now) {
+                    clear_pending(*st, i);
                     ++stats_.until_dropped;
                 }
             }
@@ -323,7 +426,7 @@ void SequenceMatcher::on_sequence_event(const EventRef& event, uint64_t matched,
                 for (std::size_t i = 0; i < gap_missing_.size(); ++i) {
                     if ((gap_missing_[i] & query_bit) != 0 && st->pending[i] &&
                         st->pending[i]->last < now) {
-                        st->pending[i].reset();
+                        clear_pending(*st, i);
                         ++stats_.missing_dropped;
                     }
                 }
@@ -347,6 +450,7 @@ void SequenceMatcher::on_sequence_event(const EventRef& event, uint64_t matched,
     for (std::size_t pi = positive_.size(); pi-- > 0;) {
         const std::size_t s = positive_[pi];
         if (!bit(matched, stages[s].query)) continue;
+        if (pi > 0 && pending_keys_[pi - 1] == 0) continue;  // no sequence to move on
         for (const std::string& key : keys_of(stages[s], e)) {
             if (pi == 0) {
                 KeyState& st = state(key);
@@ -361,8 +465,7 @@ void SequenceMatcher::on_sequence_event(const EventRef& event, uint64_t matched,
                 if (positive_.size() == 1) {
                     complete(st, std::move(p), out);
                 } else {
-                    if (st.pending[0]) ++stats_.replaced;
-                    st.pending[0] = std::move(p);
+                    set_pending(st, 0, std::move(p));
                 }
                 touch(st);
                 continue;
@@ -372,7 +475,7 @@ void SequenceMatcher::on_sequence_event(const EventRef& event, uint64_t matched,
                 continue;
             }
             Partial p = std::move(*st->pending[pi - 1]);
-            st->pending[pi - 1].reset();
+            clear_pending(*st, pi - 1);
             if (maxspan && e.timestamp_us - p.start_us > *maxspan) {
                 ++stats_.expired;
                 touch(*st);
@@ -384,8 +487,7 @@ void SequenceMatcher::on_sequence_event(const EventRef& event, uint64_t matched,
             if (pi + 1 == positive_.size()) {
                 complete(*st, std::move(p), out);
             } else {
-                if (st->pending[pi]) ++stats_.replaced;
-                st->pending[pi] = std::move(p);
+                set_pending(*st, pi, std::move(p));
             }
             touch(*st);
         }
@@ -475,9 +577,9 @@ void SequenceMatcher::advance(int64_t now_us, std::vector<CompletedSequence>& ou
             }
         }
         if (sweep) {
-            for (auto& pending : st.pending) {
-                if (pending && now_us - pending->start_us > *maxspan) {
-                    pending.reset();
+            for (std::size_t i = 0; i < st.pending.size(); ++i) {
+                if (st.pending[i] && now_us - st.pending[i]->start_us > *maxspan) {
+                    clear_pending(st, i);
                     ++stats_.expired;
                 }
             }

@@ -27,8 +27,10 @@ struct StoredEvent {
 };
 using EventRef = std::shared_ptr<const StoredEvent>;
 
-// A copy of `event` counted at its approximate heap and inline size.
+// `event` kept for pending sequences, counted at its approximate heap and inline size: copied,
+// or moved when the caller has no further use for it (the engine's case: no copy at all).
 EventRef store_event(const ecs::Event& event);
+EventRef store_event(ecs::Event&& event);
 
 // Bounds of one matcher (one rule). When either is exceeded, whole join keys are dropped:
 // first the least recently used key whose state has not advanced past the first stage, and
@@ -69,12 +71,24 @@ class SequenceMatcher {
     // that is not optional is missing): such events need not be kept at all.
     uint64_t joinable(uint64_t matched, const ecs::Event& event) const noexcept;
 
+    // Queries whose every stage only moves on a pending sequence of the stage before it (not
+    // the first stage, until, a missing event, or a sample's filter). An event such a query
+    // matches changes nothing while no sequence waits at that earlier stage, so the engine may
+    // evaluate the query only when the event reaches the matcher, and only if takers() says so.
+    uint64_t deferrable() const noexcept { return deferrable_; }
+    // Of the deferrable `queries`, those some stage of which has a pending sequence to take now.
+    uint64_t takers(uint64_t queries) const noexcept;
+
     // Bit q of `matched`: sequence.queries()[q] matched the event. Events must come in
     // (@timestamp, event.sequence) order (the engine's reorder window sees to that).
     void on_event(const EventRef& event, uint64_t matched, std::vector<CompletedSequence>& out);
     // Event time has reached now_us: releases completed sequences whose trailing missing
     // event window has closed, and frees state that maxspan has made useless.
     void advance(int64_t now_us, std::vector<CompletedSequence>& out);
+    // advance(now_us) would release a held sequence (its trailing missing event window closed).
+    bool releases_before(int64_t now_us) const noexcept {
+        return held_count_ > 0 && now_us > next_deadline_us_;
+    }
     // End of input: releases every sequence still waiting on a trailing missing event window.
     void flush(std::vector<CompletedSequence>& out);
 
@@ -83,6 +97,9 @@ class SequenceMatcher {
     bool evict_one();
 
     const SequenceStats& stats() const noexcept { return stats_; }
+    // The per-stage counts of pending sequences agree with the state (tests check it: takers()
+    // and the early exits of on_event rely on them).
+    bool pending_counts_consistent() const;
 
   private:
     struct Ordinal {
@@ -123,6 +140,9 @@ class SequenceMatcher {
     std::vector<std::string> keys_of(const SequenceStage& stage, const ecs::Event& event);
     KeyState* find(const std::string& key);
     KeyState& state(const std::string& key);
+    // Every change of KeyState::pending goes through these, which keep pending_keys_.
+    void set_pending(KeyState& st, std::size_t i, Partial&& partial);
+    void clear_pending(KeyState& st, std::size_t i);
     void touch(KeyState& st);
     void drop(KeyState& st);
     void enforce_limits();
@@ -140,6 +160,11 @@ class SequenceMatcher {
     uint64_t stage_queries_ = 0;  // queries of positive stages
     // Per query: the key fields that must be present for an event to take part.
     std::vector<std::vector<ecs::FieldId>> required_keys_;
+    uint64_t deferrable_ = 0;
+    // Per query: the positive stages (indexes into positive_) whose pending sequences its
+    // stages take, i.e. the one before each of its stages.
+    std::vector<std::vector<std::size_t>> takes_from_;
+    std::vector<std::size_t> pending_keys_;  // per positive stage: keys with a pending sequence
 
     std::unordered_map<std::string, KeyState> keys_;
     std::list<KeyState*> first_stage_lru_;  // least recently used first

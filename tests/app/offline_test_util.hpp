@@ -231,4 +231,35 @@ inline std::string shift_time(const std::string& text, uint64_t from_serial, int
     return out;
 }
 
+// Upper-case hex of `text`, as auditd writes PROCTITLE and untrusted values.
+inline std::string hex(const std::string& text) {
+    static constexpr char kDigits[] = "0123456789ABCDEF";
+    std::string out;
+    for (const unsigned char c : text) {
+        out += kDigits[c >> 4];
+        out += kDigits[c & 15];
+    }
+    return out;
+}
+
+// One RAW exec event as auditd's plugin stream carries it (PROCTITLE, then EOE). `exit` -2 is
+// a failed exec (ENOENT).
+inline std::string raw_exec_event(const std::string& stamp, int pid, int ppid,
+                                  const std::string& path, int exit = 0) {
+    const std::string head = "type=SYSCALL msg=audit(" + stamp + "): ";
+    const std::string success = exit == 0 ? "yes" : "no";
+    const std::string name = fs::path(path).filename().string();
+    return head + "arch=c000003e syscall=59 success=" + success + " exit=" + std::to_string(exit) +
+           " a0=1 a1=2 a2=3 a3=0 items=1 ppid=" + std::to_string(ppid) +
+           " pid=" + std::to_string(pid) +
+           " auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=1 "
+           "comm=\"" +
+           name + "\" exe=\"" + path + "\" key=(null)\n" + "type=EXECVE msg=audit(" + stamp +
+           "): argc=1 a0=\"" + name + "\"\n" + "type=CWD msg=audit(" + stamp +
+           "): cwd=\"/root\"\n" + "type=PATH msg=audit(" + stamp + "): item=0 name=\"" + path +
+           "\" inode=1 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n" +
+           "type=PROCTITLE msg=audit(" + stamp + "): proctitle=" + hex(name) + "\n" +
+           "type=EOE msg=audit(" + stamp + "): \n";
+}
+
 }  // namespace offline_test

@@ -22,36 +22,6 @@ using namespace offline_test;
 
 namespace {
 
-std::string hex(const std::string& text) {
-    static constexpr char kDigits[] = "0123456789ABCDEF";
-    std::string out;
-    for (const unsigned char c : text) {
-        out += kDigits[c >> 4];
-        out += kDigits[c & 15];
-    }
-    return out;
-}
-
-// One RAW exec event as auditd's plugin stream carries it (PROCTITLE, then EOE). `exit` -2 is
-// a failed exec (ENOENT).
-std::string exec_event(const std::string& stamp, int pid, int ppid, const std::string& path,
-                       int exit = 0) {
-    const std::string head = "type=SYSCALL msg=audit(" + stamp + "): ";
-    const std::string success = exit == 0 ? "yes" : "no";
-    const std::string name = fs::path(path).filename().string();
-    return head + "arch=c000003e syscall=59 success=" + success + " exit=" +
-           std::to_string(exit) + " a0=1 a1=2 a2=3 a3=0 items=1 ppid=" + std::to_string(ppid) +
-           " pid=" + std::to_string(pid) +
-           " auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=1 "
-           "comm=\"" +
-           name + "\" exe=\"" + path + "\" key=(null)\n" + "type=EXECVE msg=audit(" + stamp +
-           "): argc=1 a0=\"" + name + "\"\n" + "type=CWD msg=audit(" + stamp +
-           "): cwd=\"/root\"\n" + "type=PATH msg=audit(" + stamp + "): item=0 name=\"" + path +
-           "\" inode=1 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n" +
-           "type=PROCTITLE msg=audit(" + stamp + "): proctitle=" + hex(name) + "\n" +
-           "type=EOE msg=audit(" + stamp + "): \n";
-}
-
 std::string stamp_now(int serial) {
     return std::to_string(std::time(nullptr)) + ".000:" + std::to_string(serial);
 }
@@ -64,8 +34,9 @@ TEST_CASE("reload: host name, include-failed and eoe-timeout come from the re-re
     fs::permissions(dir.path(), fs::perms(0755));
     const fs::path rules = dir / "rules";
     fs::create_directory(rules);
-    fs::copy_file(fs::path(rules_dir()) / "defense_evasion_attempt_to_disable_iptables_or_firewall.toml",
-                  rules / "defense_evasion_attempt_to_disable_iptables_or_firewall.toml");
+    fs::copy_file(
+        fs::path(rules_dir()) / "defense_evasion_attempt_to_disable_iptables_or_firewall.toml",
+        rules / "defense_evasion_attempt_to_disable_iptables_or_firewall.toml");
     const fs::path settings = dir / "audisp-eql.conf";
     const auto write_settings = [&](const std::string& text) {
         write_file(settings, "rules = " + rules.string() + "\nalerts-output = " +
@@ -88,8 +59,8 @@ TEST_CASE("reload: host name, include-failed and eoe-timeout come from the re-re
     std::vector<ecs::Event> events;
     pipeline.set_event_observer([&](const ecs::Event& event) { events.push_back(event); });
 
-    pipeline.feed(exec_event(stamp_now(100), 500, 1, "/usr/bin/bash"));
-    pipeline.feed(exec_event(stamp_now(101), 501, 500, "/usr/bin/missing", -2));
+    pipeline.feed(raw_exec_event(stamp_now(100), 500, 1, "/usr/bin/bash"));
+    pipeline.feed(raw_exec_event(stamp_now(101), 501, 500, "/usr/bin/missing", -2));
     REQUIRE(events.size() == 1);  // the failed exec is not emitted without include-failed
     CHECK(events[0].host_name == "before");
 
@@ -99,8 +70,8 @@ TEST_CASE("reload: host name, include-failed and eoe-timeout come from the re-re
     CHECK(config.include_failed);
     CHECK(config.eoe_timeout_seconds == 1);
 
-    pipeline.feed(exec_event(stamp_now(102), 502, 500, "/usr/sbin/iptables"));
-    pipeline.feed(exec_event(stamp_now(103), 503, 500, "/usr/bin/missing", -2));
+    pipeline.feed(raw_exec_event(stamp_now(102), 502, 500, "/usr/sbin/iptables"));
+    pipeline.feed(raw_exec_event(stamp_now(103), 503, 500, "/usr/bin/missing", -2));
     REQUIRE(events.size() == 3);
     // The parent seen before the reload is still found: under the new host name.
     CHECK(events[1].host_name == "after");
@@ -112,7 +83,7 @@ TEST_CASE("reload: host name, include-failed and eoe-timeout come from the re-re
 
     // An event without its last record is completed once idle for the new 1 s EOE timeout (it
     // was 30 s before the reload). Stamped now: ageing compares event time with the clock.
-    std::string open_event = exec_event(stamp_now(104), 504, 500, "/usr/bin/true");
+    std::string open_event = raw_exec_event(stamp_now(104), 504, 500, "/usr/bin/true");
     open_event.erase(open_event.find("type=PROCTITLE"));
     pipeline.feed(open_event);
     REQUIRE(events.size() == 3);
@@ -127,7 +98,7 @@ TEST_CASE("reload: host name, include-failed and eoe-timeout come from the re-re
     write_settings("host-name = after\ninclude-failed = true\neoe-timeout = 30\n");
     app::reload(config, pipeline, alerts);
     REQUIRE(config.eoe_timeout_seconds == 30);
-    open_event = exec_event(stamp_now(105), 505, 500, "/usr/bin/true");
+    open_event = raw_exec_event(stamp_now(105), 505, 500, "/usr/bin/true");
     open_event.erase(open_event.find("type=PROCTITLE"));
     pipeline.feed(open_event);
     for (int i = 0; i < 15; ++i) {
