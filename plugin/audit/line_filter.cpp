@@ -9,6 +9,7 @@
 #include "audit/decode.hpp"
 #include "audit/enriched.hpp"
 #include "audit/file_events.hpp"
+#include "audit/forwarded.hpp"
 #include "audit/network_events.hpp"
 
 namespace audit {
@@ -183,10 +184,16 @@ void LineFilter::handle_line(std::string_view line) {
         report(MalformedKind::Binary, line);
         return;
     }
-    const auto header = parse_header(line);
+    auto header = parse_header(line);
     if (!header) {
-        report(MalformedKind::NoHeader, line);
-        return;
+        // Not audit.log's form: perhaps a record forwarded through syslog or a kernel log line
+        // (forwarded.hpp). Only lines without a header pay for this.
+        if (normalise_forwarded(line, forwarded_)) header = parse_header(forwarded_);
+        if (!header) {
+            report(MalformedKind::NoHeader, line);
+            return;
+        }
+        ++stats_.forwarded;
     }
     note_serial(header->node, header->id.serial);
 
@@ -269,10 +276,13 @@ void LineFilter::handle_line(std::string_view line) {
             if (all_paths) event->add_field("nametype", field_in(body, "nametype"));
             break;
         }
-        case RecordUse::SocketAddress:
+        case RecordUse::SocketAddress: {
             event->add_record(RecordKind::Sockaddr);
-            event->add_field("saddr", field_in(body, "saddr"));
+            // saddr is hex; a "#035" after it is the ENRICHED separator as rsyslog escapes it.
+            const std::string_view saddr = field_in(body, "saddr");
+            event->add_field("saddr", saddr.substr(0, saddr.find('#')));
             break;
+        }
         case RecordUse::OpenHow:
             event->add_record(RecordKind::Openat2);
             event->add_field("oflag", field_in(body, "oflag"));
