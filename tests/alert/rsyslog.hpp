@@ -69,3 +69,12 @@ class Rsyslogd {
 };
 
 }  // namespace alert_test
+
+// In a Catch2 test case: skip (with a warning) when rsyslogd is not installed.
+#define REQUIRE_RSYSLOGD()                                             \
+    do {                                                               \
+        if (!alert_test::rsyslogd_available()) {                       \
+            WARN("rsyslogd is not installed; skipping delivery test"); \
+            return;                                                    \
+        }                                                              \
+    } while (false)

@@ -82,14 +82,6 @@ void emit_table(alert_test::Rsyslogd& server, const std::string& input, const st
     }
 }
 
-#define REQUIRE_RSYSLOGD()                                             \
-    do {                                                               \
-        if (!alert_test::rsyslogd_available()) {                       \
-            WARN("rsyslogd is not installed; skipping delivery test"); \
-            return;                                                    \
-        }                                                              \
-    } while (false)
-
 }  // namespace
 
 TEST_CASE("udp and tcp sinks deliver hostile alerts to rsyslogd as single RFC 5424 messages",

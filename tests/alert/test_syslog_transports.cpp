@@ -73,14 +73,6 @@ class RawListener {
     std::string bytes_;
 };
 
-#define REQUIRE_RSYSLOGD()                                             \
-    do {                                                               \
-        if (!alert_test::rsyslogd_available()) {                       \
-            WARN("rsyslogd is not installed; skipping delivery test"); \
-            return;                                                    \
-        }                                                              \
-    } while (false)
-
 }  // namespace
 
 TEST_CASE("tcp newline framing: each message ends in one LF, no length prefix",
