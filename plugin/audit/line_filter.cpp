@@ -15,8 +15,10 @@
 namespace audit {
 namespace {
 
-// "[node=N ]type=T msg=audit(SEC.MS:SERIAL):" at the start of the line.
-std::optional<LineFilter::RecordHeader> parse_header(std::string_view line) {
+// "[node=N ]type=T msg=audit(SEC.MS:SERIAL):" at the start of the line. Always inlined: it
+// reads every line, and the forwarded-record path's second call must not turn it into a call.
+[[gnu::always_inline]] inline std::optional<LineFilter::RecordHeader> parse_header(
+    std::string_view line) {
     LineFilter::RecordHeader header;
     const std::string_view whole = line;
     if (line.starts_with("node=")) {
@@ -186,14 +188,11 @@ void LineFilter::handle_line(std::string_view line) {
     }
     auto header = parse_header(line);
     if (!header) {
-        // Not audit.log's form: perhaps a record forwarded through syslog or a kernel log line
-        // (forwarded.hpp). Only lines without a header pay for this.
-        if (normalise_forwarded(line, forwarded_)) header = parse_header(forwarded_);
+        header = parse_forwarded(line);
         if (!header) {
             report(MalformedKind::NoHeader, line);
             return;
         }
-        ++stats_.forwarded;
     }
     note_serial(header->node, header->id.serial);
 
@@ -299,6 +298,13 @@ void LineFilter::handle_line(std::string_view line) {
             break;  // handled above
     }
     if (forward) sink_(scratch_);
+}
+
+std::optional<LineFilter::RecordHeader> LineFilter::parse_forwarded(std::string_view line) {
+    if (!normalise_forwarded(line, forwarded_)) return std::nullopt;
+    auto header = parse_header(forwarded_);
+    if (header) ++stats_.forwarded;
+    return header;
 }
 
 bool LineFilter::write_header(const RecordHeader& header) {

@@ -133,6 +133,10 @@ class LineFilter {
 
     void handle_line(std::string_view line);
     void report(MalformedKind kind, std::string_view line);
+    // A line without an audit.log header: perhaps a record forwarded through syslog or a kernel
+    // log line (forwarded.hpp), rewritten into forwarded_, which the header then views. Out of
+    // line and cold, so that audit.log lines, which never come here, pay nothing for it.
+    [[gnu::cold, gnu::noinline]] std::optional<RecordHeader> parse_forwarded(std::string_view line);
     enum class SyscallUse { Drop, Keep, Exec, File, Network };
     SyscallUse syscall_use(std::string_view body);
     // Writes the header auparse gets ("[node=N ]type=T msg=audit(SEC.MS:SERIAL):\n") into
