@@ -13,7 +13,7 @@ std::size_t line_count(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("-V and --version print the version") {
+TEST_CASE("the version: -V and --version print it") {
     for (const char* option : {"-V", "--version"}) {
         const auto run = run_binary({option});
         CHECK(run.status == 0);
@@ -22,7 +22,7 @@ TEST_CASE("-V and --version print the version") {
     }
 }
 
-TEST_CASE("--only-host filters by host; --host is the same option under its old name") {
+TEST_CASE("the node filter: --only-host keeps one host, and --host is its old name") {
     const std::string log = data("syslog-traditional.log").string();
     const auto only =
         run_binary({"--input", log, "--alerts-format", "json", "--only-host", "WEB1"});
