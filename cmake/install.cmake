@@ -64,14 +64,27 @@ add_custom_command(OUTPUT ${_man_gz}
 add_custom_target(audisp-eql-man ALL DEPENDS ${_man_gz})
 install(FILES ${_man_gz} DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
 
+# Debian's documentation folder: the copyright file and the changelog (gzip -9n), which
+# lintian requires, and the TLS forwarding example (README "Alerts over TLS").
+set(_doc ${CMAKE_INSTALL_DATADIR}/doc/audisp-eql)
+set(_changelog_gz ${PROJECT_BINARY_DIR}/debian/changelog.gz)
+add_custom_command(OUTPUT ${_changelog_gz}
+    COMMAND ${GZIP_PROGRAM} -9 -n -c ${PROJECT_SOURCE_DIR}/packaging/deb/changelog > ${_changelog_gz}
+    DEPENDS ${PROJECT_SOURCE_DIR}/packaging/deb/changelog
+    COMMENT "Compressing the Debian changelog" VERBATIM)
+add_custom_target(audisp-eql-changelog ALL DEPENDS ${_changelog_gz})
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/deb/copyright ${_changelog_gz} DESTINATION ${_doc})
+install(FILES ${PROJECT_SOURCE_DIR}/conf/rsyslog-tls-forward.conf.example
+        DESTINATION ${_doc}/examples)
+
 # ---------------------------------------------------------------- Debian package
 # `cpack -G DEB` in the build folder. Depends: what dpkg-shlibdeps finds for the binary
 # (dpkg-dev), plus auditd, which starts the plugin.
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME audisp-eql)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_VENDOR "audisp-eql developers")
-set(CPACK_PACKAGE_CONTACT "audisp-eql developers <audisp-eql@localhost>")
+set(CPACK_PACKAGE_VENDOR "audisp-eql team")
+set(CPACK_PACKAGE_CONTACT "audisp-eql team <audisp-eql@users.noreply.github.com>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "Elastic EQL detection rules on Linux audit events (auditd plugin)")
 # CPack puts the summary on the Description line; this is the extended text below it.
@@ -95,6 +108,11 @@ file(WRITE ${_conffiles}
      "${_etc}/audit/plugins.d/audisp-eql.conf\n"
      "${_etc}/audisp-eql/audisp-eql.conf\n"
      "${_etc}/audit/rules.d/audisp-eql.rules\n")
-set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${_conffiles})
+# Maintainer scripts (packaging/deb): reload auditd on install and removal when it runs (never
+# failing the install), set the plugin entry and audit rules aside on remove so that auditd
+# neither starts a removed binary nor keeps its rules, delete the configuration on purge.
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${_conffiles}
+    ${PROJECT_SOURCE_DIR}/packaging/deb/preinst ${PROJECT_SOURCE_DIR}/packaging/deb/postinst
+    ${PROJECT_SOURCE_DIR}/packaging/deb/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)

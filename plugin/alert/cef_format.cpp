@@ -103,7 +103,9 @@ CefParts collect(const Alert& alert) {
         parts.extensions.push_back({slot, value});
     };
     if (alert.timestamp_us > 0) add("rt", std::to_string(alert.timestamp_us / 1000));
-    add("dhost", fields.host);
+    // The monitored host is the reporting device (dvchost), not a destination (dhost): that is
+    // how Sentinel's CommonSecurityLog and ArcSight map them.
+    add("dvchost", fields.host);
     add("suser", fields.user_name);
     add("suid", fields.user_id);
     add("spid", fields.pid);

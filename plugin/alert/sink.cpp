@@ -65,6 +65,37 @@ bool starts_with(std::string_view text, std::string_view prefix) {
 
 }  // namespace
 
+TcpFraming parse_tcp_framing(std::string_view name) {
+    if (name == "octet-counting") return TcpFraming::OctetCounting;
+    if (name == "newline") return TcpFraming::Newline;
+    throw std::invalid_argument("TCP framing must be octet-counting or newline, not '" +
+                                std::string(name) + "'");
+}
+
+void validate_sd_id(std::string_view sd_id) {
+    const auto fail = [&](const std::string& why) {
+        throw std::invalid_argument("SD-ID '" + std::string(sd_id) + "' " + why +
+                                    " (RFC 5424: NAME@ENTERPRISE-NUMBER, e.g. alert@32473)");
+    };
+    if (sd_id.empty() || sd_id.size() > 32) fail("must be 1 to 32 characters");
+    for (const char c : sd_id) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 33 || byte > 126 || c == '=' || c == ']' || c == '"') {
+            fail("may hold only printable ASCII other than '=', ']', '\"' and space");
+        }
+    }
+    const std::size_t at = sd_id.find('@');
+    if (at == std::string_view::npos || at == 0 ||
+        sd_id.find('@', at + 1) != std::string_view::npos) {
+        fail("needs one '@' after a name");
+    }
+    const std::string_view number = sd_id.substr(at + 1);
+    const bool digits = !number.empty() &&
+                        number.find_first_not_of("0123456789.") == std::string_view::npos &&
+                        number.front() != '.' && number.back() != '.';
+    if (!digits) fail("needs an enterprise number after '@'");
+}
+
 void SinkOptions::validate() const {
     if (facility < 0 || facility > 23) throw std::invalid_argument("facility must be 0..23");
     if (ident.empty()) throw std::invalid_argument("ident must not be empty");
@@ -73,6 +104,11 @@ void SinkOptions::validate() const {
         throw std::invalid_argument("max_message_bytes must be 0 (default) or " +
                                     std::to_string(kMinMessageBytes) + "..67108864");
     }
+    if (udp_max_bytes < kMinMessageBytes || udp_max_bytes > kMaxUdpBytes) {
+        throw std::invalid_argument("udp_max_bytes must be " + std::to_string(kMinMessageBytes) +
+                                    ".." + std::to_string(kMaxUdpBytes));
+    }
+    validate_sd_id(sd_id);
     if (queue_capacity < 1 || queue_capacity > 10'000'000) {
         throw std::invalid_argument("queue_capacity must be 1..10000000");
     }
@@ -101,8 +137,9 @@ SinkSpec parse_sink_spec(std::string_view spec) {
     }
     if (starts_with(spec, "tls://")) {
         bad_spec(spec,
-                 "TLS (RFC 5425) is not supported by this build; use tcp:// to a local "
-                 "relay that encrypts");
+                 "TLS (RFC 5425) is not built in: send alerts to the local rsyslog (syslog, "
+                 "or tcp://127.0.0.1:PORT) and let it forward over TLS (see "
+                 "rsyslog-tls-forward.conf.example)");
     }
     if (starts_with(spec, "unix:")) {
         out.kind = SinkSpec::Kind::LocalSocket;

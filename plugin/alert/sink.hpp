@@ -25,6 +25,26 @@ struct SinkStats {
     uint64_t queued = 0;      // messages waiting in the queue right now (tcp)
 };
 
+// How a TCP sink delimits its messages (RFC 6587): octet counting (§3.4.1, "LEN SP MSG"), or a
+// trailing LF (§3.4.2, non-transparent framing; what Splunk's raw TCP input, Logstash's tcp
+// input, Beats and fluentd read by default). Messages never contain an LF, so both are exact.
+enum class TcpFraming { OctetCounting, Newline };
+
+// "octet-counting" or "newline"; throws std::invalid_argument otherwise.
+TcpFraming parse_tcp_framing(std::string_view name);
+
+// Throws std::invalid_argument unless sd_id is a valid private SD-ID (RFC 5424 §6.3.2): 1..32
+// printable US-ASCII characters other than '=', SP, ']' and '"', as NAME@ENTERPRISE-NUMBER
+// (an SD-ID without '@' is reserved for IANA's registered ones).
+void validate_sd_id(std::string_view sd_id);
+
+// Largest RFC 5424 message a UDP sink sends by default: the size RFC 5426 §3.2 asks every
+// receiver to accept (many, such as Splunk's and Graylog's defaults and older syslogds, stop
+// near there); an alert that would not fit is cut, keeping its identity fields.
+inline constexpr std::size_t kDefaultUdpBytes = 2048;
+// Largest UDP payload over IPv4.
+inline constexpr std::size_t kMaxUdpBytes = 65507;
+
 // Everything a sink can be configured with; each sink reads the fields that concern it.
 struct SinkOptions {
     Format format = Format::Json;  // how the alert itself is written (the syslog MSG)
@@ -36,6 +56,10 @@ struct SinkOptions {
     // Largest message (syslog: the whole RFC 5424 / local message; stream: one line without
     // the newline). 0 picks the sink's default: kDefaultSyslogBytes or kDefaultStreamBytes.
     std::size_t max_message_bytes = 0;
+    TcpFraming tcp_framing = TcpFraming::OctetCounting;  // tcp
+    // udp: largest datagram (the whole RFC 5424 message); max_message_bytes, when set and
+    // smaller, wins. kMinMessageBytes .. kMaxUdpBytes.
+    std::size_t udp_max_bytes = kDefaultUdpBytes;
     std::size_t queue_capacity = 10000;            // tcp: messages held while the collector is away
     std::chrono::milliseconds reconnect_min{100};  // tcp: first back-off after a failure
     std::chrono::milliseconds reconnect_max{30000};  // tcp: back-off doubles up to this

@@ -114,6 +114,12 @@ std::string octet_count_frame(std::string_view message) {
     return frame;
 }
 
+std::string newline_frame(std::string_view message) {
+    std::string frame(message);
+    frame += '\n';
+    return frame;
+}
+
 std::string format_local_syslog(int priority, int64_t timestamp_us, std::string_view tag, long pid,
                                 std::string_view msg) {
     std::time_t seconds =

@@ -49,6 +49,8 @@ Formatted format_rfc5424(const Alert& alert, Format format, const Rfc5424Options
 
 // RFC 6587 §3.4.1 octet counting: "LENGTH SP MESSAGE".
 std::string octet_count_frame(std::string_view message);
+// RFC 6587 §3.4.2 non-transparent framing: "MESSAGE LF" (exact: a message never holds an LF).
+std::string newline_frame(std::string_view message);
 
 // What syslog(3) sends to /dev/log: `<PRI>Mmm dd HH:MM:SS TAG[PID]: MSG`, with the timestamp
 // in local time (of the alert, or now when the alert has none).

@@ -21,6 +21,7 @@ TcpSink::TcpSink(std::string host, std::string port, const SinkOptions& options)
       port_(std::move(port)),
       format_(options.format),
       max_bytes_(options.max_message_bytes ? options.max_message_bytes : kDefaultSyslogBytes),
+      framing_(options.tcp_framing),
       capacity_(options.queue_capacity),
       reconnect_min_(options.reconnect_min),
       reconnect_max_(options.reconnect_max),
@@ -59,7 +60,8 @@ std::string TcpSink::describe() const {
 void TcpSink::emit(const Alert& alert) noexcept {
     try {
         const Formatted message = format_rfc5424(alert, format_, header_, max_bytes_);
-        std::string frame = octet_count_frame(message.line);
+        std::string frame = framing_ == TcpFraming::Newline ? newline_frame(message.line)
+                                                            : octet_count_frame(message.line);
         std::lock_guard lock(mutex_);
         ++stats_.emitted;
         if (message.truncated) ++stats_.truncated;

@@ -1,4 +1,5 @@
-// RFC 5424 messages over TCP with RFC 6587 octet-counting framing ("LEN SP MSG"). A sender
+// RFC 5424 messages over TCP with RFC 6587 framing: octet counting ("LEN SP MSG", default) or
+// a trailing LF (SinkOptions::tcp_framing). A sender
 // thread owns the connection; emit() only formats and queues, so a slow or dead collector never
 // blocks the plugin (and so never backs up auditd). While the collector is away, up to
 // queue_capacity messages wait and are delivered in order after a reconnect; beyond that new
@@ -50,6 +51,7 @@ class TcpSink final : public AlertSink {
     const std::string port_;
     const Format format_;
     const std::size_t max_bytes_;
+    const TcpFraming framing_;
     const std::size_t capacity_;
     const std::chrono::milliseconds reconnect_min_;
     const std::chrono::milliseconds reconnect_max_;

@@ -14,9 +14,9 @@ UdpSink::UdpSink(std::string host, std::string port, const SinkOptions& options)
     : host_(std::move(host)),
       port_(std::move(port)),
       format_(options.format),
-      max_bytes_(
-          std::min(options.max_message_bytes ? options.max_message_bytes : kDefaultSyslogBytes,
-                   kMaxUdpBytes)) {
+      max_bytes_(options.max_message_bytes
+                     ? std::min(options.max_message_bytes, options.udp_max_bytes)
+                     : options.udp_max_bytes) {
     header_.facility = options.facility;
     header_.hostname = options.hostname.empty() ? local_hostname() : options.hostname;
     header_.app_name = options.ident;

@@ -11,9 +11,6 @@
 
 namespace alert {
 
-// Largest UDP payload over IPv4.
-inline constexpr std::size_t kMaxUdpBytes = 65507;
-
 class UdpSink final : public AlertSink {
   public:
     // Resolves the host now (throws std::runtime_error if it cannot).

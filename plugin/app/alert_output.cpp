@@ -18,6 +18,10 @@ alert::SinkOptions sink_options(const Config& config) {
     if (config.host_name) options.hostname = *config.host_name;
     options.max_message_bytes = config.alert_max_bytes;
     options.queue_capacity = config.sink_queue;
+    options.tcp_framing = alert::parse_tcp_framing(config.syslog_tcp_framing);
+    options.udp_max_bytes = config.syslog_udp_max_bytes;
+    options.sd_id = config.syslog_sd_id;
+    options.utf8_bom = config.syslog_utf8_bom;
     return options;
 }
 

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "alert/sink.hpp"
 #include "app/privileges.hpp"
 #include "app/time_filter.hpp"
 
@@ -36,12 +37,12 @@ std::string read_config_text(const std::string& path, bool trusted_only) {
     if (trusted_only) {
         TrustedText read = read_trusted_file(path);
         if (!read.problem.empty()) {
-            throw std::runtime_error("refusing config file " + path + ": " + read.problem);
+            throw std::runtime_error("--config " + path + ": refusing it: " + read.problem);
         }
         return std::move(read.text);
     }
     std::ifstream file(path);
-    if (!file) throw std::runtime_error("cannot read config file " + path);
+    if (!file) throw std::runtime_error("--config " + path + ": cannot read the file");
     std::ostringstream text;
     text << file.rdbuf();
     return text.str();
@@ -61,8 +62,9 @@ po::options_description file_options(Config& c) {
          "yesterday, this-hour, this-week, week-ago, this-month, this-year)")
         ("until", po::value<std::vector<std::string>>()->multitoken(),
          "offline: evaluate events at or before this time (same forms)")
-        ("host", po::value(&c.hosts)->composing(),
-         "offline: evaluate only events whose node= name is HOST (repeatable)")
+        ("only-host", po::value(&c.hosts)->composing(),
+         "offline: evaluate only events of this host: its node= name, or the syslog host of "
+         "forwarded records (repeatable; case-insensitive; --host is an old name of it)")
         ("explain", po::bool_switch(&c.explain),
          "with each alert, the query's conditions and the field values they saw (text: lines "
          "after the alert; json: an \"explain\" array)")
@@ -83,6 +85,19 @@ po::options_description file_options(Config& c) {
          "ident (APP-NAME) of syslog alerts")
         ("alert-max-bytes", po::value(&c.alert_max_bytes)->default_value(c.alert_max_bytes),
          "alerts longer than this are truncated, with a marker (0: 8000 for syslog, 1 MiB for files)")
+        ("syslog-tcp-framing",
+         po::value(&c.syslog_tcp_framing)->default_value(c.syslog_tcp_framing),
+         "tcp:// alerts: octet-counting (RFC 6587 3.4.1) or newline (3.4.2: Splunk raw TCP, "
+         "Logstash, Beats, fluentd)")
+        ("syslog-udp-max-bytes",
+         po::value(&c.syslog_udp_max_bytes)->default_value(c.syslog_udp_max_bytes),
+         "udp:// alerts: largest datagram; longer alerts are cut, identity fields kept "
+         "(2048..65507; default 2048, what RFC 5426 asks every receiver to accept)")
+        ("syslog-sd-id", po::value(&c.syslog_sd_id)->default_value(c.syslog_sd_id),
+         "udp:// and tcp:// alerts: SD-ID of the alert parameters, NAME@ENTERPRISE-NUMBER")
+        ("syslog-utf8-bom", po::bool_switch(&c.syslog_utf8_bom),
+         "udp:// and tcp:// alerts: start MSG with a UTF-8 BOM (RFC 5424 6.4; many SIEMs keep "
+         "it as text)")
         ("sink-queue", po::value(&c.sink_queue)->default_value(c.sink_queue),
          "alerts a network sink holds while its collector is down")
         ("throttle-alerts", po::value<uint32_t>(),
@@ -129,15 +144,25 @@ po::options_description file_options(Config& c) {
     return options;
 }
 
+// Old names still accepted (command line and config file), not shown in --help.
+po::options_description alias_options() {
+    po::options_description options("Aliases");
+    options.add_options()("host", po::value<std::vector<std::string>>()->composing(),
+                          "old name of --only-host");
+    return options;
+}
+
 // Boost reads "-1" into an unsigned setting as its largest value, which would silently mean
 // "unbounded"; numbers given with a sign are refused instead.
 void reject_signed_numbers(const po::parsed_options& parsed) {
     static const char* const kUnsigned[] = {
-        "alert-max-bytes",          "sink-queue",        "throttle-alerts",
-        "throttle-window",          "max-processes",     "max-process-bytes",
-        "max-line-bytes",           "eoe-timeout",       "stats-interval",
-        "sequence-reorder-ms",      "max-sequence-keys", "max-sequence-bytes",
-        "max-sequence-total-bytes",
+        "alert-max-bytes",     "sink-queue",
+        "throttle-alerts",     "syslog-udp-max-bytes",
+        "throttle-window",     "max-processes",
+        "max-process-bytes",   "max-line-bytes",
+        "eoe-timeout",         "stats-interval",
+        "sequence-reorder-ms", "max-sequence-keys",
+        "max-sequence-bytes",  "max-sequence-total-bytes",
     };
     for (const po::option& option : parsed.options) {
         if (std::find(std::begin(kUnsigned), std::end(kUnsigned), option.string_key) ==
@@ -165,7 +190,7 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
     // clang-format off
     command_only.add_options()
         ("help,h", "show this help and exit")
-        ("version", "show the version and exit")
+        ("version,V", "show the version and exit")
         ("config,c", po::value(&config_path), "read settings from this file")
         ("check-rules", po::bool_switch(&c.check_rules),
          "load the rules, print one line per rule (loaded, or skipped and why), exit non-zero "
@@ -189,11 +214,16 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
     po::options_description settings = file_options(c);
     po::options_description all("audisp-eql: Elastic EQL detection rules on Linux audit events");
     all.add(command_only).add(settings);
+    const po::options_description aliases = alias_options();
+    po::options_description parsed_options;  // what is accepted: all, and the aliases
+    parsed_options.add(all).add(aliases);
+    po::options_description file_settings;
+    file_settings.add(settings).add(aliases);
 
     try {
         po::variables_map vm;
         const po::parsed_options from_command_line =
-            po::command_line_parser(argc, argv).options(all).run();
+            po::command_line_parser(argc, argv).options(parsed_options).run();
         reject_signed_numbers(from_command_line);
         po::store(from_command_line, vm);
         parsed.plugin_mode = plugin_mode_command_line(vm);
@@ -212,12 +242,16 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
             const std::string path = vm["config"].as<std::string>();
             std::istringstream file(read_config_text(path, parsed.plugin_mode && ::geteuid() == 0));
             // Unknown keys are errors: a misspelt setting must not be silently ignored.
-            const po::parsed_options from_file = po::parse_config_file(file, settings, false);
+            const po::parsed_options from_file = po::parse_config_file(file, file_settings, false);
             reject_signed_numbers(from_file);
             po::store(from_file, vm);
             c.config_file = path;
         }
         po::notify(vm);
+        if (vm.count("host") != 0U) {
+            for (const auto& host : vm["host"].as<std::vector<std::string>>())
+                c.hosts.push_back(host);
+        }
         if (vm.count("events-output") != 0U) {
             c.events_output = vm["events-output"].as<std::string>();
         }
@@ -250,7 +284,7 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
         c.progress = tristate("progress", "no-progress");
         validate(c);
     } catch (const std::exception& error) {
-        std::cerr << "audisp-eql: " << error.what() << "\n(see audisp-eql --help)\n";
+        std::cerr << kErrorPrefix << error.what() << "\n(see audisp-eql --help)\n";
         parsed.exit_code = 2;
         parsed.error = error.what();
     }
@@ -267,7 +301,11 @@ void validate(const Config& c) {
                                           "error", "critical", "off"};
     bool level_known = false;
     for (const char* level : kLevels) level_known = level_known || c.log_level == level;
-    if (!level_known) throw std::invalid_argument("unknown --log-level '" + c.log_level + "'");
+    if (!level_known) {
+        throw std::invalid_argument(
+            "--log-level must be trace, debug, info, warn, error, critical or off, not '" +
+            c.log_level + "'");
+    }
     // Upper bounds catch absurd values (a typo with extra digits) before they cost memory.
     if (c.max_processes == 0 || c.max_processes > 10'000'000) {
         throw std::invalid_argument("--max-processes must be 1..10000000");
@@ -283,6 +321,20 @@ void validate(const Config& c) {
     }
     if (c.alert_max_bytes != 0 && c.alert_max_bytes < 2048) {
         throw std::invalid_argument("--alert-max-bytes must be 0 (the sink's default) or >= 2048");
+    }
+    if (c.syslog_tcp_framing != "octet-counting" && c.syslog_tcp_framing != "newline") {
+        throw std::invalid_argument(
+            "--syslog-tcp-framing must be octet-counting or newline, not '" + c.syslog_tcp_framing +
+            "'");
+    }
+    if (c.syslog_udp_max_bytes < alert::kMinMessageBytes ||
+        c.syslog_udp_max_bytes > alert::kMaxUdpBytes) {
+        throw std::invalid_argument("--syslog-udp-max-bytes must be 2048..65507");
+    }
+    try {
+        alert::validate_sd_id(c.syslog_sd_id);
+    } catch (const std::invalid_argument& error) {
+        throw std::invalid_argument(std::string("--syslog-sd-id: ") + error.what());
     }
     if (c.effective_throttle_alerts() > 0 && c.throttle_window_seconds == 0) {
         throw std::invalid_argument("--throttle-window must be at least 1 second");
@@ -315,9 +367,10 @@ void validate(const Config& c) {
     }
     std::size_t stdin_inputs = 0;
     for (const auto& input : c.inputs) stdin_inputs += input == "-" ? 1 : 0;
-    if (stdin_inputs > 1) throw std::invalid_argument("'-' (stdin) can be an input only once");
+    if (stdin_inputs > 1) throw std::invalid_argument("--input - (stdin) can be given only once");
     if (c.live() && (c.since || c.until || !c.hosts.empty())) {
-        throw std::invalid_argument("--since, --until and --host need --input (offline analysis)");
+        throw std::invalid_argument(
+            "--since, --until and --only-host need --input (offline analysis)");
     }
     // Throws for unreadable times and an empty window.
     const EventFilter check(c, real_time_base());

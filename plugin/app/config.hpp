@@ -39,6 +39,13 @@ struct Config {
     // transports, under rsyslog's 8096-byte limit; 1 MiB for files and stdout).
     std::size_t alert_max_bytes = 0;
     std::size_t sink_queue = 10000;  // per network sink, alerts held while it is down
+    // RFC 5424 sinks (udp://, tcp://): TCP framing (octet-counting | newline), the largest UDP
+    // datagram (RFC 5426's 2048 by default), the SD-ID of the alert parameters, and whether MSG
+    // starts with a UTF-8 BOM.
+    std::string syslog_tcp_framing = "octet-counting";
+    std::size_t syslog_udp_max_bytes = 2048;
+    std::string syslog_sd_id = "alert@32473";
+    bool syslog_utf8_bom = false;
     // Per rule and real uid per window; 0 disables. Unset: kLiveThrottleAlerts in plugin
     // mode, no throttling offline (--input is forensic: every alert is reported).
     std::optional<uint32_t> throttle_alerts;
@@ -62,7 +69,7 @@ struct Config {
     // Offline investigation (see time_filter.hpp and offline_report.hpp).
     std::optional<std::string> since;  // evaluate events at or after (ausearch formats)
     std::optional<std::string> until;  // evaluate events at or before
-    std::vector<std::string> hosts;    // evaluate only events of these node= names
+    std::vector<std::string> hosts;    // --only-host: evaluate only events of these node= names
     std::optional<bool> summary;       // unset: on for text alerts when stdout is a terminal
     std::optional<bool> tree;          // unset: same as summary's default
     std::optional<bool> progress;      // unset: on when stderr is a terminal
@@ -81,6 +88,10 @@ struct Config {
     }
     static constexpr uint32_t kLiveThrottleAlerts = 100;
 };
+
+// Every fatal error audisp-eql prints on stderr starts so: "audisp-eql: error: " and then what is
+// wrong, naming the option or file first ("--log-level must be ..., not 'x'").
+inline constexpr const char* kErrorPrefix = "audisp-eql: error: ";
 
 // Result of reading the command line: a config, or an exit (help, version, or a usage error).
 struct ParsedCommandLine {

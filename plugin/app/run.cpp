@@ -92,7 +92,7 @@ engine::LoadResult load_and_report(const Config& config, const engine::ReadRuleF
 int check_rules(const Config& config) {
     const auto paths = rule_paths(config);  // throws for a path that does not exist
     if (paths.empty()) {
-        std::cerr << "audisp-eql: no rules found (give --rules PATH)\n";
+        std::cerr << kErrorPrefix << "no rules found (give --rules PATH)\n";
         return 2;
     }
     engine::LoadResult result = engine::load_rules(paths);
@@ -121,7 +121,7 @@ int check_rules(const Config& config) {
 int print_audit_rules(const Config& config) {
     const auto paths = rule_paths(config);
     if (paths.empty()) {
-        std::cerr << "audisp-eql: no rules found (give --rules PATH)\n";
+        std::cerr << kErrorPrefix << "no rules found (give --rules PATH)\n";
         return 2;
     }
     const engine::LoadResult result = engine::load_rules(paths);
@@ -228,7 +228,19 @@ int run_offline(const Config& config) {
     uint64_t done = 0;
     for (const InputFile& input : inputs) {
         spdlog::debug("reading {}", input.path);
+        const audit::LineFilterStats before = pipeline.stats().reader.lines;
         done += feed_file(input, pipeline, progress, done, report);
+        const audit::LineFilterStats after = pipeline.stats().reader.lines;
+        // A file of something else (the wrong file, a JSON export) must not pass for a quiet log.
+        if (after.lines > before.lines && after.records() == before.records()) {
+            throw std::runtime_error(
+                input.path + ": none of its " + std::to_string(after.lines - before.lines) +
+                " lines is an audit record; expected audit.log lines (type=SYSCALL "
+                "msg=audit(1700000000.123:456): ..., with or without node=), auditd's plugin "
+                "stream, records forwarded by syslog (Feb  6 17:42:49 host audispd: type=...) or "
+                "the kernel's audit lines (audit: type=1300 audit(1700000000.123:456): ... from "
+                "dmesg or journalctl -k)");
+        }
     }
     pipeline.finish();
     alerts.finish();
@@ -473,7 +485,13 @@ int run(const Config& config) {
         if (config.live()) return run_live(config);
         return run_offline(config);
     } catch (const std::exception& error) {
-        spdlog::critical("{}", error.what());
+        // Plugin mode: through the logger, which also reaches syslog (auditd gives plugins no
+        // stderr). Otherwise as every usage error: one line on stderr.
+        if (config.live() && !config.check_rules && !config.print_audit_rules) {
+            spdlog::critical("{}", error.what());
+        } else {
+            std::cerr << kErrorPrefix << error.what() << '\n';
+        }
         return 2;
     }
 }

@@ -8,13 +8,16 @@
 
 #include "audit/decode.hpp"
 #include "audit/enriched.hpp"
+#include "audit/forwarded.hpp"
 #include "audit/syscalls.hpp"
 
 namespace audit {
 namespace {
 
-// "[node=N ]type=T msg=audit(SEC.MS:SERIAL):" at the start of the line.
-std::optional<LineFilter::RecordHeader> parse_header(std::string_view line) {
+// "[node=N ]type=T msg=audit(SEC.MS:SERIAL):" at the start of the line. Always inlined: it
+// reads every line, and the forwarded-record path's second call must not turn it into a call.
+[[gnu::always_inline]] inline std::optional<LineFilter::RecordHeader> parse_header(
+    std::string_view line) {
     LineFilter::RecordHeader header;
     const std::string_view whole = line;
     if (line.starts_with("node=")) {
@@ -172,10 +175,13 @@ void LineFilter::handle_line(std::string_view line) {
         report(MalformedKind::Binary, line);
         return;
     }
-    const auto header = parse_header(line);
+    auto header = parse_header(line);
     if (!header) {
-        report(MalformedKind::NoHeader, line);
-        return;
+        header = parse_forwarded(line);
+        if (!header) {
+            report(MalformedKind::NoHeader, line);
+            return;
+        }
     }
     note_serial(header->node, header->id.serial);
 
@@ -258,10 +264,13 @@ void LineFilter::handle_line(std::string_view line) {
             if (all_paths) event->add_field("nametype", field_in(body, "nametype"));
             break;
         }
-        case RecordUse::SocketAddress:
+        case RecordUse::SocketAddress: {
             event->add_record(RecordKind::Sockaddr);
-            event->add_field("saddr", field_in(body, "saddr"));
+            // saddr is hex; a "#035" after it is the ENRICHED separator as rsyslog escapes it.
+            const std::string_view saddr = field_in(body, "saddr");
+            event->add_field("saddr", saddr.substr(0, saddr.find('#')));
             break;
+        }
         case RecordUse::OpenHow:
             event->add_record(RecordKind::Openat2);
             event->add_field("oflag", field_in(body, "oflag"));
@@ -278,6 +287,13 @@ void LineFilter::handle_line(std::string_view line) {
             break;  // handled above
     }
     if (forward) sink_(scratch_);
+}
+
+std::optional<LineFilter::RecordHeader> LineFilter::parse_forwarded(std::string_view line) {
+    if (!normalise_forwarded(line, forwarded_)) return std::nullopt;
+    auto header = parse_header(forwarded_);
+    if (header) ++stats_.forwarded;
+    return header;
 }
 
 bool LineFilter::write_header(const RecordHeader& header) {

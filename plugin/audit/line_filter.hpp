@@ -54,7 +54,13 @@ struct LineFilterStats {
     uint64_t failed_execs = 0;      // execs with success=no (skipped unless kept)
     uint64_t serial_gaps = 0;       // times a node's audit serial jumped forward
     uint64_t events_abandoned = 0;  // forwarded events auparse never handed back (see kMaxPending)
+    uint64_t forwarded = 0;         // records read from syslog or kernel log lines (forwarded.hpp)
     uint64_t malformed_total() const;
+    // Lines that held an audit record (skipped or not).
+    uint64_t records() const {
+        return lines - malformed[static_cast<std::size_t>(MalformedKind::Binary)] -
+               malformed[static_cast<std::size_t>(MalformedKind::NoHeader)];
+    }
 };
 
 struct LineFilterOptions {
@@ -129,6 +135,10 @@ class LineFilter {
 
     void handle_line(std::string_view line);
     void report(MalformedKind kind, std::string_view line);
+    // A line without an audit.log header: perhaps a record forwarded through syslog or a kernel
+    // log line (forwarded.hpp), rewritten into forwarded_, which the header then views. Out of
+    // line and cold, so that audit.log lines, which never come here, pay nothing for it.
+    [[gnu::cold, gnu::noinline]] std::optional<RecordHeader> parse_forwarded(std::string_view line);
     enum class SyscallUse { Drop, Keep, Exec, File, Network };
     SyscallUse syscall_use(std::string_view body);
     // Writes the header auparse gets ("[node=N ]type=T msg=audit(SEC.MS:SERIAL):\n") into
@@ -147,6 +157,7 @@ class LineFilter {
     std::string partial_;
     bool discarding_ = false;  // inside an over-long line, until its newline
     std::string scratch_;
+    std::string forwarded_;  // the current line rewritten in audit.log form (forwarded.hpp)
     LineFilterStats stats_;
     std::array<bool, kMalformedKinds> reported_{};
     std::array<Dropped, kDroppedSlots> dropped_{};

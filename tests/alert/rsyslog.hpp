@@ -69,3 +69,12 @@ class Rsyslogd {
 };
 
 }  // namespace alert_test
+
+// In a Catch2 test case: skip (with a warning) when rsyslogd is not installed.
+// rsyslog is a test dependency (.ci/install-deps installs it): without it these tests fail
+// rather than pass having checked nothing.
+#define REQUIRE_RSYSLOGD()                                                     \
+    do {                                                                       \
+        INFO("rsyslogd is not installed (bash .ci/install-deps installs it)"); \
+        REQUIRE(alert_test::rsyslogd_available());                             \
+    } while (false)

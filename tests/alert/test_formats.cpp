@@ -185,7 +185,7 @@ TEST_CASE("CEF: a plain alert", "[alert][cef]") {
     const alert::Formatted out = alert::format_cef(sample_alert());
     CHECK(out.line ==
           "CEF:0|audisp-eql|audisp-eql|0.1.0|7fd3e5b6-8d1b-4a3c-9f0e-2b1c3d4e5f60|Attempt to "
-          "Disable IPTables or Firewall|6|rt=1790000000123 dhost=h1 suser=root suid=0 spid=4242 "
+          "Disable IPTables or Firewall|6|rt=1790000000123 dvchost=h1 suser=root suid=0 spid=4242 "
           "sproc=iptables filePath=/usr/sbin/xtables-nft-multi cs1Label=command_line "
           "cs1=iptables -F cs2Label=parent_command_line cs2=-bash cs3Label=parent_executable "
           "cs3=/usr/bin/bash cs4Label=working_directory cs4=/root cs5Label=threat_technique "

@@ -82,14 +82,6 @@ void emit_table(alert_test::Rsyslogd& server, const std::string& input, const st
     }
 }
 
-// rsyslog is a test dependency (.ci/install-deps installs it): without it these tests fail
-// rather than pass having checked nothing.
-#define REQUIRE_RSYSLOGD()                                                     \
-    do {                                                                       \
-        INFO("rsyslogd is not installed (bash .ci/install-deps installs it)"); \
-        REQUIRE(alert_test::rsyslogd_available());                             \
-    } while (false)
-
 }  // namespace
 
 TEST_CASE("udp and tcp sinks deliver hostile alerts to rsyslogd as single RFC 5424 messages",

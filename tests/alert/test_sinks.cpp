@@ -97,6 +97,32 @@ TEST_CASE("sink options are validated", "[alert][sink]") {
     options = {};
     options.ident.clear();
     CHECK_THROWS_AS(alert::make_sink("-", options), std::invalid_argument);
+    options = {};
+    options.udp_max_bytes = 2047;
+    CHECK_THROWS_AS(options.validate(), std::invalid_argument);
+    options.udp_max_bytes = 65508;
+    CHECK_THROWS_AS(options.validate(), std::invalid_argument);
+    options.udp_max_bytes = 65507;
+    CHECK_NOTHROW(options.validate());
+}
+
+TEST_CASE("SD-IDs must be private RFC 5424 SD-IDs; TCP framing names", "[alert][sink]") {
+    for (const char* good : {"alert@32473", "audisp@1.3.6", "x@1", "eql-alert@99999"}) {
+        INFO(good);
+        CHECK_NOTHROW(alert::validate_sd_id(good));
+    }
+    for (const char* bad :
+         {"", "alert", "@32473", "alert@", "alert@x1", "al ert@1", "al=rt@1", "al]rt@1", "al\"rt@1",
+          "a@b@1", "alert@1.", "averyveryverylongsdname@324730001"}) {
+        INFO(bad);
+        CHECK_THROWS_AS(alert::validate_sd_id(bad), std::invalid_argument);
+    }
+    alert::SinkOptions options;
+    options.sd_id = "alert";
+    CHECK_THROWS_WITH(options.validate(), Catch::Contains("NAME@ENTERPRISE-NUMBER"));
+    CHECK(alert::parse_tcp_framing("newline") == alert::TcpFraming::Newline);
+    CHECK(alert::parse_tcp_framing("octet-counting") == alert::TcpFraming::OctetCounting);
+    CHECK_THROWS_AS(alert::parse_tcp_framing("lf"), std::invalid_argument);
 }
 
 TEST_CASE("stream sink writes one line per alert and follows logrotate", "[alert][sink]") {

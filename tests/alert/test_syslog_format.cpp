@@ -127,6 +127,7 @@ TEST_CASE("RFC 6587 octet counting counts bytes", "[alert][rfc5424]") {
     CHECK(alert::octet_count_frame("abc") == "3 abc");
     CHECK(alert::octet_count_frame("\xc3\xa9") == "2 \xc3\xa9");
     CHECK(alert::octet_count_frame("") == "0 ");
+    CHECK(alert::newline_frame("<13>1 - - - - - - a") == "<13>1 - - - - - - a\n");
 }
 
 TEST_CASE("local syslog format is what syslog(3) writes", "[alert][rfc5424]") {

@@ -100,6 +100,9 @@ std::size_t check_logs(const fs::path& dir) {
         std::string line;
         while (std::getline(lines, line)) {
             if (!line.empty() && line.back() == '\r') line.pop_back();
+            // Records in audit.log's form only: the syslog and kmsg captures hold the same kind
+            // of records behind a prefix libauparse cannot read (test_forwarded_logs.cpp).
+            if (!line.starts_with("type=") && !line.starts_with("node=")) continue;
             if (!is_read_type(line) || body_of(line).empty()) continue;
             check_same_split(line);
             ++records;

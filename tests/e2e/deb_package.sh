@@ -6,10 +6,18 @@
 # audisp-eql is already installed on this machine (we never replace a real
 # installation).
 #
+# Also: lintian accepts the package (no error; only the warnings the README
+# explains), the packaged binary is hardened (hardening_check.sh), `dpkg -r`
+# sets the plugins.d entry and the audit rules aside (auditd reads neither
+# name) and a reinstall brings them back with the admin's edits, `--purge`
+# deletes /etc/audisp-eql, and the maintainer scripts reload auditd (augenrules
+# --load, invoke-rc.d auditd reload) exactly when auditd runs, and never fail
+# when that reload fails. auditd is never really reloaded here: pidof,
+# augenrules, invoke-rc.d, systemctl and service are stubs first in PATH that
+# log their arguments (pidof "finds" auditd only when the test says so).
+#
 # Leaves no trace: the package is always purged at the end, so nothing stays
-# in /etc/audit/plugins.d or /etc/audit/rules.d (installing never starts or
-# reloads auditd: the plugin and its audit rules take effect only when auditd
-# next starts, which this test does not do).
+# in /etc/audit/plugins.d or /etc/audit/rules.d.
 set -u
 BUILD=${1:?usage: $0 BUILD_DIR}
 BUILD=$(cd "$BUILD" && pwd -P) || exit 1
@@ -29,7 +37,9 @@ installed_by_us=0
 # shellcheck disable=SC2317  # called from the EXIT trap
 cleanup() {
     if [ "$installed_by_us" = 1 ]; then
-        dpkg --purge "$PKG" >/dev/null 2>&1 || echo "WARNING: dpkg --purge $PKG failed" >&2
+        # With the stubs: the maintainer scripts must not reach a real auditd.
+        PATH="$STUBS:$PATH" dpkg --purge "$PKG" >/dev/null 2>&1 ||
+            echo "WARNING: dpkg --purge $PKG failed" >&2
     fi
     rm -rf "$WORK"
 }
@@ -40,6 +50,55 @@ trap 'exit 143' TERM
 fail=0
 bad() { echo "FAIL: $*" >&2; fail=1; }
 step() { echo "--- $*"; }
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+
+# Stubs for everything the maintainer scripts may call to reach auditd. Each logs "NAME ARGS".
+STUBS=$WORK/stubs
+CALLS=$WORK/calls.log
+mkdir -p "$STUBS"
+for tool in augenrules invoke-rc.d systemctl service; do
+    printf '#!/bin/sh\necho "%s $*" >> "%s"\n[ ! -e "%s/reload-fails" ]\n' \
+        "$tool" "$CALLS" "$WORK" > "$STUBS/$tool"
+done
+printf '#!/bin/sh\necho "pidof $*" >> "%s"\n[ -e "%s/auditd-runs" ]\n' "$CALLS" "$WORK" > "$STUBS/pidof"
+chmod 0755 "$STUBS"/*
+# dpkg with the stubs; STATE: "running" (pidof finds auditd), "stopped", or "failing" (auditd
+# runs but augenrules and the reload fail).
+run_dpkg() {
+    local state=$1; shift
+    rm -f "$WORK/auditd-runs" "$WORK/reload-fails" "$CALLS"
+    case $state in
+        running) touch "$WORK/auditd-runs" ;;
+        failing) touch "$WORK/auditd-runs" "$WORK/reload-fails" ;;
+    esac
+    PATH="$STUBS:$PATH" dpkg "$@" > "$WORK/dpkg.log" 2>&1
+}
+calls() { cat "$CALLS" 2>/dev/null; }
+expect_reload() {  # WHAT
+    calls | grep -qx 'augenrules --load' || { calls >&2; bad "$1: augenrules --load not called"; }
+    calls | grep -qx 'invoke-rc.d auditd reload' || { calls >&2; bad "$1: auditd not reloaded"; }
+}
+expect_no_reload() {  # WHAT
+    calls | grep -qx 'pidof auditd' || { calls >&2; bad "$1: the scripts did not check for auditd"; }
+    if calls | grep -Eq '^(augenrules|invoke-rc.d|systemctl|service) '; then
+        calls >&2; bad "$1: auditd reloaded although it does not run"
+    fi
+}
+# No active plugins.d entry runs audisp-eql, and no rules.d file augenrules reads is ours.
+expect_inactive() {  # WHAT
+    local f
+    for f in /etc/audit/plugins.d/*; do
+        [ -f "$f" ] || continue
+        case ${f##*/} in .*|*.*.*) continue ;; esac  # auditd skips these (audisp.c)
+        if grep -q '^path = /usr/sbin/audisp-eql' "$f" && grep -q '^active = yes' "$f"; then
+            bad "$1: $f still starts the removed binary"
+        fi
+    done
+    for f in /etc/audit/rules.d/*.rules; do
+        [ -f "$f" ] || continue
+        if grep -q 'audisp-eql' "$f"; then bad "$1: $f (audit rules) still there"; fi
+    done
+}
 
 step "cpack -G DEB"
 if ! (cd "$BUILD" && cpack -G DEB -B "$WORK/out" --config "$BUILD/CPackConfig.cmake") >"$WORK/cpack.log" 2>&1; then
@@ -74,6 +133,20 @@ grep -q ' \./usr/share/audisp-eql/rules/.*\.toml$' "$WORK/contents" || bad "no r
 grep -q ' \./etc/audisp-eql/rules\.d/$' "$WORK/contents" || bad "no /etc/audisp-eql/rules.d/ in the package"
 if grep -q ' \./usr/local/' "$WORK/contents"; then bad "files under /usr/local in the package"; fi
 
+step "lintian"
+if command -v lintian >/dev/null; then
+    # Warnings the README ("Debian package") explains; anything else, and any error, fails.
+    explained='non-standard-file-perm|package-contains-empty-directory|non-standard-dir-perm'
+    lintian --no-tag-display-limit --display-info "$DEB" > "$WORK/lintian.log" 2>&1
+    cat "$WORK/lintian.log"
+    if grep -q '^E: ' "$WORK/lintian.log"; then bad "lintian reports errors"; fi
+    if grep '^W: ' "$WORK/lintian.log" | grep -Evq "W: [^ ]+: ($explained) "; then
+        bad "lintian warnings the README does not explain: $(grep '^W: ' "$WORK/lintian.log" | grep -Ev "W: [^ ]+: ($explained) ")"
+    fi
+else
+    bad "lintian is not installed (.ci/install-deps installs it)"
+fi
+
 check_installed() {
     local f
     for f in "${files[@]}"; do [ -e "$f" ] || bad "$1: $f missing after install"; done
@@ -85,34 +158,52 @@ check_installed() {
         { cat "$WORK/check.log" >&2; bad "$1: the installed settings and rules do not load"; }
 }
 
-step "dpkg -i (first install)"
+step "dpkg -i (first install, auditd running: reloaded)"
 installed_by_us=1
-dpkg -i "$DEB" > "$WORK/dpkg.log" 2>&1 || { cat "$WORK/dpkg.log" >&2; bad "dpkg -i failed"; exit 1; }
+run_dpkg running -i "$DEB" || { cat "$WORK/dpkg.log" >&2; bad "dpkg -i failed"; exit 1; }
 check_installed "install"
-# An admin edit, which dpkg must keep on remove and on reinstall.
-echo "# local edit by deb_package.sh" >> /etc/audisp-eql/audisp-eql.conf
+expect_reload "install"
+bash "$HERE/hardening_check.sh" /usr/sbin/audisp-eql || bad "the packaged binary is not hardened"
+# Admin edits, which dpkg must keep on remove and on reinstall.
+for f in "${conffiles[@]}"; do echo "# local edit by deb_package.sh" >> "$f"; done
 
-step "dpkg -r (conffiles stay)"
-dpkg -r "$PKG" > "$WORK/dpkg.log" 2>&1 || { cat "$WORK/dpkg.log" >&2; bad "dpkg -r failed"; }
+step "dpkg -r (auditd running: plugin entry and audit rules set aside, auditd reloaded)"
+run_dpkg running -r "$PKG" || { cat "$WORK/dpkg.log" >&2; bad "dpkg -r failed"; }
 [ ! -e /usr/sbin/audisp-eql ] || bad "binary still there after dpkg -r"
 [ ! -e /usr/share/audisp-eql/rules ] || bad "rules still there after dpkg -r"
-for f in "${conffiles[@]}"; do [ -e "$f" ] || bad "conffile $f removed by dpkg -r"; done
+[ -e /etc/audisp-eql/audisp-eql.conf ] || bad "the settings conffile was removed by dpkg -r"
+for f in /etc/audit/plugins.d/audisp-eql.conf /etc/audit/rules.d/audisp-eql.rules; do
+    [ ! -e "$f" ] || bad "$f still active after dpkg -r"
+    [ -e "$f.dpkg-removed" ] || bad "$f was not kept as $f.dpkg-removed"
+done
+expect_inactive "dpkg -r"
+expect_reload "dpkg -r"
 dpkg-query -W -f='${Status}\n' "$PKG" | grep -q config-files || bad "status after dpkg -r is not config-files"
 
-step "dpkg -i (reinstall over kept conffiles)"
-dpkg -i "$DEB" > "$WORK/dpkg.log" 2>&1 || { cat "$WORK/dpkg.log" >&2; bad "dpkg -i (reinstall) failed"; }
+step "dpkg -i (reinstall over kept conffiles, auditd stopped: not reloaded)"
+run_dpkg stopped -i "$DEB" || { cat "$WORK/dpkg.log" >&2; bad "dpkg -i (reinstall) failed"; }
 check_installed "reinstall"
-grep -q "local edit by deb_package.sh" /etc/audisp-eql/audisp-eql.conf || bad "the admin's edit was lost on reinstall"
+expect_no_reload "reinstall"
+for f in "${conffiles[@]}"; do
+    grep -q "local edit by deb_package.sh" "$f" || bad "the admin's edit of $f was lost on reinstall"
+    [ ! -e "$f.dpkg-removed" ] || bad "$f.dpkg-removed left after reinstall"
+done
 
-step "dpkg -i (same version over itself: the upgrade path)"
-dpkg -i "$DEB" > "$WORK/dpkg.log" 2>&1 || { cat "$WORK/dpkg.log" >&2; bad "dpkg -i (upgrade) failed"; }
+step "dpkg -i (same version over itself: the upgrade path; the reload fails)"
+run_dpkg failing -i "$DEB" || { cat "$WORK/dpkg.log" >&2; bad "dpkg -i failed because reloading auditd failed"; }
 check_installed "upgrade"
+expect_reload "upgrade"
+grep -q "could not reload auditd" "$WORK/dpkg.log" || { cat "$WORK/dpkg.log" >&2; bad "a failed reload was not reported"; }
 grep -q "local edit by deb_package.sh" /etc/audisp-eql/audisp-eql.conf || bad "the admin's edit was lost on upgrade"
 [ ! -e /etc/audisp-eql/audisp-eql.conf.dpkg-new ] || bad "a .dpkg-new appeared although the shipped file did not change"
 
 step "dpkg --purge (nothing left)"
-dpkg --purge "$PKG" > "$WORK/dpkg.log" 2>&1 || { cat "$WORK/dpkg.log" >&2; bad "dpkg --purge failed"; }
+echo "# local rule file" > /etc/audisp-eql/rules.d/local.toml
+run_dpkg stopped --purge "$PKG" || { cat "$WORK/dpkg.log" >&2; bad "dpkg --purge failed"; }
 installed_by_us=0
+for f in /etc/audit/plugins.d/audisp-eql.conf /etc/audit/rules.d/audisp-eql.rules; do
+    [ ! -e "$f" ] && [ ! -e "$f.dpkg-removed" ] || bad "$f (or its .dpkg-removed) left after purge"
+done
 for f in "${files[@]}" /etc/audisp-eql /usr/share/audisp-eql; do
     [ ! -e "$f" ] || bad "$f left after purge"
 done
@@ -120,5 +211,5 @@ if dpkg-query -W "$PKG" >/dev/null 2>&1 && ! dpkg-query -W -f='${Status}' "$PKG"
     bad "dpkg still knows $PKG after purge"
 fi
 
-[ $fail = 0 ] && echo "PASS: .deb builds, installs, keeps conffiles on remove, upgrades and purges cleanly"
+[ $fail = 0 ] && echo "PASS: .deb builds, passes lintian, is hardened, installs, deactivates on remove, keeps the admin's edits, upgrades, purges cleanly, reloads auditd only when it runs"
 exit $fail

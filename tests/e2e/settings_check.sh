@@ -24,7 +24,7 @@ printf '%s\n' "$out"
 
 # Every long option that may appear in the config file is documented in it.
 # (--help lists command-line-only options first; those are not file settings.)
-mapfile -t settings < <("$BIN" --help | sed -n '/^Settings/,$p' | grep -oE '^  (-[a-z] \[ )?--[a-z-]+' | grep -oE -- '--[a-z-]+' | sed 's/^--//')
+mapfile -t settings < <("$BIN" --help | sed -n '/^Settings/,$p' | grep -oE '^  (-[a-zA-Z] \[ )?--[a-z0-9-]+' | grep -oE -- '--[a-z0-9-]+' | sed 's/^--//')
 [ "${#settings[@]}" -gt 10 ] || bad "could not read the settings from --help (${#settings[@]} found)"
 for s in "${settings[@]}"; do
     grep -Eq "^#?${s} =" "$SETTINGS" || bad "setting '$s' is not documented in $SETTINGS"

@@ -411,7 +411,7 @@ TEST_CASE("SIGHUP applies the re-read config file: sinks, format and throttle ch
     for (std::string line; std::getline(cef_in, line);) {
         ++cef_lines;
         CHECK(line.starts_with("CEF:0|audisp-eql|"));
-        CHECK_THAT(line, Catch::Contains("dhost=reload-test"));
+        CHECK_THAT(line, Catch::Contains("dvchost=reload-test"));
     }
     CHECK(cef_lines == second.alerts);
 }
