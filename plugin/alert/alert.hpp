@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ecs/event.hpp"
+#include "ecs/fields.hpp"
 #include "engine/rule.hpp"
 
 namespace alert {
@@ -20,7 +21,7 @@ namespace alert {
 // step with project() in the top-level CMakeLists.txt.
 inline constexpr std::string_view kVendor = "audisp-eql";
 inline constexpr std::string_view kProduct = "audisp-eql";
-inline constexpr std::string_view kProductVersion = "0.1.0";
+inline constexpr std::string_view kProductVersion = ecs::kAgentVersion;
 
 // One step of a sequence alert: the event that filled it and the stage's number (1-based, as
 // the rule writes its stages).

@@ -1,12 +1,35 @@
 #include "alert/document.hpp"
 
+#include <boost/uuid/name_generator_sha1.hpp>
+#include <boost/uuid/uuid_io.hpp>
 #include <vector>
 
+#include "alert/fields.hpp"
+#include "alert/text.hpp"
 #include "ecs/json.hpp"
 #include "engine/alert_document.hpp"
 
 namespace alert {
 namespace {
+
+// The namespace of alert ids: the name-based UUID of "audisp-eql.alert" in the DNS namespace.
+const boost::uuids::name_generator_sha1& id_generator() {
+    static const boost::uuids::name_generator_sha1 generator(
+        boost::uuids::name_generator_sha1(boost::uuids::ns::dns())("audisp-eql.alert"));
+    return generator;
+}
+
+// What makes an audit event unique: a node's serials and times never repeat together.
+void append_identity(std::string& name, const ecs::Event& event) {
+    name += '\n';
+    name += event.node;
+    name += '\x1f';
+    name += std::to_string(event.sequence);
+    name += '\x1f';
+    name += std::to_string(event.timestamp_us);
+    name += '\x1f';
+    name += event.action;
+}
 
 nlohmann::json counts(const std::vector<SuppressedCount>& entries, const char* name_key,
                       bool with_label) {
@@ -22,8 +45,10 @@ nlohmann::json counts(const std::vector<SuppressedCount>& entries, const char* n
 nlohmann::json summary_document(const Alert& alert, const Suppression& summary) {
     nlohmann::json doc = nlohmann::json::object();
     if (alert.event) doc["@timestamp"] = ecs::format_timestamp(alert.event->timestamp_us);
+    doc["event"]["id"] = alert_id(alert);
     doc["message"] = summary.message;
-    doc["event"] = {{"kind", "alert"}, {"action", "alerts-suppressed"}};
+    doc["event"]["kind"] = "alert";
+    doc["event"]["action"] = "alerts-suppressed";
     if (alert.risk_score >= 0) doc["event"]["risk_score"] = alert.risk_score;
     nlohmann::json rule = nlohmann::json::object();
     if (alert.rule) {
@@ -73,8 +98,38 @@ nlohmann::json document(const Alert& alert) {
         }
         doc["sequence"] = engine::sequence_object(alert.sequence->key, steps);
     }
+    if (alert.event) {
+        doc["event"]["id"] = alert_id(alert);
+        doc["message"] = alert_message(alert);
+    }
     if (alert.explain) doc["explain"] = *alert.explain;
     return doc;
+}
+
+std::string alert_id(const Alert& alert) {
+    std::string name = alert.rule_id;
+    if (alert.suppression) {
+        name += "\nsuppressed\x1f" + std::to_string(alert.suppression->window_start_us);
+        for (const SuppressedCount& user : alert.suppression->users) name += '\x1f' + user.name;
+    } else if (alert.sequence) {
+        for (const SequenceStep& step : alert.sequence->steps) {
+            if (step.event) append_identity(name, *step.event);
+        }
+    } else if (alert.event) {
+        append_identity(name, *alert.event);
+    }
+    return boost::uuids::to_string(id_generator()(name));
+}
+
+std::string alert_message(const Alert& alert) {
+    if (alert.suppression) return alert.suppression->message;
+    const AlertFields fields = extract_fields(alert);
+    std::string message = alert.rule_name;
+    const std::string& what =
+        fields.command_line.empty() ? fields.process_name : fields.command_line;
+    if (!what.empty()) message += (message.empty() ? "" : ": ") + what;
+    text::cut_with_marker(message, kMessageBytes);
+    return message;
 }
 
 }  // namespace alert

@@ -58,7 +58,7 @@ bool shrink(nlohmann::json& document, std::size_t max_bytes, std::size_t floor, 
     std::vector<std::string*> strings;
     collect_strings(document, strings);
     std::vector<const nlohmann::json*> keep;
-    for (const char* path : {"@timestamp", "rule.id", "rule.uuid", "rule.severity"}) {
+    for (const char* path : {"@timestamp", "event.id", "rule.id", "rule.uuid", "rule.severity"}) {
         if (const nlohmann::json* node = find_path(document, path)) keep.push_back(node);
     }
     std::erase_if(strings, [&](const std::string* value) {
@@ -219,6 +219,9 @@ nlohmann::json skeleton(const Alert& alert, const nlohmann::json& full) {
         }
     }
     out["event"] = {{"kind", "alert"}, {"truncated", true}};
+    if (const nlohmann::json* id = find_path(full, "event.id"); id != nullptr && id->is_string()) {
+        out["event"]["id"] = *id;  // the SIEM's deduplication key survives
+    }
     out["rule"] = {{"id", alert.rule_id},
                    {"name", alert.rule_name},
                    {"severity", alert.severity},

@@ -111,6 +111,9 @@ constexpr std::array<FieldInfo, kFieldCount> kFields{{
     {NetworkTransport, "network.transport", T::String},
     {NetworkType, "network.type", T::String},
     {NetworkDirection, "network.direction", T::String},
+    {EcsVersion, "ecs.version", T::String},
+    {AgentType, "agent.type", T::String},
+    {AgentVersion, "agent.version", T::String},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -122,6 +125,12 @@ constexpr bool table_in_enum_order() {
 static_assert(table_in_enum_order(), "kFields must list every FieldId in enum order");
 
 FieldValue text(const std::string& s) noexcept {
+    FieldValue v;
+    v.kind = FieldValue::Kind::String;
+    v.text = s;
+    return v;
+}
+FieldValue constant(std::string_view s) noexcept {
     FieldValue v;
     v.kind = FieldValue::Kind::String;
     v.text = s;
@@ -367,6 +376,12 @@ FieldValue get_field(const Event& e, FieldId id) noexcept {
             return text(e.network.type);
         case NetworkDirection:
             return text(e.network.direction);
+        case EcsVersion:
+            return constant(kEcsVersion);
+        case AgentType:
+            return constant(kAgentType);
+        case AgentVersion:
+            return constant(kAgentVersion);
         case Count_:
             break;
     }

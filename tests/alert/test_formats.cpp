@@ -103,6 +103,7 @@ TEST_CASE("JSON: documents that strings alone cannot shrink fall back to a skele
     CHECK(parsed["rule"]["id"] == alert_test::kRuleId);
     CHECK(parsed["rule"]["severity"] == "medium");
     CHECK(parsed["@timestamp"] == "2026-09-21T14:13:20.123456Z");
+    CHECK(parsed["event"]["id"] == alert::alert_id(a));  // the deduplication key survives
 }
 
 TEST_CASE("JSON: 30,000 one-character args are cut first; who, what and where stay",
@@ -196,7 +197,7 @@ TEST_CASE("CEF: a plain alert", "[alert][cef]") {
           "cs1=iptables -F cs2Label=parent_command_line cs2=-bash cs3Label=parent_executable "
           "cs3=/usr/bin/bash cs4Label=working_directory cs4=/root cs5Label=threat_technique "
           "cs5=T1562 cs6Label=rule_version cs6=111 cn1Label=risk_score cn1=47 "
-          "cn2Label=parent_pid cn2=1000");
+          "cn2Label=parent_pid cn2=1000 msg=Attempt to Disable IPTables or Firewall: iptables -F");
 }
 
 TEST_CASE("CEF: escaping follows the specification", "[alert][cef]") {
