@@ -1,13 +1,15 @@
-// Reading the routing fields out of an ECS alert document, and the severity mappings that every
-// output shares, kept in one place so syslog, CEF and text agree.
+// Building an alert's routing fields from its rule, and the severity mappings that every output
+// shares, kept in one place so syslog, CEF and text agree.
 #include "alert/alert.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <ctime>
+#include <optional>
 #include <stdexcept>
 #include <utility>
+
+#include "ecs/fields.hpp"
 
 namespace alert {
 
@@ -33,29 +35,9 @@ std::string lower(std::string_view text) {
     return out;
 }
 
-std::optional<int> number_at(const nlohmann::json& document, std::string_view dotted) {
-    const nlohmann::json* value = find_path(document, dotted);
-    if (value == nullptr || !value->is_number()) return std::nullopt;
-    const double number = value->get<double>();
-    if (!(number >= -1e9 && number <= 1e9)) return std::nullopt;
-    return static_cast<int>(number);
-}
-
 bool known_severity(std::string_view severity) {
     return severity == "low" || severity == "medium" || severity == "high" ||
            severity == "critical";
-}
-
-// Parses exactly `width` decimal digits at text[pos].
-bool digits(std::string_view text, std::size_t pos, std::size_t width, int& out) {
-    if (pos + width > text.size()) return false;
-    int value = 0;
-    for (std::size_t i = pos; i < pos + width; ++i) {
-        if (text[i] < '0' || text[i] > '9') return false;
-        value = value * 10 + (text[i] - '0');
-    }
-    out = value;
-    return true;
 }
 
 }  // namespace
@@ -64,47 +46,74 @@ const nlohmann::json* find_path(const nlohmann::json& document, std::string_view
     return find_in(document, dotted);
 }
 
-std::string text_at(const nlohmann::json& document, std::string_view dotted) {
-    const nlohmann::json* value = find_path(document, dotted);
-    if (value == nullptr) return {};
-    if (value->is_string()) return value->get<std::string>();
-    if (value->is_number() || value->is_boolean()) return value->dump();
-    return {};
+namespace {
+
+// Elastic's rules keep risk scores in 0..100; anything absurd counts as no score.
+std::optional<int> risk_of(const engine::RuleInfo& rule) {
+    if (rule.risk_score < -1'000'000'000 || rule.risk_score > 1'000'000'000) return std::nullopt;
+    return std::clamp(static_cast<int>(rule.risk_score), 0, 100);
 }
 
-Alert Alert::from_document(nlohmann::json document) {
+}  // namespace
+
+Alert Alert::make(std::shared_ptr<const ecs::Event> event,
+                  std::shared_ptr<const engine::RuleInfo> rule) {
     Alert alert;
-    alert.rule_id = text_at(document, "rule.id");
-    if (alert.rule_id.empty()) alert.rule_id = text_at(document, "rule.uuid");
-    alert.rule_name = text_at(document, "rule.name");
-
-    std::string severity = lower(text_at(document, "rule.severity"));
-    if (!known_severity(severity)) severity = lower(text_at(document, "event.severity_name"));
-    std::optional<int> risk = number_at(document, "rule.risk_score");
-    if (!risk) risk = number_at(document, "event.risk_score");
-    if (!risk) risk = number_at(document, "event.severity");
-    if (risk) risk = std::clamp(*risk, 0, 100);
-
-    if (known_severity(severity)) {
-        alert.severity = severity;
-        alert.risk_score = risk ? *risk : default_risk_score(severity);
-    } else if (risk) {
-        alert.severity = std::string(severity_from_risk(*risk));
-        alert.risk_score = *risk;
+    if (event) alert.timestamp_us = event->timestamp_us;
+    if (rule) {
+        alert.rule_id = rule->rule_id;
+        alert.rule_name = rule->name;
+        const std::string severity = lower(rule->severity);
+        const std::optional<int> risk = risk_of(*rule);
+        if (known_severity(severity)) {
+            alert.severity = severity;
+            alert.risk_score = risk ? *risk : default_risk_score(severity);
+        } else if (risk) {
+            alert.severity = std::string(severity_from_risk(*risk));
+            alert.risk_score = *risk;
+        } else {
+            alert.severity = "unknown";
+        }
     } else {
         alert.severity = "unknown";
-        alert.risk_score = -1;
     }
+    alert.event = std::move(event);
+    alert.rule = std::move(rule);
+    return alert;
+}
 
-    if (const nlohmann::json* stamp = find_path(document, "@timestamp")) {
-        if (stamp->is_string()) {
-            alert.timestamp_us = parse_timestamp(stamp->get_ref<const std::string&>()).value_or(0);
-        } else if (stamp->is_number_integer()) {
-            alert.timestamp_us = stamp->get<int64_t>();  // already microseconds (our own JSON)
+namespace {
+
+std::size_t event_bytes(const ecs::Event& event) noexcept {
+    std::size_t total = 2;
+    for (const ecs::FieldInfo& field : ecs::all_fields()) {
+        const ecs::FieldValue value = ecs::get_field(event, field.id);
+        if (value.missing()) continue;
+        total += field.name.size() + 4;
+        if (value.kind == ecs::FieldValue::Kind::String) total += value.text.size() + 2;
+        if (value.kind == ecs::FieldValue::Kind::StringList) {
+            for (const std::string& item : value.list) total += item.size() + 3;
+        }
+        total += 8;
+    }
+    return total;
+}
+
+}  // namespace
+
+std::size_t approximate_bytes(const Alert& alert) noexcept {
+    std::size_t total = 512;  // the rule's fields
+    if (alert.event) total += event_bytes(*alert.event);
+    if (alert.sequence) {
+        for (const SequenceStep& step : alert.sequence->steps) {
+            if (step.event) total += event_bytes(*step.event) / 4;  // a step shows a few fields
         }
     }
-    alert.document = std::move(document);
-    return alert;
+    if (alert.suppression) total += alert.suppression->message.size() + 512;
+    if (alert.explain) {
+        for (const std::string& line : *alert.explain) total += line.size() + 3;
+    }
+    return total;
 }
 
 std::string_view severity_from_risk(int risk_score) {
@@ -159,58 +168,6 @@ int parse_facility(std::string_view name) {
     throw std::invalid_argument(
         "unknown syslog facility '" + std::string(name) +
         "' (expected kern, user, daemon, auth, authpriv, local0..local7, ...)");
-}
-
-std::optional<int64_t> parse_timestamp(std::string_view text) {
-    // YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)
-    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    if (!digits(text, 0, 4, year) || text.size() < 19 || text[4] != '-' ||
-        !digits(text, 5, 2, month) || text[7] != '-' || !digits(text, 8, 2, day) ||
-        (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || !digits(text, 11, 2, hour) ||
-        text[13] != ':' || !digits(text, 14, 2, minute) || text[16] != ':' ||
-        !digits(text, 17, 2, second)) {
-        return std::nullopt;
-    }
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
-        return std::nullopt;
-    }
-    std::size_t pos = 19;
-    int64_t micros = 0;
-    if (pos < text.size() && text[pos] == '.') {
-        ++pos;
-        int64_t scale = 100000;
-        const std::size_t start = pos;
-        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-            micros += (text[pos] - '0') * scale;
-            scale /= 10;
-            ++pos;
-        }
-        if (pos == start) return std::nullopt;
-    }
-    int64_t offset_seconds = 0;
-    if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
-        ++pos;
-    } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-        int oh = 0, om = 0;
-        if (!digits(text, pos + 1, 2, oh) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
-            !digits(text, pos + 4, 2, om)) {
-            return std::nullopt;
-        }
-        offset_seconds = (oh * 3600 + om * 60) * (text[pos] == '+' ? 1 : -1);
-        pos += 6;
-    } else {
-        return std::nullopt;
-    }
-    if (pos != text.size()) return std::nullopt;
-    std::tm utc{};
-    utc.tm_year = year - 1900;
-    utc.tm_mon = month - 1;
-    utc.tm_mday = day;
-    utc.tm_hour = hour;
-    utc.tm_min = minute;
-    utc.tm_sec = second;
-    const int64_t seconds = static_cast<int64_t>(timegm(&utc)) - offset_seconds;
-    return seconds * 1'000'000 + micros;
 }
 
 }  // namespace alert

@@ -1,12 +1,19 @@
-// The alert model shared by formatters, sinks and the throttle: an ECS alert document plus the
-// few fields every output needs, read once from the document so that no sink re-parses it.
+// The alert model shared by formatters, sinks and the throttle: the event, the rule and what
+// else an alert says, as typed data; the ECS JSON document is one rendering of it (document.hpp).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "ecs/event.hpp"
+#include "ecs/fields.hpp"
+#include "engine/rule.hpp"
 
 namespace alert {
 
@@ -14,23 +21,65 @@ namespace alert {
 // step with project() in the top-level CMakeLists.txt.
 inline constexpr std::string_view kVendor = "audisp-eql";
 inline constexpr std::string_view kProduct = "audisp-eql";
-inline constexpr std::string_view kProductVersion = "0.1.0";
+inline constexpr std::string_view kProductVersion = ecs::kAgentVersion;
 
-// One alert. `document` is the ECS alert as it will be shipped; the other members are derived
-// from it by from_document() (or set directly by tests) and are what sinks route on.
+// One step of a sequence alert: the event that filled it and the stage's number (1-based, as
+// the rule writes its stages).
+struct SequenceStep {
+    std::size_t stage = 0;
+    std::shared_ptr<const ecs::Event> event;
+};
+
+// What a sequence or sample rule matched: its join key values and each step in order.
+struct SequenceMatch {
+    std::string key;  // e.g. host.id="h1", process.entity_id="e7"
+    std::vector<SequenceStep> steps;
+};
+
+// How many alerts of one user (or executable) a throttle window held back.
+struct SuppressedCount {
+    std::string name;   // user: the uid; executable: the path
+    std::string label;  // user: the user name when known
+    uint64_t count = 0;
+};
+
+// A throttle summary: what one window of a rule held back.
+struct Suppression {
+    uint64_t suppressed = 0;
+    std::size_t limit = 0;
+    int64_t window_start_us = 0;
+    int64_t window_end_us = 0;
+    std::vector<SuppressedCount> users;
+    std::vector<SuppressedCount> executables;
+    uint64_t other_users = 0;
+    uint64_t other_executables = 0;
+    std::string message;  // "N alerts of rule X by user NAME (uid U) suppressed; ..."
+};
+
+// One alert as typed data, built once; each format (JSON, CEF, text, syslog structured data)
+// renders it. The parts are shared, so that the throttle and the sink queues copy it cheaply.
 struct Alert {
-    nlohmann::json document = nlohmann::json::object();
+    std::shared_ptr<const ecs::Event> event;          // what matched (a sequence's last event)
+    std::shared_ptr<const engine::RuleInfo> rule;     // the rule's metadata
+    std::shared_ptr<const SequenceMatch> sequence;    // sequence and sample rules only
+    std::shared_ptr<const Suppression> suppression;   // throttle summaries only
+    std::optional<std::vector<std::string>> explain;  // --explain: why it matched
+
+    // What sinks route on, derived once by make() (tests may set them directly).
     std::string rule_id;       // rule.id (an Elastic rule_id is a UUID); "" when absent
     std::string rule_name;     // rule.name; "" when absent
     std::string severity;      // "low", "medium", "high", "critical" or "unknown"
     int risk_score = -1;       // 0..100, -1 when neither a score nor a severity is known
-    int64_t timestamp_us = 0;  // @timestamp in microseconds since the epoch; 0 when absent
+    int64_t timestamp_us = 0;  // @timestamp in microseconds since the epoch
 
-    // Builds an alert from an ECS alert document. Missing or mistyped fields are tolerated:
-    // severity falls back to the band of the risk score and the risk score to the severity's
-    // default, so every alert has a usable priority.
-    static Alert from_document(nlohmann::json document);
+    // An alert of `rule` on `event`. A rule's severity is read in any case; a missing or unknown
+    // one falls back to the band of the risk score, so every alert has a usable priority.
+    static Alert make(std::shared_ptr<const ecs::Event> event,
+                      std::shared_ptr<const engine::RuleInfo> rule);
 };
+
+// Roughly how many bytes an alert holds (its event's and steps' values), for queue budgets.
+std::size_t approximate_bytes(const Alert& alert) noexcept;
 
 // Elastic's severity bands of the risk score: 0-21 low, 22-47 medium, 48-73 high, 74-100
 // critical (scores outside 0..100 are clamped).
@@ -52,15 +101,8 @@ int cef_severity(const Alert& alert);
 // Throws std::invalid_argument for unknown names.
 int parse_facility(std::string_view name);
 
-// RFC 3339 timestamp ("2026-01-02T03:04:05.123456Z", "...+02:00") to microseconds since the
-// epoch; nullopt if it is not one.
-std::optional<int64_t> parse_timestamp(std::string_view text);
-
-// The value at a dotted path ("process.parent.pid") of a document, or nullptr. Nested objects
-// and literal dotted keys ("event.severity" at top level) are both accepted.
+// The value at a dotted path ("process.parent.pid") of a JSON document, or nullptr. Nested
+// objects and literal dotted keys ("event.severity" at top level) are both accepted.
 const nlohmann::json* find_path(const nlohmann::json& document, std::string_view dotted);
-
-// A scalar at a dotted path as text (strings as is, numbers and booleans printed), or "".
-std::string text_at(const nlohmann::json& document, std::string_view dotted);
 
 }  // namespace alert

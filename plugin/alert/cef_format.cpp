@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "alert/document.hpp"
 #include "alert/fields.hpp"
 #include "alert/format.hpp"
 #include "alert/text.hpp"
@@ -120,7 +121,7 @@ CefParts collect(const Alert& alert) {
     add_labelled("flexString1", "sequence_steps", fields.sequence_steps);
     if (alert.risk_score >= 0) add_labelled("cn1", "risk_score", std::to_string(alert.risk_score));
     add_labelled("cn2", "parent_pid", fields.parent_pid);
-    add("msg", fields.message);
+    add("msg", alert_message(alert));
     return parts;
 }
 

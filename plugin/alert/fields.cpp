@@ -1,114 +1,130 @@
-// Field extraction tolerates any shape: a missing or mistyped field is just empty.
+// The fields are read from the typed alert through the ECS field table, so that they are the
+// values the JSON document has, under the same names.
 #include "alert/fields.hpp"
+
+#include "ecs/fields.hpp"
 
 namespace alert {
 
 namespace {
 
-std::string joined_args(const nlohmann::json& document, std::string_view dotted) {
-    const nlohmann::json* args = find_path(document, dotted);
-    if (args == nullptr || !args->is_array()) return {};
-    std::string out;
-    for (const auto& arg : *args) {
-        if (!arg.is_string()) continue;
+using ecs::FieldId;
+
+// A scalar field as text (numbers printed), or "".
+std::string text_of(const ecs::Event& event, FieldId id) {
+    const ecs::FieldValue value = ecs::get_field(event, id);
+    switch (value.kind) {
+        case ecs::FieldValue::Kind::String:
+            return std::string(value.text);
+        case ecs::FieldValue::Kind::Integer:
+            return std::to_string(value.integer);
+        case ecs::FieldValue::Kind::Boolean:
+            return value.boolean ? "true" : "false";
+        case ecs::FieldValue::Kind::StringList:
+        case ecs::FieldValue::Kind::Missing:
+            break;
+    }
+    return {};
+}
+
+std::string first_of(const ecs::Event& event, FieldId a, FieldId b) {
+    std::string value = text_of(event, a);
+    return value.empty() ? text_of(event, b) : value;
+}
+
+// The command line, else the args joined by single spaces.
+std::string command_line(const ecs::Event& event, FieldId line, FieldId args) {
+    std::string out = text_of(event, line);
+    if (!out.empty()) return out;
+    const ecs::FieldValue list = ecs::get_field(event, args);
+    if (list.kind != ecs::FieldValue::Kind::StringList) return {};
+    for (const std::string& arg : list.list) {
         if (!out.empty()) out += ' ';
-        out += arg.get_ref<const std::string&>();
+        out += arg;
     }
     return out;
 }
 
-std::string first_of(const nlohmann::json& document, std::string_view a, std::string_view b) {
-    std::string value = text_at(document, a);
-    return value.empty() ? text_at(document, b) : value;
-}
-
-// Ids under a technique node, which may be an object whose "id" is a string or an array of
-// strings (the engine's shape), or an array of such objects (Elastic's rule TOML shape).
-void collect_ids(const nlohmann::json& node, std::string& out, int depth = 0) {
-    if (depth > 4) return;
-    if (node.is_array()) {
-        for (const auto& item : node) collect_ids(item, out, depth + 1);
-        return;
-    }
-    if (!node.is_object()) return;
-    if (auto id = node.find("id"); id != node.end()) {
-        const auto add = [&](const nlohmann::json& value) {
-            if (!value.is_string() || value.get_ref<const std::string&>().empty()) return;
-            if (!out.empty()) out += ',';
-            out += value.get_ref<const std::string&>();
-        };
-        if (id->is_array()) {
-            for (const auto& value : *id) add(value);
-        } else {
-            add(*id);
-        }
-    }
-    if (auto sub = node.find("subtechnique"); sub != node.end()) collect_ids(*sub, out, depth + 1);
-}
-
-// threat is an object (ECS with array leaves) or an array of threat objects.
-std::string technique_ids(const nlohmann::json& document) {
-    const nlohmann::json* threats = find_path(document, "threat");
-    if (threats == nullptr) return {};
+// Technique ids, then subtechnique ids, as the threat.technique.id and
+// threat.technique.subtechnique.id arrays of the document list them.
+std::string technique_ids(const engine::RuleInfo& rule) {
     std::string out;
-    const auto one = [&](const nlohmann::json& threat) {
-        if (!threat.is_object()) return;
-        if (auto technique = threat.find("technique"); technique != threat.end()) {
-            collect_ids(*technique, out);
-        }
+    const auto add = [&](const std::string& id) {
+        if (id.empty()) return;
+        if (!out.empty()) out += ',';
+        out += id;
     };
-    if (threats->is_array()) {
-        for (const auto& threat : *threats) one(threat);
-    } else {
-        one(*threats);
+    for (const engine::Threat& threat : rule.threats) {
+        for (const engine::ThreatTechnique& technique : threat.techniques) {
+            add(technique.technique.id);
+        }
+    }
+    for (const engine::Threat& threat : rule.threats) {
+        for (const engine::ThreatTechnique& technique : threat.techniques) {
+            for (const engine::ThreatRef& sub : technique.subtechniques) add(sub.id);
+        }
     }
     return out;
 }
 
 // "1:exec bash[4242] > 2:connection_attempted curl[4243] dst=203.0.113.9"
-std::string sequence_steps(const nlohmann::json& document) {
-    const nlohmann::json* events = find_path(document, "sequence.events");
-    if (events == nullptr || !events->is_array()) return {};
+std::string sequence_steps(const SequenceMatch& sequence) {
     std::string out;
-    for (const auto& step : *events) {
+    for (const SequenceStep& step : sequence.steps) {
+        if (!step.event) continue;
+        const ecs::Event& event = *step.event;
         if (!out.empty()) out += " > ";
-        out += text_at(step, "stage") + ":" + text_at(step, "event.action") + " " +
-               text_at(step, "process.name") + "[" + text_at(step, "process.pid") + "]";
-        if (const std::string path = text_at(step, "file.path"); !path.empty()) {
+        out += std::to_string(step.stage) + ":" + text_of(event, FieldId::EventAction) + " " +
+               text_of(event, FieldId::ProcessName) + "[" + text_of(event, FieldId::ProcessPid) +
+               "]";
+        if (const std::string path = text_of(event, FieldId::FilePath); !path.empty()) {
             out += " file=" + path;
         }
-        if (const std::string ip = text_at(step, "destination.ip"); !ip.empty()) {
+        if (const std::string ip = text_of(event, FieldId::DestinationIp); !ip.empty()) {
             out += " dst=" + ip;
         }
     }
     return out;
 }
 
+// A throttle summary names the rule, the host and (when the window had one) the user.
+AlertFields summary_fields(const Alert& alert, const Suppression& summary) {
+    AlertFields fields;
+    if (alert.event) fields.host = text_of(*alert.event, FieldId::HostName);
+    if (summary.users.size() == 1 && summary.other_users == 0 && !summary.users[0].name.empty()) {
+        fields.user_name = summary.users[0].label;
+        fields.user_id = summary.users[0].name;
+    }
+    if (alert.rule && alert.rule->version) fields.rule_version = *alert.rule->version;
+    fields.message = summary.message;
+    return fields;
+}
+
 }  // namespace
 
 AlertFields extract_fields(const Alert& alert) {
-    const nlohmann::json& doc = alert.document;
+    if (alert.suppression) return summary_fields(alert, *alert.suppression);
     AlertFields fields;
-    fields.sequence_steps = sequence_steps(doc);
-    fields.host = text_at(doc, "host.name");
-    fields.user_name = first_of(doc, "user.name", "process.user.name");
-    fields.user_id = first_of(doc, "user.id", "process.user.id");
-    fields.pid = text_at(doc, "process.pid");
-    fields.process_name = text_at(doc, "process.name");
-    fields.executable = text_at(doc, "process.executable");
-    fields.command_line = text_at(doc, "process.command_line");
-    if (fields.command_line.empty()) fields.command_line = joined_args(doc, "process.args");
-    fields.working_directory = text_at(doc, "process.working_directory");
-    fields.parent_pid = text_at(doc, "process.parent.pid");
-    fields.parent_name = text_at(doc, "process.parent.name");
-    fields.parent_executable = text_at(doc, "process.parent.executable");
-    fields.parent_command_line = text_at(doc, "process.parent.command_line");
-    if (fields.parent_command_line.empty()) {
-        fields.parent_command_line = joined_args(doc, "process.parent.args");
+    if (alert.sequence) fields.sequence_steps = sequence_steps(*alert.sequence);
+    if (alert.rule) {
+        if (alert.rule->version) fields.rule_version = *alert.rule->version;
+        fields.techniques = technique_ids(*alert.rule);
     }
-    fields.rule_version = text_at(doc, "rule.version");
-    fields.techniques = technique_ids(doc);
-    fields.message = text_at(doc, "message");
+    if (!alert.event) return fields;
+    const ecs::Event& event = *alert.event;
+    fields.host = text_of(event, FieldId::HostName);
+    fields.user_name = first_of(event, FieldId::UserName, FieldId::ProcessUserName);
+    fields.user_id = first_of(event, FieldId::UserId, FieldId::ProcessUserId);
+    fields.pid = text_of(event, FieldId::ProcessPid);
+    fields.process_name = text_of(event, FieldId::ProcessName);
+    fields.executable = text_of(event, FieldId::ProcessExecutable);
+    fields.command_line = command_line(event, FieldId::ProcessCommandLine, FieldId::ProcessArgs);
+    fields.working_directory = text_of(event, FieldId::ProcessWorkingDirectory);
+    fields.parent_pid = text_of(event, FieldId::ParentPid);
+    fields.parent_name = text_of(event, FieldId::ParentName);
+    fields.parent_executable = text_of(event, FieldId::ParentExecutable);
+    fields.parent_command_line =
+        command_line(event, FieldId::ParentCommandLine, FieldId::ParentArgs);
     return fields;
 }
 

@@ -1,5 +1,5 @@
 // The handful of alert fields that line-oriented formats (CEF, text, syslog structured data)
-// show, read from the ECS document in one place so that the formats agree on their sources.
+// show, read from the typed alert in one place so that the formats agree on their sources.
 #pragma once
 
 #include <string>
@@ -25,12 +25,12 @@ struct AlertFields {
     std::string rule_version;         // rule.version
     std::string techniques;           // threat[].technique[].id, comma-separated
     std::string message;              // message (throttle summaries set it)
-    // Sequence alerts: each step of sequence.events as "stage:action name[pid]" (plus
+    // Sequence alerts: each step as "stage:action name[pid]" (plus
     // " file=..." / " dst=..." when present), joined by " > ".
     std::string sequence_steps;
 };
 
-// Raw values, exactly as in the document (not yet escaped or repaired).
+// Raw values, exactly as the JSON document has them (not yet escaped or repaired).
 AlertFields extract_fields(const Alert& alert);
 
 }  // namespace alert

@@ -30,6 +30,11 @@ inline constexpr std::size_t kMinFormatBytes = 512;
 // when "event" is not an object); the result is still valid JSON of at most max_bytes bytes.
 Formatted format_json(const Alert& alert, std::size_t max_bytes = 0);
 
+// The same for a JSON document of `alert` (its rendering, or a test's hand-made variant); the
+// routing fields of the skeleton that truncation may fall back to come from `alert`.
+Formatted format_json_document(const nlohmann::json& document, const Alert& alert,
+                               std::size_t max_bytes = 0);
+
 // ArcSight CEF:0 (header escapes `\` and `|`; extension values escape `\`, `=`, LF as `\n` and
 // CR as `\r`; other unsafe code points become U+FFFD). See plugin/alert/ALERTS.md for the keys.
 Formatted format_cef(const Alert& alert, std::size_t max_bytes = 0);

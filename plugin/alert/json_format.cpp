@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "alert/document.hpp"
 #include "alert/format.hpp"
 #include "alert/text.hpp"
 #include "ecs/json.hpp"
@@ -57,7 +58,7 @@ bool shrink(nlohmann::json& document, std::size_t max_bytes, std::size_t floor, 
     std::vector<std::string*> strings;
     collect_strings(document, strings);
     std::vector<const nlohmann::json*> keep;
-    for (const char* path : {"@timestamp", "rule.id", "rule.uuid", "rule.severity"}) {
+    for (const char* path : {"@timestamp", "event.id", "rule.id", "rule.uuid", "rule.severity"}) {
         if (const nlohmann::json* node = find_path(document, path)) keep.push_back(node);
     }
     std::erase_if(strings, [&](const std::string* value) {
@@ -208,18 +209,19 @@ bool cut_arguments(nlohmann::json& document, std::size_t max_bytes, std::string&
 
 // What is left when even the strings cannot be cut enough (huge arrays, thousands of keys):
 // the rule and who, what and where.
-nlohmann::json skeleton(const Alert& alert) {
+nlohmann::json skeleton(const Alert& alert, const nlohmann::json& full) {
     nlohmann::json out = nlohmann::json::object();
-    if (const nlohmann::json* stamp = find_path(alert.document, "@timestamp")) {
-        out["@timestamp"] = *stamp;
-    }
+    if (const nlohmann::json* stamp = find_path(full, "@timestamp")) out["@timestamp"] = *stamp;
     for (const char* path : kIdentityPaths) {
-        if (const nlohmann::json* value = find_path(alert.document, path);
+        if (const nlohmann::json* value = find_path(full, path);
             value != nullptr && value->is_primitive()) {
             out[pointer_of(path)] = *value;
         }
     }
     out["event"] = {{"kind", "alert"}, {"truncated", true}};
+    if (const nlohmann::json* id = find_path(full, "event.id"); id != nullptr && id->is_string()) {
+        out["event"]["id"] = *id;  // the SIEM's deduplication key survives
+    }
     out["rule"] = {{"id", alert.rule_id},
                    {"name", alert.rule_name},
                    {"severity", alert.severity},
@@ -231,21 +233,26 @@ nlohmann::json skeleton(const Alert& alert) {
 }  // namespace
 
 Formatted format_json(const Alert& alert, std::size_t max_bytes) {
+    return format_json_document(document(alert), alert, max_bytes);
+}
+
+Formatted format_json_document(const nlohmann::json& full, const Alert& alert,
+                               std::size_t max_bytes) {
     // Repair invalid UTF-8 ourselves, so that JSON, CEF and syslog replace the same bytes.
     Formatted result;
-    if (has_invalid_utf8(alert.document)) {
-        nlohmann::json repaired = alert.document;
+    if (has_invalid_utf8(full)) {
+        nlohmann::json repaired = full;
         repair_strings(repaired);
         result.line = ecs::dump_line(repaired);
     } else {
-        result.line = ecs::dump_line(alert.document);
+        result.line = ecs::dump_line(full);
     }
     if (max_bytes == 0 || result.line.size() <= max_bytes) return result;
     max_bytes = std::max(max_bytes, kMinFormatBytes);
     if (result.line.size() <= max_bytes) return result;
     result.truncated = true;
 
-    nlohmann::json document = alert.document;
+    nlohmann::json document = full;
     repair_strings(document);  // so that cuts land on code point boundaries
     mark_truncated(document);
     nlohmann::json arguments_cut = document;
@@ -256,7 +263,7 @@ Formatted format_json(const Alert& alert, std::size_t max_bytes) {
     // argument lists and command lines at their shortest.
     if (shrink(arguments_cut, max_bytes, 32, result.line)) return result;
 
-    document = skeleton(alert);
+    document = skeleton(alert, full);
     if (shrink(document, max_bytes, 8, result.line)) return result;
     if (shrink(document, max_bytes, 0, result.line)) return result;
     // Not even the skeleton fits (hostile values whose characters escape to six bytes each):

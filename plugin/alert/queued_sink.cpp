@@ -9,17 +9,6 @@
 
 namespace alert {
 
-std::size_t approximate_bytes(const nlohmann::json& document) noexcept {
-    if (document.is_string()) return document.get_ref<const std::string&>().size() + 3;
-    if (!document.is_structured()) return 8;
-    std::size_t total = 2;
-    for (auto it = document.begin(); it != document.end(); ++it) {
-        if (document.is_object()) total += it.key().size() + 4;
-        total += approximate_bytes(*it);
-    }
-    return total;
-}
-
 QueuedSink::QueuedSink(std::unique_ptr<AlertSink> inner, QueueLimits limits)
     : limits_(limits), description_(inner->describe()), inner_(std::move(inner)) {
     writer_ = std::thread([this] { run(); });
@@ -46,7 +35,7 @@ QueuedSink::~QueuedSink() {
 
 void QueuedSink::emit(const Alert& alert) noexcept {
     try {
-        const std::size_t bytes = approximate_bytes(alert.document);
+        const std::size_t bytes = approximate_bytes(alert);
         std::unique_lock lock(mutex_);
         ++emitted_;
         if (queue_.size() >= limits_.max_alerts || queued_bytes_ + bytes > limits_.max_bytes) {

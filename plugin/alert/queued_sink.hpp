@@ -65,8 +65,4 @@ class QueuedSink final : public AlertSink {
     std::thread writer_;  // last: started once every other member exists
 };
 
-// Roughly the bytes an alert document takes as text (string lengths plus a little per value),
-// without serialising it.
-std::size_t approximate_bytes(const nlohmann::json& document) noexcept;
-
 }  // namespace alert

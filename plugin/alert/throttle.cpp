@@ -4,8 +4,11 @@
 #include "alert/throttle.hpp"
 
 #include <initializer_list>
+#include <memory>
 #include <string_view>
 #include <utility>
+
+#include "ecs/fields.hpp"
 
 namespace alert {
 
@@ -20,16 +23,27 @@ constexpr char kKeySeparator = '\x1f';
 constexpr std::string_view kRootUid = "0";
 constexpr std::string_view kSharedUsers = "*";
 
-std::string first_text(const Alert& alert, std::initializer_list<std::string_view> paths) {
-    for (std::string_view path : paths) {
-        std::string value = text_at(alert.document, path);
+// A field of the alert's event as text, "" when absent.
+std::string text_of(const Alert& alert, ecs::FieldId id) {
+    if (!alert.event) return {};
+    const ecs::FieldValue value = ecs::get_field(*alert.event, id);
+    if (value.kind == ecs::FieldValue::Kind::String) return std::string(value.text);
+    if (value.kind == ecs::FieldValue::Kind::Integer) return std::to_string(value.integer);
+    return {};
+}
+
+std::string first_text(const Alert& alert, std::initializer_list<ecs::FieldId> fields) {
+    for (const ecs::FieldId id : fields) {
+        std::string value = text_of(alert, id);
         if (!value.empty()) return value;
     }
     return {};
 }
 
 std::string user_name_of(const Alert& alert) {
-    return first_text(alert, {"user.Ext.real.name", "process.real_user.name", "user.name"});
+    using ecs::FieldId;
+    return first_text(alert,
+                      {FieldId::UserExtRealName, FieldId::ProcessRealUserName, FieldId::UserName});
 }
 
 void count_into(std::vector<SuppressedDetail::Count>& counts, uint64_t& others, std::string name,
@@ -56,12 +70,13 @@ std::string user_text(const SuppressedDetail::Count& user) {
 }  // namespace
 
 std::string throttle_user_id(const Alert& alert) {
-    return first_text(alert, {"user.Ext.real.id", "process.real_user.id", "user.id"});
+    using ecs::FieldId;
+    return first_text(alert, {FieldId::UserExtRealId, FieldId::ProcessRealUserId, FieldId::UserId});
 }
 
 void SuppressedDetail::add(const Alert& alert) {
     count_into(users, other_users, throttle_user_id(alert), user_name_of(alert));
-    count_into(executables, other_executables, text_at(alert.document, "process.executable"), "");
+    count_into(executables, other_executables, text_of(alert, ecs::FieldId::ProcessExecutable), "");
 }
 
 std::string Throttle::key_of(const Alert& alert) const {
@@ -81,10 +96,6 @@ Throttle::Throttle(ThrottleOptions options) : options_(options) {
 Alert Throttle::make_summary(const Alert& last, uint64_t suppressed, int64_t window_start_us,
                              int64_t window_us, std::size_t limit, const SuppressedDetail& detail) {
     const std::string rule = last.rule_name.empty() ? last.rule_id : last.rule_name;
-    nlohmann::json doc = nlohmann::json::object();
-    if (const nlohmann::json* stamp = find_path(last.document, "@timestamp")) {
-        doc["@timestamp"] = *stamp;
-    }
     std::string message = std::to_string(suppressed) + " alerts of rule " + rule;
     if (!detail.users.empty()) {
         message += " by ";
@@ -108,54 +119,28 @@ Alert Throttle::make_summary(const Alert& last, uint64_t suppressed, int64_t win
             message += ", others (" + std::to_string(detail.other_executables) + ")";
         }
     }
-    doc["message"] = std::move(message);
-    doc["event"] = {{"kind", "alert"}, {"action", "alerts-suppressed"}};
-    if (last.risk_score >= 0) doc["event"]["risk_score"] = last.risk_score;
-    nlohmann::json rule_doc = nlohmann::json::object();
-    if (const nlohmann::json* original = find_path(last.document, "rule");
-        original != nullptr && original->is_object()) {
-        for (const char* key : {"id", "name", "version", "severity", "risk_score", "uuid"}) {
-            if (auto it = original->find(key); it != original->end()) rule_doc[key] = *it;
-        }
-    }
-    rule_doc["id"] = last.rule_id;
-    rule_doc["name"] = last.rule_name;
-    rule_doc["severity"] = last.severity;
-    if (last.risk_score >= 0) rule_doc["risk_score"] = last.risk_score;
-    doc["rule"] = std::move(rule_doc);
-    if (const nlohmann::json* host = find_path(last.document, "host"); host != nullptr) {
-        doc["host"] = *host;
-    }
-    // One user per window (the key), unless users past max_windows shared it.
-    if (detail.users.size() == 1 && detail.other_users == 0 && !detail.users[0].name.empty()) {
-        doc["user"]["id"] = detail.users[0].name;
-        if (!detail.users[0].label.empty()) doc["user"]["name"] = detail.users[0].label;
-    }
-    auto counts = [](const std::vector<SuppressedDetail::Count>& entries, const char* name_key,
-                     bool with_label) {
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto& entry : entries) {
-            nlohmann::json item = {{name_key, entry.name}, {"count", entry.count}};
-            if (with_label && !entry.label.empty()) item["name"] = entry.label;
-            out.push_back(std::move(item));
-        }
-        return out;
-    };
-    doc["audisp_eql"]["throttle"] = {
-        {"suppressed", suppressed},
-        {"limit", limit},
-        {"window_start", window_start_us},
-        {"window_end", window_start_us + window_us},
-        {"users", counts(detail.users, "id", true)},
-        {"executables", counts(detail.executables, "executable", false)},
-    };
-    if (detail.other_users > 0) doc["audisp_eql"]["throttle"]["other_users"] = detail.other_users;
-    if (detail.other_executables > 0) {
-        doc["audisp_eql"]["throttle"]["other_executables"] = detail.other_executables;
-    }
-    Alert summary = Alert::from_document(std::move(doc));
-    summary.timestamp_us = last.timestamp_us;
-    return summary;
+    auto summary = std::make_shared<Suppression>();
+    summary->suppressed = suppressed;
+    summary->limit = limit;
+    summary->window_start_us = window_start_us;
+    summary->window_end_us = window_start_us + window_us;
+    summary->users = detail.users;
+    summary->executables = detail.executables;
+    summary->other_users = detail.other_users;
+    summary->other_executables = detail.other_executables;
+    summary->message = std::move(message);
+
+    // The rule, its routing fields and the host are the last suppressed alert's.
+    Alert out;
+    out.event = last.event;
+    out.rule = last.rule;
+    out.suppression = std::move(summary);
+    out.rule_id = last.rule_id;
+    out.rule_name = last.rule_name;
+    out.severity = last.severity;
+    out.risk_score = last.risk_score;
+    out.timestamp_us = last.timestamp_us;
+    return out;
 }
 
 void Throttle::close(Window& window, std::vector<Alert>& summaries) {

@@ -26,7 +26,7 @@ struct ThrottleOptions {
 };
 
 // The real uid of an alert's process (user.Ext.real.id, else process.real_user.id, else
-// user.id), as text; "" when the alert names none. The throttle's second key.
+// user.id of its event), as text; "" when the alert names none. The throttle's second key.
 std::string throttle_user_id(const Alert& alert);
 
 struct ThrottleStats {
@@ -39,11 +39,7 @@ struct ThrottleStats {
 // What one window held back: per user and per executable, how many (at most kMaxNamed of
 // each are named; the rest are counted in `others`).
 struct SuppressedDetail {
-    struct Count {
-        std::string name;   // user: the uid; executable: the path
-        std::string label;  // user: the user name when known
-        uint64_t count = 0;
-    };
+    using Count = SuppressedCount;
     static constexpr std::size_t kMaxNamed = 16;
     std::vector<Count> users;
     std::vector<Count> executables;
@@ -74,9 +70,9 @@ class Throttle {
     // Suppressed alerts per rule key (rule id, or rule name when the id is empty), all time.
     const std::map<std::string, uint64_t>& suppressed_by_rule() const { return by_rule_; }
 
-    // The summary alert of a window: rule, host and user fields copied, "message" = "N alerts
-    // of rule X by user NAME (uid U) suppressed; executables: PATH (N), ...", event.action
-    // "alerts-suppressed" and audisp_eql.throttle.* details (counts per user and executable).
+    // The summary alert of a window: the last suppressed alert's rule and event (for the host
+    // and time) and a Suppression whose message says "N alerts of rule X by user NAME (uid U)
+    // suppressed; executables: PATH (N), ..." (see document.hpp for its JSON rendering).
     static Alert make_summary(const Alert& last, uint64_t suppressed, int64_t window_start_us,
                               int64_t window_us, std::size_t limit,
                               const SuppressedDetail& detail = {});

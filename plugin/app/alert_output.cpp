@@ -2,10 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <memory>
 #include <sstream>
 
 #include "alert/queued_sink.hpp"
-#include "engine/alert_document.hpp"
 
 namespace app {
 namespace {
@@ -61,13 +61,12 @@ AlertOutput::AlertOutput(const Config& config, bool live) : throttle_(throttle_o
     }
 }
 
-template <typename BuildDocument>
-bool AlertOutput::emit_built(const std::string& rule_name, BuildDocument&& build,
+template <typename BuildAlert>
+bool AlertOutput::emit_built(const std::string& rule_name, BuildAlert&& build,
                              const std::vector<std::string>* explain) noexcept {
     try {
-        nlohmann::json document = build();
-        if (explain != nullptr) document["explain"] = *explain;
-        const alert::Alert built = alert::Alert::from_document(std::move(document));
+        alert::Alert built = build();
+        if (explain != nullptr) built.explain = *explain;
         summaries_.clear();
         // Per rule and real uid, at most --throttle-alerts per window (event time); one summary
         // says how many were held back and whose, so a flood cannot drown the SIEM and one
@@ -86,13 +85,36 @@ bool AlertOutput::emit_built(const std::string& rule_name, BuildDocument&& build
 bool AlertOutput::emit(const ecs::Event& event, const engine::RuleInfo& rule,
                        const std::vector<std::string>* explain) noexcept {
     return emit_built(
-        rule.name, [&] { return engine::alert_document(event, rule); }, explain);
+        rule.name,
+        [&] {
+            return alert::Alert::make(std::make_shared<const ecs::Event>(event),
+                                      std::make_shared<const engine::RuleInfo>(rule));
+        },
+        explain);
 }
 
 bool AlertOutput::emit(const engine::SequenceAlert& alert,
                        const std::vector<std::string>* explain) noexcept {
     return emit_built(
-        alert.rule->info.name, [&] { return engine::sequence_alert_document(alert); }, explain);
+        alert.rule->info.name,
+        [&] {
+            // The steps share the events the sequence state already holds: no copies.
+            auto match = std::make_shared<alert::SequenceMatch>();
+            match->key = alert.match.key;
+            for (std::size_t i = 0; i < alert.match.events.size(); ++i) {
+                const eql::EventRef& stored = alert.match.events[i];
+                const std::size_t stage =
+                    alert.rule->sequence.stages()[alert.match.stages[i]].written;
+                match->steps.push_back(
+                    {stage + 1, std::shared_ptr<const ecs::Event>(stored, &stored->event)});
+            }
+            alert::Alert built =
+                alert::Alert::make(match->steps.empty() ? nullptr : match->steps.back().event,
+                                   std::make_shared<const engine::RuleInfo>(alert.rule->info));
+            built.sequence = std::move(match);
+            return built;
+        },
+        explain);
 }
 
 void AlertOutput::deliver(const alert::Alert& built) noexcept {

@@ -41,8 +41,8 @@ class AlertOutput {
 
   private:
     void deliver(const alert::Alert& built) noexcept;
-    template <typename BuildDocument>
-    bool emit_built(const std::string& rule_name, BuildDocument&& build,
+    template <typename BuildAlert>
+    bool emit_built(const std::string& rule_name, BuildAlert&& build,
                     const std::vector<std::string>* explain) noexcept;
 
     std::vector<std::unique_ptr<alert::AlertSink>> sinks_;

@@ -111,6 +111,9 @@ constexpr std::array<FieldInfo, kFieldCount> kFields{{
     {NetworkTransport, "network.transport", T::String},
     {NetworkType, "network.type", T::String},
     {NetworkDirection, "network.direction", T::String},
+    {EcsVersion, "ecs.version", T::String},
+    {AgentType, "agent.type", T::String},
+    {AgentVersion, "agent.version", T::String},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -373,6 +376,12 @@ FieldValue get_field(const Event& e, FieldId id) noexcept {
             return text(e.network.type);
         case NetworkDirection:
             return text(e.network.direction);
+        case EcsVersion:
+            return text(kEcsVersion);
+        case AgentType:
+            return text(kAgentType);
+        case AgentVersion:
+            return text(kAgentVersion);
         case Count_:
             break;
     }

@@ -14,6 +14,12 @@
 
 namespace ecs {
 
+// The ECS release whose field definitions the documents follow (tests/data/ecs/).
+inline constexpr std::string_view kEcsVersion = "8.11.0";
+// agent.type and agent.version. Keep the version in step with project() in CMakeLists.txt.
+inline constexpr std::string_view kAgentType = "audisp-eql";
+inline constexpr std::string_view kAgentVersion = "0.1.0";
+
 enum class FieldId : uint16_t {
     Timestamp,
     EventKind,
@@ -116,6 +122,11 @@ enum class FieldId : uint16_t {
     NetworkTransport,
     NetworkType,
     NetworkDirection,
+
+    // Constants of every event: the ECS release and the agent that made it.
+    EcsVersion,
+    AgentType,
+    AgentVersion,
 
     Count_  // number of fields; not a field
 };

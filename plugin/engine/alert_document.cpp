@@ -85,7 +85,7 @@ nlohmann::json field_json(const ecs::FieldInfo& info, const ecs::FieldValue& val
 
 nlohmann::json step_json(const ecs::Event& event, std::size_t stage) {
     nlohmann::json step = nlohmann::json::object();
-    step["stage"] = stage + 1;
+    step["stage"] = stage;
     for (const std::string_view name : kStepFields) {
         const auto id = ecs::field_by_name(name);
         if (!id) continue;
@@ -108,17 +108,29 @@ nlohmann::json step_json(const ecs::Event& event, std::size_t stage) {
 
 std::span<const std::string_view> sequence_step_fields() noexcept { return kStepFields; }
 
-nlohmann::json sequence_alert_document(const SequenceAlert& alert) {
-    nlohmann::json doc = alert_document(alert.last_event(), alert.rule->info);
-    nlohmann::json& sequence = doc["sequence"];
-    sequence["key"] = alert.match.key;
-    sequence["length"] = alert.match.events.size();
-    nlohmann::json& events = sequence["events"];
-    events = nlohmann::json::array();
+std::vector<StepRef> sequence_steps(const SequenceAlert& alert) {
+    std::vector<StepRef> steps;
+    steps.reserve(alert.match.events.size());
     for (std::size_t i = 0; i < alert.match.events.size(); ++i) {
         const std::size_t stage = alert.rule->sequence.stages()[alert.match.stages[i]].written;
-        events.push_back(step_json(alert.match.events[i]->event, stage));
+        steps.push_back({&alert.match.events[i]->event, stage + 1});
     }
+    return steps;
+}
+
+nlohmann::json sequence_object(std::string_view key, std::span<const StepRef> steps) {
+    nlohmann::json sequence = nlohmann::json::object();
+    sequence["key"] = key;
+    sequence["length"] = steps.size();
+    nlohmann::json& events = sequence["events"];
+    events = nlohmann::json::array();
+    for (const StepRef& step : steps) events.push_back(step_json(*step.event, step.stage));
+    return sequence;
+}
+
+nlohmann::json sequence_alert_document(const SequenceAlert& alert) {
+    nlohmann::json doc = alert_document(alert.last_event(), alert.rule->info);
+    doc["sequence"] = sequence_object(alert.match.key, sequence_steps(alert));
     return doc;
 }
 

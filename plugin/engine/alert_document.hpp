@@ -25,6 +25,18 @@ nlohmann::json alert_document(const ecs::Event& event, const RuleInfo& rule);
 // destination.ip once the schema has them). See plugin/alert/ALERTS.md.
 nlohmann::json sequence_alert_document(const SequenceAlert& alert);
 
+// One step of a sequence as the `sequence` object lists it: the event and its stage (1-based).
+struct StepRef {
+    const ecs::Event* event = nullptr;
+    std::size_t stage = 0;
+};
+
+// The `sequence` object above: {"key": ..., "length": N, "events": [...]}.
+nlohmann::json sequence_object(std::string_view key, std::span<const StepRef> steps);
+
+// The stages of a sequence alert, in order, as written in the rule (1-based).
+std::vector<StepRef> sequence_steps(const SequenceAlert& alert);
+
 // The step fields, by ECS name, that sequence_alert_document lists for each event.
 std::span<const std::string_view> sequence_step_fields() noexcept;
 

@@ -3,57 +3,67 @@
 #include "support.hpp"
 
 #include <cctype>
+#include <memory>
 
 #include "alert/text.hpp"
 
 namespace alert_test {
 
 alert::Alert sample_alert(int64_t timestamp_us, int64_t pid) {
-    nlohmann::json doc = {
-        {"@timestamp", "2026-09-21T14:13:20.123456Z"},
-        {"event",
-         {{"kind", "alert"}, {"severity", 47}, {"risk_score", 47}, {"category", {"process"}}}},
-        {"rule",
-         {{"name", "Attempt to Disable IPTables or Firewall"},
-          {"id", kRuleId},
-          {"version", "111"},
-          {"severity", "medium"},
-          {"risk_score", 47},
-          {"description", "Adversaries may attempt to disable the iptables or firewall service."}}},
-        {"process",
-         {{"pid", pid},
-          {"name", "iptables"},
-          {"executable", "/usr/sbin/xtables-nft-multi"},
-          {"args", {"iptables", "-F"}},
-          {"command_line", "iptables -F"},
-          {"working_directory", "/root"},
-          {"parent",
-           {{"pid", 1000},
-            {"name", "bash"},
-            {"executable", "/usr/bin/bash"},
-            {"command_line", "-bash"}}}}},
-        {"user", {{"id", "0"}, {"name", "root"}}},
-        {"host", {{"name", "h1"}}},
-        {"threat",
-         {{"framework", "MITRE ATT&CK"},
-          {"tactic", {{"id", {"TA0005"}}, {"name", {"Defense Evasion"}}}},
-          {"technique", {{"id", {"T1562"}}, {"name", {"Impair Defenses"}}}}}},
-    };
-    alert::Alert alert = alert::Alert::from_document(std::move(doc));
-    alert.timestamp_us = timestamp_us;
-    return alert;
+    ecs::Event e;
+    e.timestamp_us = timestamp_us;
+    e.process.pid = pid;
+    e.process.name = "iptables";
+    e.process.executable = "/usr/sbin/xtables-nft-multi";
+    e.process.args = std::vector<std::string>{"iptables", "-F"};
+    e.process.command_line = "iptables -F";
+    e.process.working_directory = "/root";
+    e.parent.pid = 1000;
+    e.parent.name = "bash";
+    e.parent.executable = "/usr/bin/bash";
+    e.parent.command_line = "-bash";
+    e.user = {"0", "root"};
+    e.host_name = "h1";
+    engine::RuleInfo rule;
+    rule.name = "Attempt to Disable IPTables or Firewall";
+    rule.rule_id = kRuleId;
+    rule.version = "111";
+    rule.severity = "medium";
+    rule.risk_score = 47;
+    rule.description = "Adversaries may attempt to disable the iptables or firewall service.";
+    engine::Threat threat;
+    threat.framework = "MITRE ATT&CK";
+    threat.tactic = {"TA0005", "Defense Evasion", ""};
+    threat.techniques.push_back({{"T1562", "Impair Defenses", ""}, {}});
+    rule.threats.push_back(threat);
+    return alert::Alert::make(std::make_shared<const ecs::Event>(std::move(e)),
+                              std::make_shared<const engine::RuleInfo>(std::move(rule)));
+}
+
+void edit_event(alert::Alert& alert, const std::function<void(ecs::Event&)>& change) {
+    auto event = std::make_shared<ecs::Event>(*alert.event);
+    change(*event);
+    alert.event = std::move(event);
+}
+
+void edit_rule(alert::Alert& alert, const std::function<void(engine::RuleInfo&)>& change) {
+    engine::RuleInfo rule = *alert.rule;
+    change(rule);
+    const std::optional<std::vector<std::string>> explain = alert.explain;
+    alert = alert::Alert::make(alert.event, std::make_shared<const engine::RuleInfo>(rule));
+    alert.explain = explain;
 }
 
 alert::Alert hostile_alert(const std::string& value, int64_t pid) {
     alert::Alert alert = sample_alert(1'790'000'000'123'456, pid);
-    nlohmann::json& doc = alert.document;
-    doc["process"]["command_line"] = value;
-    doc["process"]["args"] = {"sh", value};
-    doc["process"]["executable"] = value;
-    doc["process"]["parent"]["command_line"] = value;
-    doc["user"]["name"] = value;
-    doc["rule"]["name"] = value;
-    alert.rule_name = value;
+    edit_event(alert, [&](ecs::Event& e) {
+        e.process.command_line = value;
+        e.process.args = std::vector<std::string>{"sh", value};
+        e.process.executable = value;
+        e.parent.command_line = value;
+        e.user.name = value;
+    });
+    edit_rule(alert, [&](engine::RuleInfo& rule) { rule.name = value; });
     return alert;
 }
 

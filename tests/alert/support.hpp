@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,6 +17,11 @@ inline constexpr const char* kRuleId = "7fd3e5b6-8d1b-4a3c-9f0e-2b1c3d4e5f60";
 
 // A realistic alert (iptables -F by root) with the given timestamp and pid.
 alert::Alert sample_alert(int64_t timestamp_us = 1'790'000'000'123'456, int64_t pid = 4242);
+
+// Replaces the alert's event (rule) with a changed copy; edit_rule also re-derives the routing
+// fields, as Alert::make does.
+void edit_event(alert::Alert& alert, const std::function<void(ecs::Event&)>& change);
+void edit_rule(alert::Alert& alert, const std::function<void(engine::RuleInfo&)>& change);
 
 // The sample alert with `value` in the attacker-controlled places: process.command_line,
 // process.args[1], process.executable, process.parent.command_line, user.name and rule.name.

@@ -1,61 +1,69 @@
-// Alert::from_document and the shared severity mappings.
+// Alert::make and the shared severity mappings.
 #include <catch2/catch.hpp>
+#include <memory>
 
 #include "alert/alert.hpp"
 #include "support.hpp"
 
 using alert::Alert;
 
-TEST_CASE("from_document reads rule, severity, risk and timestamp", "[alert][model]") {
-    const Alert a = alert_test::sample_alert();
-    const Alert b = Alert::from_document(a.document);
-    CHECK(b.rule_id == alert_test::kRuleId);
-    CHECK(b.rule_name == "Attempt to Disable IPTables or Firewall");
-    CHECK(b.severity == "medium");
-    CHECK(b.risk_score == 47);
-    CHECK(b.timestamp_us == *alert::parse_timestamp("2026-09-21T14:13:20.123456Z"));
+namespace {
+
+std::shared_ptr<const engine::RuleInfo> rule_with(const std::string& severity, int64_t risk) {
+    auto rule = std::make_shared<engine::RuleInfo>();
+    rule->rule_id = "r1";
+    rule->name = "Rule one";
+    rule->severity = severity;
+    rule->risk_score = risk;
+    return rule;
 }
 
-TEST_CASE("from_document tolerates missing and mistyped fields", "[alert][model]") {
-    SECTION("empty document") {
-        const Alert a = Alert::from_document(nlohmann::json::object());
-        CHECK(a.rule_id.empty());
-        CHECK(a.rule_name.empty());
-        CHECK(a.severity == "unknown");
-        CHECK(a.risk_score == -1);
-        CHECK(a.timestamp_us == 0);
+}  // namespace
+
+TEST_CASE("Alert::make takes rule, severity, risk and timestamp as they are", "[alert][model]") {
+    const Alert a = alert_test::sample_alert();
+    CHECK(a.rule_id == alert_test::kRuleId);
+    CHECK(a.rule_name == "Attempt to Disable IPTables or Firewall");
+    CHECK(a.severity == "medium");
+    CHECK(a.risk_score == 47);
+    CHECK(a.timestamp_us == 1'790'000'000'123'456);  // the event's, no round trip through text
+    CHECK(a.event->process.pid == 4242);
+    CHECK_FALSE(a.sequence);
+    CHECK_FALSE(a.suppression);
+}
+
+TEST_CASE("Alert::make: a rule's severity in any case, else its risk score's band",
+          "[alert][model]") {
+    const auto event = std::make_shared<const ecs::Event>();
+    SECTION("severity in capitals") {
+        const Alert a = Alert::make(event, rule_with("HIGH", 80));
+        CHECK(a.severity == "high");
+        CHECK(a.risk_score == 80);
     }
-    SECTION("not an object") {
-        const Alert a = Alert::from_document(nlohmann::json::array({1, 2}));
-        CHECK(a.severity == "unknown");
-    }
-    SECTION("risk only") {
-        const Alert a = Alert::from_document({{"rule", {{"risk_score", 80}}}});
+    SECTION("unknown severity: the band of the risk score") {
+        const Alert a = Alert::make(event, rule_with("", 80));
         CHECK(a.severity == "critical");
         CHECK(a.risk_score == 80);
     }
-    SECTION("severity only, any case") {
-        const Alert a = Alert::from_document({{"rule", {{"severity", "HIGH"}}}});
-        CHECK(a.severity == "high");
-        CHECK(a.risk_score == 73);
-    }
-    SECTION("mistyped values") {
-        const Alert a = Alert::from_document(
-            {{"rule", {{"severity", 3}, {"risk_score", "x"}, {"id", 17}, {"name", nullptr}}},
-             {"@timestamp", "yesterday"}});
-        CHECK(a.rule_id == "17");
-        CHECK(a.rule_name.empty());
-        CHECK(a.severity == "unknown");
-        CHECK(a.timestamp_us == 0);
-    }
-    SECTION("dotted keys and event.severity") {
-        const Alert a = Alert::from_document({{"rule.id", "r1"}, {"event.severity", 21}});
-        CHECK(a.rule_id == "r1");
-        CHECK(a.severity == "low");
-        CHECK(a.risk_score == 21);
-    }
     SECTION("risk out of range is clamped") {
-        CHECK(Alert::from_document({{"rule", {{"risk_score", 400}}}}).risk_score == 100);
+        CHECK(Alert::make(event, rule_with("low", 400)).risk_score == 100);
+        CHECK(Alert::make(event, rule_with("low", -4)).risk_score == 0);
+    }
+    SECTION("an absurd risk score counts as none: the severity's default") {
+        const Alert a = Alert::make(event, rule_with("medium", int64_t{1} << 40));
+        CHECK(a.severity == "medium");
+        CHECK(a.risk_score == 47);
+    }
+    SECTION("neither") {
+        const Alert a = Alert::make(event, rule_with("bogus", int64_t{1} << 40));
+        CHECK(a.severity == "unknown");
+        CHECK(a.risk_score == -1);
+    }
+    SECTION("no rule") {
+        const Alert a = Alert::make(event, nullptr);
+        CHECK(a.rule_id.empty());
+        CHECK(a.severity == "unknown");
+        CHECK(a.risk_score == -1);
     }
 }
 
@@ -119,16 +127,4 @@ TEST_CASE("facility names", "[alert][model]") {
     CHECK(alert::parse_facility("local7") == 23);
     CHECK_THROWS_AS(alert::parse_facility("local8"), std::invalid_argument);
     CHECK_THROWS_AS(alert::parse_facility(""), std::invalid_argument);
-}
-
-TEST_CASE("RFC 3339 timestamps", "[alert][model]") {
-    CHECK(alert::parse_timestamp("1970-01-01T00:00:00Z") == 0);
-    CHECK(alert::parse_timestamp("1970-01-01T00:00:01.5Z") == 1'500'000);
-    CHECK(alert::parse_timestamp("1970-01-01T01:00:00+01:00") == 0);
-    CHECK(alert::parse_timestamp("2026-09-21T14:13:20.123456Z") == 1'790'000'000'123'456);
-    CHECK_FALSE(alert::parse_timestamp("2026-09-21"));
-    CHECK_FALSE(alert::parse_timestamp("2026-09-21T12:53:20"));
-    CHECK_FALSE(alert::parse_timestamp("2026-13-21T12:53:20Z"));
-    CHECK_FALSE(alert::parse_timestamp("2026-09-21T12:53:20.Z"));
-    CHECK_FALSE(alert::parse_timestamp("2026-09-21T12:53:20Zjunk"));
 }

@@ -1,6 +1,7 @@
 // JSON, CEF and text formatters, each against the table of hostile command lines.
 #include <catch2/catch.hpp>
 
+#include "alert/document.hpp"
 #include "alert/format.hpp"
 #include "alert/text.hpp"
 #include "support.hpp"
@@ -34,7 +35,7 @@ TEST_CASE("JSON: a plain alert is the document on one line", "[alert][json]") {
     const alert::Formatted out = alert::format_json(a);
     CHECK_FALSE(out.truncated);
     CHECK(one_line(out.line));
-    CHECK(nlohmann::json::parse(out.line) == a.document);
+    CHECK(nlohmann::json::parse(out.line) == alert::document(a));
 }
 
 TEST_CASE("JSON: hostile command lines stay on one line and parse back", "[alert][json]") {
@@ -72,7 +73,8 @@ TEST_CASE("JSON: hostile command lines stay on one line and parse back", "[alert
 
 TEST_CASE("JSON: truncation shortens the longest strings first", "[alert][json]") {
     alert::Alert a = sample_alert();
-    a.document["process"]["command_line"] = std::string(50'000, 'x');
+    alert_test::edit_event(
+        a, [](ecs::Event& e) { e.process.command_line = std::string(50'000, 'x'); });
     const alert::Formatted out = alert::format_json(a, 4096);
     REQUIRE(out.truncated);
     CHECK(out.line.size() <= 4096);
@@ -90,9 +92,10 @@ TEST_CASE("JSON: truncation shortens the longest strings first", "[alert][json]"
 TEST_CASE("JSON: documents that strings alone cannot shrink fall back to a skeleton",
           "[alert][json]") {
     alert::Alert a = sample_alert();
-    a.document["process"]["args"] = nlohmann::json::array();
-    for (int i = 0; i < 20'000; ++i) a.document["process"]["args"].push_back(i);
-    const alert::Formatted out = alert::format_json(a, 2048);
+    nlohmann::json doc = alert::document(a);
+    doc["process"]["args"] = nlohmann::json::array();
+    for (int i = 0; i < 20'000; ++i) doc["process"]["args"].push_back(i);
+    const alert::Formatted out = alert::format_json_document(doc, a, 2048);
     REQUIRE(out.truncated);
     CHECK(out.line.size() <= 2048);
     const auto parsed = nlohmann::json::parse(out.line);
@@ -100,22 +103,24 @@ TEST_CASE("JSON: documents that strings alone cannot shrink fall back to a skele
     CHECK(parsed["rule"]["id"] == alert_test::kRuleId);
     CHECK(parsed["rule"]["severity"] == "medium");
     CHECK(parsed["@timestamp"] == "2026-09-21T14:13:20.123456Z");
+    CHECK(parsed["event"]["id"] == alert::alert_id(a));  // the deduplication key survives
 }
 
 TEST_CASE("JSON: 30,000 one-character args are cut first; who, what and where stay",
           "[alert][json]") {
     alert::Alert a = sample_alert();
-    nlohmann::json& process = a.document["process"];
-    process["args"] = nlohmann::json::array({"iptables"});
+    std::vector<std::string> many{"iptables"};
     std::string command_line = "iptables";
     for (int i = 0; i < 30'000; ++i) {
-        process["args"].push_back("x");
+        many.emplace_back("x");
         command_line += " x";
     }
-    process["args_count"] = 30'001;
-    process["command_line"] = command_line;
-    process["parent"]["args"] = nlohmann::json::array({"-bash"});
-    a.document["user"]["Ext"]["real"] = {{"id", "65534"}, {"name", "nobody"}};
+    alert_test::edit_event(a, [&](ecs::Event& e) {
+        e.process.args = many;
+        e.process.command_line = command_line;
+        e.parent.args = std::vector<std::string>{"-bash"};
+        e.user_real = {"65534", "nobody"};
+    });
     const alert::Formatted out = alert::format_json(a, 8000);
     REQUIRE(out.truncated);
     CHECK(out.line.size() <= 8000);
@@ -154,8 +159,9 @@ TEST_CASE("JSON: 30,000 one-character args are cut first; who, what and where st
 
 TEST_CASE("JSON: the skeleton keeps who, what and where", "[alert][json]") {
     alert::Alert a = sample_alert();
-    for (int i = 0; i < 20'000; ++i) a.document["threat"]["numbers"].push_back(i);
-    const alert::Formatted out = alert::format_json(a, 2048);
+    nlohmann::json doc = alert::document(a);
+    for (int i = 0; i < 20'000; ++i) doc["threat"]["numbers"].push_back(i);
+    const alert::Formatted out = alert::format_json_document(doc, a, 2048);
     REQUIRE(out.truncated);
     const auto parsed = nlohmann::json::parse(out.line);
     CHECK(parsed["user"]["name"] == "root");
@@ -169,14 +175,15 @@ TEST_CASE("JSON: the skeleton keeps who, what and where", "[alert][json]") {
 
 TEST_CASE("JSON: marker placement and minimum limit", "[alert][json]") {
     alert::Alert a = sample_alert();
-    a.document["event"] = "not an object";
-    a.document["message"] = std::string(10'000, 'm');
-    const alert::Formatted out = alert::format_json(a, 3000);
+    nlohmann::json doc = alert::document(a);
+    doc["event"] = "not an object";
+    doc["message"] = std::string(10'000, 'm');
+    const alert::Formatted out = alert::format_json_document(doc, a, 3000);
     const auto parsed = nlohmann::json::parse(out.line);
     CHECK(parsed["_truncated"] == true);
     CHECK(parsed["event"] == "not an object");
 
-    const alert::Formatted tiny = alert::format_json(a, 10);  // raised to kMinFormatBytes
+    const alert::Formatted tiny = alert::format_json_document(doc, a, 10);  // raised to the minimum
     CHECK(tiny.line.size() <= alert::kMinFormatBytes);
     CHECK_NOTHROW(nlohmann::json::parse(tiny.line));
 }
@@ -190,18 +197,19 @@ TEST_CASE("CEF: a plain alert", "[alert][cef]") {
           "cs1=iptables -F cs2Label=parent_command_line cs2=-bash cs3Label=parent_executable "
           "cs3=/usr/bin/bash cs4Label=working_directory cs4=/root cs5Label=threat_technique "
           "cs5=T1562 cs6Label=rule_version cs6=111 cn1Label=risk_score cn1=47 "
-          "cn2Label=parent_pid cn2=1000");
+          "cn2Label=parent_pid cn2=1000 msg=Attempt to Disable IPTables or Firewall: iptables -F");
 }
 
 TEST_CASE("CEF: escaping follows the specification", "[alert][cef]") {
     alert::Alert a = sample_alert();
     a.rule_name = "a|b\\c=d";
-    a.document["process"]["command_line"] = "x=1 \\ y|z\r\nw";
+    alert_test::edit_event(a, [](ecs::Event& e) { e.process.command_line = "x=1 \\ y|z\r\nw"; });
     const alert::Formatted out = alert::format_cef(a);
     CHECK(out.line.find("|a\\|b\\\\c=d|") != std::string::npos);
     CHECK(out.line.find("cs1=x\\=1 \\\\ y|z\\r\\nw ") != std::string::npos);
     // NUL and ESC have no CEF escape: they become U+FFFD.
-    a.document["process"]["command_line"] = std::string("a\0\x1b[0m", 6);
+    alert_test::edit_event(
+        a, [](ecs::Event& e) { e.process.command_line = std::string("a\0\x1b[0m", 6); });
     const auto cef = alert_test::parse_cef(alert::format_cef(a).line);
     REQUIRE(cef);
     CHECK(cef->value("cs1") == "a\xef\xbf\xbd\xef\xbf\xbd[0m");

@@ -1,6 +1,8 @@
 // Sequence alerts in the line formats: the steps of sequence.events, compactly.
 #include <catch2/catch.hpp>
+#include <memory>
 
+#include "alert/document.hpp"
 #include "alert/fields.hpp"
 #include "alert/format.hpp"
 #include "support.hpp"
@@ -9,24 +11,29 @@ namespace {
 
 using alert_test::sample_alert;
 
+std::shared_ptr<const ecs::Event> step_event(const char* action, int64_t pid, const char* name) {
+    auto e = std::make_shared<ecs::Event>();
+    e->action = action;
+    e->process.pid = pid;
+    e->process.name = name;
+    return e;
+}
+
 alert::Alert sequence_alert() {
     alert::Alert a = sample_alert();
-    nlohmann::json doc = a.document;
-    doc["sequence"] = {{"key", "host.id=\"h1\""},
-                       {"length", 2},
-                       {"events",
-                        {{{"stage", 1},
-                          {"event", {{"action", "exec"}}},
-                          {"process", {{"pid", 4241}, {"name", "bash"}}}},
-                         {{"stage", 2},
-                          {"event", {{"action", "connection_attempted"}}},
-                          {"process", {{"pid", 4242}, {"name", "curl"}}},
-                          {"destination", {{"ip", "203.0.113.9"}}}},
-                         {{"stage", 3},
-                          {"event", {{"action", "creation"}}},
-                          {"process", {{"pid", 4242}, {"name", "curl"}}},
-                          {"file", {{"path", "/tmp/x"}}}}}}};
-    return alert::Alert::from_document(std::move(doc));
+    auto match = std::make_shared<alert::SequenceMatch>();
+    match->key = "host.id=\"h1\"";
+    match->steps.push_back({1, step_event("exec", 4241, "bash")});
+    auto connect = std::make_shared<ecs::Event>(*step_event("connection_attempted", 4242, "curl"));
+    connect->category = {"network"};
+    connect->network.destination.ip = "203.0.113.9";
+    match->steps.push_back({2, connect});
+    auto create = std::make_shared<ecs::Event>(*step_event("creation", 4242, "curl"));
+    create->category = {"file"};
+    create->file.path = "/tmp/x";
+    match->steps.push_back({3, create});
+    a.sequence = std::move(match);
+    return a;
 }
 
 const char* kSteps =
@@ -35,7 +42,7 @@ const char* kSteps =
 
 }  // namespace
 
-TEST_CASE("sequence steps: read from sequence.events", "[alert][sequence]") {
+TEST_CASE("sequence steps: read from the typed steps", "[alert][sequence]") {
     CHECK(alert::extract_fields(sequence_alert()).sequence_steps == kSteps);
     CHECK(alert::extract_fields(sample_alert()).sequence_steps.empty());
 }
@@ -50,4 +57,15 @@ TEST_CASE("sequence steps: text shows steps=, CEF flexString1", "[alert][sequenc
                                     "bash[4241] > 2:connection_attempted curl[4242] "
                                     "dst\\=203.0.113.9 > 3:creation curl[4242] file\\=/tmp/x "
                                     "cn1Label=risk_score"));
+}
+
+TEST_CASE("sequence steps: JSON lists them under sequence.events", "[alert][sequence]") {
+    const nlohmann::json doc = alert::document(sequence_alert());
+    CHECK(doc["sequence"]["key"] == "host.id=\"h1\"");
+    CHECK(doc["sequence"]["length"] == 3);
+    REQUIRE(doc["sequence"]["events"].size() == 3);
+    CHECK(doc["sequence"]["events"][1]["stage"] == 2);
+    CHECK(doc["sequence"]["events"][1]["destination"]["ip"] == "203.0.113.9");
+    CHECK(doc["sequence"]["events"][2]["file"]["path"] == "/tmp/x");
+    CHECK(doc["process"]["pid"] == 4242);  // the alert's own event is at the top level
 }

@@ -1,6 +1,7 @@
 // RFC 5424 framing, structured data escaping, octet counting and the local /dev/log format.
 #include <catch2/catch.hpp>
 
+#include "alert/document.hpp"
 #include "alert/syslog_format.hpp"
 #include "alert/text.hpp"
 #include "support.hpp"
@@ -42,7 +43,7 @@ TEST_CASE("RFC 5424: a plain alert", "[alert][rfc5424]") {
     REQUIRE(parsed->sd.size() == 1);
     CHECK(parsed->sd[0].id == "alert@32473");
     CHECK(parsed->sd[0].params.at("severity") == "medium");
-    CHECK(nlohmann::json::parse(parsed->msg) == a.document);
+    CHECK(nlohmann::json::parse(parsed->msg) == alert::document(a));
 }
 
 TEST_CASE("RFC 5424: priority from severity and facility", "[alert][rfc5424]") {

@@ -1,6 +1,7 @@
 // Volume control per rule and real uid, driven only by alert timestamps.
 #include <catch2/catch.hpp>
 
+#include "alert/document.hpp"
 #include "alert/memory_sink.hpp"
 #include "alert/throttle.hpp"
 #include "support.hpp"
@@ -12,8 +13,7 @@ constexpr int64_t kT0 = 1'790'000'000 * kSecond;
 
 alert::Alert rule_alert(const std::string& rule_id, int64_t at_us) {
     alert::Alert a = alert_test::sample_alert(at_us);
-    a.rule_id = rule_id;
-    a.document["rule"]["id"] = rule_id;
+    alert_test::edit_rule(a, [&](engine::RuleInfo& rule) { rule.rule_id = rule_id; });
     return a;
 }
 
@@ -22,9 +22,11 @@ alert::Alert rule_alert(const std::string& rule_id, int64_t at_us) {
 alert::Alert user_alert(const std::string& rule_id, int64_t at_us, const std::string& uid,
                         const std::string& name, const std::string& executable) {
     alert::Alert a = rule_alert(rule_id, at_us);
-    a.document["user"] = {
-        {"id", uid}, {"name", name}, {"Ext", {{"real", {{"id", uid}, {"name", name}}}}}};
-    a.document["process"]["executable"] = executable;
+    alert_test::edit_event(a, [&](ecs::Event& e) {
+        e.user = {uid, name};
+        e.user_real = {uid, name};
+        e.process.executable = executable;
+    });
     return a;
 }
 
@@ -53,13 +55,13 @@ TEST_CASE("throttle passes `limit` alerts per rule and window, then counts", "[a
     CHECK(summary.rule_name == "Attempt to Disable IPTables or Firewall");
     CHECK(summary.severity == "medium");
     CHECK(summary.timestamp_us == kT0 + 9 * kSecond);  // the last suppressed alert
-    CHECK(summary.document["message"] ==
+    CHECK(alert::document(summary)["message"] ==
           "7 alerts of rule Attempt to Disable IPTables or Firewall by user root (uid 0) "
           "suppressed; executables: /usr/sbin/xtables-nft-multi (7)");
-    CHECK(summary.document["event"]["action"] == "alerts-suppressed");
-    CHECK(summary.document["audisp_eql"]["throttle"]["suppressed"] == 7);
-    CHECK(summary.document["audisp_eql"]["throttle"]["window_start"] == kT0);
-    CHECK(summary.document["audisp_eql"]["throttle"]["window_end"] == kT0 + 10 * kSecond);
+    CHECK(alert::document(summary)["event"]["action"] == "alerts-suppressed");
+    CHECK(alert::document(summary)["audisp_eql"]["throttle"]["suppressed"] == 7);
+    CHECK(alert::document(summary)["audisp_eql"]["throttle"]["window_start"] == kT0);
+    CHECK(alert::document(summary)["audisp_eql"]["throttle"]["window_end"] == kT0 + 10 * kSecond);
     CHECK(throttle.stats().summaries == 1);
 }
 
@@ -73,10 +75,10 @@ TEST_CASE("throttle: one summary per window, none without suppression", "[alert]
         throttle.admit(rule_alert("r", kT0 + 120 * kSecond + i), summaries);
     }
     REQUIRE(summaries.size() == 1);
-    CHECK(summaries[0].document["audisp_eql"]["throttle"]["suppressed"] == 3);
+    CHECK(alert::document(summaries[0])["audisp_eql"]["throttle"]["suppressed"] == 3);
     throttle.finish(summaries);
     REQUIRE(summaries.size() == 2);
-    CHECK(summaries[1].document["audisp_eql"]["throttle"]["suppressed"] == 2);
+    CHECK(alert::document(summaries[1])["audisp_eql"]["throttle"]["suppressed"] == 2);
     throttle.finish(summaries);  // nothing left
     CHECK(summaries.size() == 2);
     CHECK(throttle.stats().open_windows == 0);
@@ -94,7 +96,7 @@ TEST_CASE("throttle: rules are independent and expire() closes quiet rules", "[a
     throttle.expire(kT0 + 10 * kSecond, summaries);
     REQUIRE(summaries.size() == 1);  // only "a" suppressed anything
     CHECK(summaries[0].rule_id == "a");
-    CHECK(summaries[0].document["audisp_eql"]["throttle"]["suppressed"] == 2);
+    CHECK(alert::document(summaries[0])["audisp_eql"]["throttle"]["suppressed"] == 2);
     CHECK(throttle.stats().open_windows == 0);
 }
 
@@ -130,12 +132,12 @@ TEST_CASE("throttling sink forwards summaries before the alert that closed the w
     CHECK(inner.alerts().size() == 2);
     sink.emit(rule_alert("r", kT0 + 11 * kSecond));
     REQUIRE(inner.alerts().size() == 4);
-    CHECK(inner.alerts()[2].document["event"]["action"] == "alerts-suppressed");
+    CHECK(alert::document(inner.alerts()[2])["event"]["action"] == "alerts-suppressed");
     CHECK(inner.alerts()[3].timestamp_us == kT0 + 11 * kSecond);
     for (int i = 0; i < 3; ++i) sink.emit(rule_alert("r", kT0 + 12 * kSecond));
     sink.finish();
     REQUIRE(inner.alerts().size() == 6);
-    CHECK(inner.alerts()[5].document["audisp_eql"]["throttle"]["suppressed"] == 2);
+    CHECK(alert::document(inner.alerts()[5])["audisp_eql"]["throttle"]["suppressed"] == 2);
     // Summaries are alerts like any other: they format in every format.
     CHECK(nlohmann::json::parse(inner.lines()[5])["message"] ==
           "2 alerts of rule Attempt to Disable IPTables or Firewall by user root (uid 0) "
@@ -165,7 +167,7 @@ TEST_CASE("throttle: one user's flood never suppresses root's alerts of the same
     CHECK(throttle.stats().open_windows == 3);
     throttle.finish(summaries);
     REQUIRE(summaries.size() == 1);
-    const nlohmann::json& doc = summaries[0].document;
+    const nlohmann::json doc = alert::document(summaries[0]);
     // 50 held back: i = 100..149, of which i % 3 == 0 are 16 (102, 105, ..., 147).
     CHECK(doc["message"] ==
           "50 alerts of rule Attempt to Disable IPTables or Firewall by user nobody (uid 65534) "
@@ -187,8 +189,7 @@ TEST_CASE("throttle: the real uid is the key, not the effective one", "[alert][t
     std::vector<alert::Alert> summaries;
     // A setuid-root binary run by nobody: euid 0, real uid 65534. It must not use root's budget.
     alert::Alert setuid = user_alert("r", kT0, "65534", "nobody", "/usr/bin/sudo");
-    setuid.document["user"]["id"] = "0";
-    setuid.document["user"]["name"] = "root";
+    alert_test::edit_event(setuid, [](ecs::Event& e) { e.user = {"0", "root"}; });
     CHECK(alert::throttle_user_id(setuid) == "65534");
     CHECK(throttle.admit(setuid, summaries));
     CHECK_FALSE(throttle.admit(setuid, summaries));
@@ -210,7 +211,7 @@ TEST_CASE("throttle: past max_windows other users share a window, root keeps its
     CHECK(throttle.admit(user_alert("r", kT0, "0", "root", "/bin/a"), summaries));
     throttle.finish(summaries);
     REQUIRE(summaries.size() == 1);
-    CHECK(summaries[0].document["message"] ==
+    CHECK(alert::document(summaries[0])["message"] ==
           "1 alerts of rule Attempt to Disable IPTables or Firewall by user u4 (uid 1004) "
           "suppressed; executables: /bin/b (1)");
 }

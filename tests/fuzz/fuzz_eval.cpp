@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -15,7 +16,6 @@
 #include "alert/alert.hpp"
 #include "alert/format.hpp"
 #include "audit/reader.hpp"
-#include "engine/alert_document.hpp"
 #include "engine/rule_loader.hpp"
 #include "engine/rule_set.hpp"
 #include "fuzz_input.hpp"
@@ -53,7 +53,8 @@ void evaluate(const ecs::Event& event) {
                 event.process.name.value_or("(no name)"));
     for (const engine::LoadedRule* rule : indexed) {
         const alert::Alert alert =
-            alert::Alert::from_document(engine::alert_document(event, rule->info));
+            alert::Alert::make(std::make_shared<const ecs::Event>(event),
+                               std::make_shared<const engine::RuleInfo>(rule->info));
         const alert::Formatted json = alert::format_json(alert, 4096);
         fuzz::check(json.line.size() <= 4096, "alert JSON within its limit");
         const auto parsed = nlohmann::json::parse(json.line, nullptr, false);

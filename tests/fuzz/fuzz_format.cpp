@@ -1,13 +1,14 @@
 // fuzz_format: attacker strings in an alert (command line, args, user, executable, parent,
-// working directory, host, and for good measure rule name, @timestamp and the syslog header
-// settings) -> format_json / format_cef / format_text and RFC 5424 framing. Checks, by
-// independent parsers written here: no LF, CR or NUL anywhere; valid UTF-8; the JSON parses
-// back; the CEF header has exactly 7 unescaped pipes and only the escapes CEF defines; the
-// RFC 5424 header and STRUCTURED-DATA follow the grammar; size limits are honoured.
+// working directory, host, real user name, and for good measure the rule name, risk score,
+// @timestamp and the syslog header settings) -> format_json / format_cef / format_text and RFC 5424
+// framing. Checks, by independent parsers written here: no LF, CR or NUL anywhere; valid UTF-8; the
+// JSON parses back; the CEF header has exactly 7 unescaped pipes and only the escapes CEF defines;
+// the RFC 5424 header and STRUCTURED-DATA follow the grammar; size limits are honoured.
 //
 // Input: strings separated by 0x1E (the ASCII record separator), then 12 control bytes at the
 // end: options (1), size limit (2), timestamp (4), risk score (4, signed), pid (1).
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -16,41 +17,40 @@
 #include "alert/alert.hpp"
 #include "alert/format.hpp"
 #include "alert/syslog_format.hpp"
-#include "engine/alert_document.hpp"
+#include "ecs/event.hpp"
+#include "engine/rule.hpp"
 #include "fuzz_input.hpp"
 
 namespace {
 
 using fuzz::check;
 
-// Where the parts go, in input order.
-const char* const kSlots[] = {
-    "/process/command_line",
-    "/process/args/1",
-    "/user/name",
-    "/process/executable",
-    "/process/parent/command_line",
-    "/process/working_directory",
-    "/process/name",
-    "/host/name",
-    "/process/parent/executable",
-    "/process/args/0",
-    "/rule/name",
-    "/@timestamp",
+// Where the parts go, in input order (the typed event's and rule's fields).
+using Setter = void (*)(ecs::Event&, engine::RuleInfo&, std::string);
+const Setter kSlots[] = {
+    [](ecs::Event& e, engine::RuleInfo&, std::string v) { e.process.command_line = std::move(v); },
+    [](ecs::Event& e, engine::RuleInfo&, std::string v) { (*e.process.args)[1] = std::move(v); },
+    [](ecs::Event& e, engine::RuleInfo&, std::string v) { e.user.name = std::move(v); },
+    [](ecs::Event& e, engine::RuleInfo&, std::string v) { e.process.executable = std::move(v); },
+    [](ecs::Event& e, engine::RuleInfo&, std::string v) { e.parent.command_line = std::move(v); },
+    [](ecs::Event& e, engine::RuleInfo&, std::string v) {
+        e.process.working_directory = std::move(v);
+    },
+    [](ecs::Event& e, engine::RuleInfo&, std::string v) { e.process.name = std::move(v); },
+    [](ecs::Event& e, engine::RuleInfo&, std::string v) { e.host_name = std::move(v); },
+    [](ecs::Event& e, engine::RuleInfo&, std::string v) { e.parent.executable = std::move(v); },
+    [](ecs::Event& e, engine::RuleInfo&, std::string v) { (*e.process.args)[0] = std::move(v); },
+    // The rule name comes from a root-owned rule file, not from the attacker: fuzzed at a
+    // realistic length, so that the size limit stays a fair check.
+    [](ecs::Event&, engine::RuleInfo& r, std::string v) { r.name = v.substr(0, 48); },
+    // Once @timestamp as text; the alert's time is typed now (the 0x40 option sets it).
+    [](ecs::Event& e, engine::RuleInfo&, std::string v) { e.user_real.name = std::move(v); },
 };
 constexpr std::size_t kSlotCount = sizeof kSlots / sizeof kSlots[0];
-// The rule name comes from a root-owned rule file and @timestamp from our own formatter, not
-// from the attacker, and the JSON formatter never cuts @timestamp (a routing field): they are
-// fuzzed at realistic lengths, so that the size limit stays a fair check.
-std::size_t max_length(std::string_view slot) {
-    if (slot == "/@timestamp") return 40;
-    if (slot == "/rule/name") return 48;
-    return std::string_view::npos;
-}
 // Parts after the slots set the syslog header fields (hostname, app-name, procid, sd-id, tag).
 constexpr std::size_t kHeaderParts = 5;
 
-nlohmann::json base_document() {
+ecs::Event base_event() {
     ecs::Event e;
     e.timestamp_us = 1790000000123456;
     e.sequence = 7;
@@ -70,6 +70,10 @@ nlohmann::json base_document() {
     e.parent.executable = "/usr/bin/bash";
     e.parent.args = std::vector<std::string>{"bash", "-c", "iptables -F"};
     e.parent.command_line = "bash -c iptables -F";
+    return e;
+}
+
+engine::RuleInfo base_rule() {
     engine::RuleInfo rule;
     rule.name = "Attempt to Disable IPTables or Firewall";
     rule.rule_id = "83e9c2b3-24ef-4c1d-a8cd-5ebafb5dfa2f";
@@ -82,7 +86,7 @@ nlohmann::json base_document() {
     threat.tactic = {"TA0005", "Defense Evasion", "https://attack.mitre.org/tactics/TA0005/"};
     threat.techniques.push_back({{"T1562", "Impair Defenses", ""}, {}});
     rule.threats.push_back(threat);
-    return engine::alert_document(e, rule);
+    return rule;
 }
 
 // Strict UTF-8 (no overlong forms, surrogates or code points above U+10FFFF).
@@ -296,7 +300,8 @@ std::string_view check_rfc5424(const std::string& message) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
-    static const nlohmann::json kBase = base_document();
+    static const ecs::Event kEvent = base_event();
+    static const engine::RuleInfo kRule = base_rule();
     fuzz::Input input(data, size);
     const auto options = input.take_back<uint8_t>();
     const auto limit = input.take_back<uint16_t>();
@@ -305,15 +310,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     const auto pid = input.take_back<uint8_t>();
     const auto parts = input.split('\x1e', kSlotCount + kHeaderParts);
 
-    nlohmann::json document = kBase;
+    ecs::Event event = kEvent;
+    engine::RuleInfo rule = kRule;
     for (std::size_t i = 0; i < parts.size() && i < kSlotCount; ++i) {
-        document[nlohmann::json::json_pointer(kSlots[i])] =
-            std::string(parts[i].substr(0, max_length(kSlots[i])));
+        kSlots[i](event, rule, std::string(parts[i]));
     }
-    if ((options & 0x10) != 0) document["event"]["risk_score"] = risk;
-    if ((options & 0x20) != 0) document["process"]["pid"] = risk;
-    alert::Alert alert = alert::Alert::from_document(std::move(document));
-    if ((options & 0x40) != 0) alert.timestamp_us = int64_t{seconds} * 1'000'000 + pid;
+    if ((options & 0x10) != 0) rule.risk_score = risk;
+    if ((options & 0x20) != 0) event.process.pid = risk;
+    if ((options & 0x40) != 0) event.timestamp_us = int64_t{seconds} * 1'000'000 + pid;
+    const alert::Alert alert =
+        alert::Alert::make(std::make_shared<const ecs::Event>(std::move(event)),
+                           std::make_shared<const engine::RuleInfo>(std::move(rule)));
 
     // 0: no limit; otherwise anything from below the floor (raised to it) to 64 KiB.
     const std::size_t max_bytes = (options & 0x80) != 0 ? limit : 0;
