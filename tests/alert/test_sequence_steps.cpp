@@ -11,7 +11,7 @@ namespace {
 
 using alert_test::sample_alert;
 
-std::shared_ptr<const ecs::Event> step_event(const char* action, int64_t pid, const char* name) {
+std::shared_ptr<const ecs::Event> step_event(ecs::Action action, int64_t pid, const char* name) {
     auto e = std::make_shared<ecs::Event>();
     e->action = action;
     e->process.pid = pid;
@@ -23,12 +23,13 @@ alert::Alert sequence_alert() {
     alert::Alert a = sample_alert();
     auto match = std::make_shared<alert::SequenceMatch>();
     match->key = "host.id=\"h1\"";
-    match->steps.push_back({1, step_event("exec", 4241, "bash")});
-    auto connect = std::make_shared<ecs::Event>(*step_event("connection_attempted", 4242, "curl"));
+    match->steps.push_back({1, step_event(ecs::Action::Exec, 4241, "bash")});
+    auto connect =
+        std::make_shared<ecs::Event>(*step_event(ecs::Action::ConnectionAttempted, 4242, "curl"));
     connect->category = {"network"};
     connect->network.destination.ip = "203.0.113.9";
     match->steps.push_back({2, connect});
-    auto create = std::make_shared<ecs::Event>(*step_event("creation", 4242, "curl"));
+    auto create = std::make_shared<ecs::Event>(*step_event(ecs::Action::Creation, 4242, "curl"));
     create->category = {"file"};
     create->file.path = "/tmp/x";
     match->steps.push_back({3, create});

@@ -166,9 +166,10 @@ TEST_CASE(
     alert::Alert big = alert_test::sample_alert(1'790'000'000'123'456, 4242);
     std::string huge_command = "iptables";
     for (int i = 0; i < 5000; ++i) huge_command += " -A INPUT -j ACCEPT";
-    big.document["process"]["command_line"] = huge_command;
-    big.document["process"]["args"] = nlohmann::json::array();
-    for (int i = 0; i < 5000; ++i) big.document["process"]["args"].push_back("-j");
+    ecs::Event event = *big.event;
+    event.process.command_line = huge_command;
+    event.process.args = std::vector<std::string>(5000, "-j");
+    big.event = std::make_shared<const ecs::Event>(std::move(event));
     sink->emit(big);
     sink->emit(alert_test::sample_alert(1'790'000'000'123'456, 4243));
     REQUIRE(server.wait_for_lines("udp", 2));
@@ -213,7 +214,9 @@ TEST_CASE("udp: --alert-max-bytes below the udp limit wins; the udp limit caps a
     options.max_message_bytes = 60000;
     auto sink = alert::make_sink("udp://127.0.0.1:" + std::to_string(server.udp_port()), options);
     alert::Alert big = alert_test::sample_alert(1'790'000'000'123'456, 1);
-    big.document["process"]["command_line"] = std::string(20000, 'x');
+    ecs::Event event = *big.event;
+    event.process.command_line = std::string(20000, 'x');
+    big.event = std::make_shared<const ecs::Event>(std::move(event));
     sink->emit(big);
     options.udp_max_bytes = 8000;
     options.max_message_bytes = 3000;
