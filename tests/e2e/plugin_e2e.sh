@@ -123,6 +123,9 @@ cat > "$CONF" <<EOF
 # audisp-eql settings for plugin_e2e.sh
 rules = $WORK/rules
 alerts-output = udp://127.0.0.1:$PORT
+# The checks below read args and parent args, which a datagram of the default 2048 bytes cuts
+# first (README: syslog-udp-max-bytes); rsyslogd takes 8 KiB.
+syslog-udp-max-bytes = 8000
 alerts-output = $WORK/out/alerts.ndjson
 alerts-format = json
 throttle-alerts = 0
