@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "ecs/event.hpp"
@@ -22,6 +23,10 @@ namespace eql {
 // An event held by pending sequences (shared: one event can sit in several, e.g. with runs),
 // with the size it is counted at.
 struct StoredEvent {
+    // A constructor, not aggregate init in make_shared: clang 14 has no parenthesised
+    // aggregate initialisation.
+    StoredEvent(ecs::Event stored, std::size_t counted_bytes)
+        : event(std::move(stored)), bytes(counted_bytes) {}
     ecs::Event event;
     std::size_t bytes = 0;
 };
