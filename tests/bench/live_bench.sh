@@ -5,11 +5,13 @@
 #
 #   tests/bench/live_bench.sh [--binary PATH] [--rates "200 1000 2000"] [--seconds 10]
 #                             [--rounds 2] [--every 100] [--uid UID] [--out DIR]
-#                             [--configs "alone seed all laurel"] [--upstream DIR]
+#                             [--configs "alone probe seed all laurel"] [--upstream DIR]
 #                             [--baseline PATH]
 #
 # Per run: a private auditd (tests/lib/auditd_harness.sh, ENRICHED; any running audit daemon is
-# stopped and restarted afterwards) with one plugin (none, audisp-eql with the seed rules,
+# stopped and restarted afterwards) with one plugin (none, record_probe (tests/bench/
+# record_probe.c: a plugin that only reads its pipe, the floor of any plugin's CPU, and times
+# the stub exec's last record from its kernel stamp to its read), audisp-eql with the seed rules,
 # audisp-eql with every upstream linux rule, Laurel with its Debian default configuration
 # writing to a temporary folder), the shipped audit rules (rules/audit/audisp-eql.rules: exec,
 # fork, exit) narrowed with `-F uid=UID` to the load generator's identity, and exec_load
@@ -40,7 +42,7 @@ ROUNDS=2
 EVERY=100
 LOAD_UID=$(id -u nobody 2>/dev/null || echo 65534)
 OUT=/tmp/audisp-eql-live-bench
-CONFIGS="alone seed all laurel"
+CONFIGS="alone probe seed all laurel"
 UPSTREAM=/work/shared/rules-upstream/linux
 BASELINE=""
 while [ $# -gt 0 ]; do
@@ -103,9 +105,10 @@ trap 'exit 129' HUP
 
 # ---- the pieces -----------------------------------------------------------------------------
 cc -O2 -Wall -pthread -o "$WORK/exec_load" "$HERE/exec_load.c" || exit 1
+cc -O2 -Wall -o "$WORK/record_probe" "$HERE/record_probe.c" || exit 1
 mkdir -p "$WORK/bin" "$WORK/etc" "$WORK/rules-seed" "$WORK/rules-all"
 cp "$(readlink -f /bin/true)" "$WORK/bin/iptables"
-chmod 0755 "$WORK/bin" "$WORK/bin/iptables" "$WORK/exec_load"
+chmod 0755 "$WORK/bin" "$WORK/bin/iptables" "$WORK/exec_load" "$WORK/record_probe"
 # Audit rules: the shipped ones, every syscall rule narrowed to the generator's uid.
 sed -e "/^-a /s/\$/ -F uid=$LOAD_UID/" "$ROOT/rules/audit/audisp-eql.rules" >"$WORK/audit.rules"
 cp "$ROOT"/rules/*.toml "$WORK/rules-seed/"
@@ -135,6 +138,9 @@ fi
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 hwm_kb() { awk '/^VmHWM:/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# Context switches of all of PID's threads (voluntary: the waits for input, each ended by a
+# wakeup; involuntary: preemptions).
+switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches:/{n += $2} END{print n + 0}'; }
 lost() { auditctl -s | awk '$1 == "lost" {print $2}'; }
 TICK=$(getconf CLK_TCK)
 
@@ -180,7 +186,7 @@ EOF_PY
 }
 
 RESULTS=$OUT/runs.tsv
-printf 'config\trate\tround\texecs\trate_reached\tauditd_cpu_s\tplugin_cpu_s\tauditd_hwm_kb\tplugin_hwm_kb\tlost\tplugin_execs\tserial_gaps\tevents_abandoned\trecords_skipped\tplugin_p50_us\tplugin_p99_us\tstubs\talerts\tmissing\tduplicates\tfork_p50_us\tfork_p99_us\trecord_p50_us\trecord_p99_us\toffline_cpu_s\toffline_empty_s\tload\n' >"$RESULTS"
+printf 'config\trate\tround\texecs\trate_reached\tauditd_cpu_s\tplugin_cpu_s\tauditd_hwm_kb\tplugin_hwm_kb\tlost\tplugin_execs\tserial_gaps\tevents_abandoned\trecords_skipped\tplugin_p50_us\tplugin_p99_us\tstubs\talerts\tmissing\tduplicates\tfork_p50_us\tfork_p99_us\trecord_p50_us\trecord_p99_us\toffline_cpu_s\toffline_empty_s\tload\tprobe_records\tprobe_reads\tprobe_p50_us\tprobe_p99_us\tplugin_switches\n' >"$RESULTS"
 
 run_one() {  # CONFIG RATE ROUND
     local config=$1 rate=$2 round=$3 run=$WORK/run exe="" log="" pid="" out
@@ -192,6 +198,11 @@ run_one() {  # CONFIG RATE ROUND
         base)
             exe=$BASELINE; log=$run/plugin.log
             harness_plugin_entry "$run/plugins.d" "$BASELINE" "$WORK/etc/$config.conf" "$log" || return 1 ;;
+        probe)
+            exe=$WORK/record_probe
+            printf 'active = yes\ndirection = out\ntype = always\nformat = string\npath = %s\nargs = %s\n' \
+                "$exe" "$run/probe.txt" >"$run/plugins.d/probe.conf"
+            chmod 0640 "$run/plugins.d/probe.conf" ;;
         laurel)
             exe=$(readlink -f "$(command -v laurel)")
             rm -f "$WORK/laurel/"*
@@ -213,6 +224,8 @@ run_one() {  # CONFIG RATE ROUND
     local a0 p0 l0 a1 p1 l1 load
     load=$(cut -d' ' -f1 /proc/loadavg)
     a0=$(cpu_ticks "$HARNESS_AUDITD_PID"); p0=$([ -n "$pid" ] && cpu_ticks "$pid" || echo 0); l0=$(lost)
+    local w0 w1
+    w0=$([ -n "$pid" ] && switches "$pid" || echo 0)
     local udp=()
     [ -n "$log" ] && udp=(--udp-port "$PORT" --drain-seconds 10)
     # LIVE_PROFILE=strace|perf: attach to the plugin for the load (its CPU then includes the
@@ -232,6 +245,7 @@ run_one() {  # CONFIG RATE ROUND
     [ -n "$pid" ] && wait_idle "$pid"
     if [ -n "$prof" ]; then kill -INT "$prof"; wait "$prof"; fi
     a1=$(cpu_ticks "$HARNESS_AUDITD_PID"); p1=$([ -n "$pid" ] && cpu_ticks "$pid" || echo 0); l1=$(lost)
+    w1=$([ -n "$pid" ] && switches "$pid" || echo 0)
     local ahwm phwm=0
     ahwm=$(hwm_kb "$HARNESS_AUDITD_PID")
     [ -n "$pid" ] && phwm=$(hwm_kb "$pid")
@@ -246,13 +260,17 @@ run_one() {  # CONFIG RATE ROUND
     declare -A ld=()
     local kv
     for kv in $out; do ld[${kv%%=*}]=${kv#*=}; done
+    if [ "$config" = probe ]; then  # written when auditd stops it
+        for _ in $(seq 50); do [ -s "$run/probe.txt" ] && break; sleep 0.1; done
+        for kv in $(cat "$run/probe.txt" 2>/dev/null); do ld[${kv%%=*}]=${kv#*=}; done
+    fi
     local off="" off0=""
     if [ -n "$log" ] && [ "$round" = 1 ]; then
         : >"$WORK/empty.log"
         off=$(offline_cpu "$WORK/rules-${config/base/seed}" "$run/auditd/audit.log")
         off0=$(offline_cpu "$WORK/rules-${config/base/seed}" "$WORK/empty.log")
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
         "$config" "$rate" "$round" "${ld[execs]:-0}" "${ld[rate]:-0}" \
         "$(awk -v t=$((a1 - a0)) -v h="$TICK" 'BEGIN{print t/h}')" \
         "$(awk -v t=$((p1 - p0)) -v h="$TICK" 'BEGIN{print t/h}')" \
@@ -261,7 +279,8 @@ run_one() {  # CONFIG RATE ROUND
         "${st[alert_latency_us_p99]:-}" "${ld[stubs]:-}" "${ld[alerts]:-}" "${ld[missing]:-}" \
         "${ld[duplicates]:-}" "${ld[latency_p50_us]:-}" "${ld[latency_p99_us]:-}" \
         "${ld[record_latency_p50_us]:-}" "${ld[record_latency_p99_us]:-}" "$off" "$off0" \
-        "$load" >>"$RESULTS"
+        "$load" "${ld[records]:-}" "${ld[reads]:-}" "${ld[probe_latency_p50_us]:-}" \
+        "${ld[probe_latency_p99_us]:-}" "$([ -n "$pid" ] && echo $((w1 - w0)))" >>"$RESULTS"
 }
 
 say "configurations: $CONFIGS; rates: $RATES; $SECONDS_PER_RUN s per run; $ROUNDS rounds; binary $BINARY"

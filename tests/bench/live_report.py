@@ -36,11 +36,12 @@ def main():
     groups = {}
     for row in rows:
         groups.setdefault((row["config"], row["rate"]), []).append(row)
-    order = {"alone": 0, "base": 1, "seed": 2, "all": 3, "laurel": 4}
+    order = {"alone": 0, "probe": 1, "base": 2, "seed": 3, "all": 4, "laurel": 5}
     keys = sorted(groups, key=lambda k: (int(k[1]), order.get(k[0], 9)))
     names = {"alone": "auditd alone", "seed": "audisp-eql, 2 seed rules",
              "all": "audisp-eql, all upstream rules", "laurel": "Laurel (default config)",
-             "base": "baseline binary, 2 seed rules"}
+             "base": "baseline binary, 2 seed rules",
+             "probe": "record_probe (reads its pipe, nothing else)"}
 
     def per_exec(row, field):
         execs, cpu = num(row["execs"]), num(row[field])
@@ -50,13 +51,17 @@ def main():
         execs, rate, cpu = num(row["execs"]), num(row["rate_reached"]), num(row[field])
         return cpu / (execs / rate) * 100 if execs and rate and cpu is not None else None
 
+    def switches_per_exec(row):
+        execs, switches = num(row["execs"]), num(row.get("plugin_switches"))
+        return switches / execs if execs and switches is not None else None
+
     summary = {}
     print("| configuration | rate asked | rate reached | runs | auditd us/exec | auditd % core "
-          "| plugin us/exec | plugin % core | offline us/exec (same events) | live/offline "
+          "| plugin us/exec | plugin % core | plugin wakeups/exec | offline us/exec (same events) | live/offline "
           "| auditd RSS MB | plugin RSS MB | lost (kernel) | events abandoned (plugin) | plugin execs seen / made "
           "| alerts received / expected | latency in plugin p50/p99 ms "
-          "| fork to alert p50/p99 ms | exec record to alert p50/p99 ms | load |")
-    print("|" + "---|" * 20)
+          "| fork to alert p50/p99 ms | exec record to alert (probe: to its read) p50/p99 ms | load |")
+    print("|" + "---|" * 21)
     for key in keys:
         runs = groups[key]
         config, rate = key
@@ -79,6 +84,7 @@ def main():
             fmt(auditd, 1), fmt(median(core_share(r, "auditd_cpu_s") for r in runs), 1, "%"),
             fmt(plugin, 1), fmt(median(core_share(r, "plugin_cpu_s") for r in runs), 1, "%")
             if plugin is not None else "-",
+            fmt(median(switches_per_exec(r) for r in runs), 1) if config != "alone" else "-",
             fmt(offline, 1), fmt(plugin / offline, 2, "x") if plugin and offline else "-",
             fmt(median(num(r["auditd_hwm_kb"]) for r in runs) / 1024, 1),
             fmt(median(num(r["plugin_hwm_kb"]) for r in runs) / 1024, 1)
@@ -90,13 +96,14 @@ def main():
             latency_ms(runs, "plugin_p50_us", "plugin_p99_us") if config in ("seed", "all", "base") else "-",
             latency_ms(runs, "fork_p50_us", "fork_p99_us") if config in ("seed", "all", "base") else "-",
             latency_ms(runs, "record_p50_us", "record_p99_us")
-            if config in ("seed", "all", "base") else "-",
+            if config in ("seed", "all", "base")
+            else latency_ms(runs, "probe_p50_us", "probe_p99_us") if config == "probe" else "-",
             ",".join(r["load"] for r in runs),
         ]) + " |")
     print()
     for rate in sorted({k[1] for k in keys}, key=int):
         alone = summary.get(("alone", rate), (None,))[0]
-        for config in ("base", "seed", "all", "laurel"):
+        for config in ("probe", "base", "seed", "all", "laurel"):
             if (config, rate) not in summary:
                 continue
             auditd, plugin, _ = summary[(config, rate)]

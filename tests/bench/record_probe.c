@@ -1,0 +1,105 @@
+/* record_probe: the least an auditd plugin can do, for the live benchmark (live_bench.sh).
+ *
+ *   record_probe OUT_FILE [MATCH_HEX]
+ *
+ * An auditd plugin (plugins.d, format = string) that reads its stdin the way audisp-eql's loop
+ * does (poll, then read whatever is there) and does no other work, so that its CPU is the floor
+ * of any plugin on this machine (one wakeup per record auditd writes, at low rates) and its
+ * timings say what the kernel and auditd add before a plugin sees a record: for every PROCTITLE
+ * record whose proctitle starts with MATCH_HEX (default the hex of "iptables", the benchmark's
+ * stub), the time from the record's stamp (the kernel's clock at the syscall's entry, in ms) to
+ * the read that brought it. At end of input or SIGTERM (auditd stops) it writes to OUT_FILE:
+ *   records=N reads=N polls=N matched=N probe_latency_p50_us=.. probe_latency_p99_us=..
+ *   probe_latency_max_us=..
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { kMaxMatched = 1 << 16 };
+
+static volatile sig_atomic_t stop;
+static void on_term(int signal) { stop = signal; }
+
+static int64_t wall_us(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+static int compare_i64(const void* a, const void* b) {
+    const int64_t x = *(const int64_t*)a, y = *(const int64_t*)b;
+    return (x > y) - (x < y);
+}
+
+/* The stamp "msg=audit(SEC.MS:" of a record line in microseconds, or -1. */
+static int64_t stamp_us(const char* line) {
+    const char* p = strstr(line, "msg=audit(");
+    long long seconds = 0;
+    int millis = 0;
+    if (p == NULL || sscanf(p + 10, "%lld.%3d:", &seconds, &millis) != 2) return -1;
+    return (int64_t)seconds * 1000000 + (int64_t)millis * 1000;
+}
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: record_probe OUT_FILE [MATCH_HEX]\n");
+        return 2;
+    }
+    const char* match = argc > 2 ? argv[2] : "69707461626C6573"; /* "iptables" */
+    char wanted[128];
+    snprintf(wanted, sizeof wanted, "proctitle=%s", match);
+    static char buffer[1 << 20];
+    static char line[1 << 16];
+    static int64_t latency[kMaxMatched];
+    size_t line_len = 0;
+    long records = 0, reads = 0, polls = 0, matched = 0;
+    struct sigaction action = {.sa_handler = on_term}; /* no SA_RESTART: poll returns EINTR */
+    sigaction(SIGTERM, &action, NULL);
+    while (!stop) {
+        struct pollfd input = {STDIN_FILENO, POLLIN, 0};
+        ++polls;
+        const int ready = poll(&input, 1, 1000);
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready <= 0) {
+            if (ready < 0) break;
+            continue;
+        }
+        const ssize_t n = read(STDIN_FILENO, buffer, sizeof buffer);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (n <= 0) break;
+        ++reads;
+        const int64_t now = wall_us();
+        for (ssize_t i = 0; i < n; ++i) {
+            if (buffer[i] != '\n') {
+                if (line_len + 1 < sizeof line) line[line_len++] = buffer[i];
+                continue;
+            }
+            line[line_len] = '\0';
+            line_len = 0;
+            ++records;
+            if (strncmp(line, "type=PROCTITLE ", 15) != 0 || strstr(line, wanted) == NULL) continue;
+            const int64_t stamped = stamp_us(line);
+            if (stamped >= 0 && matched < kMaxMatched) latency[matched++] = now - stamped;
+        }
+    }
+    qsort(latency, (size_t)matched, sizeof *latency, compare_i64);
+    const long p99 = matched ? (matched * 99 + 99) / 100 - 1 : 0;
+    FILE* out = fopen(argv[1], "w");
+    if (out == NULL) return 1;
+    fprintf(out,
+            "records=%ld reads=%ld polls=%ld matched=%ld probe_latency_p50_us=%lld "
+            "probe_latency_p99_us=%lld probe_latency_max_us=%lld\n",
+            records, reads, polls, matched, (long long)(matched ? latency[(matched - 1) / 2] : 0),
+            (long long)(matched ? latency[p99] : 0),
+            (long long)(matched ? latency[matched - 1] : 0));
+    fclose(out);
+    return 0;
+}
