@@ -5,12 +5,13 @@
  * An auditd plugin (plugins.d, format = string) that reads its stdin the way audisp-eql's loop
  * does (poll, then read whatever is there) and does no other work, so that its CPU is the floor
  * of any plugin on this machine (one wakeup per record auditd writes, at low rates) and its
- * timings say what the kernel and auditd add before a plugin sees a record: for every PROCTITLE
- * record whose proctitle starts with MATCH_HEX (default the hex of "iptables", the benchmark's
- * stub), the time from the record's stamp (the kernel's clock at the syscall's entry, in ms) to
- * the read that brought it. At end of input or SIGTERM (auditd stops) it writes to OUT_FILE:
- *   records=N reads=N polls=N matched=N probe_latency_p50_us=.. probe_latency_p99_us=..
- *   probe_latency_max_us=..
+ * timings say what the kernel and auditd add before a plugin sees a record: for every execve
+ * event whose PROCTITLE record starts with MATCH_HEX (default the hex of "iptables", the
+ * benchmark's stub), the time from the event's stamp (the kernel's clock at the execve's entry,
+ * in ms) to the read that brought its PROCTITLE (its last record but EOE). The stub's exit_group
+ * event has the same proctitle and is not counted. At end of input or SIGTERM (auditd stops) it
+ * writes to OUT_FILE: records=N reads=N polls=N matched=N probe_latency_p50_us=..
+ * probe_latency_p99_us=.. probe_latency_max_us=..
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,6 +40,9 @@ static int compare_i64(const void* a, const void* b) {
     return (x > y) - (x < y);
 }
 
+/* The stamp "msg=audit(SEC.MS:SERIAL)" of a record line, or NULL. */
+static const char* stamp_of(const char* line) { return strstr(line, "msg=audit("); }
+
 /* The stamp "msg=audit(SEC.MS:" of a record line in microseconds, or -1. */
 static int64_t stamp_us(const char* line) {
     const char* p = strstr(line, "msg=audit(");
@@ -59,6 +63,9 @@ int main(int argc, char** argv) {
     static char buffer[1 << 20];
     static char line[1 << 16];
     static int64_t latency[kMaxMatched];
+    /* "msg=audit(SEC.MS:SERIAL)" of the latest execve SYSCALL records (events interleave). */
+    char exec_stamps[16][64] = {{0}};
+    unsigned next_stamp = 0;
     size_t line_len = 0;
     long records = 0, reads = 0, polls = 0, matched = 0;
     struct sigaction action = {.sa_handler = on_term}; /* no SA_RESTART: poll returns EINTR */
@@ -85,7 +92,23 @@ int main(int argc, char** argv) {
             line[line_len] = '\0';
             line_len = 0;
             ++records;
+            const char* stamp = stamp_of(line);
+            if (stamp == NULL) continue;
+            const size_t stamp_len = strcspn(stamp, ")") + 1;
+            if (strncmp(line, "type=SYSCALL ", 13) == 0 && strstr(line, " syscall=59 ") != NULL &&
+                stamp_len < sizeof exec_stamps[0]) {
+                char* slot = exec_stamps[next_stamp++ % 16];
+                memcpy(slot, stamp, stamp_len);
+                slot[stamp_len] = '\0';
+                continue;
+            }
             if (strncmp(line, "type=PROCTITLE ", 15) != 0 || strstr(line, wanted) == NULL) continue;
+            int of_exec = 0;
+            for (int i = 0; i < 16 && !of_exec; ++i) {
+                of_exec = strncmp(stamp, exec_stamps[i], stamp_len) == 0 &&
+                          exec_stamps[i][stamp_len] == '\0';
+            }
+            if (!of_exec) continue;
             const int64_t stamped = stamp_us(line);
             if (stamped >= 0 && matched < kMaxMatched) latency[matched++] = now - stamped;
         }
