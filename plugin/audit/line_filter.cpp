@@ -55,16 +55,27 @@ namespace {
     return header;
 }
 
-// Kernel records are printable text; 0x1d only separates the ENRICHED part. Branch-free so the
-// compiler vectorises it: every byte of the input passes through here.
+// 1 for a byte no kernel record holds (control bytes but tab and 0x1d, and DEL), else 0.
+uint8_t foreign_byte(uint8_t byte) {
+    return static_cast<uint8_t>(((byte < 0x20) & (byte != '\t') & (byte != 0x1d)) | (byte == 0x7f));
+}
+
+// Kernel records are printable text; 0x1d only separates the ENRICHED part. Every byte of the
+// input passes through here, so it is branch-free and in blocks of a fixed size: GCC 12 at -O2
+// (RelWithDebInfo, distribution builds) vectorises only loops whose trip count needs no scalar
+// remainder, and the plain loop over the line stayed byte by byte, 13% of an offline run on
+// the shared reference stream (perf). The remainder (under one block) is done byte by byte.
 bool has_foreign_bytes(std::string_view line) {
-    // Byte-wide flags, so that a vector register tests 16 or 32 bytes at a time.
-    uint8_t bad = 0;
-    for (const char c : line) {
-        const auto byte = static_cast<uint8_t>(c);
-        bad |= static_cast<uint8_t>(((byte < 0x20) & (byte != '\t') & (byte != 0x1d)) |
-                                    (byte == 0x7f));
+    constexpr std::size_t kBlock = 32;
+    const std::size_t size = line.size();
+    uint8_t bad = 0;  // byte-wide flags: a vector register tests a whole block
+    std::size_t at = 0;
+    for (; at + kBlock <= size; at += kBlock) {
+        for (std::size_t i = 0; i < kBlock; ++i) {
+            bad |= foreign_byte(static_cast<uint8_t>(line[at + i]));
+        }
     }
+    for (; at < size; ++at) bad |= foreign_byte(static_cast<uint8_t>(line[at]));
     return bad != 0;
 }
 

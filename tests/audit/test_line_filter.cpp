@@ -182,8 +182,9 @@ TEST_CASE("line filter: arch, syscall and success are found in any order, not on
 }
 
 TEST_CASE("line filter: a control byte anywhere in a line makes it binary; UTF-8 does not") {
-    // Every position, so that both the 16-byte steps of the scan and its tail are covered.
+    // Every position, so that both the 32-byte blocks of the scan and its tail are covered.
     const std::string line = std::string(kExecSyscall);
+    REQUIRE(line.size() > 2 * 32);
     for (std::size_t at = 0; at < line.size(); ++at) {
         for (const char control : {'\x01', '\x1f', '\x7f', '\0'}) {
             std::string bad = line;
@@ -192,6 +193,17 @@ TEST_CASE("line filter: a control byte anywhere in a line makes it binary; UTF-8
             INFO("position " << at);
             CHECK(run.filter.stats()
                       .malformed[static_cast<std::size_t>(audit::MalformedKind::Binary)] == 1);
+        }
+    }
+    // Tab and the ENRICHED separator 0x1d are the two control bytes records hold.
+    for (std::size_t at = line.find(' '); at < line.size(); ++at) {
+        for (const char allowed : {'\t', '\x1d'}) {
+            std::string fine = line;
+            fine[at] = allowed;
+            Filtered run(fine + "\n");
+            INFO("position " << at);
+            CHECK(run.filter.stats()
+                      .malformed[static_cast<std::size_t>(audit::MalformedKind::Binary)] == 0);
         }
     }
     std::string utf8 = line;
