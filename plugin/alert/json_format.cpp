@@ -25,7 +25,7 @@ void collect_strings(nlohmann::json& node, std::vector<std::string*>& out) {
 
 void repair_strings(nlohmann::json& node) {
     if (node.is_string()) {
-        std::string& value = node.get_ref<std::string&>();
+        auto& value = node.get_ref<std::string&>();
         if (!text::is_valid_utf8(value)) value = text::to_valid_utf8(value);
     } else if (node.is_structured()) {
         for (auto& child : node) repair_strings(child);

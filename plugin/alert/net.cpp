@@ -96,14 +96,14 @@ Fd connect_unix_datagram(const std::string& path) {
     sockaddr_un address{};
     if (path.size() >= sizeof address.sun_path) {
         errno = ENAMETOOLONG;
-        return Fd();
+        return {};
     }
     Fd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
     if (!fd.valid()) return fd;
     address.sun_family = AF_UNIX;
     std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
     if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-        return Fd();
+        return {};
     }
     return fd;
 }

@@ -19,7 +19,7 @@ namespace alert {
 
 struct ThrottleOptions {
     std::size_t limit = 100;  // alerts per rule and user per window; 0 disables throttling
-    int64_t window_us = 5 * 60 * 1'000'000;  // window length in microseconds (5 minutes)
+    int64_t window_us = int64_t{5} * 60 * 1'000'000;  // window length in microseconds (5 minutes)
     // Windows open at once. Past it, further non-root users of a rule share one window (so a
     // user cannot grow memory without bound); root (uid 0) always keeps a window of its own.
     std::size_t max_windows = 4096;

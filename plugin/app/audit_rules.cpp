@@ -42,6 +42,8 @@ void comment_rules(std::ostringstream& out, const std::set<std::string>& names) 
 }  // namespace
 
 const std::vector<std::string>& file_syscall_rule_lines() {
+    // Long rule lines continue in a second literal on the next line.
+    // NOLINTBEGIN(bugprone-suspicious-missing-comma)
     static const std::vector<std::string> kLines = {
         "-a always,exit -F arch=b64 -S open -F a1&0x243 -k audisp-eql-file",
         "-a always,exit -F arch=b64 -S openat -F a2&0x243 -k audisp-eql-file",
@@ -53,6 +55,7 @@ const std::vector<std::string>& file_syscall_rule_lines() {
         "-a always,exit -F arch=b64 -S chmod,fchmodat,chown,lchown,fchownat,truncate -k "
         "audisp-eql-file",
     };
+    // NOLINTEND(bugprone-suspicious-missing-comma)
     return kLines;
 }
 

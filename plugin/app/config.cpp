@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
@@ -14,6 +13,7 @@
 #include "alert/sink.hpp"
 #include "app/privileges.hpp"
 #include "app/time_filter.hpp"
+#include "util/file_text.hpp"
 
 #ifndef AUDISP_EQL_VERSION
 #define AUDISP_EQL_VERSION "0"
@@ -41,11 +41,9 @@ std::string read_config_text(const std::string& path, bool trusted_only) {
         }
         return std::move(read.text);
     }
-    std::ifstream file(path);
-    if (!file) throw std::runtime_error("--config " + path + ": cannot read the file");
-    std::ostringstream text;
-    text << file.rdbuf();
-    return text.str();
+    std::optional<std::string> text = util::read_file_text(path);
+    if (!text) throw std::runtime_error("--config " + path + ": cannot read the file");
+    return std::move(*text);
 }
 
 po::options_description file_options(Config& c) {

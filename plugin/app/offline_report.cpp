@@ -320,6 +320,7 @@ void OfflineReport::write_summary(std::ostream& out, const PipelineStats& stats,
     std::stable_sort(rules.begin(), rules.end(),
                      [](const auto& a, const auto& b) { return a.second.count > b.second.count; });
     std::vector<std::vector<std::string>> rule_rows;
+    rule_rows.reserve(rules.size());
     for (const auto& [name, count] : rules) {
         rule_rows.push_back(
             {std::to_string(count.count), upper(count.severity), visible_command(name, 120)});
@@ -332,6 +333,7 @@ void OfflineReport::write_summary(std::ostream& out, const PipelineStats& stats,
         std::stable_sort(sorted.begin(), sorted.end(),
                          [](const auto& a, const auto& b) { return a.second > b.second; });
         std::vector<std::vector<std::string>> table_rows;
+        table_rows.reserve(sorted.size());
         for (const auto& [name, n] : sorted) {
             table_rows.push_back({std::to_string(n), visible_command(name, 120)});
         }

@@ -11,11 +11,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <system_error>
+#include <utility>
 
 namespace app {
 
-OutputFile::OutputFile(const std::string& path, Mode mode)
-    : path_(path), mode_(mode), last_write_(std::chrono::steady_clock::now()) {
+OutputFile::OutputFile(std::string path, Mode mode)
+    : path_(std::move(path)), mode_(mode), last_write_(std::chrono::steady_clock::now()) {
     if (path_ != "-") file_ = open_file();
 }
 
@@ -90,8 +91,8 @@ void OutputFile::write_buffer() {
             }
         }
     }
-    const auto written_lines =
-        static_cast<uint64_t>(std::count(buffer_.begin(), buffer_.begin() + complete, '\n'));
+    const auto written_lines = static_cast<uint64_t>(
+        std::count(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(complete), '\n'));
     stats_.written += written_lines;
     buffered_lines_ -= written_lines;
     buffer_.erase(0, complete);

@@ -28,12 +28,12 @@ class OutputFile {
         bool append = false;      // plugin mode: never truncate (auditd restarts plugins)
         bool keep_going = false;  // plugin mode: count and retry write errors instead of throwing
     };
-    static constexpr std::size_t kFlushBytes = 64 * 1024;     // write when this much is buffered
+    static constexpr std::size_t kFlushBytes = 64 << 10;      // write when this much is buffered
     static constexpr std::size_t kMaxBufferBytes = 16 << 20;  // held while writes fail
     static constexpr std::chrono::seconds kFlushInterval{1};
 
     // "-" is stdout. Throws std::system_error when the file cannot be opened.
-    OutputFile(const std::string& path, Mode mode);
+    OutputFile(std::string path, Mode mode);
 
     // Buffers one line (a newline is added); writes when the buffer is large or a second passed.
     // Throws std::system_error on a write error unless mode.keep_going.

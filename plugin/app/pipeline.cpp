@@ -33,18 +33,17 @@ Pipeline::Pipeline(const Config& config, engine::RuleSet rules, AlertHandler on_
                    const LiveServices& live)
     : track_latency_(config.live()),
       live_(live),
-      host_name_(config.host_name),
-      table_(process::TableOptions{config.max_processes, config.max_process_bytes}, live.processes),
+      table_(process::TableOptions{}, live.processes),
       rules_(std::move(rules)),
       on_alert_(std::move(on_alert)),
-      events_output_(config.events_output
-                         ? std::make_unique<OutputFile>(
-                               *config.events_output, OutputFile::Mode{.append = config.live(),
-                                                                       .keep_going = config.live()})
-                         : nullptr),
       reader_(
-          reader_options(config, live), [this](ecs::Event&& event) { on_event(std::move(event)); },
-          report_malformed) {}
+          audit::ReaderOptions{}, [this](ecs::Event&& event) { on_event(std::move(event)); },
+          report_malformed) {
+    // The settings take the path a SIGHUP reload takes, so the two cannot drift apart.
+    apply_settings(config);
+    prepare_events_output(config);
+    commit_events_output();
+}
 
 void Pipeline::on_event(ecs::Event&& event) noexcept {
     // Called from inside libauparse (C): nothing may be thrown through it. A failure is kept
@@ -120,14 +119,15 @@ void Pipeline::apply_settings(const Config& config) {
 
 void Pipeline::prepare_events_output(const Config& config) {
     next_events_output_.reset();
-    const std::string current = events_output_ ? events_output_->path() : std::string();
-    const std::string wanted = config.events_output.value_or("");
-    if (wanted == current) return;
+    const std::optional<std::string> current =
+        events_output_ ? std::optional(events_output_->path()) : std::nullopt;
+    if (config.events_output == current) return;
     next_events_output_ =
-        wanted.empty()
-            ? nullptr
-            : std::make_unique<OutputFile>(
-                  wanted, OutputFile::Mode{.append = config.live(), .keep_going = config.live()});
+        config.events_output
+            ? std::make_unique<OutputFile>(
+                  *config.events_output,
+                  OutputFile::Mode{.append = config.live(), .keep_going = config.live()})
+            : nullptr;
 }
 
 void Pipeline::commit_events_output() {

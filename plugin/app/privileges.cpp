@@ -59,8 +59,8 @@ std::string acl_problem(int fd) {
     for (std::size_t at = 4; at + 8 <= static_cast<std::size_t>(size); at += 8) {
         const uint16_t tag = u16(at);
         const uint16_t perm = u16(at + 2);
-        const uint32_t id = static_cast<uint32_t>(acl[at + 4] | acl[at + 5] << 8 |
-                                                  acl[at + 6] << 16 | acl[at + 7] << 24);
+        const auto id = static_cast<uint32_t>(acl[at + 4] | acl[at + 5] << 8 | acl[at + 6] << 16 |
+                                              acl[at + 7] << 24);
         if ((tag == kUser || tag == kGroup) && (perm & kWrite) != 0 && id != 0) {
             return std::string("writable through a POSIX ACL by ") +
                    (tag == kUser ? "user " : "group ") + std::to_string(id);

@@ -1,6 +1,5 @@
 #include "app/signals.hpp"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <csignal>

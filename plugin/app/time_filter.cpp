@@ -11,7 +11,7 @@
 namespace app {
 namespace {
 
-constexpr int64_t kRecentSeconds = 10 * 60;
+constexpr int64_t kRecentSeconds = int64_t{10} * 60;
 
 std::tm local_tm(int64_t seconds) {
     const auto t = static_cast<std::time_t>(seconds);

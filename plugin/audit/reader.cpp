@@ -4,7 +4,7 @@
 
 namespace audit {
 
-AuditReader::AuditReader(ReaderOptions options, EventSink sink, MalformedReporter reporter)
+AuditReader::AuditReader(const ReaderOptions& options, EventSink sink, MalformedReporter reporter)
     : sink_(std::move(sink)),
       builder_(options.builder),
       feed_([this](auparse_state_t* state) { on_event(state); }),

@@ -29,7 +29,7 @@ class AuditReader {
     using EventSink = std::function<void(ecs::Event&&)>;
     using MalformedReporter = LineFilter::MalformedReporter;
 
-    AuditReader(ReaderOptions options, EventSink sink, MalformedReporter reporter = {});
+    AuditReader(const ReaderOptions& options, EventSink sink, MalformedReporter reporter = {});
     AuditReader(const AuditReader&) = delete;
     AuditReader& operator=(const AuditReader&) = delete;
 

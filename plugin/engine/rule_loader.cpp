@@ -4,8 +4,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
+
+#include "util/file_text.hpp"
 
 namespace engine {
 namespace {
@@ -125,11 +126,9 @@ IssueKind classify(const eql::Error& error) {
 }
 
 FileText read_plain(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return {{}, "cannot read"};
-    std::ostringstream text;
-    text << in.rdbuf();
-    return {text.str(), {}};
+    std::optional<std::string> text = util::read_file_text(file);
+    if (!text) return {{}, "cannot read"};
+    return {std::move(*text), {}};
 }
 
 }  // namespace

@@ -8,18 +8,12 @@
 #include <utility>
 #include <vector>
 
+#include "util/file_text.hpp"
+
 namespace process {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::optional<std::string> read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 std::optional<std::string> read_link(const fs::path& path) {
     std::error_code error;
@@ -65,14 +59,14 @@ std::optional<int64_t> ProcReader::start_of(const std::string& stat) const {
 
 std::optional<ecs::ProcessImage> ProcReader::read(int64_t pid) {
     const fs::path dir = fs::path(root_) / std::to_string(pid);
-    const auto cmdline = read_file(dir / "cmdline");
+    const auto cmdline = util::read_file_text(dir / "cmdline");
     if (!cmdline) return std::nullopt;  // gone, or never existed
     ecs::ProcessImage image;
     image.pid = pid;
     image.executable = read_link(dir / "exe");
     image.working_directory = read_link(dir / "cwd");
-    if (const auto stat = read_file(dir / "stat")) image.start_us = start_of(*stat);
-    if (auto comm = read_file(dir / "comm")) {
+    if (const auto stat = util::read_file_text(dir / "stat")) image.start_us = start_of(*stat);
+    if (auto comm = util::read_file_text(dir / "comm")) {
         while (!comm->empty() && comm->back() == '\n') comm->pop_back();
         image.name = std::move(*comm);
     }

@@ -166,10 +166,10 @@ TEST_CASE(
     alert::Alert big = alert_test::sample_alert(1'790'000'000'123'456, 4242);
     std::string huge_command = "iptables";
     for (int i = 0; i < 5000; ++i) huge_command += " -A INPUT -j ACCEPT";
-    ecs::Event event = *big.event;
-    event.process.command_line = huge_command;
-    event.process.args = std::vector<std::string>(5000, "-j");
-    big.event = std::make_shared<const ecs::Event>(std::move(event));
+    alert_test::edit_event(big, [&](ecs::Event& event) {
+        event.process.command_line = huge_command;
+        event.process.args = std::vector<std::string>(5000, "-j");
+    });
     sink->emit(big);
     sink->emit(alert_test::sample_alert(1'790'000'000'123'456, 4243));
     REQUIRE(server.wait_for_lines("udp", 2));
@@ -214,9 +214,8 @@ TEST_CASE("udp: --alert-max-bytes below the udp limit wins; the udp limit caps a
     options.max_message_bytes = 60000;
     auto sink = alert::make_sink("udp://127.0.0.1:" + std::to_string(server.udp_port()), options);
     alert::Alert big = alert_test::sample_alert(1'790'000'000'123'456, 1);
-    ecs::Event event = *big.event;
-    event.process.command_line = std::string(20000, 'x');
-    big.event = std::make_shared<const ecs::Event>(std::move(event));
+    alert_test::edit_event(
+        big, [](ecs::Event& event) { event.process.command_line = std::string(20000, 'x'); });
     sink->emit(big);
     options.udp_max_bytes = 8000;
     options.max_message_bytes = 3000;

@@ -15,12 +15,16 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "app/alert_output.hpp"
+#include "app/config.hpp"
 #include "app/offline_report.hpp"
 #include "app/pipeline.hpp"
+#include "app/run.hpp"
 #include "app/time_filter.hpp"
 #include "engine/rule_loader.hpp"
 
@@ -198,6 +202,68 @@ inline std::unique_ptr<InProcess> run_in_process(const std::string& text,
     run->stats = pipeline.stats();
     return run;
 }
+
+// Plugin mode as root, for the SIGHUP reload tests: a folder no other user can change
+// (StrictModes), a rules folder with the given files (name -> TOML), a settings file naming the
+// rules and an alerts file, the config parsed from it, its alert output and a pipeline on the
+// rules loaded.
+class PluginRun {
+  public:
+    // Every version of the settings file is `rules`, `alerts-output`, `fixed_settings`, then
+    // what write_settings is given.
+    PluginRun(const std::map<std::string, std::string>& rule_files, std::string fixed_settings,
+              const std::string& settings)
+        : fixed_settings_(std::move(fixed_settings)) {
+        fs::permissions(dir_.path(), fs::perms(0755));
+        fs::create_directory(rules_);
+        for (const auto& [name, text] : rule_files) {
+            write_file(rules_ / name, text);
+            fs::permissions(rules_ / name, fs::perms(0644));
+        }
+        write_settings(settings);
+        const std::string settings_path = settings_.string();
+        const char* argv[] = {"audisp-eql", "--config", settings_path.c_str()};
+        app::ParsedCommandLine parsed = app::parse_command_line(3, argv);
+        REQUIRE_FALSE(parsed.exit_code);
+        config = parsed.config;
+        REQUIRE(config.live());
+        engine::LoadResult loaded = engine::load_rules(config.rules);
+        rule_count = loaded.rules.size();
+        sequence_count = loaded.sequences.size();
+        alerts = std::make_unique<app::AlertOutput>(config, /*live=*/true);
+        pipeline = std::make_unique<app::Pipeline>(
+            config,
+            engine::RuleSet(std::move(loaded.rules), std::move(loaded.sequences),
+                            config.sequence_options()),
+            [](const ecs::Event&, const engine::LoadedRule&) {});
+    }
+
+    void write_settings(const std::string& text) {
+        write_file(settings_, "rules = " + rules_.string() +
+                                  "\nalerts-output = " + (dir_ / "alerts.ndjson").string() + "\n" +
+                                  fixed_settings_ + text);
+        fs::permissions(settings_, fs::perms(0644));
+    }
+    // SIGHUP: re-reads the settings file into `config`, `pipeline` and `alerts`.
+    void reload() { app::reload(config, *pipeline, alerts); }
+    void finish() {
+        pipeline->finish();
+        alerts->finish();
+    }
+
+  private:
+    TempDir dir_;
+    fs::path rules_ = dir_ / "rules";
+    fs::path settings_ = dir_ / "audisp-eql.conf";
+    std::string fixed_settings_;
+
+  public:
+    app::Config config;
+    std::size_t rule_count = 0;
+    std::size_t sequence_count = 0;
+    std::unique_ptr<app::AlertOutput> alerts;
+    std::unique_ptr<app::Pipeline> pipeline;
+};
 
 // Prefixes every line with "node=NAME " (as auditd does with name_format).
 inline std::string with_node(const std::string& text, const std::string& node) {

@@ -6,16 +6,12 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <ctime>
-#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "app/alert_output.hpp"
 #include "app/config.hpp"
 #include "app/pipeline.hpp"
-#include "app/run.hpp"
-#include "engine/rule_loader.hpp"
 #include "offline_test_util.hpp"
 
 using namespace offline_test;
@@ -29,33 +25,12 @@ std::string stamp_now(int serial) {
 }  // namespace
 
 TEST_CASE("reload: host name, include-failed and eoe-timeout come from the re-read config") {
-    TempDir dir;
-    // Plugin mode as root reads only files no other user can change (StrictModes).
-    fs::permissions(dir.path(), fs::perms(0755));
-    const fs::path rules = dir / "rules";
-    fs::create_directory(rules);
-    fs::copy_file(
-        fs::path(rules_dir()) / "defense_evasion_attempt_to_disable_iptables_or_firewall.toml",
-        rules / "defense_evasion_attempt_to_disable_iptables_or_firewall.toml");
-    const fs::path settings = dir / "audisp-eql.conf";
-    const auto write_settings = [&](const std::string& text) {
-        write_file(settings, "rules = " + rules.string() + "\nalerts-output = " +
-                                 (dir / "alerts.ndjson").string() + "\n" + text);
-        fs::permissions(settings, fs::perms(0644));
-    };
-    write_settings("host-name = before\ninclude-failed = false\neoe-timeout = 30\n");
-    const std::string settings_path = settings.string();
-    const char* argv[] = {"audisp-eql", "--config", settings_path.c_str()};
-    app::ParsedCommandLine parsed = app::parse_command_line(3, argv);
-    REQUIRE_FALSE(parsed.exit_code);
-    app::Config config = parsed.config;
-    REQUIRE(config.live());
-
-    engine::LoadResult loaded = engine::load_rules(config.rules);
-    REQUIRE(loaded.rules.size() == 1);
-    auto alerts = std::make_unique<app::AlertOutput>(config, /*live=*/true);
-    app::Pipeline pipeline(config, engine::RuleSet(std::move(loaded.rules), {}),
-                           [](const ecs::Event&, const engine::LoadedRule&) {});
+    const std::string rule = "defense_evasion_attempt_to_disable_iptables_or_firewall.toml";
+    PluginRun run({{rule, slurp(fs::path(rules_dir()) / rule)}}, "",
+                  "host-name = before\ninclude-failed = false\neoe-timeout = 30\n");
+    REQUIRE(run.rule_count == 1);
+    app::Config& config = run.config;
+    app::Pipeline& pipeline = *run.pipeline;
     std::vector<ecs::Event> events;
     pipeline.set_event_observer([&](const ecs::Event& event) { events.push_back(event); });
 
@@ -64,8 +39,8 @@ TEST_CASE("reload: host name, include-failed and eoe-timeout come from the re-re
     REQUIRE(events.size() == 1);  // the failed exec is not emitted without include-failed
     CHECK(events[0].host_name == "before");
 
-    write_settings("host-name = after\ninclude-failed = true\neoe-timeout = 1\n");
-    app::reload(config, pipeline, alerts);
+    run.write_settings("host-name = after\ninclude-failed = true\neoe-timeout = 1\n");
+    run.reload();
     CHECK(config.host_name == "after");
     CHECK(config.include_failed);
     CHECK(config.eoe_timeout_seconds == 1);
@@ -95,8 +70,8 @@ TEST_CASE("reload: host name, include-failed and eoe-timeout come from the re-re
     CHECK(events[3].process.pid == 504);
 
     // And back: with 30 s again, an open event stays open over the same idle time.
-    write_settings("host-name = after\ninclude-failed = true\neoe-timeout = 30\n");
-    app::reload(config, pipeline, alerts);
+    run.write_settings("host-name = after\ninclude-failed = true\neoe-timeout = 30\n");
+    run.reload();
     REQUIRE(config.eoe_timeout_seconds == 30);
     open_event = raw_exec_event(stamp_now(105), 505, 500, "/usr/bin/true");
     open_event.erase(open_event.find("type=PROCTITLE"));
@@ -106,6 +81,5 @@ TEST_CASE("reload: host name, include-failed and eoe-timeout come from the re-re
         pipeline.age_events();
     }
     CHECK(events.size() == 4);
-    pipeline.finish();
-    alerts->finish();
+    run.finish();
 }

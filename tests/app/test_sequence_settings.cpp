@@ -4,15 +4,11 @@
 // out-of-order pair fires, a tiny key bound evicts (counted), and a SIGHUP reload applies new
 // values.
 #include <catch2/catch.hpp>
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "app/alert_output.hpp"
 #include "app/config.hpp"
 #include "app/pipeline.hpp"
-#include "app/run.hpp"
-#include "engine/rule_loader.hpp"
 #include "offline_test_util.hpp"
 
 using namespace offline_test;
@@ -189,32 +185,10 @@ TEST_CASE("sequence settings: a tiny --max-sequence-keys evicts, and counts it")
 }
 
 TEST_CASE("reload: the sequence settings come from the re-read config") {
-    TempDir dir;
-    // Plugin mode as root reads only files no other user can change (StrictModes).
-    fs::permissions(dir.path(), fs::perms(0755));
-    const fs::path rules = dir / "rules";
-    fs::create_directory(rules);
-    write_file(rules / "seq.toml", sequence_rule("host.id"));
-    fs::permissions(rules / "seq.toml", fs::perms(0644));
-    const fs::path settings = dir / "audisp-eql.conf";
-    const auto write_settings = [&](const std::string& text) {
-        write_file(settings, "rules = " + rules.string() + "\nalerts-output = " +
-                                 (dir / "alerts.ndjson").string() + "\nhost-id = h1\n" + text);
-        fs::permissions(settings, fs::perms(0644));
-    };
-    write_settings("sequence-reorder-ms = 1000\n");
-    const std::string settings_path = settings.string();
-    app::ParsedCommandLine parsed = parse({"--config", settings_path});
-    REQUIRE_FALSE(parsed.exit_code);
-    app::Config config = parsed.config;
-    REQUIRE(config.live());
-
-    engine::LoadResult loaded = engine::load_rules(config.rules);
-    REQUIRE(loaded.sequences.size() == 1);
-    auto alerts = std::make_unique<app::AlertOutput>(config, /*live=*/true);
-    app::Pipeline pipeline(
-        config, engine::RuleSet({}, std::move(loaded.sequences), config.sequence_options()),
-        [](const ecs::Event&, const engine::LoadedRule&) {});
+    PluginRun run({{"seq.toml", sequence_rule("host.id")}}, "host-id = h1\n",
+                  "sequence-reorder-ms = 1000\n");
+    REQUIRE(run.sequence_count == 1);
+    app::Pipeline& pipeline = *run.pipeline;
     int fired = 0;
     pipeline.set_sequence_handler([&](const engine::SequenceAlert&) { ++fired; });
 
@@ -222,21 +196,20 @@ TEST_CASE("reload: the sequence settings come from the re-read config") {
     pipeline.age_events();  // idle: the window is released
     CHECK(fired == 1);
 
-    write_settings("sequence-reorder-ms = 0\n");
-    app::reload(config, pipeline, alerts);
-    REQUIRE(config.sequence_reorder_ms == 0);
+    run.write_settings("sequence-reorder-ms = 0\n");
+    run.reload();
+    REQUIRE(run.config.sequence_reorder_ms == 0);
     // The same out-of-order pair, a second later: arrival order now, so no alert.
     pipeline.feed(raw_exec_event(stamp(1500, 21), 211, 1, "/usr/bin/second") +
                   raw_exec_event(stamp(1100, 22), 210, 1, "/usr/bin/first"));
     pipeline.age_events();
     CHECK(fired == 1);
 
-    write_settings("sequence-reorder-ms = 1000\n");
-    app::reload(config, pipeline, alerts);
+    run.write_settings("sequence-reorder-ms = 1000\n");
+    run.reload();
     pipeline.feed(raw_exec_event(stamp(2500, 31), 221, 1, "/usr/bin/second") +
                   raw_exec_event(stamp(2100, 32), 220, 1, "/usr/bin/first"));
     pipeline.age_events();
     CHECK(fired == 2);
-    pipeline.finish();
-    alerts->finish();
+    run.finish();
 }

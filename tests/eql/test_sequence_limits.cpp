@@ -71,6 +71,7 @@ TEST_CASE("when only advanced sequences are left, the least recently used goes",
 TEST_CASE("one key flooding the first stage keeps one pending sequence",
           "[eql][sequence][limits]") {
     std::vector<Step> steps;
+    steps.reserve(500);
     for (int i = 0; i < 500; ++i) steps.push_back({i, "a", "same"});
     const auto many = run_sequence(kABC, steps);
     const auto one = run_sequence(kABC, {steps.back()});
@@ -82,9 +83,11 @@ TEST_CASE("one key flooding the first stage keeps one pending sequence",
 TEST_CASE("the byte bound evicts too, and expired state is swept in event time",
           "[eql][sequence][limits]") {
     std::vector<Step> steps;
+    steps.reserve(50);
     for (int i = 0; i < 50; ++i) steps.push_back({i, "a", "k" + std::to_string(i)});
-    const auto small = run_sequence(kABC, steps, eql::SequenceLimits{1000, 8 * 1024});
-    CHECK(small.stats.bytes <= 8 * 1024);
+    constexpr std::size_t kBytes = 8 << 10;
+    const auto small = run_sequence(kABC, steps, eql::SequenceLimits{1000, kBytes});
+    CHECK(small.stats.bytes <= kBytes);
     CHECK(small.stats.evicted_first_stage > 0);
     CHECK(small.stats.keys + small.stats.evicted_first_stage == 50);
 
@@ -101,6 +104,7 @@ TEST_CASE("hostile input: many key values and deep nesting stay bounded",
           "[eql][sequence][limits]") {
     // 1000 arguments as a multi-valued key: at most 64 key values, the rest counted.
     std::vector<std::string> args;
+    args.reserve(1000);
     for (int i = 0; i < 1000; ++i) args.push_back("a" + std::to_string(i));
     const std::string by_args =
         R"(sequence [process where process.name == "x"] by process.args [process where true] by process.name)";
