@@ -3,6 +3,7 @@
 #include "eql/parser.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <climits>
@@ -139,7 +140,7 @@ class Parser {
         return q;
     }
 
-    // sequence = "sequence" [ join_keys [ maxspan ] | maxspan [ join_keys ] ]
+    // sequence = "sequence" [ join_keys ] [ maxspan ]
     //            seq_stage { seq_stage } [ "until" subquery [ join_keys ] ] ;
     // sample   = "sample" [ join_keys ] subquery [ join_keys ] { subquery [ join_keys ] } ;
     Sequence parse_sequence() {
@@ -152,7 +153,9 @@ class Parser {
                 throw Error("unsupported: sample takes no 'with' parameters", peek().pos,
                             ErrorKind::Unsupported);
             seq.maxspan_ms = parse_maxspan();
-            if (seq.keys.empty() && at(TokenKind::By)) seq.keys = parse_join_keys();
+            if (at(TokenKind::By)) {
+                throw Error("please specify sequence [by] before [with] not after", peek().pos);
+            }
         }
         while (at(TokenKind::LBracket) || at(TokenKind::MissingEventOpen)) {
             seq.stages.push_back(parse_stage(!seq.sample));
@@ -180,33 +183,45 @@ class Parser {
         return keys;
     }
 
-    // maxspan = "with" "maxspan" "=" INTEGER [ unit ] ;   unit = ms | s | m | h | d
+    // maxspan = "with" "maxspan" "=" INTEGER unit ;   unit = ms | s | m | h | d
+    // The checks and messages are Elasticsearch's (LogicalPlanBuilder.visitSequenceParams).
     int64_t parse_maxspan() {
         expect(TokenKind::With, "'with'");
         expect(TokenKind::Maxspan, "'maxspan'");
         expect(TokenKind::Assign, "'=' after 'maxspan'");
+        const Position number_pos = peek().pos;
+        const bool negative = accept(TokenKind::Minus);
+        if (at(TokenKind::Decimal)) {
+            throw Error("decimal time interval [" + std::string(negative ? "-" : "") + peek().text +
+                            "] not supported; please use a positive integer",
+                        number_pos);
+        }
         const Token& number = expect(TokenKind::Integer, "a whole number after 'maxspan='");
         int64_t value = 0;
         const auto parsed =
             std::from_chars(number.text.data(), number.text.data() + number.text.size(), value);
-        if (parsed.ec != std::errc() || value <= 0) {
-            throw Error("maxspan must be a positive whole number", number.pos);
+        if (parsed.ec != std::errc()) throw Error("maxspan is too large", number_pos);
+        if (negative || value == 0) {
+            throw Error("a positive maxspan value is required; found [" +
+                            std::string(negative ? "-" : "") + number.text + "]",
+                        number_pos);
         }
-        int64_t scale = 1;  // no unit: milliseconds, as Elasticsearch reads it
-        if (at(TokenKind::Identifier) && peek().begin == number.end) {
-            const Token& unit = next();
-            static constexpr std::pair<std::string_view, int64_t> kUnits[] = {
-                {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}};
-            const auto* found = std::find_if(std::begin(kUnits), std::end(kUnits),
-                                             [&](const auto& u) { return u.first == unit.text; });
-            if (found == std::end(kUnits)) {
-                throw Error("unrecognized time unit [" + unit.text +
-                                "], please specify one of [ms, s, m, h, d]",
-                            unit.pos);
-            }
-            scale = found->second;
+        if (!at(TokenKind::Identifier)) {
+            throw Error("no time unit specified, did you mean [s] as in [" + number.text + "s]?",
+                        number_pos);
         }
-        if (value > INT64_MAX / 1000 / scale) throw Error("maxspan is too large", number.pos);
+        const Token& unit = next();
+        static constexpr std::array<std::pair<std::string_view, int64_t>, 5> kUnits = {
+            {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}}};
+        const auto found = std::find_if(kUnits.begin(), kUnits.end(),
+                                        [&](const auto& u) { return u.first == unit.text; });
+        if (found == kUnits.end()) {
+            throw Error("unrecognized time unit [" + unit.text + "] in [" + number.text +
+                            unit.text + "], please specify one of [ms, s, m, h, d]",
+                        unit.pos);
+        }
+        const int64_t scale = found->second;
+        if (value > INT64_MAX / 1000 / scale) throw Error("maxspan is too large", number_pos);
         return value * scale;
     }
 
@@ -220,7 +235,7 @@ class Parser {
         expect(TokenKind::RBracket, "']' closing the query");
         if (at(TokenKind::By)) stage.keys = parse_join_keys();
         if (allow_runs && at(TokenKind::With)) {
-            const Position with_pos = next().pos;
+            next();  // with
             const Token& key = expect(TokenKind::Identifier, "'runs' after 'with'");
             if (key.text != "runs") {
                 throw Error("unsupported: sequence stage parameter [" + key.text +
@@ -234,7 +249,6 @@ class Parser {
             if (parsed.ec != std::errc() || stage.runs < 1 || stage.runs > kMaxRuns) {
                 throw Error("runs must be between 1 and " + std::to_string(kMaxRuns), number.pos);
             }
-            if (stage.missing) throw Error("a missing event cannot repeat (runs)", with_pos);
         }
         return stage;
     }

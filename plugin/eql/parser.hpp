@@ -36,10 +36,10 @@
 // Sequences and samples (parse_statement only; parse() rejects them as before):
 //
 //   statement   = sequence | sample | query ;
-//   sequence    = "sequence" [ join_keys [ maxspan ] | maxspan [ join_keys ] ]
+//   sequence    = "sequence" [ join_keys ] [ maxspan ]        (`by` after `with` is an error)
 //                 seq_stage { seq_stage } [ "until" subquery [ join_keys ] ] END ;
 //   sample      = "sample" [ join_keys ] subquery [ join_keys ] { subquery [ join_keys ] } END ;
-//   maxspan     = "with" "maxspan" "=" INTEGER [ "ms" | "s" | "m" | "h" | "d" ] ;  (no unit: ms)
+//   maxspan     = "with" "maxspan" "=" INTEGER ( "ms" | "s" | "m" | "h" | "d" ) ;  (INTEGER > 0)
 //   join_keys   = "by" field { "," field } ;
 //   seq_stage   = subquery [ join_keys ] [ "with" "runs" "=" INTEGER ] ;    (runs 1..100)
 //   subquery    = ( "[" | "![" ) event_query "]" ;                          ("![": missing event)

@@ -362,13 +362,24 @@ void SequenceMatcher::emit(const KeyState& st, Partial partial,
 
 void SequenceMatcher::complete(KeyState& st, Partial partial, std::vector<CompletedSequence>& out) {
     const std::optional<int64_t> maxspan = sequence_.maxspan_us();
-    if (leading_missing_ != 0 && partial.leading_missing && maxspan &&
+    const bool leading = leading_missing_ != 0 && maxspan;
+    const bool trailing = trailing_missing_ != 0 && maxspan;
+    // Leading only: dropped for a leading event within maxspan of the last event.
+    if (leading && !trailing && partial.leading_missing &&
         partial.leading_missing->timestamp_us >= partial.last.timestamp_us - *maxspan) {
         ++stats_.missing_dropped;
         return;
     }
-    if (trailing_missing_ != 0 && maxspan) {
-        const int64_t deadline = partial.start_us + *maxspan;
+    if (trailing) {
+        // Trailing only: a trailing event within maxspan of the first event drops it. Both
+        // ends (Elasticsearch's rule): only a trailing event within maxspan of the leading
+        // one does, so without a leading event there is nothing to wait for.
+        if (leading && !partial.leading_missing) {
+            emit(st, std::move(partial), out);
+            return;
+        }
+        const int64_t deadline =
+            (leading ? partial.leading_missing->timestamp_us : partial.start_us) + *maxspan;
         st.held.push_back({std::move(partial), deadline});
         ++held_count_;
         next_deadline_us_ = std::min(next_deadline_us_, deadline);
@@ -392,21 +403,6 @@ void SequenceMatcher::on_sequence_event(const EventRef& event, uint64_t matched,
     const ecs::Event& e = event->event;
     const Ordinal now{e.timestamp_us, e.sequence};
     const auto& stages = sequence_.stages();
-
-    // until first: an event that is both the until and a later stage cannot advance.
-    if (const auto& until = sequence_.until(); until && bit(matched, until->query)) {
-        for (const std::string& key : keys_of(*until, e)) {
-            KeyState* st = find(key);
-            if (st == nullptr) continue;
-            for (std::size_t i = 0; i < st->pending.size(); ++i) {
-                if (st->pending[i] && st->pending[i]->last < now) {
-                    clear_pending(*st, i);
-                    ++stats_.until_dropped;
-                }
-            }
-            touch(*st);
-        }
-    }
 
     // Missing events, before the stages: the same event cannot be both.
     if ((matched & (leading_missing_ | trailing_missing_)) != 0 ||
@@ -443,7 +439,31 @@ void SequenceMatcher::on_sequence_event(const EventRef& event, uint64_t matched,
         }
     }
 
-    if ((matched & stage_queries_) == 0) return;
+    if ((matched & stage_queries_) != 0) on_stage_event(event, matched, out);
+
+    // until after the stages, inclusive of the until event itself (Elasticsearch's
+    // Ordinal.between): an event that is both the until and a stage advances or completes a
+    // sequence as a stage, but what it started or advanced can never move on.
+    if (const auto& until = sequence_.until(); until && bit(matched, until->query)) {
+        for (const std::string& key : keys_of(*until, e)) {
+            KeyState* st = find(key);
+            if (st == nullptr) continue;
+            for (std::size_t i = 0; i < st->pending.size(); ++i) {
+                if (st->pending[i] && st->pending[i]->last <= now) {
+                    clear_pending(*st, i);
+                    ++stats_.until_dropped;
+                }
+            }
+            touch(*st);
+        }
+    }
+}
+
+void SequenceMatcher::on_stage_event(const EventRef& event, uint64_t matched,
+                                     std::vector<CompletedSequence>& out) {
+    const ecs::Event& e = event->event;
+    const Ordinal now{e.timestamp_us, e.sequence};
+    const auto& stages = sequence_.stages();
     const std::optional<int64_t> maxspan = sequence_.maxspan_us();
     // Last stage first, so that one event advances each pending sequence by one stage at most
     // and never fills two stages of one sequence.

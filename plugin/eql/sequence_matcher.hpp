@@ -138,6 +138,9 @@ class SequenceMatcher {
 
     void on_sequence_event(const EventRef& event, uint64_t matched,
                            std::vector<CompletedSequence>& out);
+    // The positive stages the event matches, last first.
+    void on_stage_event(const EventRef& event, uint64_t matched,
+                        std::vector<CompletedSequence>& out);
     void on_sample_event(const EventRef& event, uint64_t matched,
                          std::vector<CompletedSequence>& out);
     // The encoded join key values of `stage` for the event (several for multi-valued fields;

@@ -215,6 +215,22 @@ TEST_CASE("explain says which stage matched which event, and why", "[engine][seq
     CHECK(lines[8] == "  process.name == \"strace\"  [process.name=\"strace\"]  => true");
 }
 
+TEST_CASE("a maxspan without a time unit fails its own rule only, with Elasticsearch's reason",
+          "[engine][sequence]") {
+    engine::LoadResult result;
+    engine::load_rule_text(
+        sequence_rule("sequence by host.id with maxspan=30 [process where true] [any where true]"),
+        "no-unit.toml", result);
+    engine::load_rule_text(sequence_rule(kQuery), "good.toml", result);
+    REQUIRE(result.issues.size() == 1);
+    CHECK(result.issues[0].file == "no-unit.toml");
+    CHECK(result.issues[0].kind == engine::IssueKind::Failed);
+    CHECK_THAT(result.issues[0].message,
+               Catch::Contains("no time unit specified, did you mean [s] as in [30s]?"));
+    REQUIRE(result.sequences.size() == 1);
+    CHECK(result.sequences[0].sequence.maxspan_us() == 3'000'000);
+}
+
 TEST_CASE("every upstream sequence and sample rule loads or names what it still needs",
           "[engine][sequence][upstream]") {
     const std::string folder = std::string(AUDISP_SHARED_DIR) + "/rules-upstream/linux-sequence";

@@ -152,6 +152,43 @@ TEST_CASE("sequence until: before, between and after", "[eql][sequence]") {
     CHECK(run_sequence(q, {{0, "a"}, {10, "stop"}, {20, "a"}, {30, "b"}}).names() == Names{"a b"});
 }
 
+// 6b. "An event that matches both the until query and a stage is a stage first; then until
+// drops the key's pending sequences whose last event is at or before it" (Elasticsearch's
+// Ordinal.between is inclusive), so it completes a sequence, but one it starts or advances
+// never moves on.
+TEST_CASE("sequence until: one event that is both the until and a stage", "[eql][sequence]") {
+    const std::string q =
+        R"(sequence by process.entity_id [process where process.name == "a"] [process where process.name == "b"] [process where process.name == "c"] until [process where process.args == "stop"])";
+    const std::string two =
+        R"(sequence by process.entity_id [process where process.name == "a"] [process where process.name == "b"] until [process where process.args == "stop"])";
+    const std::vector<std::string> stop = {"stop"};
+    // It completes: the last stage takes the pending sequence, then until finds nothing.
+    const auto completes = run_sequence(two, {{0, "a"}, {10, "b", "e1", "p1", stop}});
+    CHECK(completes.names() == Names{"a b"});
+    CHECK(completes.stats.until_dropped == 0);
+    CHECK(run_sequence(q, {{0, "a"}, {10, "b"}, {20, "c", "e1", "p1", stop}}).names() ==
+          Names{"a b c"});
+    // It starts a sequence that cannot move on.
+    const auto started = run_sequence(two, {{0, "a", "e1", "p1", stop}, {10, "b"}});
+    CHECK(started.names().empty());
+    CHECK(started.stats.started == 1);
+    CHECK(started.stats.until_dropped == 1);
+    // It advances a sequence that cannot move on.
+    const auto advanced = run_sequence(q, {{0, "a"}, {10, "b", "e1", "p1", stop}, {20, "c"}});
+    CHECK(advanced.names().empty());
+    CHECK(advanced.stats.until_dropped == 1);
+    // It replaces the pending first stage, and the replacement is dropped: the older one is
+    // gone too, as in Elasticsearch (the newest pending sequence is the one taken).
+    CHECK(run_sequence(two, {{0, "a"}, {5, "a", "e1", "p1", stop}, {10, "b"}}).names().empty());
+    // A sequence started after it is not touched.
+    CHECK(run_sequence(two, {{0, "a", "e1", "p1", stop}, {5, "a"}, {10, "b"}}).names() ==
+          Names{"a b"});
+    // Another key's until-and-stage event changes nothing for this key.
+    CHECK(
+        run_sequence(two, {{0, "a", "e1"}, {5, "a", "e2", "p1", stop}, {10, "b", "e1"}}).names() ==
+        Names{"a b"});
+}
+
 // 7. "Each stage's condition has today's single-event semantics, and the stage's event
 // category must match the event's."
 TEST_CASE("sequence stage categories", "[eql][sequence]") {
@@ -187,6 +224,49 @@ TEST_CASE("sequence missing events", "[eql][sequence]") {
     CHECK(run_sequence(trailing, {{0, "a"}, {100, "b"}, {500, "m"}}).names().empty());
     CHECK(run_sequence(trailing, {{0, "a"}, {100, "b"}, {1000, "m"}}).names().empty());
     CHECK(run_sequence(trailing, {{0, "a"}, {100, "b"}, {1001, "m"}}).names() == Names{"a b"});
+    // Missing events at both ends: only a trailing event within maxspan of the leading one
+    // drops a sequence. Elasticsearch's QA case leadingAndTrailingExcluded1 (and ...2):
+    // missing events at 12:00:00.000 and 12:20:00.001, normal ones at 12:10:00.001,
+    // 12:21:00.001, 12:29:00.001 and 12:31:00.001.
+    auto both_ends = [](const std::string& span) {
+        return R"(sequence by process.entity_id with maxspan=)" + span +
+               R"( ![process where process.name == "m"] [process where process.name == "n"] ![process where process.name == "m"])";
+    };
+    constexpr int64_t kMinute = 60'000;
+    const std::vector<Step> test3 = {{0, "m"},
+                                     {10 * kMinute + 1, "n"},
+                                     {20 * kMinute + 1, "m"},
+                                     {21 * kMinute + 1, "n"},
+                                     {29 * kMinute + 1, "n"},
+                                     {31 * kMinute + 1, "n"}};
+    auto offsets_ms = [](const eql_test::Run& run) {
+        std::vector<int64_t> out;
+        for (const auto& alert : run.alerts) {
+            REQUIRE(alert.events.size() == 1);
+            out.push_back(alert.events[0]->event.timestamp_us / 1000 - 1'700'000'000'000);
+        }
+        return out;
+    };
+    using Ms = std::vector<int64_t>;
+    // 19m: 12:20 - 12:00 is more than 19m, so 12:10 stays; the others have no trailing event.
+    const auto span19 = run_sequence(both_ends("19m"), test3);
+    CHECK(offsets_ms(span19) ==
+          Ms{10 * kMinute + 1, 21 * kMinute + 1, 29 * kMinute + 1, 31 * kMinute + 1});
+    CHECK(span19.stats.missing_dropped == 0);
+    // 21m: 12:20:00.001 is within 21m of 12:00, so 12:10 is dropped.
+    const auto span21 = run_sequence(both_ends("21m"), test3);
+    CHECK(offsets_ms(span21) == Ms{21 * kMinute + 1, 29 * kMinute + 1, 31 * kMinute + 1});
+    CHECK(span21.stats.missing_dropped == 1);
+    // A trailing event alone, or a leading one alone, drops nothing.
+    CHECK(run_sequence(both_ends("1s"), {{0, "n"}, {100, "m"}}).names() == Names{"n"});
+    CHECK(run_sequence(both_ends("1s"), {{0, "m"}, {100, "n"}}).names() == Names{"n"});
+    // Exactly maxspan from leading to trailing drops; one millisecond more does not.
+    CHECK(run_sequence(both_ends("1s"), {{0, "m"}, {100, "n"}, {1000, "m"}}).names().empty());
+    CHECK(run_sequence(both_ends("1s"), {{0, "m"}, {100, "n"}, {1001, "m"}}).names() == Names{"n"});
+    // Another key's missing event changes nothing.
+    CHECK(run_sequence(both_ends("1s"), {{0, "m"}, {100, "n"}, {500, "m", "e2"}}).names() ==
+          Names{"n"});
+
     // Released when event time passes the window, not only at the end.
     const eql::CompiledSequence seq = eql::CompiledSequence::compile(trailing);
     eql::SequenceMatcher matcher(seq, {});
@@ -199,6 +279,23 @@ TEST_CASE("sequence missing events", "[eql][sequence]") {
         if (mask) matcher.on_event(eql::store_event(e), mask, out);
     }
     CHECK(out.size() == 1);
+}
+
+// Missing events with runs=N: accepted, the same as one (Elasticsearch's
+// withByKey_runsOnMissing).
+TEST_CASE("sequence missing events with runs", "[eql][sequence]") {
+    const std::string q =
+        R"(sequence by process.entity_id with maxspan=1s [process where process.name == "a"] ![process where process.name == "m"] with runs=2 [process where process.name == "b"])";
+    CHECK(eql::CompiledSequence::compile(q).stages().size() == 4);
+    const auto fires = run_sequence(q, {{0, "a"}, {10, "b"}});
+    CHECK(fires.names() == Names{"a b"});
+    REQUIRE(fires.alerts.size() == 1);
+    CHECK(fires.alerts[0].stages == std::vector<std::size_t>{0, 3});
+    // One missing event is enough to drop it, as with runs=1.
+    const auto dropped = run_sequence(q, {{0, "a"}, {5, "m"}, {10, "b"}});
+    CHECK(dropped.names().empty());
+    CHECK(dropped.stats.missing_dropped == 1);
+    CHECK(run_sequence(q, {{0, "m"}, {5, "a"}, {10, "b"}}).names() == Names{"a b"});
 }
 
 // Samples: "Unordered; distinct events, one per filter, with the same key values; one alert
@@ -221,11 +318,15 @@ TEST_CASE("sample: unordered, distinct events, once per key", "[eql][sequence][s
 TEST_CASE("sequence syntax: accepted forms and clear errors", "[eql][sequence][parser]") {
     using eql::CompiledSequence;
     CHECK(CompiledSequence::compile(
-              R"(sequence with maxspan=30s by process.entity_id [any where true] [any where true])")
+              R"(sequence by process.entity_id with maxspan=30s [any where true] [any where true])")
               .maxspan_us() == 30'000'000);
+    CHECK(CompiledSequence::compile(
+              R"(sequence with maxspan=250ms [any where true] [any where true])")
+              .maxspan_us() == 250'000);
+    // A blank between the number and its unit is allowed, as in Elasticsearch's grammar.
     CHECK(
-        CompiledSequence::compile(R"(sequence with maxspan=250 [any where true] [any where true])")
-            .maxspan_us() == 250'000);
+        CompiledSequence::compile(R"(sequence with maxspan=5 m [any where true] [any where true])")
+            .maxspan_us() == 300'000'000);
     CHECK(CompiledSequence::compile(R"(sequence with maxspan=2h [any where true] [any where true])")
               .maxspan_us() == 7'200'000'000);
     CHECK(CompiledSequence::compile(R"(sequence [any where true] with runs=4)").stages().size() ==
@@ -243,7 +344,20 @@ TEST_CASE("sequence syntax: accepted forms and clear errors", "[eql][sequence][p
     };
     rejects("sequence [any where true]", "requires a minimum of 2 queries, found [1]");
     rejects("sequence with maxspan=5x [any where true] [any where true]",
-            "unrecognized time unit [x]");
+            "unrecognized time unit [x] in [5x], please specify one of [ms, s, m, h, d]");
+    // maxspan as Elasticsearch's parser checks it (LogicalPlanBuilder.visitSequenceParams).
+    rejects("sequence with maxspan=30 [any where true] [any where true]",
+            "no time unit specified, did you mean [s] as in [30s]?");
+    rejects("sequence by host.id with maxspan=250 [any where true] [any where true]",
+            "no time unit specified, did you mean [s] as in [250s]?");
+    rejects("sequence with maxspan=0s [any where true] [any where true]",
+            "a positive maxspan value is required; found [0]");
+    rejects("sequence with maxspan=-5s [any where true] [any where true]",
+            "a positive maxspan value is required; found [-5]");
+    rejects("sequence with maxspan=1.5s [any where true] [any where true]",
+            "decimal time interval [1.5] not supported; please use a positive integer");
+    rejects("sequence with maxspan=30s by process.entity_id [any where true] [any where true]",
+            "please specify sequence [by] before [with] not after");
     rejects("sequence [any where true] with runs=0", "runs must be between 1 and 100");
     rejects("sequence [any where true] with runs=101", "runs must be between 1 and 100");
     rejects("sequence [any where true] with tries=2 [any where true]", "only 'runs'");
