@@ -226,6 +226,7 @@ nlohmann::json skeleton(const Alert& alert, const nlohmann::json& full) {
         }
     }
     out["event"] = {{"kind", "alert"}};
+    out["ecs"] = {{"version", ecs::kEcsVersion}};  // ECS requires it in every document
     if (const nlohmann::json* id = find_path(full, "event.id"); id != nullptr && id->is_string()) {
         out["event"]["id"] = *id;  // the SIEM's deduplication key survives
     }
@@ -318,7 +319,8 @@ Formatted format_json_document(const nlohmann::json& full, const Alert& alert,
     if (shrink(document, max_bytes, 0, result.line)) return result;
     // Not even the skeleton fits (hostile values whose characters escape to six bytes each):
     // the limit still holds, and the line still says an alert was raised and cut.
-    result.line = R"({"audisp_eql":{"alert_truncated":true},"event":{"kind":"alert"}})";
+    result.line = R"({"audisp_eql":{"alert_truncated":true},"ecs":{"version":")" +
+                  std::string(ecs::kEcsVersion) + R"("},"event":{"kind":"alert"}})";
     return result;
 }
 

@@ -113,7 +113,9 @@ void walk(const nlohmann::json& node, const std::string& prefix, Seen& seen,
 void check_document(const nlohmann::json& doc, Seen& seen,
                     const std::map<std::string, std::string>& schema) {
     ++seen.documents;
-    CHECK(doc["ecs"]["version"] == std::string(ecs::kEcsVersion));
+    REQUIRE(doc.is_object());
+    CHECK(doc.contains("ecs"));  // ECS requires ecs.version in every document
+    if (doc.contains("ecs")) CHECK(doc["ecs"].value("version", "") == ecs::kEcsVersion);
     walk(doc, "", seen, schema);
 }
 
@@ -145,10 +147,14 @@ TEST_CASE("every field written, on every stream, is an ECS field of its type or 
     REQUIRE(schema.size() > 200);
     INFO("ECS field list " << kListVersion);
 
-    const std::vector<std::string> rule_paths{offline_test::rules_dir(),
-                                              std::string(AUDISP_SHARED_DIR) + "/rules-upstream"};
+    const std::string upstream = std::string(AUDISP_SHARED_DIR) + "/rules-upstream";
+    const std::vector<std::string> rule_paths{
+        offline_test::rules_dir(),   upstream,
+        upstream + "/linux",         upstream + "/linux-file",
+        upstream + "/linux-network", upstream + "/linux-sequence"};
     const engine::LoadResult loaded = engine::load_rules(rule_paths);
     REQUIRE(loaded.rules.size() > 50);
+    REQUIRE(!loaded.sequences.empty());
 
     Seen seen;
     std::size_t alerts = 0;
@@ -161,20 +167,23 @@ TEST_CASE("every field written, on every stream, is an ECS field of its type or 
         app::Config config;
         config.pinned_created_us = 1'764'666'000'000'000;
         if (file.filename() == "exec-edge.log") config.host_name = "named-host";
-        app::Pipeline pipeline(config, engine::RuleSet(engine::load_rules(rule_paths).rules),
-                               [&](const ecs::Event& event, const engine::LoadedRule& rule) {
-                                   ++alerts;
-                                   alert::Alert alert = alert::Alert::make(
-                                       std::make_shared<const ecs::Event>(event),
+        engine::LoadResult rules = engine::load_rules(rule_paths);
+        app::Pipeline pipeline(
+            config, engine::RuleSet(std::move(rules.rules), std::move(rules.sequences)),
+            [&](const ecs::Event& event, const engine::LoadedRule& rule) {
+                ++alerts;
+                alert::Alert alert =
+                    alert::Alert::make(std::make_shared<const ecs::Event>(event),
                                        std::make_shared<const engine::RuleInfo>(rule.info));
-                                   alert.explain = std::vector<std::string>{"why"};
-                                   check_document(alert::document(alert), seen, schema);
-                                   // Cut to the minimum: the truncation's own fields are checked
-                                   // too.
-                                   const alert::Formatted cut =
-                                       alert::format_json(alert, alert::kMinFormatBytes);
-                                   check_document(nlohmann::json::parse(cut.line), seen, schema);
-                               });
+                alert.explain = std::vector<std::string>{"why"};
+                check_document(alert::document(alert), seen, schema);
+                // Cut (arguments first; the skeleton at the minimum): the
+                // truncation's own fields are checked too.
+                for (const std::size_t limit : {std::size_t{1024}, alert::kMinFormatBytes}) {
+                    const alert::Formatted cut = alert::format_json(alert, limit);
+                    check_document(nlohmann::json::parse(cut.line), seen, schema);
+                }
+            });
         pipeline.set_sequence_handler([&](const engine::SequenceAlert& alert) {
             ++sequences;
             check_document(engine::sequence_alert_document(alert), seen, schema);
@@ -189,7 +198,7 @@ TEST_CASE("every field written, on every stream, is an ECS field of its type or 
         pipeline.feed(slurp(file));
         pipeline.finish();
     }
-    CHECK(seen.documents > 10'000);
+    CHECK(seen.documents > 5'000);
     CHECK(alerts > 100);
     CHECK(sequences > 0);
     // A throttle summary:
@@ -202,6 +211,8 @@ TEST_CASE("every field written, on every stream, is an ECS field of its type or 
     std::ostringstream listed;
     for (const std::string& name : seen.custom) listed << name << "\n";
     INFO("custom fields seen:\n" << listed.str());
+    // Documented but not produced by these streams: audisp_eql.sequence.events.{file.path,
+    // destination.ip} (no file or network sequence here) and audisp_eql.truncated.* (test_formats).
     const std::set<std::string> expected{
         "audisp_eql.alert_truncated",
         "audisp_eql.explain",
@@ -209,11 +220,9 @@ TEST_CASE("every field written, on every stream, is an ECS field of its type or 
         "audisp_eql.rule.severity",
         "audisp_eql.sequence.events",
         "audisp_eql.sequence.events.@timestamp",
-        "audisp_eql.sequence.events.destination.ip",
         "audisp_eql.sequence.events.event.action",
         "audisp_eql.sequence.events.event.category",
         "audisp_eql.sequence.events.event.sequence",
-        "audisp_eql.sequence.events.file.path",
         "audisp_eql.sequence.events.process.command_line",
         "audisp_eql.sequence.events.process.entity_id",
         "audisp_eql.sequence.events.process.name",
@@ -222,14 +231,16 @@ TEST_CASE("every field written, on every stream, is an ECS field of its type or 
         "audisp_eql.sequence.key",
         "audisp_eql.sequence.length",
         "audisp_eql.throttle.executables",
+        "audisp_eql.throttle.executables.count",
+        "audisp_eql.throttle.executables.executable",
         "audisp_eql.throttle.limit",
         "audisp_eql.throttle.suppressed",
         "audisp_eql.throttle.users",
+        "audisp_eql.throttle.users.count",
+        "audisp_eql.throttle.users.id",
+        "audisp_eql.throttle.users.name",
         "audisp_eql.throttle.window_end",
         "audisp_eql.throttle.window_start",
-        "audisp_eql.truncated.process.args.kept",
-        "audisp_eql.truncated.process.args.original_count",
-        "audisp_eql.truncated.process.command_line.original_bytes",
         "auditd.args_source",
         "auditd.data.a0",
         "auditd.data.a1",
@@ -244,6 +255,7 @@ TEST_CASE("every field written, on every stream, is an ECS field of its type or 
         "auditd.data.key",
         "auditd.data.syscall",
         "auditd.data.tty",
+        "auditd.parent_args_truncated",
         "auditd.parent_context",
         "auditd.process_args_truncated",
         "auditd.session",
