@@ -19,18 +19,6 @@ const boost::uuids::name_generator_sha1& id_generator() {
     return generator;
 }
 
-// What makes an audit event unique: a node's serials and times never repeat together.
-void append_identity(std::string& name, const ecs::Event& event) {
-    name += '\n';
-    name += event.node;
-    name += '\x1f';
-    name += std::to_string(event.sequence);
-    name += '\x1f';
-    name += std::to_string(event.timestamp_us);
-    name += '\x1f';
-    name += ecs::action_name(event.action);
-}
-
 nlohmann::json counts(const std::vector<SuppressedCount>& entries, const char* name_key,
                       bool with_label) {
     nlohmann::json out = nlohmann::json::array();
@@ -46,6 +34,8 @@ nlohmann::json summary_document(const Alert& alert, const Suppression& summary) 
     nlohmann::json doc = nlohmann::json::object();
     if (alert.event) doc["@timestamp"] = ecs::format_timestamp(alert.event->timestamp_us);
     doc["event"]["id"] = alert_id(alert);
+    doc["ecs"]["version"] = ecs::kEcsVersion;
+    doc["agent"] = {{"type", ecs::kAgentType}, {"version", ecs::kAgentVersion}};
     doc["message"] = summary.message;
     doc["event"]["kind"] = "alert";
     doc["event"]["action"] = "alerts-suppressed";
@@ -53,14 +43,13 @@ nlohmann::json summary_document(const Alert& alert, const Suppression& summary) 
     nlohmann::json rule = nlohmann::json::object();
     if (alert.rule) {
         rule["uuid"] = alert.rule->rule_id;
-        rule["risk_score"] = alert.rule->risk_score;
         if (alert.rule->version) rule["version"] = *alert.rule->version;
     }
     rule["id"] = alert.rule_id;
     rule["name"] = alert.rule_name;
-    rule["severity"] = alert.severity;
-    if (alert.risk_score >= 0) rule["risk_score"] = alert.risk_score;
     doc["rule"] = std::move(rule);
+    doc["audisp_eql"]["rule"]["severity"] = alert.severity;
+    if (alert.risk_score >= 0) doc["audisp_eql"]["rule"]["risk_score"] = alert.risk_score;
     if (alert.event) {
         nlohmann::json event = ecs::to_json(*alert.event);
         if (auto host = event.find("host"); host != event.end()) doc["host"] = std::move(*host);
@@ -86,23 +75,25 @@ nlohmann::json summary_document(const Alert& alert, const Suppression& summary) 
 
 }  // namespace
 
+nlohmann::json sequence_object(const SequenceMatch& match) {
+    std::vector<engine::StepRef> steps;
+    steps.reserve(match.steps.size());
+    for (const SequenceStep& step : match.steps) {
+        if (step.event) steps.push_back({step.event.get(), step.stage});
+    }
+    return engine::sequence_object(match.key, steps);
+}
+
 nlohmann::json document(const Alert& alert) {
     if (alert.suppression) return summary_document(alert, *alert.suppression);
     nlohmann::json doc = nlohmann::json::object();
     if (alert.event && alert.rule) doc = engine::alert_document(*alert.event, *alert.rule);
-    if (alert.sequence) {
-        std::vector<engine::StepRef> steps;
-        steps.reserve(alert.sequence->steps.size());
-        for (const SequenceStep& step : alert.sequence->steps) {
-            if (step.event) steps.push_back({step.event.get(), step.stage});
-        }
-        doc["sequence"] = engine::sequence_object(alert.sequence->key, steps);
-    }
+    if (alert.sequence) doc["audisp_eql"]["sequence"] = sequence_object(*alert.sequence);
     if (alert.event) {
         doc["event"]["id"] = alert_id(alert);
         doc["message"] = alert_message(alert);
     }
-    if (alert.explain) doc["explain"] = *alert.explain;
+    if (alert.explain) doc["audisp_eql"]["explain"] = *alert.explain;
     return doc;
 }
 
@@ -113,10 +104,10 @@ std::string alert_id(const Alert& alert) {
         for (const SuppressedCount& user : alert.suppression->users) name += '\x1f' + user.name;
     } else if (alert.sequence) {
         for (const SequenceStep& step : alert.sequence->steps) {
-            if (step.event) append_identity(name, *step.event);
+            if (step.event) ecs::append_identity(name, *step.event);
         }
     } else if (alert.event) {
-        append_identity(name, *alert.event);
+        ecs::append_identity(name, *alert.event);
     }
     return boost::uuids::to_string(id_generator()(name));
 }

@@ -16,6 +16,9 @@ namespace alert {
 // audisp_eql.throttle.* (see plugin/alert/ALERTS.md).
 nlohmann::json document(const Alert& alert);
 
+// audisp_eql.sequence of a sequence alert: {"key", "length", "events": [...]}.
+nlohmann::json sequence_object(const SequenceMatch& match);
+
 // The alert's id (event.id of its JSON): the same alert replayed gets the same id, so that a
 // SIEM can drop re-sent copies. A name-based UUID (RFC 4122 version 5, SHA-1) of the rule id
 // and, for each event (a sequence's steps in order, else the one event), its node= name, audit

@@ -26,8 +26,8 @@ struct Formatted {
 inline constexpr std::size_t kMinFormatBytes = 512;
 
 // One-line JSON (ecs::dump_line). If max_bytes > 0 and the line is longer, the longest strings
-// are shortened (ending in U+2026) and "event.truncated": true is set (or "_truncated": true
-// when "event" is not an object); the result is still valid JSON of at most max_bytes bytes.
+// are shortened (ending in U+2026) and "audisp_eql.alert_truncated": true is set; the result is
+// still valid JSON of at most max_bytes bytes.
 Formatted format_json(const Alert& alert, std::size_t max_bytes = 0);
 
 // The same for a JSON document of `alert` (its rendering, or a test's hand-made variant); the

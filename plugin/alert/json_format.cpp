@@ -3,12 +3,17 @@
 // counts recorded, then bytes from its longest strings, and says so; who, what and where
 // (user, pid, process and parent names, executable, host) survive whenever the limit allows.
 #include <algorithm>
+#include <array>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "alert/document.hpp"
 #include "alert/format.hpp"
 #include "alert/text.hpp"
 #include "ecs/json.hpp"
+#include "ecs/json_writer.hpp"
+#include "engine/alert_document.hpp"
 
 namespace alert {
 
@@ -42,23 +47,25 @@ bool has_invalid_utf8(const nlohmann::json& node) {
     return false;
 }
 
+// audisp_eql.alert_truncated: true (not event.truncated, which ECS does not define); left out
+// when a hand-made document's own audisp_eql is not an object.
 void mark_truncated(nlohmann::json& document) {
     if (!document.is_object()) return;
-    auto event = document.find("event");
-    if (event == document.end() || event->is_object()) {
-        document["event"]["truncated"] = true;
-    } else {
-        document["_truncated"] = true;
+    auto own = document.find("audisp_eql");
+    if (own == document.end() || own->is_object()) {
+        document["audisp_eql"]["alert_truncated"] = true;
     }
 }
 
 // Shortens the strings of `document` until its line fits; false if strings alone cannot do it.
-// The routing fields (@timestamp, rule.id, rule.uuid, rule.severity) are never cut.
+// The routing fields (@timestamp, event.id, rule.id, rule.uuid, audisp_eql.rule.severity) are
+// never cut.
 bool shrink(nlohmann::json& document, std::size_t max_bytes, std::size_t floor, std::string& line) {
     std::vector<std::string*> strings;
     collect_strings(document, strings);
     std::vector<const nlohmann::json*> keep;
-    for (const char* path : {"@timestamp", "event.id", "rule.id", "rule.uuid", "rule.severity"}) {
+    for (const char* path :
+         {"@timestamp", "event.id", "rule.id", "rule.uuid", "audisp_eql.rule.severity"}) {
         if (const nlohmann::json* node = find_path(document, path)) keep.push_back(node);
     }
     std::erase_if(strings, [&](const std::string* value) {
@@ -218,21 +225,65 @@ nlohmann::json skeleton(const Alert& alert, const nlohmann::json& full) {
             out[pointer_of(path)] = *value;
         }
     }
-    out["event"] = {{"kind", "alert"}, {"truncated", true}};
+    out["event"] = {{"kind", "alert"}};
+    out["ecs"] = {{"version", ecs::kEcsVersion}};  // ECS requires it in every document
     if (const nlohmann::json* id = find_path(full, "event.id"); id != nullptr && id->is_string()) {
         out["event"]["id"] = *id;  // the SIEM's deduplication key survives
     }
-    out["rule"] = {{"id", alert.rule_id},
-                   {"name", alert.rule_name},
-                   {"severity", alert.severity},
-                   {"risk_score", alert.risk_score}};
+    out["rule"] = {{"id", alert.rule_id}, {"name", alert.rule_name}};
+    out["audisp_eql"] = {
+        {"alert_truncated", true},
+        {"rule", {{"severity", alert.severity}, {"risk_score", alert.risk_score}}}};
     repair_strings(out);
     return out;
+}
+
+// What document() adds to an alert's event, as members the event writer sorts in.
+enum AlertMember : std::size_t { Kind, Severity, RiskScore, Id, Message, Rule, Threat, Own, Count };
+constexpr std::array<std::string_view, AlertMember::Count> kAlertMembers{
+    "event.kind", "event.severity", "event.risk_score", "event.id",
+    "message",    "rule",           "threat",           "audisp_eql",
+};
+
+const ecs::EventJsonWriter& alert_writer() {
+    static const ecs::EventJsonWriter writer(kAlertMembers);
+    return writer;
+}
+
+// The line of dump_line(document(alert)) without building the document: the event streamed,
+// the rule's few members dumped. Nothing when only the document path can write it: a throttle
+// summary, or a line with U+FFFD (invalid UTF-8, which the document path repairs its own way;
+// a real U+FFFD just takes the longer path).
+std::optional<std::string> stream_alert(const Alert& alert) {
+    if (alert.suppression || !alert.event || !alert.rule) return std::nullopt;
+    const engine::RuleInfo& rule = *alert.rule;
+    std::array<std::string, AlertMember::Count> members;
+    members[Kind] = R"("alert")";
+    members[Severity] = std::to_string(rule.risk_score);
+    members[RiskScore] = members[Severity];
+    ecs::append_json_string(members[Id], alert_id(alert));
+    ecs::append_json_string(members[Message], alert_message(alert));
+    members[Rule] = ecs::dump_line(engine::rule_object(rule));
+    if (!rule.threats.empty()) members[Threat] = ecs::dump_line(engine::threat_object(rule));
+    nlohmann::json own = nlohmann::json::object();
+    own["rule"] = engine::rule_extension(rule);
+    if (alert.sequence) own["sequence"] = sequence_object(*alert.sequence);
+    if (alert.explain) own["explain"] = *alert.explain;
+    members[Own] = ecs::dump_line(own);
+
+    std::string line;
+    alert_writer().write(*alert.event, line, members);
+    if (line.find("\xEF\xBF\xBD") != std::string::npos) return std::nullopt;
+    return line;
 }
 
 }  // namespace
 
 Formatted format_json(const Alert& alert, std::size_t max_bytes) {
+    if (std::optional<std::string> line = stream_alert(alert)) {
+        const std::size_t limit = max_bytes == 0 ? 0 : std::max(max_bytes, kMinFormatBytes);
+        if (limit == 0 || line->size() <= limit) return {std::move(*line), false};
+    }
     return format_json_document(document(alert), alert, max_bytes);
 }
 
@@ -268,7 +319,8 @@ Formatted format_json_document(const nlohmann::json& full, const Alert& alert,
     if (shrink(document, max_bytes, 0, result.line)) return result;
     // Not even the skeleton fits (hostile values whose characters escape to six bytes each):
     // the limit still holds, and the line still says an alert was raised and cut.
-    result.line = R"({"event":{"kind":"alert","truncated":true}})";
+    result.line = R"({"audisp_eql":{"alert_truncated":true},"ecs":{"version":")" +
+                  std::string(ecs::kEcsVersion) + R"("},"event":{"kind":"alert"}})";
     return result;
 }
 

@@ -133,6 +133,8 @@ po::options_description file_options(Config& c) {
          "default this host's name)")
         ("host-id", po::value<std::string>(), "host.id of every event (plugin mode: default "
          "/etc/machine-id; offline: default the node= name, else --host-name, else \"unknown\")")
+        ("pin-created", po::value<int64_t>(), "event.created of every event, in seconds since the "
+         "epoch, instead of the clock (reproducible output: tests, golden files)")
         ("log-level", po::value(&c.log_level)->default_value(c.log_level),
          "trace | debug | info | warn | error | critical | off (diagnostics on stderr)")
         ("stats-interval", po::value(&c.stats_interval_seconds)
@@ -255,6 +257,15 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
         }
         if (vm.count("host-name") != 0U) c.host_name = vm["host-name"].as<std::string>();
         if (vm.count("host-id") != 0U) c.host_id = vm["host-id"].as<std::string>();
+        if (vm.count("pin-created") != 0U) {
+            const auto seconds = vm["pin-created"].as<int64_t>();
+            if (seconds <= 0 || seconds > INT64_C(253402300799)) {
+                throw std::invalid_argument(
+                    "--pin-created: expected seconds since the epoch, "
+                    "1 to 253402300799 (9999-12-31)");
+            }
+            c.pinned_created_us = seconds * 1'000'000;
+        }
         if (vm.count("throttle-alerts") != 0U)
             c.throttle_alerts = vm["throttle-alerts"].as<uint32_t>();
         // ausearch takes a date and a time as two words: --since 11/22/2026 15:00:00.

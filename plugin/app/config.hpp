@@ -65,6 +65,9 @@ struct Config {
     std::size_t max_sequence_total_bytes = engine::SequenceOptions{}.max_total_bytes;
     std::optional<std::string> host_name;  // overrides the live host name
     std::optional<std::string> host_id;    // host.id (plugin mode: /etc/machine-id)
+    // --pin-created: event.created of every event, microseconds since the epoch, instead of the
+    // clock (reproducible output for tests and golden files).
+    std::optional<int64_t> pinned_created_us;
 
     // Offline investigation (see time_filter.hpp and offline_report.hpp).
     std::optional<std::string> since;  // evaluate events at or after (ausearch formats)

@@ -29,10 +29,22 @@ void report_malformed(audit::MalformedKind kind, std::string_view sample) {
 
 }  // namespace
 
+WallClock wall_clock(const Config& config) {
+    if (config.pinned_created_us) {
+        return [pinned = *config.pinned_created_us] { return pinned; };
+    }
+    return [] {
+        return std::chrono::duration_cast<std::chrono::microseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    };
+}
+
 Pipeline::Pipeline(const Config& config, engine::RuleSet rules, AlertHandler on_alert,
                    const LiveServices& live)
     : track_latency_(config.live()),
       live_(live),
+      clock_(wall_clock(config)),
       table_(process::TableOptions{}, live.processes),
       rules_(std::move(rules)),
       on_alert_(std::move(on_alert)),
@@ -50,11 +62,13 @@ void Pipeline::on_event(ecs::Event&& event) noexcept {
     // and rethrown by feed()/finish() once auparse has returned.
     if (failure_) return;
     try {
+        event.created_us = read_at_us_;
         table_.apply(event);
         if (filter_ && !filter_(event)) return;
         ++process_events_;
         if (events_output_) {
             event_line_.clear();
+            event.id = ecs::make_event_id(event);  // only here: nothing else reads it
             event_writer_.write(event, event_line_);
             events_output_->write_line(event_line_);
         }
@@ -87,12 +101,14 @@ void Pipeline::deliver_sequences() {
 
 void Pipeline::feed(std::string_view bytes) {
     if (track_latency_) fed_at_ = std::chrono::steady_clock::now();
+    read_at_us_ = clock_();
     reader_.feed(bytes);
     rethrow_failure();
 }
 
 void Pipeline::age_events() {
     if (track_latency_) fed_at_ = std::chrono::steady_clock::now();
+    read_at_us_ = clock_();
     reader_.age_events();
     rethrow_failure();
     // Idle input: nothing older can still arrive in order, so the reorder window is released.
@@ -151,6 +167,7 @@ void Pipeline::rethrow_failure() {
 }
 
 void Pipeline::finish() {
+    read_at_us_ = clock_();
     reader_.finish();
     rethrow_failure();
     rules_.flush_sequences(sequence_alerts_, /*end_of_input=*/true);

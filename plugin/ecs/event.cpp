@@ -1,5 +1,8 @@
 #include "ecs/event.hpp"
 
+#include <boost/uuid/name_generator_sha1.hpp>
+#include <boost/uuid/uuid_io.hpp>
+
 namespace ecs {
 
 std::string_view action_name(Action action) noexcept {
@@ -32,6 +35,29 @@ std::string_view action_name(Action action) noexcept {
             return "connection_accepted";
     }
     return "unknown";
+}
+
+void append_identity(std::string& name, const Event& event) {
+    name += '\n';
+    name += event.node;
+    name += '\x1f';
+    name += std::to_string(event.sequence);
+    name += '\x1f';
+    name += std::to_string(event.timestamp_us);
+    name += '\x1f';
+    name += action_name(event.action);
+}
+
+std::string make_event_id(const Event& event) {
+    // The namespace of event ids: the name-based UUID of "audisp-eql.event" in the DNS namespace.
+    static const boost::uuids::name_generator_sha1 generator(
+        boost::uuids::name_generator_sha1(boost::uuids::ns::dns())("audisp-eql.event"));
+    std::string name;
+    append_identity(name, event);
+    // The pid too: cheap insurance should two events of one record ever share an action.
+    name += '\x1f';
+    if (event.process.pid) name += std::to_string(*event.process.pid);
+    return boost::uuids::to_string(generator(name));
 }
 
 std::string join_command_line(const std::vector<std::string>& args) {

@@ -33,6 +33,18 @@ enum class Action : uint8_t {
 // event.action's value: "exec", "fork", "end", "killed-pid", "prctl", "creation", ...
 std::string_view action_name(Action action) noexcept;
 
+struct Event;
+
+// What makes an audit event unique, as text: its node= name, audit serial, audit time and
+// event.action (a node's serials and times never repeat together; one record that makes two
+// events, such as a fork seen with its exec, makes them with different actions). Appended to
+// `name` on a new line; alert ids are made from it too.
+void append_identity(std::string& name, const Event& event);
+
+// event.id: a name-based UUID (RFC 4122 version 5, SHA-1) of the event's identity and its
+// process.pid, so the same log replayed gives every event the same id.
+std::string make_event_id(const Event& event);
+
 // A user or group as ECS names it: id is a keyword (the numeric id as text), name when known.
 struct Identity {
     std::optional<std::string> id;
@@ -122,6 +134,10 @@ struct NetworkData {
 struct Event {
     int64_t timestamp_us = 0;  // @timestamp: the audit timestamp, microseconds since the epoch, UTC
     uint64_t sequence = 0;     // event.sequence: the audit serial
+    // event.created: when audisp-eql made the event (the pipeline's clock), 0 = not stamped.
+    int64_t created_us = 0;
+    // event.id (make_event_id): set where events are written, empty = absent.
+    std::string id;
     std::string kind = "event";
     std::vector<std::string> category{"process"};
     std::vector<std::string> type{"start"};

@@ -114,6 +114,9 @@ constexpr std::array<FieldInfo, kFieldCount> kFields{{
     {EcsVersion, "ecs.version", T::String},
     {AgentType, "agent.type", T::String},
     {AgentVersion, "agent.version", T::String},
+    {EventId, "event.id", T::String},
+    {EventCreated, "event.created", T::Date},
+    {EventDataset, "event.dataset", T::String},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -164,6 +167,16 @@ FieldValue list(const std::vector<std::string>& items) noexcept {
 }
 FieldValue list(const std::optional<std::vector<std::string>>& items) noexcept {
     return items ? list(*items) : FieldValue{};
+}
+
+// event.dataset: "auditd." and the event's category, as Defend splits its datasets by category
+// (endpoint.events.process, .file, .network).
+std::string_view dataset_of(const Event& e) noexcept {
+    if (e.category.empty()) return "auditd.process";
+    const std::string& category = e.category.front();
+    if (category == "file") return "auditd.file";
+    if (category == "network") return "auditd.network";
+    return "auditd.process";
 }
 
 }  // namespace
@@ -289,11 +302,15 @@ FieldValue get_field(const Event& e, FieldId id) noexcept {
             return text(pp.group.name);
 
         case UserId:
-        case UserEffectiveId:
             return text(e.user.id);
         case UserName:
-        case UserEffectiveName:
             return text(e.user.name);
+        case UserEffectiveId:
+        case UserEffectiveName:
+            // As Auditbeat writes user.effective: only when the effective user is not the real
+            // one (a setuid program, sudo), so that its presence means a change of identity.
+            if (!e.user.id || !e.user_real.id || *e.user.id == *e.user_real.id) return {};
+            return text(id == UserEffectiveId ? e.user.id : e.user.name);
         case UserExtRealId:
             return text(e.user_real.id);
         case UserExtRealName:
@@ -382,6 +399,12 @@ FieldValue get_field(const Event& e, FieldId id) noexcept {
             return text(kAgentType);
         case AgentVersion:
             return text(kAgentVersion);
+        case EventId:
+            return e.id.empty() ? FieldValue{} : text(e.id);
+        case EventCreated:
+            return e.created_us == 0 ? FieldValue{} : integer(e.created_us);
+        case EventDataset:
+            return text(dataset_of(e));
         case Count_:
             break;
     }

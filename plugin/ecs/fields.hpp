@@ -128,6 +128,11 @@ enum class FieldId : uint16_t {
     AgentType,
     AgentVersion,
 
+    // Added last, so that no existing FieldId changes its value.
+    EventId,
+    EventCreated,
+    EventDataset,
+
     Count_  // number of fields; not a field
 };
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "ecs/json.hpp"
 
@@ -35,26 +36,38 @@ void append_json_string(std::string& out, std::string_view text) {
                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-EventJsonWriter::EventJsonWriter() {
-    for (const FieldInfo& info : all_fields()) {
-        Node* node = &root_;
-        std::string_view rest = info.name;
-        for (;;) {
-            const auto dot = rest.find('.');
-            const std::string_view key = rest.substr(0, dot);
-            auto it = std::find_if(node->children.begin(), node->children.end(),
-                                   [key](const Node& child) { return child.key == key; });
-            if (it == node->children.end()) {
-                node->children.push_back(Node{std::string(key), std::nullopt, {}});
-                it = node->children.end() - 1;
-            }
-            node = &*it;
-            if (dot == std::string_view::npos) break;
-            rest.remove_prefix(dot + 1);
+EventJsonWriter::Node& EventJsonWriter::add_path(std::string_view dotted) {
+    Node* node = &root_;
+    std::string_view rest = dotted;
+    for (;;) {
+        const auto dot = rest.find('.');
+        const std::string_view key = rest.substr(0, dot);
+        auto it = std::find_if(node->children.begin(), node->children.end(),
+                               [key](const Node& child) { return child.key == key; });
+        if (it == node->children.end()) {
+            node->children.push_back(Node{std::string(key), std::nullopt, std::nullopt, {}});
+            it = node->children.end() - 1;
         }
-        node->field = info.id;
+        node = &*it;
+        if (dot == std::string_view::npos) return *node;
+        rest.remove_prefix(dot + 1);
     }
-    // Sorted after the tree is complete: sorting moves nodes, which the loop above points into.
+}
+
+EventJsonWriter::EventJsonWriter() : EventJsonWriter(std::span<const std::string_view>{}) {}
+
+EventJsonWriter::EventJsonWriter(std::span<const std::string_view> extra_members) {
+    for (const FieldInfo& info : all_fields()) add_path(info.name).field = info.id;
+    for (std::size_t i = 0; i < extra_members.size(); ++i) {
+        Node& node = add_path(extra_members[i]);
+        if (!node.children.empty()) {
+            throw std::logic_error("EventJsonWriter: extra member " +
+                                   std::string(extra_members[i]) +
+                                   " is an object that event fields are written into");
+        }
+        node.extra = i;
+    }
+    // Sorted after the tree is complete: sorting moves nodes, which the loops above point into.
     std::vector<Node*> pending{&root_};
     while (!pending.empty()) {
         Node* node = pending.back();
@@ -65,14 +78,15 @@ EventJsonWriter::EventJsonWriter() {
     }
 }
 
-void EventJsonWriter::write(const Event& event, std::string& out) const {
+void EventJsonWriter::write(const Event& event, std::string& out,
+                            std::span<const std::string> extras) const {
     out += '{';
-    write_members(root_, event, out);
+    write_members(root_, event, out, extras);
     out += '}';
 }
 
-bool EventJsonWriter::write_members(const Node& object, const Event& event,
-                                    std::string& out) const {
+bool EventJsonWriter::write_members(const Node& object, const Event& event, std::string& out,
+                                    std::span<const std::string> extras) const {
     bool wrote_any = false;
     for (const Node& child : object.children) {
         const std::size_t mark = out.size();
@@ -80,10 +94,14 @@ bool EventJsonWriter::write_members(const Node& object, const Event& event,
         out += child.key;  // ECS names: plain ASCII, nothing to escape
         out += "\":";
         bool wrote = true;
-        if (!child.field) {
+        if (child.extra && *child.extra < extras.size() && !extras[*child.extra].empty()) {
+            out += extras[*child.extra];
+        } else if (!child.field && !child.children.empty()) {
             out += '{';
-            wrote = write_members(child, event, out);
+            wrote = write_members(child, event, out, extras);
             out += '}';
+        } else if (!child.field) {
+            wrote = false;  // an extra member not given this time
         } else {
             const FieldValue value = get_field(event, *child.field);
             switch (value.kind) {

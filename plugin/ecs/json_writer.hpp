@@ -3,7 +3,9 @@
 // fraction of the cost. --events-output writes every event, so this is its hot path.
 #pragma once
 
+#include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,20 +18,31 @@ namespace ecs {
 class EventJsonWriter {
   public:
     EventJsonWriter();
+    // Also writes members that are not event fields (an alert's rule, message, ...), named by
+    // dotted path and sorted in with the fields. A member may replace a field of the same name
+    // (event.kind); it may not be an object the fields write into (throws std::logic_error), as
+    // the two would be written as two members of one name.
+    explicit EventJsonWriter(std::span<const std::string_view> extra_members);
 
-    // Appends the event's JSON object (no newline) to `out`.
-    void write(const Event& event, std::string& out) const;
+    // Appends the event's JSON object (no newline) to `out`. `extras[i]` is the JSON of the
+    // i-th extra member as the document path would dump it, or empty for none.
+    void write(const Event& event, std::string& out,
+               std::span<const std::string> extras = {}) const;
 
   private:
     // The field table as a tree of JSON objects, children sorted by key as nlohmann's
     // std::map-backed objects are.
     struct Node {
         std::string key;
-        std::optional<FieldId> field;  // a leaf; objects have children instead
+        std::optional<FieldId> field;      // a leaf; objects have children instead
+        std::optional<std::size_t> extra;  // an extra member's index; wins over `field`
         std::vector<Node> children;
     };
 
-    bool write_members(const Node& object, const Event& event, std::string& out) const;
+    Node& add_path(std::string_view dotted);
+
+    bool write_members(const Node& object, const Event& event, std::string& out,
+                       std::span<const std::string> extras) const;
     Node root_;
 };
 

@@ -32,20 +32,12 @@ nlohmann::json threat_fields(const std::vector<Threat>& threats) {
 
 }  // namespace
 
-nlohmann::json alert_document(const ecs::Event& event, const RuleInfo& rule) {
-    nlohmann::json doc = ecs::to_json(event);
-    nlohmann::json& ev = doc["event"];
-    ev["kind"] = "alert";
-    ev["severity"] = rule.risk_score;
-    ev["risk_score"] = rule.risk_score;
-
-    nlohmann::json& r = doc["rule"];
+nlohmann::json rule_object(const RuleInfo& rule) {
+    nlohmann::json r = nlohmann::json::object();
     r["name"] = rule.name;
     r["id"] = rule.rule_id;
     r["uuid"] = rule.rule_id;
     r["description"] = rule.description;
-    r["severity"] = rule.severity;
-    r["risk_score"] = rule.risk_score;
     if (rule.version) r["version"] = *rule.version;
     if (!rule.authors.empty()) r["author"] = rule.authors;
     if (!rule.license.empty()) r["license"] = rule.license;
@@ -53,7 +45,28 @@ nlohmann::json alert_document(const ecs::Event& event, const RuleInfo& rule) {
     if (std::find(rule.authors.begin(), rule.authors.end(), "Elastic") != rule.authors.end()) {
         r["ruleset"] = "elastic";
     }
-    if (!rule.threats.empty()) doc["threat"] = threat_fields(rule.threats);
+    return r;
+}
+
+nlohmann::json threat_object(const RuleInfo& rule) {
+    return rule.threats.empty() ? nlohmann::json() : threat_fields(rule.threats);
+}
+
+nlohmann::json rule_extension(const RuleInfo& rule) {
+    return {{"severity", rule.severity}, {"risk_score", rule.risk_score}};
+}
+
+nlohmann::json alert_document(const ecs::Event& event, const RuleInfo& rule) {
+    nlohmann::json doc = ecs::to_json(event);
+    nlohmann::json& ev = doc["event"];
+    ev["kind"] = "alert";
+    ev["severity"] = rule.risk_score;
+    ev["risk_score"] = rule.risk_score;
+    doc["rule"] = rule_object(rule);
+    if (!rule.threats.empty()) doc["threat"] = threat_object(rule);
+    // Not ECS rule.* fields (Elastic Security keeps them as kibana.alert.severity and
+    // kibana.alert.risk_score): under the project's namespace, see README "Alert documents".
+    doc["audisp_eql"]["rule"] = rule_extension(rule);
     return doc;
 }
 
@@ -130,7 +143,7 @@ nlohmann::json sequence_object(std::string_view key, std::span<const StepRef> st
 
 nlohmann::json sequence_alert_document(const SequenceAlert& alert) {
     nlohmann::json doc = alert_document(alert.last_event(), alert.rule->info);
-    doc["sequence"] = sequence_object(alert.match.key, sequence_steps(alert));
+    doc["audisp_eql"]["sequence"] = sequence_object(alert.match.key, sequence_steps(alert));
     return doc;
 }
 

@@ -16,7 +16,14 @@ namespace engine {
 
 nlohmann::json alert_document(const ecs::Event& event, const RuleInfo& rule);
 
-// A sequence or sample alert: the last event's document as above, plus `sequence`:
+// The parts alert_document adds, for writers that stream the event (alert/json_format.cpp):
+// rule.*, threat.* (null when the rule names no threat) and audisp_eql.rule.{severity,
+// risk_score}.
+nlohmann::json rule_object(const RuleInfo& rule);
+nlohmann::json threat_object(const RuleInfo& rule);
+nlohmann::json rule_extension(const RuleInfo& rule);
+
+// A sequence or sample alert: the last event's document as above, plus audisp_eql.sequence:
 //   {"key": "host.id=\"h1\", process.entity_id=\"e7\"", "length": 2,
 //    "events": [{"stage": 1, "@timestamp": ..., "event": {"category", "action", "sequence"},
 //                "process": {"pid", "entity_id", "name", "command_line"},

@@ -1,9 +1,13 @@
 // JSON, CEF and text formatters, each against the table of hostile command lines.
+#include <array>
 #include <catch2/catch.hpp>
+#include <stdexcept>
+#include <string_view>
 
 #include "alert/document.hpp"
 #include "alert/format.hpp"
 #include "alert/text.hpp"
+#include "ecs/json_writer.hpp"
 #include "support.hpp"
 
 using alert_test::hostile_alert;
@@ -60,7 +64,7 @@ TEST_CASE("JSON: hostile command lines stay on one line and parse back", "[alert
         const auto small = nlohmann::json::parse(cut.line);
         CHECK(cut.truncated == (full.line.size() > 8000));
         if (cut.truncated) {
-            CHECK(small["event"]["truncated"] == true);
+            CHECK(small["audisp_eql"]["alert_truncated"] == true);
             CHECK(small["rule"]["id"] == alert_test::kRuleId);
             CHECK(small["event"]["kind"] == "alert");
             CHECK(is_cut_of(small["process"]["command_line"].get<std::string>(), expected));
@@ -79,7 +83,7 @@ TEST_CASE("JSON: truncation shortens the longest strings first", "[alert][json]"
     REQUIRE(out.truncated);
     CHECK(out.line.size() <= 4096);
     const auto parsed = nlohmann::json::parse(out.line);
-    CHECK(parsed["event"]["truncated"] == true);
+    CHECK(parsed["audisp_eql"]["alert_truncated"] == true);
     // Short fields survive whole.
     CHECK(parsed["rule"]["name"] == "Attempt to Disable IPTables or Firewall");
     CHECK(parsed["process"]["executable"] == "/usr/sbin/xtables-nft-multi");
@@ -99,9 +103,9 @@ TEST_CASE("JSON: documents that strings alone cannot shrink fall back to a skele
     REQUIRE(out.truncated);
     CHECK(out.line.size() <= 2048);
     const auto parsed = nlohmann::json::parse(out.line);
-    CHECK(parsed["event"]["truncated"] == true);
+    CHECK(parsed["audisp_eql"]["alert_truncated"] == true);
     CHECK(parsed["rule"]["id"] == alert_test::kRuleId);
-    CHECK(parsed["rule"]["severity"] == "medium");
+    CHECK(parsed["audisp_eql"]["rule"]["severity"] == "medium");
     CHECK(parsed["@timestamp"] == "2026-09-21T14:13:20.123456Z");
     CHECK(parsed["event"]["id"] == alert::alert_id(a));  // the deduplication key survives
 }
@@ -125,7 +129,7 @@ TEST_CASE("JSON: 30,000 one-character args are cut first; who, what and where st
     REQUIRE(out.truncated);
     CHECK(out.line.size() <= 8000);
     const auto parsed = nlohmann::json::parse(out.line);
-    CHECK(parsed["event"]["truncated"] == true);
+    CHECK(parsed["audisp_eql"]["alert_truncated"] == true);
     CHECK(parsed["@timestamp"] == "2026-09-21T14:13:20.123456Z");
     CHECK(parsed["rule"]["name"] == "Attempt to Disable IPTables or Firewall");
     CHECK(parsed["user"]["id"] == "0");
@@ -180,8 +184,9 @@ TEST_CASE("JSON: marker placement and minimum limit", "[alert][json]") {
     doc["message"] = std::string(10'000, 'm');
     const alert::Formatted out = alert::format_json_document(doc, a, 3000);
     const auto parsed = nlohmann::json::parse(out.line);
-    CHECK(parsed["_truncated"] == true);
+    CHECK(parsed["audisp_eql"]["alert_truncated"] == true);  // whatever `event` holds
     CHECK(parsed["event"] == "not an object");
+    CHECK_FALSE(parsed.contains("_truncated"));
 
     const alert::Formatted tiny = alert::format_json_document(doc, a, 10);  // raised to the minimum
     CHECK(tiny.line.size() <= alert::kMinFormatBytes);
@@ -283,4 +288,55 @@ TEST_CASE("format names", "[alert][format]") {
     CHECK(alert::parse_format("text") == alert::Format::Text);
     CHECK_THROWS_AS(alert::parse_format("xml"), std::invalid_argument);
     CHECK(alert::format_name(alert::Format::Cef) == "cef");
+}
+
+TEST_CASE("JSON: the streamed alert line is byte for byte the document's", "[alert][json]") {
+    // format_json streams the event with the rule's members sorted in (no document); the
+    // document path stays for truncation, invalid UTF-8 and throttle summaries. Both must write
+    // the same bytes, for every alert shape and limit.
+    std::vector<alert::Alert> alerts{sample_alert(), sample_alert(1, 1)};
+    alert::Alert explained = sample_alert();
+    explained.explain = std::vector<std::string>{"process.name == \"iptables\"", "tab\there"};
+    alerts.push_back(explained);
+    alert::Alert bare = sample_alert();
+    alert_test::edit_rule(bare, [](engine::RuleInfo& rule) {
+        rule.threats.clear();
+        rule.authors.clear();
+        rule.version.reset();
+    });
+    alerts.push_back(bare);
+    alert::Alert with_step = sample_alert();
+    auto match = std::make_shared<alert::SequenceMatch>();
+    match->key = "host.id=\"h1\"";
+    match->steps.push_back({1, with_step.event});
+    with_step.sequence = std::move(match);
+    alerts.push_back(with_step);
+    alert::Alert stamped = sample_alert();
+    alert_test::edit_event(stamped, [](ecs::Event& e) {
+        e.id = ecs::make_event_id(e);  // the event's own id: replaced by the alert's
+        e.created_us = 1'790'000'001'000'000;
+    });
+    alerts.push_back(stamped);
+    for (const alert_test::Hostile& hostile : alert_test::hostile_values()) {
+        alerts.push_back(alert_test::hostile_alert(hostile.value));
+    }
+    for (const alert::Alert& a : alerts) {
+        const nlohmann::json doc = alert::document(a);
+        for (const std::size_t limit : {std::size_t{0}, std::size_t{2048}, std::size_t{1} << 20}) {
+            INFO("limit " << limit << ", command line "
+                          << doc["process"].value("command_line", ""));
+            const alert::Formatted streamed = alert::format_json(a, limit);
+            const alert::Formatted built = alert::format_json_document(doc, a, limit);
+            CHECK(streamed.line == built.line);
+            CHECK(streamed.truncated == built.truncated);
+        }
+    }
+    CHECK(alert::format_json(stamped).line.find(stamped.event->id) == std::string::npos);
+    CHECK(nlohmann::json::parse(alert::format_json(stamped).line)["event"]["created"] ==
+          "2026-09-21T14:13:21.000000Z");
+}
+
+TEST_CASE("the event writer refuses an extra member that event fields are written into") {
+    const std::array<std::string_view, 1> clash{"process"};
+    CHECK_THROWS_AS(ecs::EventJsonWriter(clash), std::logic_error);
 }

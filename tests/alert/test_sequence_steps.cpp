@@ -62,11 +62,11 @@ TEST_CASE("sequence steps: text shows steps=, CEF flexString1", "[alert][sequenc
 
 TEST_CASE("sequence steps: JSON lists them under sequence.events", "[alert][sequence]") {
     const nlohmann::json doc = alert::document(sequence_alert());
-    CHECK(doc["sequence"]["key"] == "host.id=\"h1\"");
-    CHECK(doc["sequence"]["length"] == 3);
-    REQUIRE(doc["sequence"]["events"].size() == 3);
-    CHECK(doc["sequence"]["events"][1]["stage"] == 2);
-    CHECK(doc["sequence"]["events"][1]["destination"]["ip"] == "203.0.113.9");
-    CHECK(doc["sequence"]["events"][2]["file"]["path"] == "/tmp/x");
+    CHECK(doc["audisp_eql"]["sequence"]["key"] == "host.id=\"h1\"");
+    CHECK(doc["audisp_eql"]["sequence"]["length"] == 3);
+    REQUIRE(doc["audisp_eql"]["sequence"]["events"].size() == 3);
+    CHECK(doc["audisp_eql"]["sequence"]["events"][1]["stage"] == 2);
+    CHECK(doc["audisp_eql"]["sequence"]["events"][1]["destination"]["ip"] == "203.0.113.9");
+    CHECK(doc["audisp_eql"]["sequence"]["events"][2]["file"]["path"] == "/tmp/x");
     CHECK(doc["process"]["pid"] == 4242);  // the alert's own event is at the top level
 }

@@ -100,7 +100,7 @@ TEST_CASE("RFC 5424: hostile command lines in every format", "[alert][rfc5424]")
             if (format == alert::Format::Json) {
                 const auto doc = nlohmann::json::parse(parsed->msg);
                 CHECK(doc["rule"]["id"] == alert_test::kRuleId);
-                CHECK(doc["event"].value("truncated", false) == out.truncated);
+                CHECK(doc["audisp_eql"].value("alert_truncated", false) == out.truncated);
             } else if (format == alert::Format::Cef) {
                 const auto cef = alert_test::parse_cef(parsed->msg);
                 REQUIRE(cef);

@@ -6,11 +6,15 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <thread>
 
 #include "app/output_file.hpp"
+#include "app/pipeline.hpp"
+#include "ecs/json.hpp"
 #include "offline_test_util.hpp"
 
 using namespace offline_test;
@@ -160,4 +164,79 @@ TEST_CASE("the offline summary shows each output's delivery counters") {
                                         "truncated 0\n"));
     CHECK_THAT(run.out, Catch::Contains("  output          events " + events +
                                         ": written 97, dropped 0, write errors 0\n"));
+}
+
+TEST_CASE("replayed with --pin-created, the events output is byte for byte the same") {
+    TempDir dir;
+    const auto run_once = [&](const std::string& name, std::vector<std::string> extra) {
+        const std::string events = (dir / name).string();
+        std::vector<std::string> args{"--input",
+                                      data("firewall-disable.log").string(),
+                                      "--no-summary",
+                                      "--alerts-output",
+                                      (dir / "alerts.json").string(),
+                                      "--events-output",
+                                      events};
+        args.insert(args.end(), extra.begin(), extra.end());
+        const BinaryRun run = run_binary(args);
+        REQUIRE(run.status == 0);
+        return slurp(events);
+    };
+    const std::string first = run_once("one.ndjson", {"--pin-created", "1764666000"});
+    const std::string second = run_once("two.ndjson", {"--pin-created", "1764666000"});
+    CHECK(first == second);
+
+    const std::vector<std::string> lines = lines_of(first);
+    REQUIRE(lines.size() == 97);
+    std::set<std::string> ids;
+    for (const std::string& line : lines) {
+        const auto doc = nlohmann::json::parse(line);
+        CHECK(doc["event"]["created"] == "2025-12-02T09:00:00.000000Z");
+        ids.insert(doc["event"]["id"].get<std::string>());
+    }
+    CHECK(ids.size() == lines.size());  // unique per event
+
+    // The clock: a replay keeps every event.id, only event.created moves on.
+    const auto before = std::chrono::system_clock::now();
+    const std::vector<std::string> live = lines_of(run_once("three.ndjson", {}));
+    REQUIRE(live.size() == lines.size());
+    const auto first_doc = nlohmann::json::parse(lines.front());
+    const auto live_doc = nlohmann::json::parse(live.front());
+    CHECK(live_doc["event"]["id"] == first_doc["event"]["id"]);
+    CHECK(live_doc["@timestamp"] == first_doc["@timestamp"]);
+    const std::string created = live_doc["event"]["created"].get<std::string>();
+    const int64_t before_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(before.time_since_epoch()).count();
+    CHECK(created >= ecs::format_timestamp(before_us));  // same format: text order is time order
+}
+
+TEST_CASE("--pin-created refuses a time that is not seconds since the epoch") {
+    const BinaryRun run =
+        run_binary({"--input", data("firewall-disable.log").string(), "--pin-created", "0"});
+    CHECK(run.status == 2);
+    CHECK_THAT(run.err, Catch::Contains("--pin-created: expected seconds since the epoch"));
+}
+
+TEST_CASE("event.created comes from the pipeline's clock, read once per read of input") {
+    int64_t reads = 0;
+    app::Pipeline pipeline(app::Config{}, engine::RuleSet{},
+                           [](const ecs::Event&, const engine::LoadedRule&) {});
+    pipeline.set_clock([&] { return ++reads * 1'000'000; });  // 1 s, 2 s, ... after the epoch
+    std::map<int64_t, int> created;
+    pipeline.set_event_observer([&](const ecs::Event& e) { ++created[e.created_us]; });
+    const std::string log = slurp(data("firewall-disable.log"));
+    const std::size_t half = log.find('\n', log.size() / 2) + 1;
+    pipeline.feed(std::string_view(log).substr(0, half));
+    pipeline.feed(std::string_view(log).substr(half));
+    pipeline.finish();
+    CHECK(reads == 3);  // two feeds and the end, not one read per event
+    REQUIRE(created.size() >= 2);
+    CHECK(created.count(1'000'000) == 1);
+    CHECK(created.count(2'000'000) == 1);
+    int total = 0;
+    for (const auto& [at, count] : created) {
+        CHECK((at == 1'000'000 || at == 2'000'000 || at == 3'000'000));
+        total += count;
+    }
+    CHECK(total == 97);
 }

@@ -131,14 +131,14 @@ TEST_CASE("offline report: --explain in json and text") {
     while (std::getline(lines, line)) {
         const auto doc = nlohmann::json::parse(line);
         ++alerts;
-        REQUIRE(doc.contains("explain"));
-        REQUIRE(doc["explain"].is_array());
+        REQUIRE(doc["audisp_eql"].contains("explain"));
+        REQUIRE(doc["audisp_eql"]["explain"].is_array());
         bool any_true = false;
-        for (const auto& why : doc["explain"])
+        for (const auto& why : doc["audisp_eql"]["explain"])
             any_true = any_true || why.get<std::string>().ends_with("=> true");
         CHECK(any_true);
         if (doc["event"]["sequence"] == 1945) {
-            const std::string all = doc["explain"].dump();
+            const std::string all = doc["audisp_eql"]["explain"].dump();
             CHECK_THAT(all, Catch::Contains("process.parent.args"));
             CHECK_THAT(all, Catch::Contains("force-stop"));
             CHECK_THAT(all, Catch::Contains(R"(process.name=\"iptables\")"));

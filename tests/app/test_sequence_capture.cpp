@@ -75,7 +75,7 @@ TEST_CASE("captured: ps then strings under one shell fires once; the near misses
     CHECK(doc["process"]["name"] == "strings");
     CHECK(doc["process"]["parent"]["name"] == "shell-fire");
     CHECK(doc["event"]["sequence"] == 5014);
-    const nlohmann::json& seq = doc["sequence"];
+    const nlohmann::json& seq = doc["audisp_eql"]["sequence"];
     CHECK(seq["key"] == "host.id=\"unknown\", process.parent.name=\"shell-fire\"");
     REQUIRE(seq["events"].size() == 2);
     CHECK(seq["events"][0]["stage"] == 1);
@@ -100,7 +100,7 @@ TEST_CASE("captured: plugin-sized chunks give the same alerts as one replay",
     for (const std::size_t chunk : {std::size_t{97}, std::size_t{4096}}) {
         const Fired pieces = run(chunk);
         REQUIRE(pieces.documents.size() == whole.documents.size());
-        CHECK(pieces.documents[0]["sequence"] == whole.documents[0]["sequence"]);
+        CHECK(pieces.documents[0]["audisp_eql"]["sequence"] == whole.documents[0]["audisp_eql"]["sequence"]);
     }
 }
 

@@ -173,8 +173,8 @@ for line, want in zip(received, expected):
         fail(f"HOSTNAME/APP-NAME {host} {app}")
     if stamp != doc["@timestamp"]:
         fail(f"TIMESTAMP {stamp} != @timestamp {doc['@timestamp']}")
-    if int(pri) != 10 * 8 + {"critical": 2, "high": 3, "medium": 4, "low": 5}[doc["rule"]["severity"]]:
-        fail(f"PRI {pri} for severity {doc['rule']['severity']}")
+    if int(pri) != 10 * 8 + {"critical": 2, "high": 3, "medium": 4, "low": 5}[doc["audisp_eql"]["rule"]["severity"]]:
+        fail(f"PRI {pri} for severity {doc['audisp_eql']['rule']['severity']}")
     if msgid != doc["rule"]["id"].replace("-", ""):
         fail(f"MSGID {msgid} for rule id {doc['rule']['id']}")
     for key, value in (("rule_id", doc["rule"]["id"]), ("pid", str(doc["process"]["pid"])),

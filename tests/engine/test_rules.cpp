@@ -259,6 +259,12 @@ TEST_CASE("an alert document is the event plus rule and threat fields") {
     const nlohmann::json doc = engine::alert_document(e, result.rules[1].info);
     CHECK(doc["event"]["kind"] == "alert");
     CHECK(doc["event"]["risk_score"] == 21);
+    CHECK(doc["event"]["severity"] == 21);
+    // Not ECS rule.* fields: under the project's namespace (README "Alert documents").
+    CHECK(doc["audisp_eql"]["rule"]["severity"] == "low");
+    CHECK(doc["audisp_eql"]["rule"]["risk_score"] == 21);
+    CHECK_FALSE(doc["rule"].contains("severity"));
+    CHECK_FALSE(doc["rule"].contains("risk_score"));
     CHECK(doc["rule"]["name"] == "Attempt to Disable IPTables or Firewall");
     CHECK(doc["rule"]["id"] == "83e9c2b3-24ef-4c1d-a8cd-5ebafb5dfa2f");
     CHECK(doc["rule"]["version"] == "111");

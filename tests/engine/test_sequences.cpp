@@ -170,7 +170,7 @@ TEST_CASE("a sequence alert lists every step under sequence.events", "[engine][s
     CHECK(doc["process"]["name"] == "strace");  // the last event at the top level
     CHECK(doc["rule"]["id"] == "seq-1");
     CHECK(doc["event"]["kind"] == "alert");
-    const nlohmann::json& seq = doc["sequence"];
+    const nlohmann::json& seq = doc["audisp_eql"]["sequence"];
     CHECK(seq["key"] ==
           "host.id=\"h1\", process.parent.entity_id=\"s1\", "
           "process.entity_id=\"b1\"");
