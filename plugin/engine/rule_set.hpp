@@ -57,7 +57,7 @@ class RuleSet {
     // load order.
     template <typename OnMatch>
     void match(const ecs::Event& event, OnMatch&& on_match) const {
-        Candidates candidates(queries_.size());
+        Candidates candidates(candidate_bits_);
         mark_candidates(event, candidates);
         match_rules(event, candidates, on_match);
     }
@@ -99,7 +99,7 @@ class RuleSet {
     template <typename OnMatch>
     void match_all_impl(const ecs::Event& event, ecs::Event* movable, OnMatch& on_match,
                         std::vector<SequenceAlert>& completed) {
-        Candidates candidates(queries_.size());
+        Candidates candidates(candidate_bits_);
         mark_candidates(event, candidates);
         match_rules(event, candidates, on_match);
         if (!sequences_.empty()) offer_to_sequences(event, movable, candidates, completed);
@@ -202,6 +202,13 @@ class RuleSet {
     // What the index files: the single-event rules' queries, then every sequence stage query.
     std::vector<const eql::CompiledQuery*> queries_;
     std::size_t single_words_ = 0;  // the words of a Candidates set that hold single rules
+    // A query with a second key set (eql::CompiledQuery::second_index_keys) is filed under both:
+    // its bit in the first slot_words_ words of a Candidates set (the first set, as every
+    // query), and the same bit in the next slot_words_ words (the second set). It is a
+    // candidate only when both are marked.
+    std::size_t slot_words_ = 0;
+    std::vector<uint64_t> needs_second_;  // slot_words_ words: the queries with a second set
+    std::size_t candidate_bits_ = 0;      // the size of a Candidates set
     std::vector<std::pair<uint32_t, uint32_t>> stage_of_;  // queries_[rules_.size() + i]
     // Of the same stage queries: a bit for the category it needs (0: any). The index does not
     // know categories; a `file where` stage cannot match a process event, so it is not even
@@ -233,7 +240,7 @@ void RuleSet::offer_to_sequences(const ecs::Event& event, ecs::Event* movable,
     const bool defer = window_bytes_ < sequence_options_.max_deferred_window_bytes;
     const std::size_t first = rules_.size();
     const uint8_t categories = category_bits(event);
-    for (std::size_t w = first / 64; w < candidates.words.size(); ++w) {
+    for (std::size_t w = first / 64; w < slot_words_; ++w) {
         uint64_t bits = candidates.words[w];
         if (w == first / 64) bits &= ~((uint64_t{1} << (first % 64)) - 1);
         for (; bits != 0; bits &= bits - 1) {
@@ -253,6 +260,7 @@ void RuleSet::offer_to_sequences(const ecs::Event& event, ecs::Event* movable,
     // Only events that can take part (their join keys are there) are kept.
     bool kept = false;
     std::erase_if(hits_, [&](Hit& hit) {
+        if ((hit.matched | hit.deferred) == 0) return true;
         const uint64_t joinable =
             sequences_[hit.rule]->matcher.joinable(hit.matched | hit.deferred, event);
         hit.matched &= joinable;

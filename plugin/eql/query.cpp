@@ -329,6 +329,20 @@ std::optional<std::vector<IndexKey>> CompiledQuery::index_keys() const {
     return keys;
 }
 
+std::optional<std::vector<IndexKey>> CompiledQuery::second_index_keys() const {
+    const Keys first = index_keys();
+    if (!first || first->empty() || program_->root.kind != NodeKind::And) return std::nullopt;
+    constexpr int kWeakestSecond = 1;  // a second lookup is not worth it for a weaker set
+    Keys best;
+    for (const Node& c : program_->root.children) {
+        Keys child = required_keys(c);
+        if (!child || child->empty() || *child == *first) continue;
+        if (cost(*child).first > kWeakestSecond) continue;
+        if (!best || cost(*child) < cost(*best)) best = std::move(child);
+    }
+    return best;
+}
+
 std::optional<std::vector<IndexKey>> CompiledQuery::required_keys_on(ecs::FieldId field) const {
     if (!program_) return std::nullopt;
     return required_keys(program_->root, field);

@@ -70,6 +70,11 @@ class CompiledQuery {
     // cheap to look up in a table (see IndexKey). std::nullopt when no such set was found (the
     // rule must run on every event); an empty vector means the query never matches.
     std::optional<std::vector<IndexKey>> index_keys() const;
+    // A second such set, from another condition the query's top-level `and` also requires
+    // (index_keys() takes the best one): an index that wants a test of each set to hold passes
+    // fewer events. Only sets that filter well (not event.type, event.action, users...) are
+    // given; std::nullopt when there is none.
+    std::optional<std::vector<IndexKey>> second_index_keys() const;
     // The same, restricted to tests of one field (e.g. the file.path tests of which one must
     // hold: where --print-audit-rules puts its watches).
     std::optional<std::vector<IndexKey>> required_keys_on(ecs::FieldId field) const;

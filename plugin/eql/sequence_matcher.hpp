@@ -23,9 +23,12 @@ namespace eql {
 // An event held by pending sequences (shared: one event can sit in several, e.g. with runs),
 // with the size it is counted at.
 struct StoredEvent {
-    // A constructor, not aggregate init in make_shared: clang 14 has no parenthesised
-    // aggregate initialisation.
-    StoredEvent(ecs::Event stored, std::size_t counted_bytes)
+    // Constructors, not aggregate init in make_shared: clang 14 has no parenthesised
+    // aggregate initialisation. Copy and move apart: an ecs::Event by value would be moved
+    // twice (and a moved-from one destroyed), a cost per kept event.
+    StoredEvent(const ecs::Event& stored, std::size_t counted_bytes)
+        : event(stored), bytes(counted_bytes) {}
+    StoredEvent(ecs::Event&& stored, std::size_t counted_bytes)
         : event(std::move(stored)), bytes(counted_bytes) {}
     ecs::Event event;
     std::size_t bytes = 0;

@@ -161,6 +161,31 @@ TEST_CASE("stages are filed in the rule index with the single-event rules", "[en
     CHECK(rules.sequence_totals().buffered == 1);
 }
 
+TEST_CASE("a stage with two key sets is a candidate only when both hold", "[engine][sequence]") {
+    // process.parent.name is the index's first set, process.name the second.
+    engine::RuleSet rules = load(R"(sequence by host.id with maxspan=3s
+  [process where process.parent.name in ("bash", "sh") and process.name : ("strace", "gdb")]
+  [process where process.name == "ls"])");
+    CHECK(rules.indexed_count(ecs::FieldId::ParentName) == 1);
+    CHECK(rules.indexed_count(ecs::FieldId::ProcessName) == 1);  // the second stage
+    // The second set is filed, but not counted as the stage's index.
+    CHECK(rules.indexed_count(ecs::FieldId::ProcessName, /*folded=*/true) == 0);
+    Fed fed;
+    ecs::Event parent_only = exec(0, 1, "cat", "c1", "s1");
+    parent_only.parent.name = "bash";
+    ecs::Event name_only = exec(10, 2, "strace", "t1", "s1");
+    name_only.parent.name = "python3";
+    feed(rules, {parent_only, name_only}, fed);
+    CHECK(rules.sequence_totals().buffered == 0);
+    ecs::Event both = exec(20, 3, "STRACE", "t2", "s1");
+    both.parent.name = "sh";
+    feed(rules, {both}, fed);
+    CHECK(rules.sequence_totals().buffered == 1);
+    replay(rules, {exec(30, 4, "ls", "l1", "s1")}, fed);
+    REQUIRE(fed.alerts.size() == 1);
+    CHECK(fed.alerts[0].match.events[0]->event.process.name == "STRACE");
+}
+
 TEST_CASE("a sequence alert lists every step under sequence.events", "[engine][sequence]") {
     engine::RuleSet rules = load(kQuery);
     Fed fed;

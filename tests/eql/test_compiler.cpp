@@ -26,8 +26,8 @@ void test_reject(const std::string& query, uint32_t line, uint32_t column,
 
 // index_keys() as text, sorted: "process.name==ls", "process.name~^=python" (a folded prefix),
 // "process.parent.name$=.sh" (a suffix); nullopt as is.
-std::optional<std::vector<std::string>> keys(const std::string& query) {
-    const auto found = eql::CompiledQuery::compile(query).index_keys();
+std::optional<std::vector<std::string>> as_text(
+    const std::optional<std::vector<eql::IndexKey>>& found) {
     if (!found) return std::nullopt;
     std::vector<std::string> out;
     for (const eql::IndexKey& k : *found) {
@@ -37,6 +37,14 @@ std::optional<std::vector<std::string>> keys(const std::string& query) {
     }
     std::sort(out.begin(), out.end());
     return out;
+}
+
+std::optional<std::vector<std::string>> keys(const std::string& query) {
+    return as_text(eql::CompiledQuery::compile(query).index_keys());
+}
+
+std::optional<std::vector<std::string>> second_keys(const std::string& query) {
+    return as_text(eql::CompiledQuery::compile(query).second_index_keys());
 }
 
 using V = std::vector<std::string>;
@@ -134,6 +142,26 @@ TEST_CASE("compiler: regex patterns are checked at compile time", "[eql][compile
     CHECK_NOTHROW(eql::CompiledQuery::compile("process where process.name regex \"\""));
     CHECK_NOTHROW(eql::CompiledQuery::compile("process where process.name regex \"a**\""));
     CHECK_NOTHROW(eql::CompiledQuery::compile("process where process.name regex \"*a|)\""));
+}
+
+TEST_CASE("compiler: second_index_keys, another set the top-level and requires",
+          "[eql][compiler]") {
+    const std::string chisel =
+        R"(process where event.type == "start" and process.parent.name in ("bash", "sh") and process.args == "client")";
+    CHECK(keys(chisel) == V{"process.parent.name==bash", "process.parent.name==sh"});
+    CHECK(second_keys(chisel) == V{"process.args==client"});
+    // The next best of several (a list field is a weaker filter than prefixes of a path).
+    CHECK(
+        second_keys(
+            R"(process where process.name == "a" and process.args == "x" and process.executable : ("/tmp/*", "/dev/shm/*"))") ==
+        V{"process.executable~^=/dev/shm/", "process.executable~^=/tmp/"});
+    // Only a set that filters well: event.type, event.action or a user do not.
+    CHECK_FALSE(second_keys(R"(process where process.name == "a" and event.type == "start")"));
+    CHECK_FALSE(second_keys(R"(process where process.name == "a" and user.name == "root")"));
+    // Not required by the whole query: no second set.
+    CHECK_FALSE(second_keys(R"(process where process.name == "a" or process.args == "x")"));
+    CHECK_FALSE(second_keys(R"(process where process.name == "a")"));
+    CHECK_FALSE(second_keys(R"(process where process.name == "a" and not process.args == "x")"));
 }
 
 TEST_CASE("compiler: index_keys for rule indexing", "[eql][compiler]") {

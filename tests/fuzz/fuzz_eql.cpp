@@ -77,16 +77,22 @@ std::vector<std::string> literals(std::string_view query, std::size_t max) {
 void exercise(const eql::CompiledQuery& query, const ecs::Event& event) {
     const bool first = query.matches(event);
     fuzz::check(first == query.matches(event), "matches() is deterministic", query.text());
-    const auto keys = query.index_keys();
-    if (first && keys) {
-        const bool passes = std::any_of(keys->begin(), keys->end(), [&](const eql::IndexKey& k) {
+    auto passes = [&event](const std::vector<eql::IndexKey>& keys) {
+        return std::any_of(keys.begin(), keys.end(), [&](const eql::IndexKey& k) {
             const ecs::FieldValue value = ecs::get_field(event, k.field);
             if (value.kind == ecs::FieldValue::Kind::String) return k.holds(value.text);
             if (value.kind != ecs::FieldValue::Kind::StringList) return false;
             return std::any_of(value.list.begin(), value.list.end(),
                                [&](const std::string& element) { return k.holds(element); });
         });
-        fuzz::check(passes, "a matched event passes one of index_keys()", query.text());
+    };
+    if (const auto keys = query.index_keys(); first && keys) {
+        fuzz::check(passes(*keys), "a matched event passes one of index_keys()", query.text());
+    }
+    // The rule index wants one of each set for a stage: both must be required.
+    if (const auto second = query.second_index_keys(); first && second) {
+        fuzz::check(passes(*second), "a matched event passes one of second_index_keys()",
+                    query.text());
     }
     (void)query.explain(event);
 }
