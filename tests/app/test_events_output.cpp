@@ -210,7 +210,7 @@ TEST_CASE("replayed with --pin-created, the events output is byte for byte the s
     CHECK(created >= ecs::format_timestamp(before_us));  // same format: text order is time order
 }
 
-TEST_CASE("--pin-created refuses a time that is not seconds since the epoch") {
+TEST_CASE("a --pin-created time that is not seconds since the epoch is refused") {
     const BinaryRun run =
         run_binary({"--input", data("firewall-disable.log").string(), "--pin-created", "0"});
     CHECK(run.status == 2);

@@ -11,6 +11,7 @@
 
 #include "audit/decode.hpp"
 #include "audit/reader.hpp"
+#include "ecs/fields.hpp"
 
 namespace {
 
@@ -466,6 +467,13 @@ TEST_CASE("node= names the host, the entity-id node and host.id; --host-id overr
     REQUIRE(events.size() == 1);
     CHECK(events[0].host_name == "ignored");
     CHECK(events[0].node.empty());
+    // Neither node= nor --host-name: host.name absent (never guessed); host.id is never
+    // absent, as sequence rules join on it.
+    events = read_all(text.substr(std::string("node=web1 ").size()));
+    REQUIRE(events.size() == 1);
+    CHECK_FALSE(events[0].host_name.has_value());
+    CHECK(ecs::get_field(events[0], ecs::FieldId::HostName).missing());
+    CHECK(events[0].host_id == "unknown");
 }
 
 TEST_CASE("an ENRICHED tail whose 0x1d was escaped (#035) or dropped on the way is still read") {
