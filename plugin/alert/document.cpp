@@ -1,23 +1,15 @@
 #include "alert/document.hpp"
 
-#include <boost/uuid/name_generator_sha1.hpp>
-#include <boost/uuid/uuid_io.hpp>
 #include <vector>
 
 #include "alert/fields.hpp"
 #include "alert/text.hpp"
 #include "ecs/json.hpp"
+#include "ecs/name_uuid.hpp"
 #include "engine/alert_document.hpp"
 
 namespace alert {
 namespace {
-
-// The namespace of alert ids: the name-based UUID of "audisp-eql.alert" in the DNS namespace.
-const boost::uuids::name_generator_sha1& id_generator() {
-    static const boost::uuids::name_generator_sha1 generator(
-        boost::uuids::name_generator_sha1(boost::uuids::ns::dns())("audisp-eql.alert"));
-    return generator;
-}
 
 nlohmann::json counts(const std::vector<SuppressedCount>& entries, const char* name_key,
                       bool with_label) {
@@ -109,7 +101,9 @@ std::string alert_id(const Alert& alert) {
     } else if (alert.event) {
         ecs::append_identity(name, *alert.event);
     }
-    return boost::uuids::to_string(id_generator()(name));
+    // The namespace of alert ids: the name-based UUID of "audisp-eql.alert" in the DNS namespace.
+    static const ecs::Uuid kAlertIds = ecs::name_uuid(ecs::kDnsNamespace, "audisp-eql.alert");
+    return ecs::uuid_text(ecs::name_uuid(kAlertIds, name));
 }
 
 std::string alert_message(const Alert& alert) {

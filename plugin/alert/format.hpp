@@ -30,6 +30,30 @@ inline constexpr std::size_t kMinFormatBytes = 512;
 // still valid JSON of at most max_bytes bytes.
 Formatted format_json(const Alert& alert, std::size_t max_bytes = 0);
 
+// Which of the two writers made a JSON alert line. Alerts are streamed (the event by
+// ecs::EventJsonWriter, the rule's members sorted in); the alert's JSON document (document.hpp,
+// through format_json_document) writes only what streaming cannot write byte for byte, and where
+// both can, both write the same bytes.
+enum class JsonWriter {
+    Streamed,
+    // A throttle summary (its own shape, not an event with a rule's members), or a hand-made
+    // alert without an event or a rule.
+    NotAnEventAlert,
+    // U+FFFD in the streamed line: invalid UTF-8. The document path replaces every invalid byte,
+    // as CEF and syslog do (text::to_valid_utf8); nlohmann's serializer, which the streamed
+    // path's strings go through, replaces a whole broken sequence with one U+FFFD. A genuine
+    // U+FFFD cannot be told apart from a replacement and takes this path too.
+    Repaired,
+    // Longer than max_bytes: cutting re-dumps the document tree at many cut levels.
+    Cut,
+};
+struct RoutedJson {
+    Formatted formatted;
+    JsonWriter writer = JsonWriter::Streamed;
+};
+// format_json, saying which writer made the line (tests).
+RoutedJson format_json_routed(const Alert& alert, std::size_t max_bytes = 0);
+
 // The same for a JSON document of `alert` (its rendering, or a test's hand-made variant); the
 // routing fields of the skeleton that truncation may fall back to come from `alert`.
 Formatted format_json_document(const nlohmann::json& document, const Alert& alert,

@@ -4,7 +4,6 @@
 // (user, pid, process and parent names, executable, host) survive whenever the limit allows.
 #include <algorithm>
 #include <array>
-#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -251,11 +250,8 @@ const ecs::EventJsonWriter& alert_writer() {
 }
 
 // The line of dump_line(document(alert)) without building the document: the event streamed,
-// the rule's few members dumped. Nothing when only the document path can write it: a throttle
-// summary, or a line with U+FFFD (invalid UTF-8, which the document path repairs its own way;
-// a real U+FFFD just takes the longer path).
-std::optional<std::string> stream_alert(const Alert& alert) {
-    if (alert.suppression || !alert.event || !alert.rule) return std::nullopt;
+// the rule's few members dumped. Its caller sends the cases of JsonWriter to the document path.
+std::string stream_alert(const Alert& alert) {
     const engine::RuleInfo& rule = *alert.rule;
     std::array<std::string, AlertMember::Count> members;
     members[Kind] = R"("alert")";
@@ -273,18 +269,32 @@ std::optional<std::string> stream_alert(const Alert& alert) {
 
     std::string line;
     alert_writer().write(*alert.event, line, members);
-    if (line.find("\xEF\xBF\xBD") != std::string::npos) return std::nullopt;
     return line;
 }
 
 }  // namespace
 
-Formatted format_json(const Alert& alert, std::size_t max_bytes) {
-    if (std::optional<std::string> line = stream_alert(alert)) {
+RoutedJson format_json_routed(const Alert& alert, std::size_t max_bytes) {
+    // See JsonWriter for why these few alerts take the document path.
+    JsonWriter writer = JsonWriter::NotAnEventAlert;
+    if (!alert.suppression && alert.event && alert.rule) {
+        std::string line = stream_alert(alert);
         const std::size_t limit = max_bytes == 0 ? 0 : std::max(max_bytes, kMinFormatBytes);
-        if (limit == 0 || line->size() <= limit) return {std::move(*line), false};
+        if (line.find(text::kReplacement) != std::string::npos) {
+            writer = JsonWriter::Repaired;
+        } else if (limit == 0 || line.size() <= limit) {
+            return {{std::move(line), false}, JsonWriter::Streamed};
+        } else {
+            writer = JsonWriter::Cut;
+        }
     }
-    return format_json_document(document(alert), alert, max_bytes);
+    Formatted built = format_json_document(document(alert), alert, max_bytes);
+    if (built.truncated) writer = JsonWriter::Cut;
+    return {std::move(built), writer};
+}
+
+Formatted format_json(const Alert& alert, std::size_t max_bytes) {
+    return format_json_routed(alert, max_bytes).formatted;
 }
 
 Formatted format_json_document(const nlohmann::json& full, const Alert& alert,

@@ -29,22 +29,16 @@ void report_malformed(audit::MalformedKind kind, std::string_view sample) {
 
 }  // namespace
 
-WallClock wall_clock(const Config& config) {
-    if (config.pinned_created_us) {
-        return [pinned = *config.pinned_created_us] { return pinned; };
-    }
-    return [] {
-        return std::chrono::duration_cast<std::chrono::microseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-            .count();
-    };
+int64_t system_clock_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 Pipeline::Pipeline(const Config& config, engine::RuleSet rules, AlertHandler on_alert,
                    const LiveServices& live)
     : track_latency_(config.live()),
       live_(live),
-      clock_(wall_clock(config)),
       table_(process::TableOptions{}, live.processes),
       rules_(std::move(rules)),
       on_alert_(std::move(on_alert)),
@@ -101,14 +95,14 @@ void Pipeline::deliver_sequences() {
 
 void Pipeline::feed(std::string_view bytes) {
     if (track_latency_) fed_at_ = std::chrono::steady_clock::now();
-    read_at_us_ = clock_();
+    read_at_us_ = created_now();
     reader_.feed(bytes);
     rethrow_failure();
 }
 
 void Pipeline::age_events() {
     if (track_latency_) fed_at_ = std::chrono::steady_clock::now();
-    read_at_us_ = clock_();
+    read_at_us_ = created_now();
     reader_.age_events();
     rethrow_failure();
     // Idle input: nothing older can still arrive in order, so the reorder window is released.
@@ -129,6 +123,7 @@ void Pipeline::apply_settings(const Config& config) {
             *config.host_name, *host_name_);
     }
     host_name_ = config.host_name;
+    pinned_created_us_ = config.pinned_created_us;
     reader_.reconfigure(reader_options(config, live_));
     table_.set_limits(config.max_processes, config.max_process_bytes);
 }
@@ -167,7 +162,7 @@ void Pipeline::rethrow_failure() {
 }
 
 void Pipeline::finish() {
-    read_at_us_ = clock_();
+    read_at_us_ = created_now();
     reader_.finish();
     rethrow_failure();
     rules_.flush_sequences(sequence_alerts_, /*end_of_input=*/true);

@@ -39,11 +39,11 @@ struct LiveServices {
 };
 
 // The wall clock event.created is read from (once per read of input), in microseconds since the
-// epoch. Injected (not a global) so that a test or --pin-created gets reproducible documents.
+// epoch. Injected (not a global) so that a test gets reproducible documents.
 using WallClock = std::function<int64_t()>;
 
-// The system clock, or the fixed time of --pin-created when the config has one.
-WallClock wall_clock(const Config& config);
+// The system clock, in microseconds since the epoch: the pipeline's clock unless replaced.
+int64_t system_clock_us();
 
 class Pipeline {
   public:
@@ -73,14 +73,15 @@ class Pipeline {
     // the current one (throws if it cannot); commit swaps it in, or re-opens the current one.
     void prepare_events_output(const Config& config);
     void commit_events_output();
-    // Reload: how events are built (host name and id, --include-failed, --max-line-bytes) and
-    // the process table's limits, from the next event on. The table keeps its processes: under
-    // a new host name they are found under that name.
+    // Reload: how events are built (host name and id, --include-failed, --max-line-bytes,
+    // --pin-created) and the process table's limits, from the next event on. The table keeps its
+    // processes: under a new host name they are found under that name.
     void apply_settings(const Config& config);
     void set_event_observer(EventObserver observer) { observer_ = std::move(observer); }
     void set_event_filter(EventFilter filter) { filter_ = std::move(filter); }
     void set_sequence_handler(SequenceHandler handler) { on_sequence_ = std::move(handler); }
-    // Replaces the clock of event.created (a test's fixed time).
+    // Replaces the clock of event.created (a test's fixed time); it stays across reloads, and
+    // --pin-created, when set, still wins over it.
     void set_clock(WallClock clock) { clock_ = std::move(clock); }
 
     process::ProcessTable& table() noexcept { return table_; }
@@ -96,11 +97,14 @@ class Pipeline {
     void rethrow_failure();
     // Hands sequence alerts collected so far to the handler.
     void deliver_sequences();
+    // event.created of what the next read of input completes: pinned, or the clock now.
+    int64_t created_now() const { return pinned_created_us_ ? *pinned_created_us_ : clock_(); }
 
     // Plugin mode only: offline, "read" is a 1 MiB chunk of a file and latency means nothing.
     bool track_latency_;
     LiveServices live_;
-    WallClock clock_;
+    WallClock clock_ = system_clock_us;
+    std::optional<int64_t> pinned_created_us_;  // --pin-created (apply_settings)
     // event.created of the events completed by the current feed(), age_events() or finish():
     // the clock is read once per read of input, not once per event (47k events in the 10k
     // benchmark stream), and that read is when audisp-eql first saw the event's last bytes.

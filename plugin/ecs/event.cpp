@@ -1,7 +1,9 @@
 #include "ecs/event.hpp"
 
-#include <boost/uuid/name_generator_sha1.hpp>
-#include <boost/uuid/uuid_io.hpp>
+#include <array>
+#include <charconv>
+
+#include "ecs/name_uuid.hpp"
 
 namespace ecs {
 
@@ -37,27 +39,39 @@ std::string_view action_name(Action action) noexcept {
     return "unknown";
 }
 
+namespace {
+
+// std::to_string's digits without its temporary string (a 16-digit time is past SSO).
+template <typename Integer>
+void append_decimal(std::string& out, Integer value) {
+    std::array<char, 24> digits{};
+    const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
+    out.append(digits.data(), end);
+}
+
+}  // namespace
+
 void append_identity(std::string& name, const Event& event) {
     name += '\n';
     name += event.node;
     name += '\x1f';
-    name += std::to_string(event.sequence);
+    append_decimal(name, event.sequence);
     name += '\x1f';
-    name += std::to_string(event.timestamp_us);
+    append_decimal(name, event.timestamp_us);
     name += '\x1f';
     name += action_name(event.action);
 }
 
 std::string make_event_id(const Event& event) {
     // The namespace of event ids: the name-based UUID of "audisp-eql.event" in the DNS namespace.
-    static const boost::uuids::name_generator_sha1 generator(
-        boost::uuids::name_generator_sha1(boost::uuids::ns::dns())("audisp-eql.event"));
+    static const Uuid kEventIds = name_uuid(kDnsNamespace, "audisp-eql.event");
     std::string name;
+    name.reserve(96);  // node, serial, time, action and pid: one allocation
     append_identity(name, event);
     // The pid too: cheap insurance should two events of one record ever share an action.
     name += '\x1f';
-    if (event.process.pid) name += std::to_string(*event.process.pid);
-    return boost::uuids::to_string(generator(name));
+    if (event.process.pid) append_decimal(name, *event.process.pid);
+    return uuid_text(name_uuid(kEventIds, name));
 }
 
 std::string join_command_line(const std::vector<std::string>& args) {

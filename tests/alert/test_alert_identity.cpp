@@ -19,6 +19,9 @@ TEST_CASE("alert id: a name-based UUID, the same for the same alert", "[alert][i
     CHECK(std::regex_match(id, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
                                           "[0-9a-f]{12}")));
     CHECK(alert::alert_id(sample_alert()) == id);  // replayed: same id
+    // Computed independently: Python uuid.uuid5(uuid5(NAMESPACE_DNS, "audisp-eql.alert"), NAME)
+    // with NAME the rule id, then "\n", node "", serial 0, time and action, 0x1f between them.
+    CHECK(id == "c12ce14f-ff5b-5091-b881-2b3431a115a4");
     CHECK(alert::document(a)["event"]["id"] == id);
 
     alert::Alert other_rule = a;

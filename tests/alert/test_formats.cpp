@@ -1,6 +1,7 @@
 // JSON, CEF and text formatters, each against the table of hostile command lines.
 #include <array>
 #include <catch2/catch.hpp>
+#include <memory>
 #include <stdexcept>
 #include <string_view>
 
@@ -10,6 +11,7 @@
 #include "ecs/json_writer.hpp"
 #include "support.hpp"
 
+using alert_test::edit_event;
 using alert_test::hostile_alert;
 using alert_test::hostile_values;
 using alert_test::one_line;
@@ -317,23 +319,79 @@ TEST_CASE("JSON: the streamed alert line is byte for byte the document's", "[ale
         e.created_us = 1'790'000'001'000'000;
     });
     alerts.push_back(stamped);
+    const std::size_t streamable = alerts.size();  // these fit 2048 bytes, valid UTF-8
     for (const alert_test::Hostile& hostile : alert_test::hostile_values()) {
         alerts.push_back(alert_test::hostile_alert(hostile.value));
     }
-    for (const alert::Alert& a : alerts) {
+    for (std::size_t i = 0; i < alerts.size(); ++i) {
+        const alert::Alert& a = alerts[i];
         const nlohmann::json doc = alert::document(a);
         for (const std::size_t limit : {std::size_t{0}, std::size_t{2048}, std::size_t{1} << 20}) {
             INFO("limit " << limit << ", command line "
                           << doc["process"].value("command_line", ""));
-            const alert::Formatted streamed = alert::format_json(a, limit);
+            const alert::RoutedJson streamed = alert::format_json_routed(a, limit);
             const alert::Formatted built = alert::format_json_document(doc, a, limit);
-            CHECK(streamed.line == built.line);
-            CHECK(streamed.truncated == built.truncated);
+            CHECK(streamed.formatted.line == built.line);
+            CHECK(streamed.formatted.truncated == built.truncated);
+            // Not two runs of the document path: these lines were streamed.
+            if (i < streamable) CHECK(streamed.writer == alert::JsonWriter::Streamed);
         }
     }
     CHECK(alert::format_json(stamped).line.find(stamped.event->id) == std::string::npos);
     CHECK(nlohmann::json::parse(alert::format_json(stamped).line)["event"]["created"] ==
           "2026-09-21T14:13:21.000000Z");
+}
+
+TEST_CASE("JSON: the alerts the document path writes, and why", "[alert][json]") {
+    const auto document_line = [](const alert::Alert& a, std::size_t limit) {
+        return alert::format_json_document(alert::document(a), a, limit);
+    };
+    const alert::Alert plain = sample_alert();
+    const alert::RoutedJson whole = alert::format_json_routed(plain);
+    CHECK(whole.writer == alert::JsonWriter::Streamed);
+    const std::size_t size = whole.formatted.line.size();
+    CHECK(alert::format_json_routed(plain, size).writer == alert::JsonWriter::Streamed);
+
+    // One byte over the limit: cut, by the document path.
+    REQUIRE(size - 1 > alert::kMinFormatBytes);
+    const alert::RoutedJson cut = alert::format_json_routed(plain, size - 1);
+    CHECK(cut.writer == alert::JsonWriter::Cut);
+    CHECK(cut.formatted.truncated);
+    CHECK(cut.formatted.line == document_line(plain, size - 1).line);
+
+    // Invalid UTF-8 (a 3-byte sequence missing its last byte): the document path replaces each
+    // of the two bytes, as CEF and syslog do; the streamed strings would get one U+FFFD for both.
+    const std::string broken = "iptables -F \xE2\x82z";
+    alert::Alert invalid = plain;
+    edit_event(invalid, [&](ecs::Event& e) { e.process.command_line = broken; });
+    const alert::RoutedJson repaired = alert::format_json_routed(invalid);
+    CHECK(repaired.writer == alert::JsonWriter::Repaired);
+    CHECK_FALSE(repaired.formatted.truncated);
+    CHECK(repaired.formatted.line == document_line(invalid, 0).line);
+    CHECK(nlohmann::json::parse(repaired.formatted.line)["process"]["command_line"] ==
+          "iptables -F \xEF\xBF\xBD\xEF\xBF\xBDz");
+    std::string streamed_string;
+    ecs::append_json_string(streamed_string, broken);
+    CHECK(streamed_string == "\"iptables -F \xEF\xBF\xBDz\"");
+    // A genuine U+FFFD looks the same in the streamed line: it takes the document path too.
+    alert::Alert replacement = plain;
+    edit_event(replacement,
+               [](ecs::Event& e) { e.process.command_line = "iptables -F \xEF\xBF\xBD"; });
+    const alert::RoutedJson genuine = alert::format_json_routed(replacement);
+    CHECK(genuine.writer == alert::JsonWriter::Repaired);
+    CHECK(genuine.formatted.line == document_line(replacement, 0).line);
+
+    // A throttle summary has its own shape: only the document path writes it.
+    alert::Alert summary = plain;
+    auto suppression = std::make_shared<alert::Suppression>();
+    suppression->suppressed = 7;
+    suppression->message = "7 alerts suppressed";
+    summary.suppression = suppression;
+    const alert::RoutedJson summarised = alert::format_json_routed(summary);
+    CHECK(summarised.writer == alert::JsonWriter::NotAnEventAlert);
+    CHECK(summarised.formatted.line == document_line(summary, 0).line);
+    CHECK(nlohmann::json::parse(summarised.formatted.line)["event"]["action"] ==
+          "alerts-suppressed");
 }
 
 TEST_CASE("the event writer refuses an extra member that event fields are written into") {

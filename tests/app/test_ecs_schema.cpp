@@ -207,6 +207,23 @@ TEST_CASE("every field written, on every stream, is an ECS field of its type or 
         5, 10, 0, 60'000'000, {{"1000", "alice", 5}}, {{"/usr/bin/curl", "", 5}}, 0, 0, "m"});
     check_document(alert::document(summary), seen, schema);
 
+    // Fields of the list that ECS 8.11.0 (ecs.version) does not have, written all the same: its
+    // generated field list gained them in 8.16.0 (tests/data/ecs/README.md).
+    const std::set<std::string> kNewerThanEcsVersion{
+        "process.group.id",
+        "process.group.name",
+        "process.parent.group.id",
+        "process.parent.group.name",
+    };
+    std::set<std::string> newer;
+    for (const auto& [name, value] : seen.ecs) {
+        if (kNewerThanEcsVersion.count(name) != 0U) newer.insert(name);
+    }
+    CHECK(ecs::kEcsVersion == "8.11.0");
+    // process.parent.group.name too, where a parent's group name is known (no stream here).
+    CHECK(newer == std::set<std::string>{"process.group.id", "process.group.name",
+                                         "process.parent.group.id"});
+
     // The custom fields, all of them: a new one must be documented and added here.
     std::ostringstream listed;
     for (const std::string& name : seen.custom) listed << name << "\n";

@@ -1,6 +1,6 @@
-// SIGHUP reload (app::reload) applies how events are built too: the host name, --include-failed
-// and --eoe-timeout come from the re-read config file, and the process table keeps the parents
-// it knew under the old host name.
+// SIGHUP reload (app::reload) applies how events are built too: the host name, --include-failed,
+// --eoe-timeout and --pin-created come from the re-read config file, and the process table keeps
+// the parents it knew under the old host name.
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -81,5 +81,46 @@ TEST_CASE("reload: host name, include-failed and eoe-timeout come from the re-re
         pipeline.age_events();
     }
     CHECK(events.size() == 4);
+    run.finish();
+}
+
+TEST_CASE("reload: pin-created is set, changed and removed by the re-read config") {
+    const std::string rule = "defense_evasion_attempt_to_disable_iptables_or_firewall.toml";
+    PluginRun run({{rule, slurp(fs::path(rules_dir()) / rule)}}, "", "pin-created = 1764666000\n");
+    REQUIRE(run.rule_count == 1);
+    app::Pipeline& pipeline = *run.pipeline;
+    // A test clock, to see exactly when the clock is read instead of the pinned time; it is
+    // kept across reloads.
+    int64_t clock_reads = 0;
+    pipeline.set_clock([&] { return ++clock_reads * 1'000'000; });
+    std::vector<int64_t> created;
+    pipeline.set_event_observer(
+        [&](const ecs::Event& event) { created.push_back(event.created_us); });
+
+    pipeline.feed(raw_exec_event("1764665000.000:100", 500, 1, "/usr/bin/bash"));
+    REQUIRE(created.size() == 1);
+    CHECK(created[0] == 1'764'666'000'000'000);
+
+    // Reloads with `settings`, then returns event.created of the next event.
+    int serial = 100;
+    const auto created_after_reload = [&](const std::string& settings) {
+        run.write_settings(settings);
+        run.reload();
+        ++serial;
+        pipeline.feed(raw_exec_event("1764665000.000:" + std::to_string(serial), 400 + serial, 500,
+                                     "/usr/bin/true"));
+        REQUIRE(created.size() == static_cast<std::size_t>(serial - 99));
+        return created.back();
+    };
+    CHECK(created_after_reload("pin-created = 1764669600\n") == 1'764'669'600'000'000);
+    CHECK(run.config.pinned_created_us == 1'764'669'600'000'000);
+    CHECK(clock_reads == 0);
+    // Without pin-created, event.created comes from the clock again.
+    CHECK(created_after_reload("") == 1'000'000);
+    CHECK_FALSE(run.config.pinned_created_us);
+    CHECK(clock_reads == 1);
+    // A reload with an invalid pin-created fails as a whole and keeps the clock.
+    CHECK(created_after_reload("pin-created = 0\n") == 2'000'000);
+    CHECK_FALSE(run.config.pinned_created_us);
     run.finish();
 }

@@ -117,6 +117,7 @@ depends=$(dpkg-deb --field "$DEB" Depends)
 [[ $depends == *auditd* ]] || bad "Depends lacks auditd: $depends"
 [[ $depends == *libauparse0* ]] || bad "Depends lacks libauparse0 (dpkg-shlibdeps did not run?): $depends"
 [[ $depends == *libcap-ng0* ]] || bad "Depends lacks libcap-ng0: $depends"
+[[ $depends == *libssl3* ]] || bad "Depends lacks libssl3 (libcrypto: event and alert ids): $depends"
 dpkg-deb --ctrl-tarfile "$DEB" | tar -xO ./conffiles > "$WORK/conffiles" 2>/dev/null || bad "no conffiles in the package"
 conffiles=(/etc/audit/plugins.d/audisp-eql.conf /etc/audisp-eql/audisp-eql.conf /etc/audit/rules.d/audisp-eql.rules)
 for f in "${conffiles[@]}"; do

@@ -2,8 +2,9 @@
 // working directory, host, real user name, and for good measure the rule name, risk score,
 // @timestamp and the syslog header settings) -> format_json / format_cef / format_text and RFC 5424
 // framing. Checks, by independent parsers written here: no LF, CR or NUL anywhere; valid UTF-8; the
-// JSON parses back; the CEF header has exactly 7 unescaped pipes and only the escapes CEF defines;
-// the RFC 5424 header and STRUCTURED-DATA follow the grammar; size limits are honoured.
+// JSON parses back and is byte for byte what the alert's JSON document gives; the CEF header has
+// exactly 7 unescaped pipes and only the escapes CEF defines; the RFC 5424 header and
+// STRUCTURED-DATA follow the grammar; size limits are honoured.
 //
 // Input: strings separated by 0x1E (the ASCII record separator), then 12 control bytes at the
 // end: options (1), size limit (2), timestamp (4), risk score (4, signed), pid (1).
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "alert/alert.hpp"
+#include "alert/document.hpp"
 #include "alert/format.hpp"
 #include "alert/syslog_format.hpp"
 #include "ecs/event.hpp"
@@ -345,7 +347,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
         const alert::Formatted out = alert::format_alert(alert, format, max_bytes);
         check_line(out.line, "formatted alert is one line");
         if (max_bytes > 0) check(out.line.size() <= bound, "size limit honoured", out.line);
-        if (format == alert::Format::Json) check_json(out.line);
+        if (format == alert::Format::Json) {
+            check_json(out.line);
+            // The alert's JSON document, which writes what streaming cannot, agrees byte for byte.
+            check(out.line ==
+                      alert::format_json_document(alert::document(alert), alert, max_bytes).line,
+                  "streamed JSON is the document's", out.line);
+        }
         if (format == alert::Format::Cef) check_cef(out.line);
 
         const alert::Formatted framed = alert::format_rfc5424(alert, format, syslog, max_bytes);
