@@ -142,8 +142,12 @@ uint64_t LineFilterStats::malformed_total() const {
     return total;
 }
 
-LineFilter::LineFilter(LineFilterOptions options, RecordSink sink, MalformedReporter reporter)
-    : options_(options), sink_(std::move(sink)), reporter_(std::move(reporter)) {}
+LineFilter::LineFilter(LineFilterOptions options, RecordSink sink, MalformedReporter reporter,
+                       EventEndSink end_sink)
+    : options_(options),
+      sink_(std::move(sink)),
+      reporter_(std::move(reporter)),
+      end_sink_(std::move(end_sink)) {}
 
 void LineFilter::feed(std::string_view chunk) {
     stats_.bytes += chunk.size();
@@ -202,6 +206,8 @@ void LineFilter::handle_line(std::string_view line) {
         return;
     }
     if (use == RecordUse::EndOfEvent) {
+        end_event(*header);
+        // libauparse still gets it, so that it closes its copy of the event as before.
         if (write_header(*header)) {
             sink_(scratch_);
         } else {
@@ -214,7 +220,13 @@ void LineFilter::handle_line(std::string_view line) {
     // Records of an event already forwarded join it; the pending map is looked up first, as
     // nearly every record belongs to an event being kept. A SYSCALL record opens its event (its
     // own verdict decides), so it is not looked up among the dropped ones.
-    ParsedEvent* event = find_pending(header->node, header->id);
+    Pending* const pending = find_pending(header->node, header->id);
+    if (pending != nullptr && pending->delivered) {
+        // After its EOE (never so in a kernel's stream): the event is already handed over.
+        ++stats_.records_skipped;
+        return;
+    }
+    ParsedEvent* event = pending != nullptr ? &pending->event : nullptr;
     // Process events read only PATH item 0 (the file named in the call); file events all.
     const bool all_paths = event != nullptr && event->needs_all_paths;
     if (use == RecordUse::PathRecord && !all_paths && !body.starts_with("item=0 ") &&
@@ -431,9 +443,17 @@ void LineFilter::mark_dropped(std::string_view node, const EventId& id) {
     slot.id = id;
 }
 
-ParsedEvent* LineFilter::find_pending(std::string_view node, const EventId& id) {
+void LineFilter::end_event(const RecordHeader& header) {
+    if (!end_sink_) return;
+    Pending* const pending = find_pending(header.node, header.id);
+    if (pending == nullptr || pending->delivered) return;
+    pending->delivered = true;
+    end_sink_(pending->node, header.id, pending->event);
+}
+
+LineFilter::Pending* LineFilter::find_pending(std::string_view node, const EventId& id) {
     const auto found = pending_.find(EventKey{node, id});
-    return found == pending_.end() ? nullptr : &found->second->event;
+    return found == pending_.end() ? nullptr : found->second.get();
 }
 
 ParsedEvent& LineFilter::open_pending(std::string_view node, const EventId& id) {
@@ -446,6 +466,7 @@ ParsedEvent& LineFilter::open_pending(std::string_view node, const EventId& id) 
     }
     if (pending_.size() >= kMaxPending) abandon_oldest_pending();
     pending->node.assign(node);
+    pending->delivered = false;
     pending->opened = opened_++;
     pending->event.reset();
     ParsedEvent& event = pending->event;
@@ -458,7 +479,8 @@ void LineFilter::abandon_oldest_pending() {
     const uint64_t keep_from = opened_ - kMaxPending / 2;
     for (auto it = pending_.begin(); it != pending_.end();) {
         if (it->second->opened < keep_from) {
-            ++stats_.events_abandoned;
+            // One handed over at its EOE is not lost, only forgotten here.
+            if (!it->second->delivered) ++stats_.events_abandoned;
             it = pending_.erase(it);
         } else {
             ++it;
@@ -466,15 +488,15 @@ void LineFilter::abandon_oldest_pending() {
     }
 }
 
-const ParsedEvent* LineFilter::take_event(std::string_view node, const EventId& id) {
+TakenEvent LineFilter::take_event(std::string_view node, const EventId& id) {
     const auto found = pending_.find(EventKey{node, id});
-    if (found == pending_.end()) return nullptr;
+    if (found == pending_.end()) return {};
     // A few spares cover the events in flight at once; more would only hold memory.
     constexpr std::size_t kMaxSpares = 16;
     if (taken_ && spares_.size() < kMaxSpares) spares_.push_back(std::move(taken_));
     taken_ = std::move(found->second);
     pending_.erase(found);
-    return &taken_->event;
+    return TakenEvent{&taken_->event, taken_->delivered};
 }
 
 void LineFilter::note_serial(std::string_view node, uint64_t serial) {

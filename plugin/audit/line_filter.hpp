@@ -5,6 +5,9 @@
 // records (PROCTITLE, EOE): enough for it to decide when each event is complete (interleaving,
 // terminal records, EOE, timeouts) and hand it over, without tokenising any field; the builder
 // then takes the event's fields here (take_event).
+// An event whose EOE record arrives (auditd's plugin stream) is handed over here at once
+// (EventEndSink): libauparse 3.0 hands complete events over oldest first, so it would hold this
+// one until every older event still open completes, tens of milliseconds on a busy host.
 // Dropped before auparse: record types the builder never reads, whole events of syscalls that
 // start, change or end no process and are no file or socket syscall (decided from their SYSCALL
 // record), PATH records other than item 0 except for file syscalls (whose items, with their
@@ -69,14 +72,24 @@ struct LineFilterOptions {
     bool keep_failed = false;
 };
 
+// What take_event finds of an event libauparse hands over.
+struct TakenEvent {
+    const ParsedEvent* records = nullptr;  // null when none of its records had any
+    bool delivered_at_end = false;         // already handed over at its EOE (EventEndSink)
+};
+
 class LineFilter {
   public:
     // Called with each header for libauparse, newline-terminated.
     using RecordSink = std::function<void(std::string_view record)>;
     // Called the first time each kind of malformed line is seen (for a warning), with a sample.
     using MalformedReporter = std::function<void(MalformedKind, std::string_view sample)>;
+    // Called with an event's fields when its EOE record arrives (before libauparse gets the EOE).
+    using EventEndSink =
+        std::function<void(const std::string& node, const EventId& id, const ParsedEvent& event)>;
 
-    LineFilter(LineFilterOptions options, RecordSink sink, MalformedReporter reporter);
+    LineFilter(LineFilterOptions options, RecordSink sink, MalformedReporter reporter,
+               EventEndSink end_sink = {});
     // A reload's settings, from the next line on.
     void set_options(LineFilterOptions options) { options_ = options; }
 
@@ -84,9 +97,9 @@ class LineFilter {
     // Ends the input: a last line without a newline is still a record.
     void finish();
 
-    // Hands over the fields of the event auparse completed (and forgets them here), or null when
-    // none of its records had any. Valid until the next call.
-    const ParsedEvent* take_event(std::string_view node, const EventId& id);
+    // Hands over the fields of the event auparse completed (and forgets them here). Valid until
+    // the next call.
+    TakenEvent take_event(std::string_view node, const EventId& id);
     // Events whose records were forwarded and that auparse has not handed over yet.
     std::size_t pending_events() const noexcept { return pending_.size(); }
 
@@ -115,7 +128,8 @@ class LineFilter {
     // A pending event: its node name is owned here, so that the map key can view it.
     struct Pending {
         std::string node;
-        uint64_t opened = 0;  // its place in the order events were opened
+        uint64_t opened = 0;     // its place in the order events were opened
+        bool delivered = false;  // handed over at its EOE; kept until auparse hands it over too
         ParsedEvent event;
     };
     // auparse holds few events at a time (it completes them on their last record or after a
@@ -134,6 +148,7 @@ class LineFilter {
     static constexpr std::size_t kDroppedSlots = 64;
 
     void handle_line(std::string_view line);
+    void end_event(const RecordHeader& header);
     void report(MalformedKind kind, std::string_view line);
     // A line without an audit.log header: perhaps a record forwarded through syslog or a kernel
     // log line (forwarded.hpp), rewritten into forwarded_, which the header then views. Out of
@@ -146,7 +161,7 @@ class LineFilter {
     bool write_header(const RecordHeader& header);
     bool is_dropped(std::string_view node, const EventId& id) const;
     void mark_dropped(std::string_view node, const EventId& id);
-    ParsedEvent* find_pending(std::string_view node, const EventId& id);
+    Pending* find_pending(std::string_view node, const EventId& id);
     ParsedEvent& open_pending(std::string_view node, const EventId& id);
     void abandon_oldest_pending();
     void note_serial(std::string_view node, uint64_t serial);
@@ -154,6 +169,7 @@ class LineFilter {
     LineFilterOptions options_;
     RecordSink sink_;
     MalformedReporter reporter_;
+    EventEndSink end_sink_;
     std::string partial_;
     bool discarding_ = false;  // inside an over-long line, until its newline
     std::string scratch_;

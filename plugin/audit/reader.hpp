@@ -47,7 +47,11 @@ class AuditReader {
     std::size_t pending_events() const noexcept { return filter_.pending_events(); }
 
   private:
+    // An event libauparse hands over.
     void on_event(auparse_state_t* state);
+    // An event whose EOE record arrived, handed over by the line filter before libauparse does.
+    void on_event_end(const std::string& node, const EventId& id, const ParsedEvent& records);
+    void build(const au_event_t* stamp, const ParsedEvent* records);
 
     EventSink sink_;
     EventBuilder builder_;

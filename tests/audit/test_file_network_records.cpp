@@ -110,7 +110,7 @@ TEST_CASE("line filter: file syscalls keep every PATH item with its nametype; ex
     filter.feed(text);
     filter.finish();
     CHECK(filter.stats().records_skipped == 1);  // the exec's PATH item 1 only
-    const audit::ParsedEvent* rename = filter.take_event("", {1700000000, 0, 1});
+    const audit::ParsedEvent* rename = filter.take_event("", {1700000000, 0, 1}).records;
     REQUIRE(rename != nullptr);
     std::vector<std::string> items;
     for (const auto& r : rename->records()) {

@@ -23,7 +23,7 @@ struct Filtered {
     // The fields of the event's records, as "KIND name=value" lines.
     std::vector<std::string> fields(const audit::EventId& id, std::string_view node = "") {
         std::vector<std::string> out;
-        const audit::ParsedEvent* event = filter.take_event(node, id);
+        const audit::ParsedEvent* event = filter.take_event(node, id).records;
         if (event == nullptr) return out;
         static constexpr const char* kKinds[] = {"SYSCALL", "EXECVE", "CWD", "PATH", "PROCTITLE"};
         for (const auto& record : event->records()) {
@@ -61,12 +61,12 @@ TEST_CASE("line filter: auparse gets the headers that frame an event; the fields
     CHECK(run.forwarded ==
           std::vector<std::string>{"type=SYSCALL " + head, "type=PROCTITLE " + head});
     CHECK(run.filter.pending_events() == 1);
-    const audit::ParsedEvent* event = run.filter.take_event("", kExecId);
+    const audit::ParsedEvent* event = run.filter.take_event("", kExecId).records;
     REQUIRE(event != nullptr);
     REQUIRE(event->enriched_or_null() != nullptr);
     CHECK(event->enriched_or_null()->find(audit::EnrichedKey::Auid) == "alice");
     CHECK(run.filter.pending_events() == 0);
-    CHECK(run.filter.take_event("", kExecId) == nullptr);  // handed over once
+    CHECK(run.filter.take_event("", kExecId).records == nullptr);  // handed over once
 
     Filtered again(std::string(kExecSyscall) + "\n" + "type=EXECVE " + kStamp +
                    "argc=1 a0=\"ls\"\n" + "type=PATH " + kStamp +
@@ -93,7 +93,8 @@ TEST_CASE("line filter: a PATH item 0 without a name is kept without fields") {
     Filtered run("node=web-1 type=PATH msg=audit(1700000000.123:101): item=0 inode=4\n");
     CHECK(run.forwarded ==
           std::vector<std::string>{"node=web-1 type=PATH msg=audit(1700000000.123:101):\n"});
-    const audit::ParsedEvent* event = run.filter.take_event("web-1", {1700000000, 123, 101});
+    const audit::ParsedEvent* event =
+        run.filter.take_event("web-1", {1700000000, 123, 101}).records;
     REQUIRE(event != nullptr);
     REQUIRE(event->records().size() == 1);
     CHECK(event->records()[0].field_count == 0);
@@ -161,8 +162,8 @@ TEST_CASE("line filter: events auparse never hands back are given up past a boun
     CHECK(run.filter.stats().events_abandoned > 0);
     CHECK(run.filter.pending_events() + run.filter.stats().events_abandoned == kEvents);
     // The newest are still there; the oldest went first.
-    CHECK(run.filter.take_event("", {1700000000, 0, kEvents}) != nullptr);
-    CHECK(run.filter.take_event("", {1700000000, 0, 1}) == nullptr);
+    CHECK(run.filter.take_event("", {1700000000, 0, kEvents}).records != nullptr);
+    CHECK(run.filter.take_event("", {1700000000, 0, 1}).records == nullptr);
 }
 
 TEST_CASE("line filter: arch, syscall and success are found in any order, not only the kernel's") {
@@ -211,7 +212,7 @@ TEST_CASE("line filter: the ENRICHED tail is found wherever the separator falls"
         Filtered run(std::string(kExecSyscall) + std::string(pad, ' ') +
                      "\x1d"
                      "AUID=\"alice\"\n");
-        const audit::ParsedEvent* event = run.filter.take_event("", kExecId);
+        const audit::ParsedEvent* event = run.filter.take_event("", kExecId).records;
         REQUIRE(event != nullptr);
         REQUIRE(event->enriched_or_null() != nullptr);
         CHECK(event->enriched_or_null()->find(audit::EnrichedKey::Auid) == "alice");
