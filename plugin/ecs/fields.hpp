@@ -14,8 +14,9 @@
 
 namespace ecs {
 
-// The ECS release whose field definitions the documents follow (tests/data/ecs/).
-inline constexpr std::string_view kEcsVersion = "8.11.0";
+// The first ECS release whose field list holds every field the documents carry: 8.16.0 added
+// process.group.* and process.parent.group.*, which upstream rules query (tests/data/ecs/).
+inline constexpr std::string_view kEcsVersion = "8.16.0";
 // agent.type and agent.version. Keep the version in step with project() in CMakeLists.txt.
 inline constexpr std::string_view kAgentType = "audisp-eql";
 inline constexpr std::string_view kAgentVersion = "0.1.0";

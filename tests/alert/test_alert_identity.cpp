@@ -78,7 +78,7 @@ TEST_CASE("alert message: rule name and the command line, short", "[alert][ident
 
 TEST_CASE("every event names its ECS release and agent", "[ecs][identity]") {
     const nlohmann::json doc = ecs::to_json(ecs::Event{});
-    CHECK(doc["ecs"]["version"] == "8.11.0");
+    CHECK(doc["ecs"]["version"] == "8.16.0");
     CHECK(doc["agent"]["type"] == "audisp-eql");
     CHECK(doc["agent"]["version"] == std::string(ecs::kAgentVersion));
 }
