@@ -106,7 +106,7 @@ std::string_view name(MatchOp op) {
 
 }  // namespace
 
-uint32_t Expr::child_depth() const noexcept {
+uint32_t Expr::child_depth() const {
     return std::visit(
         [](const auto& n) -> uint32_t {
             using T = std::decay_t<decltype(n)>;

@@ -102,7 +102,8 @@ struct Expr {
     }
 
   private:
-    uint32_t child_depth() const noexcept;
+    // Not noexcept: std::visit may throw bad_variant_access (create() may throw anyway).
+    uint32_t child_depth() const;
 };
 
 // The whole statement: `<category> where <condition>`.

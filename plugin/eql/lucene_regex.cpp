@@ -130,16 +130,23 @@ class Translator {
         return "(?:" + e + ")";
     }
 
+    // "(?:e)" in place, so that a quantifier appended after it applies to the whole of e.
+    static std::string& group(std::string& e) {
+        e.insert(0, "(?:");
+        e += ')';
+        return e;
+    }
+
     // repeat = compl { "?" | "*" | "+" | "{" n [ "," [ m ] ] "}" }
     std::string parse_repeat() {
         std::string e = parse_compl();
         for (;;) {
             if (match('?')) {
-                e = "(?:" + e + ")?";
+                group(e) += '?';
             } else if (match('*')) {
-                e = "(?:" + e + ")*";
+                group(e) += '*';
             } else if (match('+')) {
-                e = "(?:" + e + ")+";
+                group(e) += '+';
             } else if (match('{')) {
                 const int n = parse_count();
                 int m = n;
@@ -153,8 +160,15 @@ class Translator {
                 }
                 if (!match('}')) fail("expected '}' in repetition");
                 if (!unbounded && m < n) fail("repetition {n,m} with m < n");
-                e = "(?:" + e + "){" + std::to_string(n) +
-                    (unbounded ? "," : (m != n ? "," + std::to_string(m) : "")) + "}";
+                group(e) += '{';
+                e += std::to_string(n);
+                if (unbounded) {
+                    e += ',';
+                } else if (m != n) {
+                    e += ',';
+                    e += std::to_string(m);
+                }
+                e += '}';
             } else {
                 return e;
             }

@@ -42,7 +42,7 @@ void append_component(std::string& key, char tag, std::string_view value) {
 std::string integer_text(int64_t value) {
     std::array<char, 24> text{};
     const auto end = std::to_chars(text.data(), text.data() + text.size(), value).ptr;
-    return std::string(text.data(), end);
+    return {text.data(), end};
 }
 
 bool bit(uint64_t mask, std::size_t i) { return (mask >> i) & 1U; }
@@ -54,8 +54,8 @@ namespace {
 EventRef counted(std::shared_ptr<StoredEvent> stored) {
     const ecs::Event& e = stored->event;
     stored->bytes = sizeof(StoredEvent) + image_bytes(e.process) + image_bytes(e.parent) +
-                    list_bytes(e.category) + list_bytes(e.type) +
-                    text_bytes(e.host_name) + text_bytes(e.host_id) + 256;  // ids, names: a bound
+                    list_bytes(e.category) + list_bytes(e.type) + text_bytes(e.host_name) +
+                    text_bytes(e.host_id) + 256;  // ids, names: a bound
     return stored;
 }
 

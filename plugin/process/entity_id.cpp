@@ -11,7 +11,8 @@ namespace process {
 // microsecond an id here, a sixth of the whole event).
 std::string make_entity_id(std::string_view node, int64_t pid, int64_t start_us, uint64_t serial) {
     std::string plain;
-    plain.reserve(node.size() + 3 * 21);
+    constexpr std::size_t kNumberText = 21;  // '-' and a 64-bit number in decimal
+    plain.reserve(node.size() + 3 * kNumberText);
     plain.append(node);
     std::array<char, 24> digits{};  // a 64-bit number in decimal, sign included
     auto put = [&](auto number) {

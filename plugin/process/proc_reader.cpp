@@ -109,7 +109,7 @@ std::size_t ProcReader::seed(ProcessTable& table, const std::string& host) {
         if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
         const int64_t pid = std::stoll(name);
         if (auto image = read(pid)) {
-            table.seed(host, std::move(*image), parent_of(pid));
+            table.seed(host, *image, parent_of(pid));
             ++count;
         }
     }
