@@ -7,13 +7,14 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -77,10 +78,9 @@ int free_port(bool udp) {
 
 bool rsyslogd_available() { return ::access(kRsyslogd, X_OK) == 0; }
 
-Rsyslogd::Rsyslogd(const fs::path& dir)
-    : dir_(dir), udp_port_(free_port(true)), tcp_port_(free_port(false)) {
-    const std::string d = dir_.string();
-    std::ofstream conf(dir_ / "rsyslog.conf");
+Rsyslogd::Rsyslogd() : udp_port_(free_port(true)), tcp_port_(free_port(false)) {
+    const std::string d = dir_.path().string();
+    std::ofstream conf(dir_.path() / "rsyslog.conf");
     conf << "global(workDirectory=\"" << d << "\" maxMessageSize=\"256k\"\n"
          << "       parser.escapeControlCharactersOnReceive=\"off\")\n"
          << "module(load=\"imudp\")\n"
@@ -103,9 +103,9 @@ Rsyslogd::~Rsyslogd() { stop(); }
 
 bool Rsyslogd::start() {
     if (pid_ > 0) return true;
-    const std::string conf = (dir_ / "rsyslog.conf").string();
-    const std::string pidfile = (dir_ / "rsyslogd.pid").string();
-    const std::string out = (dir_ / "rsyslogd.out").string();
+    const std::string conf = (dir_.path() / "rsyslog.conf").string();
+    const std::string pidfile = (dir_.path() / "rsyslogd.pid").string();
+    const std::string out = (dir_.path() / "rsyslogd.out").string();
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -113,6 +113,7 @@ bool Rsyslogd::start() {
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
     std::vector<std::string> args{"rsyslogd", "-n", "-f", conf, "-i", pidfile};
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (std::string& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
     pid_t pid = -1;
@@ -143,7 +144,7 @@ bool Rsyslogd::start() {
 bool Rsyslogd::probe(const std::string& input, int attempt) {
     // A probe is "seen" once any probe line of this input is in its file.
     {
-        std::ifstream in(dir_ / (input + ".log"));
+        std::ifstream in(dir_.path() / (input + ".log"));
         std::string line;
         while (std::getline(in, line)) {
             if (line.find(kProbe) != std::string::npos) return true;
@@ -191,7 +192,7 @@ void Rsyslogd::stop() {
 }
 
 std::vector<std::string> Rsyslogd::lines(const std::string& input) const {
-    std::ifstream in(dir_ / (input + ".log"), std::ios::binary);
+    std::ifstream in(dir_.path() / (input + ".log"), std::ios::binary);
     std::vector<std::string> out;
     for (std::string line; std::getline(in, line);) {
         if (line.find(kProbe) == std::string::npos) out.push_back(line);
@@ -209,11 +210,31 @@ bool Rsyslogd::wait_for_lines(const std::string& input, std::size_t count,
     return true;
 }
 
+std::vector<std::string> Rsyslogd::settled_lines(const std::string& input,
+                                                 std::size_t count) const {
+    if (wait_for_lines(input, count)) std::this_thread::sleep_for(200ms);
+    return lines(input);
+}
+
+std::string Rsyslogd::sink_spec(const std::string& input) const {
+    if (input == "udp") return "udp://127.0.0.1:" + std::to_string(udp_port_);
+    if (input == "tcp") return "tcp://127.0.0.1:" + std::to_string(tcp_port_);
+    return "unix:" + socket_path();
+}
+
 std::string Rsyslogd::output() const {
-    std::ifstream in(dir_ / "rsyslogd.out");
+    std::ifstream in(dir_.path() / "rsyslogd.out");
     std::stringstream text;
     text << in.rdbuf();
     return text.str();
+}
+
+RunningRsyslogd::RunningRsyslogd() {
+    {
+        INFO("rsyslogd is not installed (bash .ci/install-deps installs it)");
+        REQUIRE(rsyslogd_available());
+    }
+    if (!server.start()) FAIL("rsyslogd did not come up: " << server.output());
 }
 
 }  // namespace alert_test

@@ -35,8 +35,9 @@ bool rsyslogd_available();
 
 class Rsyslogd {
   public:
-    // Picks free ports and writes the config; start() runs the daemon.
-    explicit Rsyslogd(const std::filesystem::path& dir);
+    // Makes its own temporary folder, picks free ports and writes the config; start() runs the
+    // daemon.
+    Rsyslogd();
     ~Rsyslogd();  // stop()
     Rsyslogd(const Rsyslogd&) = delete;
     Rsyslogd& operator=(const Rsyslogd&) = delete;
@@ -48,33 +49,36 @@ class Rsyslogd {
     void stop();
     bool running() const { return pid_ > 0; }
 
-    int udp_port() const { return udp_port_; }
-    int tcp_port() const { return tcp_port_; }
-    std::string socket_path() const { return (dir_ / "log.sock").string(); }
+    std::string socket_path() const { return (dir_.path() / "log.sock").string(); }
+    // The alert sink spec that reaches one input: "udp://127.0.0.1:PORT", "tcp://..." or
+    // "unix:PATH".
+    std::string sink_spec(const std::string& input) const;
 
     // Received lines of one input ("udp", "tcp", "unix"), readiness probes left out.
     std::vector<std::string> lines(const std::string& input) const;
     // Waits until lines(input) has at least `count` lines; false after `timeout`.
     bool wait_for_lines(const std::string& input, std::size_t count,
                         std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+    // lines(input) once it has `count` lines (or 10 s passed) and 200 ms more, so that a message
+    // split in two would show up as an extra line.
+    std::vector<std::string> settled_lines(const std::string& input, std::size_t count) const;
     std::string output() const;  // rsyslogd's own stdout/stderr
 
   private:
     bool probe(const std::string& input, int attempt);
 
-    std::filesystem::path dir_;
+    TempDir dir_;  // config, socket and logs; removed after ~Rsyslogd() has stopped the daemon
     int udp_port_;
     int tcp_port_;
     pid_t pid_ = -1;
 };
 
-}  // namespace alert_test
+// The Catch2 fixture (TEST_CASE_METHOD) of a delivery test: a private rsyslogd, started. The
+// test fails when rsyslogd is not installed (a test dependency: .ci/install-deps installs it),
+// rather than pass having checked nothing, or when it does not come up.
+struct RunningRsyslogd {
+    RunningRsyslogd();
+    Rsyslogd server;
+};
 
-// In a Catch2 test case: skip (with a warning) when rsyslogd is not installed.
-// rsyslog is a test dependency (.ci/install-deps installs it): without it these tests fail
-// rather than pass having checked nothing.
-#define REQUIRE_RSYSLOGD()                                                     \
-    do {                                                                       \
-        INFO("rsyslogd is not installed (bash .ci/install-deps installs it)"); \
-        REQUIRE(alert_test::rsyslogd_available());                             \
-    } while (false)
+}  // namespace alert_test

@@ -99,12 +99,14 @@ const std::vector<Hostile>& hostile_values() {
              "echo 'h\xc3\xa9llo w\xc3\xb6rld \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x94\xa5'"},
             {"tab", "a\tb"},
         };
+        constexpr std::size_t kBigBytes = std::size_t{100} * 1024;
         std::string big;
-        while (big.size() < 100 * 1024) big += "AAAAAAAAAAAAAAA\xc3\xa9";
+        while (big.size() < kBigBytes) big += "AAAAAAAAAAAAAAA\xc3\xa9";
         out.push_back({"100 KB argument", big});
         std::string hostile_big;
-        const std::string chunk = std::string("x\n\"]\\|=\x1b[0m\0\xff", 14);
-        while (hostile_big.size() < 100 * 1024) hostile_big += chunk;
+        // 14 bytes, two of them NUL.
+        const std::string chunk = std::string("x\n\"]\\|=\x1b[0m\0\xff\0", 14);
+        while (hostile_big.size() < kBigBytes) hostile_big += chunk;
         out.push_back({"100 KB hostile argument", hostile_big});
         return out;
     }();

@@ -12,7 +12,8 @@ namespace {
 
 // Random strings biased towards the bytes that matter: delimiters, controls, UTF-8 pieces.
 std::string random_value(std::mt19937& rng) {
-    static const std::string special = std::string("\n\r\0\x1b\x1d\t\x7f\\\"]|=[ ", 15) +
+    // 15 bytes, two of them NUL.
+    static const std::string special = std::string("\n\r\0\x1b\x1d\t\x7f\\\"]|=[ \0", 15) +
                                        "\xc2\x85\xe2\x80\xae\xc3\xa9\xff\xfe\xc0\xed\xa0\x80";
     std::uniform_int_distribution<int> length_pick(0, 9);
     const int shape = length_pick(rng);
@@ -63,7 +64,7 @@ TEST_CASE("random command lines keep every format on one parseable line", "[aler
                   alert_test::expected_json_value(value));
         }
 
-        const alert::Format format = static_cast<alert::Format>(round % 3);
+        const auto format = static_cast<alert::Format>(round % 3);
         const std::string message =
             alert::format_rfc5424(a, format, header, limit == 0 ? 8000 : limit).line;
         std::string why;

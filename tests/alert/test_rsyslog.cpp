@@ -57,14 +57,14 @@ void check_msg(alert::Format format, const std::string& msg, const std::string& 
     }
 }
 
-// Emits the hostile table in each format through `spec`; returns how many were emitted.
-void emit_table(alert_test::Rsyslogd& server, const std::string& input, const std::string& spec,
-                alert::SinkOptions options, std::vector<alert::Format>& formats_out) {
+// Emits the hostile table in each format to `input`; appends each alert's format to formats_out.
+void emit_table(alert_test::Rsyslogd& server, const std::string& input, alert::SinkOptions options,
+                std::vector<alert::Format>& formats_out) {
     std::size_t expected = server.lines(input).size();
     for (const alert::Format format :
          {alert::Format::Json, alert::Format::Cef, alert::Format::Text}) {
         options.format = format;
-        auto sink = alert::make_sink(spec, options);
+        auto sink = alert::make_sink(server.sink_spec(input), options);
         int64_t pid = kPidBase;
         for (const auto& hostile : hostile_values()) {
             sink->emit(alert_test::hostile_alert(hostile.value, pid++));
@@ -84,25 +84,19 @@ void emit_table(alert_test::Rsyslogd& server, const std::string& input, const st
 
 }  // namespace
 
-TEST_CASE("udp and tcp sinks deliver hostile alerts to rsyslogd as single RFC 5424 messages",
-          "[alert][rsyslog]") {
-    REQUIRE_RSYSLOGD();
-    const alert_test::TempDir dir;
-    alert_test::Rsyslogd server(dir.path());
-    REQUIRE(server.start());
+TEST_CASE_METHOD(alert_test::RunningRsyslogd,
+                 "udp and tcp sinks deliver hostile alerts to rsyslogd as single RFC 5424 messages",
+                 "[alert][rsyslog]") {
     INFO(server.output());
 
     for (const std::string input : {"udp", "tcp"}) {
         INFO(input);
-        const int port = input == "udp" ? server.udp_port() : server.tcp_port();
         alert::SinkOptions options;
         options.hostname = "h1";
         options.facility = alert::parse_facility("local4");
         std::vector<alert::Format> formats;
-        emit_table(server, input, input + "://127.0.0.1:" + std::to_string(port), options, formats);
-        REQUIRE(server.wait_for_lines(input, formats.size()));
-        std::this_thread::sleep_for(200ms);  // anything extra (a split) would show up now
-        const auto lines = server.lines(input);
+        emit_table(server, input, options, formats);
+        const auto lines = server.settled_lines(input, formats.size());
         REQUIRE(lines.size() == formats.size());  // one line per alert: nothing split
         for (std::size_t i = 0; i < lines.size(); ++i) {
             const std::size_t row = i % hostile_values().size();
@@ -124,12 +118,9 @@ TEST_CASE("udp and tcp sinks deliver hostile alerts to rsyslogd as single RFC 54
     }
 }
 
-TEST_CASE("tcp sink survives a collector outage: in order, no duplicates, drops counted",
-          "[alert][rsyslog][tcp]") {
-    REQUIRE_RSYSLOGD();
-    const alert_test::TempDir dir;
-    alert_test::Rsyslogd server(dir.path());
-    REQUIRE(server.start());
+TEST_CASE_METHOD(alert_test::RunningRsyslogd,
+                 "tcp sink survives a collector outage: in order, no duplicates, drops counted",
+                 "[alert][rsyslog][tcp]") {
     INFO(server.output());
 
     constexpr std::size_t kCapacity = 50;
@@ -140,7 +131,7 @@ TEST_CASE("tcp sink survives a collector outage: in order, no duplicates, drops 
     options.reconnect_min = 20ms;
     options.reconnect_max = 200ms;
     options.flush_timeout = 2s;
-    auto sink = alert::make_sink("tcp://127.0.0.1:" + std::to_string(server.tcp_port()), options);
+    auto sink = alert::make_sink(server.sink_spec("tcp"), options);
     auto& tcp = dynamic_cast<alert::TcpSink&>(*sink);
 
     int64_t pid = 1;
@@ -161,9 +152,7 @@ TEST_CASE("tcp sink survives a collector outage: in order, no duplicates, drops 
 
     REQUIRE(server.start());  // same ports
     REQUIRE(tcp.flush_for(15s));
-    REQUIRE(server.wait_for_lines("tcp", kBefore + kCapacity));
-    std::this_thread::sleep_for(200ms);
-    const auto lines = server.lines("tcp");
+    const auto lines = server.settled_lines("tcp", kBefore + kCapacity);
     REQUIRE(lines.size() == kBefore + kCapacity);
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const auto parsed = alert_test::parse_rfc5424(lines[i]);
@@ -179,20 +168,16 @@ TEST_CASE("tcp sink survives a collector outage: in order, no duplicates, drops 
     CHECK(stats.emitted == kBefore + kDuring);
 }
 
-TEST_CASE("unix: sink speaks the /dev/log protocol to a configurable socket",
-          "[alert][rsyslog][unix]") {
-    REQUIRE_RSYSLOGD();
-    const alert_test::TempDir dir;
-    alert_test::Rsyslogd server(dir.path());
-    REQUIRE(server.start());
+TEST_CASE_METHOD(alert_test::RunningRsyslogd,
+                 "unix: sink speaks the /dev/log protocol to a configurable socket",
+                 "[alert][rsyslog][unix]") {
     INFO(server.output());
 
     alert::SinkOptions options;
     options.ident = "audisp-eql-test";
     std::vector<alert::Format> formats;
-    emit_table(server, "unix", "unix:" + server.socket_path(), options, formats);
-    std::this_thread::sleep_for(200ms);
-    const auto lines = server.lines("unix");
+    emit_table(server, "unix", options, formats);
+    const auto lines = server.settled_lines("unix", formats.size());
     REQUIRE(lines.size() == formats.size());
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const std::size_t row = i % hostile_values().size();
@@ -207,12 +192,9 @@ TEST_CASE("unix: sink speaks the /dev/log protocol to a configurable socket",
     }
 }
 
-TEST_CASE("syslog sink: syslog(3) to /dev/log, redirected in a private mount namespace",
-          "[alert][rsyslog][syslog]") {
-    REQUIRE_RSYSLOGD();
-    const alert_test::TempDir dir;
-    alert_test::Rsyslogd server(dir.path());
-    REQUIRE(server.start());
+TEST_CASE_METHOD(alert_test::RunningRsyslogd,
+                 "syslog sink: syslog(3) to /dev/log, redirected in a private mount namespace",
+                 "[alert][rsyslog][syslog]") {
     INFO(server.output());
     const std::string socket = server.socket_path();
 
@@ -253,9 +235,7 @@ TEST_CASE("syslog sink: syslog(3) to /dev/log, redirected in a private mount nam
         return;
     }
     REQUIRE(WEXITSTATUS(status) == 0);
-    REQUIRE(server.wait_for_lines("unix", hostile_values().size()));
-    std::this_thread::sleep_for(200ms);
-    const auto lines = server.lines("unix");
+    const auto lines = server.settled_lines("unix", hostile_values().size());
     REQUIRE(lines.size() == hostile_values().size());
     for (std::size_t i = 0; i < lines.size(); ++i) {
         INFO(hostile_values()[i].name);

@@ -120,25 +120,21 @@ TEST_CASE("tcp octet counting stays the default on the wire", "[alert][syslog][t
     CHECK(all.substr(space + 1).starts_with("<84>1 "));
 }
 
-TEST_CASE("rsyslogd reads newline-framed tcp alerts one message each", "[alert][rsyslog][tcp]") {
-    REQUIRE_RSYSLOGD();
-    const alert_test::TempDir dir;
-    alert_test::Rsyslogd server(dir.path());
-    REQUIRE(server.start());
+TEST_CASE_METHOD(alert_test::RunningRsyslogd,
+                 "rsyslogd reads newline-framed tcp alerts one message each",
+                 "[alert][rsyslog][tcp]") {
     INFO(server.output());
     alert::SinkOptions options;
     options.hostname = "h1";
     options.tcp_framing = alert::TcpFraming::Newline;
-    auto sink = alert::make_sink("tcp://127.0.0.1:" + std::to_string(server.tcp_port()), options);
+    auto sink = alert::make_sink(server.sink_spec("tcp"), options);
     int64_t pid = 7000;
     for (const auto& hostile : alert_test::hostile_values()) {
         sink->emit(alert_test::hostile_alert(hostile.value, pid++));
     }
     REQUIRE(dynamic_cast<alert::TcpSink&>(*sink).flush_for(10s));
     // The connection stays open: rsyslogd must have ended each message at its LF.
-    REQUIRE(server.wait_for_lines("tcp", alert_test::hostile_values().size()));
-    std::this_thread::sleep_for(200ms);
-    const auto lines = server.lines("tcp");
+    const auto lines = server.settled_lines("tcp", alert_test::hostile_values().size());
     REQUIRE(lines.size() == alert_test::hostile_values().size());
     for (std::size_t i = 0; i < lines.size(); ++i) {
         INFO(alert_test::hostile_values()[i].name);
@@ -149,20 +145,17 @@ TEST_CASE("rsyslogd reads newline-framed tcp alerts one message each", "[alert][
     }
 }
 
-TEST_CASE(
+TEST_CASE_METHOD(
+    alert_test::RunningRsyslogd,
     "udp: 2048-byte datagrams by default; a huge alert arrives cut, its identity kept; "
     "SD-ID and BOM as set",
     "[alert][rsyslog][udp]") {
-    REQUIRE_RSYSLOGD();
-    const alert_test::TempDir dir;
-    alert_test::Rsyslogd server(dir.path());
-    REQUIRE(server.start());
     INFO(server.output());
     alert::SinkOptions options;
     options.hostname = "h1";
     options.sd_id = "eql@53595";
     options.utf8_bom = true;
-    auto sink = alert::make_sink("udp://127.0.0.1:" + std::to_string(server.udp_port()), options);
+    auto sink = alert::make_sink(server.sink_spec("udp"), options);
     alert::Alert big = alert_test::sample_alert(1'790'000'000'123'456, 4242);
     std::string huge_command = "iptables";
     for (int i = 0; i < 5000; ++i) huge_command += " -A INPUT -j ACCEPT";
@@ -203,23 +196,21 @@ TEST_CASE(
     CHECK(nlohmann::json::parse(small->msg.substr(3))["process"]["command_line"] == "iptables -F");
 }
 
-TEST_CASE("udp: --alert-max-bytes below the udp limit wins; the udp limit caps a larger one",
-          "[alert][rsyslog][udp]") {
-    REQUIRE_RSYSLOGD();
-    const alert_test::TempDir dir;
-    alert_test::Rsyslogd server(dir.path());
-    REQUIRE(server.start());
+TEST_CASE_METHOD(alert_test::RunningRsyslogd,
+                 "udp: --alert-max-bytes below the udp limit wins; the udp limit caps a larger one",
+                 "[alert][rsyslog][udp]") {
+    INFO(server.output());
     alert::SinkOptions options;
     options.udp_max_bytes = 4096;
     options.max_message_bytes = 60000;
-    auto sink = alert::make_sink("udp://127.0.0.1:" + std::to_string(server.udp_port()), options);
+    auto sink = alert::make_sink(server.sink_spec("udp"), options);
     alert::Alert big = alert_test::sample_alert(1'790'000'000'123'456, 1);
     alert_test::edit_event(
         big, [](ecs::Event& event) { event.process.command_line = std::string(20000, 'x'); });
     sink->emit(big);
     options.udp_max_bytes = 8000;
     options.max_message_bytes = 3000;
-    sink = alert::make_sink("udp://127.0.0.1:" + std::to_string(server.udp_port()), options);
+    sink = alert::make_sink(server.sink_spec("udp"), options);
     sink->emit(big);
     REQUIRE(server.wait_for_lines("udp", 2));
     const auto lines = server.lines("udp");

@@ -128,6 +128,27 @@ inline BinaryRun run_binary(const std::vector<std::string>& args,
     return run;
 }
 
+// run_binary with `args` then --config naming a settings file (in a temporary folder) that holds
+// `settings`.
+inline BinaryRun run_with_settings(std::vector<std::string> args, const std::string& settings) {
+    TempDir dir;
+    write_file(dir / "settings.conf", settings);
+    args.insert(args.end(), {"--config", (dir / "settings.conf").string()});
+    return run_binary(args);
+}
+
+// Each of `options` given "-1" (with --input `log`) is exit status 2 with the reason: a negative
+// number is refused, not wrapped into a huge unsigned one.
+inline void check_negative_refused(const std::string& log,
+                                   const std::vector<std::string>& options) {
+    for (const std::string& option : options) {
+        INFO(option);
+        const BinaryRun run = run_binary({"--input", log, option, "-1"});
+        CHECK(run.status == 2);
+        CHECK_THAT(run.err, Catch::Contains(option + " takes a whole number >= 0, not '-1'"));
+    }
+}
+
 // Runs audisp-eql on a pseudo-terminal (stdout and stderr both a terminal) and returns all it
 // wrote, escape sequences included.
 inline BinaryRun run_on_terminal(const std::vector<std::string>& args) {
@@ -135,6 +156,7 @@ inline BinaryRun run_on_terminal(const std::vector<std::string>& args) {
     if (!has_rules(args)) argv_text.insert(argv_text.end(), {"--rules", rules_dir()});
     argv_text.insert(argv_text.end(), args.begin(), args.end());
     std::vector<char*> argv;
+    argv.reserve(argv_text.size() + 1);
     for (auto& arg : argv_text) argv.push_back(arg.data());
     argv.push_back(nullptr);
 
@@ -270,7 +292,9 @@ inline std::string with_node(const std::string& text, const std::string& node) {
     std::string out;
     std::istringstream in(text);
     std::string line;
-    while (std::getline(in, line)) out += "node=" + node + " " + line + "\n";
+    while (std::getline(in, line)) {
+        out.append("node=").append(node).append(" ").append(line).append("\n");
+    }
     return out;
 }
 
@@ -301,9 +325,10 @@ inline std::string shift_time(const std::string& text, uint64_t from_serial, int
 inline std::string hex(const std::string& text) {
     static constexpr char kDigits[] = "0123456789ABCDEF";
     std::string out;
-    for (const unsigned char c : text) {
-        out += kDigits[c >> 4];
-        out += kDigits[c & 15];
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        out += kDigits[byte >> 4];
+        out += kDigits[byte & 15];
     }
     return out;
 }

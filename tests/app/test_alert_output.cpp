@@ -34,7 +34,7 @@ TEST_CASE("alerts beyond the per-rule limit are suppressed and summarised once")
         app::AlertOutput output(config, false);
         for (int i = 0; i < 150; ++i) {
             ecs::Event e;
-            e.timestamp_us = 1'700'000'000'000'000 + i * 1000;  // all inside one window
+            e.timestamp_us = 1'700'000'000'000'000 + int64_t{i} * 1000;  // all inside one window
             e.process.name = "iptables";
             e.process.args = std::vector<std::string>{"iptables", "-F"};
             output.emit(e, loaded.rules[1].info);
@@ -118,7 +118,7 @@ ecs::Event iptables_by(const std::string& uid, const std::string& name, int64_t 
 }
 
 std::string temp_file(const std::string& name) {
-    const std::string path = (std::filesystem::temp_directory_path() / name).string();
+    std::string path = (std::filesystem::temp_directory_path() / name).string();
     std::filesystem::remove(path);
     return path;
 }

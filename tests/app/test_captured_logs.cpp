@@ -44,7 +44,7 @@ struct Run {
     }
 };
 
-Run run_file(const fs::path& file, app::Config config = {}) {
+Run run_file(const fs::path& file, const app::Config& config = {}) {
     engine::LoadResult loaded = engine::load_rules({std::string(AUDISP_SOURCE_DIR) + "/rules"});
     REQUIRE(loaded.issues.empty());
     REQUIRE(loaded.rules.size() == 2);

@@ -43,22 +43,13 @@ TEST_CASE("a rules folder with no loadable rule is exit 2, offline and in plugin
 }
 
 TEST_CASE("signed and absurd numbers are refused, not wrapped into 'unbounded'") {
-    for (const char* option : {"--max-line-bytes", "--max-process-bytes", "--throttle-alerts",
-                               "--sink-queue", "--max-processes"}) {
-        INFO(option);
-        const BinaryRun run = run_binary({"--input", kLog, option, "-1"});
-        CHECK(run.status == 2);
-        CHECK_THAT(run.err,
-                   Catch::Contains(std::string(option) + " takes a whole number >= 0, not '-1'"));
-    }
+    check_negative_refused(kLog, {"--max-line-bytes", "--max-process-bytes", "--throttle-alerts",
+                                  "--sink-queue", "--max-processes"});
     const BinaryRun huge = run_binary({"--input", kLog, "--max-line-bytes", "99999999999999"});
     CHECK(huge.status == 2);
     CHECK_THAT(huge.err, Catch::Contains("--max-line-bytes must be 1024..1073741824"));
 
-    TempDir dir;
-    write_file(dir / "settings.conf", "max-process-bytes = -1\n");
-    const BinaryRun file =
-        run_binary({"--input", kLog, "--config", (dir / "settings.conf").string()});
+    const BinaryRun file = run_with_settings({"--input", kLog}, "max-process-bytes = -1\n");
     CHECK(file.status == 2);
     CHECK_THAT(file.err, Catch::Contains("--max-process-bytes takes a whole number >= 0"));
 }

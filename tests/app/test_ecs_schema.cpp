@@ -89,7 +89,10 @@ void walk(const nlohmann::json& node, const std::string& prefix, Seen& seen,
           const std::map<std::string, std::string>& schema) {
     if (node.is_object()) {
         for (const auto& [key, child] : node.items()) {
-            walk(child, prefix.empty() ? key : prefix + "." + key, seen, schema);
+            std::string path = prefix;
+            if (!path.empty()) path += '.';
+            path += key;
+            walk(child, path, seen, schema);
         }
         return;
     }

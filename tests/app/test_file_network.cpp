@@ -46,8 +46,8 @@ struct Steps {
     }
 };
 
-Steps run_steps(const char* capture, std::vector<std::string> rule_paths = {},
-                app::Config config = {}) {
+Steps run_steps(const char* capture, const std::vector<std::string>& rule_paths = {},
+                const app::Config& config = {}) {
     engine::RuleSet rules;
     if (!rule_paths.empty()) {
         engine::LoadResult loaded = engine::load_rules(rule_paths);

@@ -13,6 +13,7 @@ namespace {
 
 std::vector<std::string> names(const std::vector<app::InputFile>& files) {
     std::vector<std::string> out;
+    out.reserve(files.size());
     for (const auto& file : files) out.push_back(fs::path(file.path).filename().string());
     return out;
 }

@@ -33,6 +33,8 @@ struct UtcZone {
     bool had = false;
 };
 
+constexpr int64_t kHour = 3600;
+constexpr int64_t kDay = 86400;
 // 2026-11-25 (a Wednesday) 15:04:55 UTC.
 constexpr int64_t kNow = 1795359895 + 3 * 86400;
 constexpr int64_t kMidnight = kNow - (15 * 3600 + 4 * 60 + 55);
@@ -56,7 +58,7 @@ TEST_CASE("offline time: absolute forms") {
     CHECK(until("11/22/2026") == 1795359895 - (15 * 3600 + 4 * 60 + 55) + 86399);
     // A time alone: today.
     CHECK(since("15:04:55") == kNow);
-    CHECK(since("  08:00  ") == kMidnight + 8 * 3600);
+    CHECK(since("  08:00  ") == kMidnight + 8 * kHour);
 
     for (const char* wrong :
          {"", "2026-13-01", "2026-02-30", "02/30/2026", "25:00", "yesterday-ish", "2026-11-22 15",
@@ -76,10 +78,10 @@ TEST_CASE("offline time: ausearch keywords on an injected clock") {
     CHECK(until("today") == kNow);  // ausearch: the end "today" is now
     CHECK(since("yesterday") == kMidnight - 86400);
     CHECK(since("this-hour") == kNow - (4 * 60 + 55));
-    CHECK(since("this-week") == kMidnight - 3 * 86400);  // Sunday 2026-11-22
-    CHECK(since("week-ago") == kMidnight - 7 * 86400);
-    CHECK(since("this-month") == kMidnight - 24 * 86400);
-    CHECK(since("This-Year") == kMidnight - 328 * 86400);  // 2026-01-01
+    CHECK(since("this-week") == kMidnight - 3 * kDay);  // Sunday 2026-11-22
+    CHECK(since("week-ago") == kMidnight - 7 * kDay);
+    CHECK(since("this-month") == kMidnight - 24 * kDay);
+    CHECK(since("This-Year") == kMidnight - 328 * kDay);  // 2026-01-01
     CHECK(app::real_time_base().now > 1700000000);
 }
 

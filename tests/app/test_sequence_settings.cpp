@@ -15,7 +15,7 @@ using namespace offline_test;
 
 namespace {
 
-app::ParsedCommandLine parse(std::vector<std::string> args) {
+app::ParsedCommandLine parse(const std::vector<std::string>& args) {
     std::vector<const char*> argv{"audisp-eql"};
     for (const std::string& arg : args) argv.push_back(arg.c_str());
     return app::parse_command_line(static_cast<int>(argv.size()), argv.data());
@@ -44,6 +44,16 @@ std::size_t count(const std::string& text, const std::string& what) {
         ++n;
     }
     return n;
+}
+
+// A text-alert run of the rules in dir/seq.toml over dir/audit.log, with `extra` options.
+BinaryRun run_sequence_rule(const TempDir& dir, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"--input",      (dir / "audit.log").string(),
+                                     "--rules",      (dir / "seq.toml").string(),
+                                     "--no-summary", "--alerts-format",
+                                     "text"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_binary(args);
 }
 
 // `second` is written first although it ran 400 ms later (as a vfork's record comes after its
@@ -88,14 +98,8 @@ TEST_CASE("sequence settings: command line, config file and their defaults") {
 
 TEST_CASE("sequence settings: negative and absurd values are exit 2 with a reason") {
     const std::string log = data("firewall-disable.log").string();
-    for (const char* option : {"--sequence-reorder-ms", "--max-sequence-keys",
-                               "--max-sequence-bytes", "--max-sequence-total-bytes"}) {
-        INFO(option);
-        const BinaryRun run = run_binary({"--input", log, option, "-1"});
-        CHECK(run.status == 2);
-        CHECK_THAT(run.err,
-                   Catch::Contains(std::string(option) + " takes a whole number >= 0, not '-1'"));
-    }
+    check_negative_refused(log, {"--sequence-reorder-ms", "--max-sequence-keys",
+                                 "--max-sequence-bytes", "--max-sequence-total-bytes"});
     const std::vector<std::pair<std::vector<std::string>, std::string>> absurd = {
         {{"--sequence-reorder-ms", "60001"}, "--sequence-reorder-ms must be 0..60000"},
         {{"--max-sequence-keys", "0"}, "--max-sequence-keys must be 1..10000000"},
@@ -114,10 +118,7 @@ TEST_CASE("sequence settings: negative and absurd values are exit 2 with a reaso
         CHECK(run.status == 2);
         CHECK_THAT(run.err, Catch::Contains(message));
     }
-    TempDir dir;
-    write_file(dir / "settings.conf", "sequence-reorder-ms = -5\n");
-    const BinaryRun file =
-        run_binary({"--input", log, "--config", (dir / "settings.conf").string()});
+    const BinaryRun file = run_with_settings({"--input", log}, "sequence-reorder-ms = -5\n");
     CHECK(file.status == 2);
     CHECK_THAT(file.err, Catch::Contains("--sequence-reorder-ms takes a whole number >= 0"));
 }
@@ -126,19 +127,13 @@ TEST_CASE("sequence settings: the reorder window decides whether an out-of-order
     TempDir dir;
     write_file(dir / "seq.toml", sequence_rule("host.id"));
     write_file(dir / "audit.log", kOutOfOrder);
-    const std::vector<std::string> base = {"--input",      (dir / "audit.log").string(),
-                                           "--rules",      (dir / "seq.toml").string(),
-                                           "--no-summary", "--alerts-format",
-                                           "text"};
     // Default 1 s: `first` is put back before `second`.
-    const BinaryRun ordered = run_binary(base);
+    const BinaryRun ordered = run_sequence_rule(dir);
     CHECK(ordered.status == 0);
     CHECK(count(ordered.out, "First then second") == 1);
     CHECK_THAT(ordered.err, Catch::Contains("sequence_late_events=0"));
     // 0: arrival order. `second` is matched before `first` exists; `first` comes late (counted).
-    std::vector<std::string> none = base;
-    none.insert(none.end(), {"--sequence-reorder-ms", "0"});
-    const BinaryRun unordered = run_binary(none);
+    const BinaryRun unordered = run_sequence_rule(dir, {"--sequence-reorder-ms", "0"});
     CHECK(unordered.status == 0);
     CHECK(count(unordered.out, "First then second") == 0);
     CHECK_THAT(unordered.err, Catch::Contains("sequence_late_events=1"));
@@ -148,12 +143,9 @@ TEST_CASE("sequence settings: the reorder window decides whether an out-of-order
     write_file(dir / "audit.log", raw_exec_event(stamp(500, 11), 201, 1, "/usr/bin/second") +
                                       raw_exec_event(stamp(1000, 12), 202, 1, "/usr/bin/ls") +
                                       raw_exec_event(stamp(100, 13), 200, 1, "/usr/bin/first"));
-    std::vector<std::string> wide = base;
-    wide.insert(wide.end(), {"--sequence-reorder-ms", "600"});
-    CHECK(count(run_binary(wide).out, "First then second") == 1);
-    std::vector<std::string> narrow = base;
-    narrow.insert(narrow.end(), {"--sequence-reorder-ms", "300"});
-    const BinaryRun missed = run_binary(narrow);
+    CHECK(count(run_sequence_rule(dir, {"--sequence-reorder-ms", "600"}).out,
+                "First then second") == 1);
+    const BinaryRun missed = run_sequence_rule(dir, {"--sequence-reorder-ms", "300"});
     CHECK(count(missed.out, "First then second") == 0);
     CHECK_THAT(missed.err, Catch::Contains("sequence_late_events=1"));
 }
@@ -166,17 +158,11 @@ TEST_CASE("sequence settings: a tiny --max-sequence-keys evicts, and counts it")
                                       raw_exec_event(stamp(100, 11), 301, 1, "/usr/bin/first") +
                                       raw_exec_event(stamp(200, 12), 300, 1, "/usr/bin/second") +
                                       raw_exec_event(stamp(300, 13), 301, 1, "/usr/bin/second"));
-    const std::vector<std::string> base = {"--input",      (dir / "audit.log").string(),
-                                           "--rules",      (dir / "seq.toml").string(),
-                                           "--no-summary", "--alerts-format",
-                                           "text"};
-    const BinaryRun roomy = run_binary(base);
+    const BinaryRun roomy = run_sequence_rule(dir);
     CHECK(count(roomy.out, "First then second") == 2);
     CHECK_THAT(roomy.err, Catch::Contains("sequence_evicted_first_stage=0"));
 
-    std::vector<std::string> tiny = base;
-    tiny.insert(tiny.end(), {"--max-sequence-keys", "1"});
-    const BinaryRun evicted = run_binary(tiny);
+    const BinaryRun evicted = run_sequence_rule(dir, {"--max-sequence-keys", "1"});
     CHECK(evicted.status == 0);
     // pid 300's pending sequence made room for pid 301's: only 301 completes.
     CHECK(count(evicted.out, "First then second") == 1);

@@ -145,7 +145,8 @@ TEST_CASE("plugin-mode diagnostics to syslog never block on a daemon that does n
     const int fd = ::socket(AF_UNIX, SOCK_DGRAM, 0);
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
-    std::strcpy(address.sun_path, path.c_str());
+    REQUIRE(path.size() < sizeof address.sun_path);
+    std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
     REQUIRE(::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
     auto sink = std::make_shared<app::SyslogDiagnostics>("audisp-eql-test", path);
     spdlog::logger logger("diag-test", sink);

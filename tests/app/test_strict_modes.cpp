@@ -1,13 +1,13 @@
 // Plugin-mode permission checks as sshd's StrictModes: a config or rule file is trusted only if
 // it and every folder above it are root's and writable by nobody else, POSIX ACLs included.
 #include <fcntl.h>
-#include <stdio.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <thread>
 #include <vector>

@@ -87,6 +87,7 @@ TEST_CASE("a forwarded exec becomes the same event, host.name from syslog, node=
         "comm=\"iptables\" exe=\"/usr/sbin/xtables-nft-multi\" key=\"exec\"#035ARCH=x86_64 "
         "SYSCALL=execve AUID=\"alice\" UID=\"alice\" GID=\"staff\" EUID=\"root\" SUID=\"root\" "
         "FSUID=\"root\" EGID=\"root\" SGID=\"root\" FSGID=\"root\"",
+        // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one record, split to fit the line
         "Feb  6 17:42:49 web1 audisp-syslog: type=EXECVE msg=audit(1700000000.123:100): argc=2 "
         "a0=\"iptables\" a1=\"-F\"",
         "Feb  6 17:42:49 web1 audisp-syslog: type=CWD msg=audit(1700000000.123:100): cwd=\"/root\"",

@@ -15,7 +15,7 @@
 
 namespace {
 
-std::vector<ecs::Event> read_all(const std::string& text, audit::ReaderOptions options = {},
+std::vector<ecs::Event> read_all(const std::string& text, const audit::ReaderOptions& options = {},
                                  audit::ReaderStats* stats = nullptr,
                                  std::size_t chunk = std::string::npos) {
     std::vector<ecs::Event> events;
@@ -545,7 +545,7 @@ TEST_CASE("an ENRICHED tail whose 0x1d was escaped (#035) or dropped on the way 
         "nametype=NORMAL\n";
     for (const std::string separator : {"#035", ""}) {
         INFO("separator: '" << separator << "'");
-        const auto events = read_all(head + separator + tail);
+        const auto events = read_all(std::string(head).append(separator).append(tail));
         REQUIRE(events.size() == 1);
         const ecs::Event& e = events[0];
         CHECK(e.auditd.key == "priv_esc");

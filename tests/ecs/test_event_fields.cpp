@@ -5,27 +5,16 @@
 #include <string>
 
 #include "ecs/fields.hpp"
-#include "ecs/json.hpp"
-#include "ecs/json_writer.hpp"
+#include "event_json.hpp"
 
 namespace {
 
-ecs::Event exec_event() {
-    ecs::Event e;
-    e.timestamp_us = 1'700'000'000'123'000;
-    e.sequence = 456;
-    e.node = "web1";
-    e.host_name = "web1";
-    e.process.pid = 4242;
-    return e;
-}
+using ecs_test::streamed_document;
 
-nlohmann::json streamed(const ecs::Event& event) {
-    const ecs::EventJsonWriter writer;
-    std::string out;
-    writer.write(event, out);
-    CHECK(out == ecs::dump_line(ecs::to_json(event)));  // both paths agree on the new fields
-    return nlohmann::json::parse(out);
+ecs::Event exec_event() {
+    ecs::Event e = ecs_test::exec_event(1'700'000'000'123'000, 456, "web1", 4242);
+    e.node = "web1";
+    return e;
 }
 
 }  // namespace
@@ -60,13 +49,13 @@ TEST_CASE("event.id: a version 5 UUID of node, serial, time, action and pid, sta
 
 TEST_CASE("event.id and event.created are written when set, absent when not") {
     ecs::Event e = exec_event();
-    nlohmann::json doc = streamed(e);
+    nlohmann::json doc = streamed_document(e);
     CHECK_FALSE(doc["event"].contains("id"));
     CHECK_FALSE(doc["event"].contains("created"));
 
     e.id = ecs::make_event_id(e);
     e.created_us = 1'764'666'000'654'321;
-    doc = streamed(e);
+    doc = streamed_document(e);
     CHECK(doc["event"]["id"] == e.id);
     CHECK(doc["event"]["created"] == "2025-12-02T09:00:00.654321Z");
     CHECK(doc["@timestamp"] == "2023-11-14T22:13:20.123000Z");  // the audit time stays
@@ -74,30 +63,30 @@ TEST_CASE("event.id and event.created are written when set, absent when not") {
 
 TEST_CASE("event.module is auditd and event.dataset names the category, as Defend's datasets") {
     ecs::Event e = exec_event();
-    nlohmann::json doc = streamed(e);
+    nlohmann::json doc = streamed_document(e);
     CHECK(doc["event"]["module"] == "auditd");
     CHECK(doc["event"]["dataset"] == "auditd.process");
     e.category = {"file"};
-    CHECK(streamed(e)["event"]["dataset"] == "auditd.file");
+    CHECK(streamed_document(e)["event"]["dataset"] == "auditd.file");
     e.category = {"network"};
-    CHECK(streamed(e)["event"]["dataset"] == "auditd.network");
+    CHECK(streamed_document(e)["event"]["dataset"] == "auditd.network");
 }
 
 TEST_CASE("user.effective.* only when the effective user is not the real one, as Auditbeat") {
     ecs::Event e = exec_event();
     e.user = {"0", "root"};
     e.user_real = {"0", "root"};
-    nlohmann::json doc = streamed(e);
+    nlohmann::json doc = streamed_document(e);
     CHECK(doc["user"]["id"] == "0");
     CHECK_FALSE(doc["user"].contains("effective"));
     CHECK(ecs::get_field(e, ecs::FieldId::UserEffectiveId).missing());
 
     e.user_real = {"1000", "alice"};  // a setuid-root program run by alice
-    doc = streamed(e);
+    doc = streamed_document(e);
     CHECK(doc["user"]["effective"]["id"] == "0");
     CHECK(doc["user"]["effective"]["name"] == "root");
     CHECK(doc["user"]["Ext"]["real"]["id"] == "1000");
 
     e.user_real = {};  // the real user unknown: nothing to compare with, so nothing said
-    CHECK_FALSE(streamed(e)["user"].contains("effective"));
+    CHECK_FALSE(streamed_document(e)["user"].contains("effective"));
 }

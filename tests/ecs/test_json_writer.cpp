@@ -6,23 +6,15 @@
 
 #include "ecs/json.hpp"
 #include "ecs/json_writer.hpp"
+#include "event_json.hpp"
 
 namespace {
 
-std::string streamed(const ecs::Event& event) {
-    static const ecs::EventJsonWriter writer;
-    std::string out;
-    writer.write(event, out);
-    return out;
-}
+using ecs_test::streamed;
 
 ecs::Event hostile_exec() {
-    ecs::Event e;
-    e.timestamp_us = 1'763'823'377'123'456;
-    e.sequence = 42;
+    ecs::Event e = ecs_test::exec_event(1'763'823'377'123'456, 42, "web-01", 4242);
     e.outcome = "success";
-    e.host_name = "web-01";
-    e.process.pid = 4242;
     e.process.name = "ipt\"ables";
     e.process.executable = "/usr/sbin/xtables-nft-multi";
     e.process.args =
@@ -98,8 +90,7 @@ TEST_CASE("file and network events: their fields nested as ECS names them, absen
     rename.file.original_path = "/tmp/job.sh";
     rename.file.original_name = "job.sh";
     rename.file.original_extension = "sh";
-    const nlohmann::json doc = nlohmann::json::parse(streamed(rename));
-    CHECK(streamed(rename) == ecs::dump_line(ecs::to_json(rename)));
+    const nlohmann::json doc = ecs_test::streamed_document(rename);
     CHECK(doc["event"]["category"] == nlohmann::json::array({"file"}));
     CHECK(doc["file"]["path"] == "/etc/cron.d/job");
     CHECK(doc["file"]["Ext"]["original"]["path"] == "/tmp/job.sh");
@@ -116,8 +107,7 @@ TEST_CASE("file and network events: their fields nested as ECS names them, absen
     connect.network.direction = "egress";
     connect.network.transport = "tcp";
     connect.network.type = "ipv6";
-    const nlohmann::json net = nlohmann::json::parse(streamed(connect));
-    CHECK(streamed(connect) == ecs::dump_line(ecs::to_json(connect)));
+    const nlohmann::json net = ecs_test::streamed_document(connect);
     CHECK(net["destination"]["port"] == 10250);
     CHECK(net["destination"]["ip"] == "::ffff:10.0.0.1");
     CHECK(net["network"]["direction"] == "egress");

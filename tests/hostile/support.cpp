@@ -1,13 +1,13 @@
 #include "support.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -47,7 +47,7 @@ std::string stamp(uint64_t serial, uint64_t base_seconds) {
     const uint64_t millis = serial % 1000;
     char out[64];
     std::snprintf(out, sizeof out, "%llu.%03llu:%llu",
-                  static_cast<unsigned long long>(base_seconds + serial / 1000),
+                  static_cast<unsigned long long>(base_seconds) + serial / 1000,
                   static_cast<unsigned long long>(millis), static_cast<unsigned long long>(serial));
     return out;
 }
@@ -98,9 +98,9 @@ std::string exec_records(const Exec& e) {
 }
 
 ReadResult read(std::string_view text, const std::vector<std::size_t>& cuts,
-                audit::ReaderOptions options) {
+                const audit::ReaderOptions& options) {
     ReadResult result;
-    audit::AuditReader reader(std::move(options),
+    audit::AuditReader reader(options,
                               [&](ecs::Event&& e) { result.events.push_back(std::move(e)); });
     std::size_t at = 0;
     for (const std::size_t cut : cuts) {
@@ -114,10 +114,11 @@ ReadResult read(std::string_view text, const std::vector<std::size_t>& cuts,
     return result;
 }
 
-ReadResult read_chunked(std::string_view text, std::size_t chunk, audit::ReaderOptions options) {
+ReadResult read_chunked(std::string_view text, std::size_t chunk,
+                        const audit::ReaderOptions& options) {
     std::vector<std::size_t> cuts;
     for (std::size_t at = chunk; at < text.size(); at += chunk) cuts.push_back(at);
-    return read(text, cuts, std::move(options));
+    return read(text, cuts, options);
 }
 
 std::vector<std::string> as_json(const std::vector<ecs::Event>& events) {

@@ -59,10 +59,10 @@ struct ReadResult {
 
 // Feeds `text` in the given pieces (offsets where a new read starts; empty: one read).
 ReadResult read(std::string_view text, const std::vector<std::size_t>& cuts = {},
-                audit::ReaderOptions options = {});
+                const audit::ReaderOptions& options = {});
 // Feeds `text` in reads of `chunk` bytes.
 ReadResult read_chunked(std::string_view text, std::size_t chunk,
-                        audit::ReaderOptions options = {});
+                        const audit::ReaderOptions& options = {});
 
 // The events as NDJSON, for whole-output comparisons.
 std::vector<std::string> as_json(const std::vector<ecs::Event>& events);

@@ -217,7 +217,7 @@ TEST_CASE("NUL and other binary bytes: the line is skipped and counted, the rest
 
     // 64 KiB of random bytes (newlines included) between two valid events.
     std::mt19937 random(1234);
-    std::string noise(64 * 1024, '\0');
+    std::string noise(std::size_t{64} * 1024, '\0');
     for (char& c : noise) c = static_cast<char>(random() & 0xff);
     result = read(before() + "\n" + noise + "\n" + after());
     check_neighbours(result.events);
@@ -252,7 +252,7 @@ TEST_CASE("lines of 1 MiB and more are skipped and counted with bounded memory")
     std::vector<ecs::Event> events;
     audit::AuditReader counting(audit::ReaderOptions{},
                                 [&](ecs::Event&& e) { events.push_back(std::move(e)); });
-    const std::string piece(64 * 1024, 'B');
+    const std::string piece(std::size_t{64} * 1024, 'B');
     counting.feed(before());
     counting.feed("type=EXECVE msg=audit(1700000000.102:102): a0=\"");
     const std::size_t rss_before = hostile::resident_bytes();
@@ -263,7 +263,7 @@ TEST_CASE("lines of 1 MiB and more are skipped and counted with bounded memory")
     counting.finish();
     check_neighbours(events);
     CHECK(counting.stats().lines.malformed[static_cast<std::size_t>(Kind::OverLong)] == 1);
-    if (!hostile::kAddressSanitizer) CHECK(rss_after < rss_before + 16 * 1024 * 1024);
+    if (!hostile::kAddressSanitizer) CHECK(rss_after < rss_before + (std::size_t{16} << 20));
     CHECK(seconds_since(start) < 30.0);
 }
 
@@ -336,8 +336,8 @@ TEST_CASE("a PROCTITLE-only event and events whose SYSCALL never arrives emit no
     std::string flood = before();
     for (uint64_t serial = 1000; serial < 21000; ++serial) {
         const std::string s = hostile::stamp(serial);
-        flood += "type=EXECVE msg=audit(" + s + "): argc=1 a0=\"x\"\n" + "type=CWD msg=audit(" + s +
-                 "): cwd=\"/\"\n";
+        flood.append("type=EXECVE msg=audit(").append(s).append("): argc=1 a0=\"x\"\n");
+        flood.append("type=CWD msg=audit(").append(s).append("): cwd=\"/\"\n");
     }
     flood += after();
     const auto start = std::chrono::steady_clock::now();

@@ -1,11 +1,11 @@
 // Overload: the process table under a flood of processes, the real binary's stdin loop under a
 // sustained stream (throughput and its stats counters), and SIGHUP rule reloads while events
 // stream through it (no alert lost or doubled).
-#include <signal.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -165,7 +165,8 @@ TEST_CASE(
     REQUIRE(parent != nullptr);
     REQUIRE(parent->image != nullptr);
     CHECK(parent->image->name == "cron");
-    if (!hostile::kAddressSanitizer) CHECK(hostile::resident_bytes() < rss_warm + 8 * 1024 * 1024);
+    if (!hostile::kAddressSanitizer)
+        CHECK(hostile::resident_bytes() < rss_warm + (std::size_t{8} << 20));
 }
 
 TEST_CASE(
@@ -223,7 +224,8 @@ TEST_CASE("table memory is bounded in bytes too: huge argv do not multiply by th
     CHECK(table.stats().evictions == 0);
     if (hostile::kAddressSanitizer) return;  // resident size means nothing under ASan
     const std::size_t grown = hostile::resident_bytes() - before;
-    INFO("table of " << kCap << " entries grew RSS by " << grown / (1024 * 1024) << " MiB");
+    INFO("table of " << kCap << " entries grew RSS by " << grown / (std::size_t{1} << 20)
+                     << " MiB");
     CHECK(grown < (std::size_t{8} << 20));
 }
 
@@ -247,7 +249,7 @@ TEST_CASE(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double rate = static_cast<double>(counts.execs + counts.exits) / took;
     std::printf("plugin throughput: %llu events (%zu bytes) in %.2f s = %.0f events/s\n",
-                static_cast<unsigned long long>(counts.execs + counts.exits), stream.size(), took,
+                static_cast<unsigned long long>(counts.execs) + counts.exits, stream.size(), took,
                 rate);
 
     const std::string text = hostile::read_file(log);

@@ -35,7 +35,7 @@ ecs::Event exec(uint64_t serial, int64_t time_ms, int64_t pid, int64_t ppid,
 // A fork record as the event builder makes it: process.* is the child pid with the forking
 // process's own comm= and exe=, process.parent.pid the forking process.
 ecs::Event fork(uint64_t serial, int64_t time_ms, int64_t child, int64_t forker,
-                const char* syscall = "clone", std::string comm = "sh") {
+                const char* syscall = "clone", const std::string& comm = "sh") {
     ecs::Event e;
     e.sequence = serial;
     e.timestamp_us = ms(time_ms);
@@ -253,7 +253,7 @@ TEST_CASE("a huge argv is kept capped and shared: forks of it cost no copy") {
     ecs::Event big = exec(1, 1, 600, 1, huge);
     table.apply(big);
     const std::size_t after_exec = table.stats().bytes;
-    CHECK(after_exec < 8 * 1024);
+    CHECK(after_exec < std::size_t{8} * 1024);
     CHECK(table.stats().capped_images == 1);
     for (int64_t i = 0; i < 100; ++i) {
         ecs::Event forked = fork(static_cast<uint64_t>(2 + i), 2 + i, 700 + i, 600, "clone", "big");
@@ -263,7 +263,7 @@ TEST_CASE("a huge argv is kept capped and shared: forks of it cost no copy") {
         CHECK(forked.process.args_count() == 1024);
     }
     // 100 children share the parent's image: each adds its own entry only.
-    CHECK(table.stats().bytes - after_exec < 100 * 512);
+    CHECK(table.stats().bytes - after_exec < std::size_t{100} * 512);
     ecs::Event grandchild = exec(200, 200, 800, 700, {"ls"});
     table.apply(grandchild);
     REQUIRE(grandchild.parent.command_line.has_value());
@@ -324,7 +324,8 @@ TEST_CASE("eviction takes the heaviest user's least recently used processes firs
 
 TEST_CASE("new limits (a reload) evict what no longer fits") {
     process::ProcessTable table({});
-    for (int64_t pid = 1; pid <= 20; ++pid) feed(table, exec(static_cast<uint64_t>(pid), pid, pid, 0, {"p"}));
+    for (int64_t pid = 1; pid <= 20; ++pid)
+        feed(table, exec(static_cast<uint64_t>(pid), pid, pid, 0, {"p"}));
     table.set_limits(5, std::size_t{1} << 20);
     CHECK(table.stats().size == 5);
     CHECK(table.stats().evictions == 15);
@@ -336,7 +337,7 @@ TEST_CASE("new limits (a reload) evict what no longer fits") {
 TEST_CASE("the table is bounded in bytes") {
     process::TableOptions options;
     options.max_entries = 1000;
-    options.max_bytes = 64 * 1024;
+    options.max_bytes = std::size_t{64} * 1024;
     process::ProcessTable table(options);
     ecs::Event parent = exec(1, 1, 1000, 1, {"sshd"});
     table.apply(parent);
@@ -345,7 +346,7 @@ TEST_CASE("the table is bounded in bytes") {
         ecs::Event child = exec(static_cast<uint64_t>(2 + i), 2 + i, 2000 + i, 1000, args);
         table.apply(child);
         CHECK(child.parent.name == "sshd");  // the parent stays: every child touches it
-        CHECK(table.stats().bytes <= 64 * 1024);
+        CHECK(table.stats().bytes <= std::size_t{64} * 1024);
     }
     CHECK(table.stats().evictions > 0);
     CHECK(table.find("h", 1000) != nullptr);
