@@ -273,8 +273,7 @@ TEST_CASE("every upstream sequence and sample rule loads or names what it still 
     for (const auto& issue : result.issues) {
         INFO(issue.file << ": " << issue.message);
         CHECK(issue.kind == engine::IssueKind::Failed);
-        CHECK_THAT(issue.message,
-                   Catch::Contains("unknown field(s) this host does not provide: "));
+        CHECK_THAT(issue.message, Catch::Contains("unknown field(s) this host does not provide: "));
     }
     // The set runs: a rule set with all of them takes an event without complaint.
     engine::LoadResult again = engine::load_rules({folder});
@@ -296,8 +295,9 @@ TEST_CASE("the state of all sequence rules together is bounded in bytes",
     options.max_total_bytes = 3 * one_key;
     engine::RuleSet rules = load(kQuery, options);
     std::vector<ecs::Event> shells;
+    shells.reserve(10);
     for (int i = 0; i < 10; ++i) {
-        shells.push_back(exec(i, static_cast<uint64_t>(i + 1), "bash", "b" + std::to_string(i),
+        shells.push_back(exec(i, static_cast<uint64_t>(i) + 1, "bash", "b" + std::to_string(i),
                               "s" + std::to_string(i)));
     }
     feed(rules, shells, fed);

@@ -122,7 +122,9 @@ TEST_CASE("sequence runs: N+k events give k+1 alerts", "[eql][sequence]") {
     const std::string runs3 =
         R"(sequence by process.parent.entity_id with maxspan=1s [process where process.name == "id"] with runs=3)";
     std::vector<Step> steps;
-    for (int i = 0; i < 5; ++i) steps.push_back({i * 10, "id", "e" + std::to_string(i), "p1"});
+    steps.reserve(5);
+    for (int i = 0; i < 5; ++i)
+        steps.push_back({int64_t{i} * 10, "id", "e" + std::to_string(i), "p1"});
     CHECK(run_sequence(runs3, {steps.begin(), steps.begin() + 2}).names().empty());
     CHECK(run_sequence(runs3, {steps.begin(), steps.begin() + 3}).names() == Names{"id id id"});
     CHECK(run_sequence(runs3, steps).alerts.size() == 3);
@@ -368,8 +370,7 @@ TEST_CASE("sequence syntax: accepted forms and clear errors", "[eql][sequence][p
     rejects("sequence [any where true] [any where true] | head 1", "pipes");
     rejects(R"(sequence [file where dll.path == "/x"] [network where dns.question.name != null])",
             "unknown field(s) this host does not provide: dll.path, dns.question.name");
-    rejects(R"(sequence [process where true] [registry where true])",
-            "event category [registry]");
+    rejects(R"(sequence [process where true] [registry where true])", "event category [registry]");
     rejects("process where true", "not a sequence");
     // The single-event API still says sequences are not single queries.
     CHECK_THROWS_WITH(eql::CompiledQuery::compile("sequence [any where true] [any where true]"),

@@ -105,7 +105,8 @@ std::vector<ecs::Event> events_for(std::string_view text) {
         e.process.name = value;
         e.process.executable = "/usr/bin/" + value;
         e.process.args = std::vector<std::string>{value, value, "-F"};
-        e.process.command_line = value + " " + value + " -F";
+        e.process.command_line = value;
+        e.process.command_line->append(" ").append(value).append(" -F");
         e.parent.name = value;
         e.parent.args = std::vector<std::string>{value};
         events.push_back(std::move(e));
@@ -113,9 +114,11 @@ std::vector<ecs::Event> events_for(std::string_view text) {
     return events;
 }
 
+constexpr std::size_t kMaxBytes = std::size_t{64} * 1024;
+
 void run_sequence(std::string_view text) {
     const eql::CompiledSequence sequence = eql::CompiledSequence::compile(text);
-    eql::SequenceMatcher matcher(sequence, eql::SequenceLimits{16, 64 * 1024});
+    eql::SequenceMatcher matcher(sequence, eql::SequenceLimits{16, kMaxBytes});
     std::vector<eql::CompletedSequence> out;
     int64_t at = 1'700'000'000'000'000;
     uint64_t serial = 0;
@@ -134,7 +137,7 @@ void run_sequence(std::string_view text) {
     }
     matcher.flush(out);
     const eql::SequenceStats& stats = matcher.stats();
-    fuzz::check(stats.keys <= 16 && stats.bytes <= 64 * 1024, "limits hold", text);
+    fuzz::check(stats.keys <= 16 && stats.bytes <= kMaxBytes, "limits hold", text);
     fuzz::check((stats.keys == 0) == (stats.bytes == 0), "bytes are zero with no keys", text);
     for (const eql::CompletedSequence& done : out) {
         fuzz::check(!done.events.empty() && done.events.size() == done.stages.size(),

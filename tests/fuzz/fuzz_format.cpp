@@ -8,6 +8,8 @@
 //
 // Input: strings separated by 0x1E (the ASCII record separator), then 12 control bytes at the
 // end: options (1), size limit (2), timestamp (4), risk score (4, signed), pid (1).
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -44,7 +46,10 @@ const Setter kSlots[] = {
     [](ecs::Event& e, engine::RuleInfo&, std::string v) { (*e.process.args)[0] = std::move(v); },
     // The rule name comes from a root-owned rule file, not from the attacker: fuzzed at a
     // realistic length, so that the size limit stays a fair check.
-    [](ecs::Event&, engine::RuleInfo& r, std::string v) { r.name = v.substr(0, 48); },
+    [](ecs::Event&, engine::RuleInfo& r, std::string v) {
+        v.resize(std::min<std::size_t>(v.size(), 48));
+        r.name = std::move(v);
+    },
     // Once @timestamp as text; the alert's time is typed now (the 0x40 option sets it).
     [](ecs::Event& e, engine::RuleInfo&, std::string v) { e.user_real.name = std::move(v); },
 };
