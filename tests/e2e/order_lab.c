@@ -28,9 +28,9 @@
 #include <time.h>
 #include <unistd.h>
 
-extern char **environ;
+extern char** environ;
 
-static int fail(const char *what) {
+static int fail(const char* what) {
     perror(what);
     return 1;
 }
@@ -41,10 +41,10 @@ static int wait_child(pid_t pid) {
     return 0;
 }
 
-static void *thread_main(void *arg) { return arg; }
+static void* thread_main(void* arg) { return arg; }
 
 /* argv[first..] up to an optional "--": the program and its args. */
-static char **program_argv(int argc, char **argv, int first) {
+static char** program_argv(int argc, char** argv, int first) {
     for (int i = first; i < argc; ++i) {
         if (strcmp(argv[i], "--") == 0) {
             argv[i] = NULL;
@@ -54,14 +54,14 @@ static char **program_argv(int argc, char **argv, int first) {
     return argv + first;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     if (argc < 3) {
         fprintf(stderr, "usage: order_lab MODE [N] PROG ARGS...\n");
         return 1;
     }
-    const char *mode = argv[1];
+    const char* mode = argv[1];
     if (strcmp(mode, "vfork") == 0) {
-        char **child = program_argv(argc, argv, 2);
+        char** child = program_argv(argc, argv, 2);
         pid_t pid = vfork();
         if (pid < 0) return fail("vfork");
         if (pid == 0) {
@@ -71,7 +71,7 @@ int main(int argc, char **argv) {
         return wait_child(pid);
     }
     if (strcmp(mode, "spawn") == 0) {
-        char **child = program_argv(argc, argv, 2);
+        char** child = program_argv(argc, argv, 2);
         pid_t pid = 0;
         int error = posix_spawn(&pid, child[0], NULL, NULL, child, environ);
         if (error != 0) {
@@ -81,12 +81,11 @@ int main(int argc, char **argv) {
         return wait_child(pid);
     }
     if (strcmp(mode, "exit-race") == 0) {
-        char **child = program_argv(argc, argv, 2);
+        char** child = program_argv(argc, argv, 2);
         /* Freeing this much memory makes do_exit slow, so the child execs between the
          * parent's exit_group record and its re-parenting. */
         const size_t size = (size_t)512 << 20;
-        char *memory = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                            -1, 0);
+        char* memory = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (memory == MAP_FAILED) return fail("mmap");
         memset(memory, 1, size);
         int go[2];
@@ -98,7 +97,7 @@ int main(int argc, char **argv) {
             close(go[1]);
             if (read(go[0], &byte, 1) != 1) _exit(126);
             /* Let the parent get into exit_group first. */
-            const struct timespec pause = {0, 2 * 1000 * 1000};
+            const struct timespec pause = {0, 2L * 1000 * 1000};
             nanosleep(&pause, NULL);
             execv(child[0], child);
             _exit(127);
@@ -112,7 +111,7 @@ int main(int argc, char **argv) {
             return 1;
         }
         const long count = strtol(argv[2], NULL, 10);
-        char **child = program_argv(argc, argv, 3);
+        char** child = program_argv(argc, argv, 3);
         if (strcmp(mode, "threads") == 0) {
             for (long i = 0; i < count; ++i) {
                 pthread_t thread;
