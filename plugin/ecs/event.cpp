@@ -1,8 +1,6 @@
 #include "ecs/event.hpp"
 
-#include <array>
-#include <charconv>
-
+#include "ecs/decimal.hpp"
 #include "ecs/name_uuid.hpp"
 
 namespace ecs {
@@ -39,25 +37,13 @@ std::string_view action_name(Action action) noexcept {
     return "unknown";
 }
 
-namespace {
-
-// std::to_string's digits without its temporary string (a 16-digit time is past SSO).
-template <typename Integer>
-void append_decimal(std::string& out, Integer value) {
-    std::array<char, 24> digits{};
-    const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
-    out.append(digits.data(), end);
-}
-
-}  // namespace
-
 void append_identity(std::string& name, const Event& event) {
     name += '\n';
     name += event.node;
     name += '\x1f';
-    append_decimal(name, event.sequence);
+    name += DecimalText(event.sequence).view();
     name += '\x1f';
-    append_decimal(name, event.timestamp_us);
+    name += DecimalText(event.timestamp_us).view();
     name += '\x1f';
     name += action_name(event.action);
 }
@@ -70,7 +56,7 @@ std::string make_event_id(const Event& event) {
     append_identity(name, event);
     // The pid too: cheap insurance should two events of one record ever share an action.
     name += '\x1f';
-    if (event.process.pid) append_decimal(name, *event.process.pid);
+    if (event.process.pid) name += DecimalText(*event.process.pid).view();
     return uuid_text(name_uuid(kEventIds, name));
 }
 
