@@ -1,7 +1,6 @@
 #include "ecs/event.hpp"
 
 #include "ecs/decimal.hpp"
-#include "ecs/name_uuid.hpp"
 
 namespace ecs {
 
@@ -46,18 +45,6 @@ void append_identity(std::string& name, const Event& event) {
     name += DecimalText(event.timestamp_us).view();
     name += '\x1f';
     name += action_name(event.action);
-}
-
-std::string make_event_id(const Event& event) {
-    // The namespace of event ids: the name-based UUID of "audisp-eql.event" in the DNS namespace.
-    static const Uuid kEventIds = name_uuid(kDnsNamespace, "audisp-eql.event");
-    std::string name;
-    name.reserve(96);  // node, serial, time, action and pid: one allocation
-    append_identity(name, event);
-    // The pid too: cheap insurance should two events of one record ever share an action.
-    name += '\x1f';
-    if (event.process.pid) name += DecimalText(*event.process.pid).view();
-    return uuid_text(name_uuid(kEventIds, name));
 }
 
 std::string join_command_line(const std::vector<std::string>& args) {
