@@ -278,6 +278,10 @@ RoutedJson format_json_routed(const Alert& alert, std::size_t max_bytes) {
     // See JsonWriter for why these few alerts take the document path.
     JsonWriter writer = JsonWriter::NotAnEventAlert;
     if (!alert.suppression && alert.event && alert.rule) {
+        // The whole line is streamed before we learn that it must take the document path
+        // (invalid UTF-8, seen as U+FFFD in it, or over the size limit): those rare alerts are
+        // formatted twice and the streamed line is dropped. Knowing it up front would mean a scan
+        // of every string of every alert.
         std::string line = stream_alert(alert);
         const std::size_t limit = max_bytes == 0 ? 0 : std::max(max_bytes, kMinFormatBytes);
         if (line.find(text::kReplacement) != std::string::npos) {

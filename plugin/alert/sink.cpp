@@ -170,6 +170,17 @@ std::string local_hostname() {
     return buffer;
 }
 
+Rfc5424Options rfc5424_header(const SinkOptions& options) {
+    Rfc5424Options header;
+    header.facility = options.facility;
+    header.hostname = options.hostname.empty() ? local_hostname() : options.hostname;
+    header.app_name = options.ident;
+    header.procid = std::to_string(::getpid());
+    header.sd_id = options.sd_id;
+    header.utf8_bom = options.utf8_bom;
+    return header;
+}
+
 std::unique_ptr<AlertSink> make_sink(std::string_view spec, const SinkOptions& options) {
     const SinkSpec parsed = parse_sink_spec(spec);
     options.validate();

@@ -11,6 +11,7 @@
 
 #include "alert/alert.hpp"
 #include "alert/format.hpp"
+#include "alert/syslog_format.hpp"
 
 namespace alert {
 
@@ -119,5 +120,9 @@ std::unique_ptr<AlertSink> make_sink(std::string_view spec, const SinkOptions& o
 
 // This host's name (gethostname), used when SinkOptions::hostname is empty.
 std::string local_hostname();
+
+// The RFC 5424 header the network sinks (udp://, tcp://) write, from the options; PROCID is
+// this process's pid.
+Rfc5424Options rfc5424_header(const SinkOptions& options);
 
 }  // namespace alert

@@ -28,12 +28,7 @@ TcpSink::TcpSink(std::string host, std::string port, const SinkOptions& options)
       connect_timeout_(options.connect_timeout),
       flush_timeout_(options.flush_timeout),
       backoff_(options.reconnect_min) {
-    header_.facility = options.facility;
-    header_.hostname = options.hostname.empty() ? local_hostname() : options.hostname;
-    header_.app_name = options.ident;
-    header_.procid = std::to_string(::getpid());
-    header_.sd_id = options.sd_id;
-    header_.utf8_bom = options.utf8_bom;
+    header_ = rfc5424_header(options);
     sender_ = std::thread([this] { run(); });
 }
 

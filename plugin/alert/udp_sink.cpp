@@ -17,12 +17,7 @@ UdpSink::UdpSink(std::string host, std::string port, const SinkOptions& options)
       max_bytes_(options.max_message_bytes
                      ? std::min(options.max_message_bytes, options.udp_max_bytes)
                      : options.udp_max_bytes) {
-    header_.facility = options.facility;
-    header_.hostname = options.hostname.empty() ? local_hostname() : options.hostname;
-    header_.app_name = options.ident;
-    header_.procid = std::to_string(::getpid());
-    header_.sd_id = options.sd_id;
-    header_.utf8_bom = options.utf8_bom;
+    header_ = rfc5424_header(options);
     int last_error = 0;
     for (const net::Address& address : net::resolve(host_, port_, SOCK_DGRAM)) {
         net::Fd fd(::socket(address.family, SOCK_DGRAM | SOCK_CLOEXEC, 0));

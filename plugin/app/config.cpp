@@ -46,6 +46,13 @@ std::string read_config_text(const std::string& path, bool trusted_only) {
     return std::move(*text);
 }
 
+// A setting whose default is what Config holds before parsing: named once, so the two cannot
+// drift apart.
+template <typename T>
+po::typed_value<T>* defaulted(T& setting) {
+    return po::value(&setting)->default_value(setting);
+}
+
 po::options_description file_options(Config& c) {
     po::options_description options("Settings (command line or config file)");
     // clang-format off
@@ -75,58 +82,47 @@ po::options_description file_options(Config& c) {
         ("alerts-output", po::value(&c.alerts_outputs)->multitoken(),
          "alert sink (repeatable): '-', FILE, syslog, udp://HOST:PORT, tcp://HOST:PORT; "
          "default: '-' with --input, syslog in plugin mode")
-        ("alerts-format", po::value(&c.alerts_format)->default_value(c.alerts_format),
-         "json | cef | text")
-        ("syslog-facility", po::value(&c.syslog_facility)->default_value(c.syslog_facility),
-         "facility of syslog alerts")
-        ("syslog-ident", po::value(&c.syslog_ident)->default_value(c.syslog_ident),
-         "ident (APP-NAME) of syslog alerts")
-        ("alert-max-bytes", po::value(&c.alert_max_bytes)->default_value(c.alert_max_bytes),
+        ("alerts-format", defaulted(c.alerts_format), "json | cef | text")
+        ("syslog-facility", defaulted(c.syslog_facility), "facility of syslog alerts")
+        ("syslog-ident", defaulted(c.syslog_ident), "ident (APP-NAME) of syslog alerts")
+        ("alert-max-bytes", defaulted(c.alert_max_bytes),
          "alerts longer than this are truncated, with a marker (0: 8000 for syslog, 1 MiB for files)")
-        ("syslog-tcp-framing",
-         po::value(&c.syslog_tcp_framing)->default_value(c.syslog_tcp_framing),
+        ("syslog-tcp-framing", defaulted(c.syslog_tcp_framing),
          "tcp:// alerts: octet-counting (RFC 6587 3.4.1) or newline (3.4.2: Splunk raw TCP, "
          "Logstash, Beats, fluentd)")
-        ("syslog-udp-max-bytes",
-         po::value(&c.syslog_udp_max_bytes)->default_value(c.syslog_udp_max_bytes),
+        ("syslog-udp-max-bytes", defaulted(c.syslog_udp_max_bytes),
          "udp:// alerts: largest datagram; longer alerts are cut, identity fields kept "
          "(2048..65507; default 2048, what RFC 5426 asks every receiver to accept)")
-        ("syslog-sd-id", po::value(&c.syslog_sd_id)->default_value(c.syslog_sd_id),
+        ("syslog-sd-id", defaulted(c.syslog_sd_id),
          "udp:// and tcp:// alerts: SD-ID of the alert parameters, NAME@ENTERPRISE-NUMBER")
         ("syslog-utf8-bom", po::bool_switch(&c.syslog_utf8_bom),
          "udp:// and tcp:// alerts: start MSG with a UTF-8 BOM (RFC 5424 6.4; many SIEMs keep "
          "it as text)")
-        ("sink-queue", po::value(&c.sink_queue)->default_value(c.sink_queue),
+        ("sink-queue", defaulted(c.sink_queue),
          "alerts a network sink holds while its collector is down")
         ("throttle-alerts", po::value<uint32_t>(),
          "alerts per rule and user (real uid) per window before suppression (0: no limit); "
          "default: 100 in plugin mode, no limit with --input")
-        ("throttle-window", po::value(&c.throttle_window_seconds)
-                                ->default_value(c.throttle_window_seconds),
-         "throttle window in seconds")
+        ("throttle-window", defaulted(c.throttle_window_seconds), "throttle window in seconds")
         ("include-failed", po::bool_switch(&c.include_failed),
          "also emit failed execs and file syscalls (event.outcome=failure)")
-        ("max-processes", po::value(&c.max_processes)->default_value(c.max_processes),
+        ("max-processes", defaulted(c.max_processes),
          "process table capacity (least recently used evicted)")
-        ("max-process-bytes",
-         po::value(&c.max_process_bytes)->default_value(c.max_process_bytes),
+        ("max-process-bytes", defaulted(c.max_process_bytes),
          "memory the process table's entries may hold, in bytes (least recently used evicted)")
-        ("max-line-bytes", po::value(&c.max_line_bytes)->default_value(c.max_line_bytes),
+        ("max-line-bytes", defaulted(c.max_line_bytes),
          "longer input lines are counted as malformed and skipped")
-        ("eoe-timeout", po::value(&c.eoe_timeout_seconds)->default_value(c.eoe_timeout_seconds),
+        ("eoe-timeout", defaulted(c.eoe_timeout_seconds),
          "plugin mode: seconds before an event without its end is completed")
-        ("sequence-reorder-ms",
-         po::value(&c.sequence_reorder_ms)->default_value(c.sequence_reorder_ms),
+        ("sequence-reorder-ms", defaulted(c.sequence_reorder_ms),
          "sequence rules: milliseconds of event time events wait to be put in time order "
          "(audit records are not always written in it); 0: arrival order")
-        ("max-sequence-keys", po::value(&c.max_sequence_keys)->default_value(c.max_sequence_keys),
+        ("max-sequence-keys", defaulted(c.max_sequence_keys),
          "sequence rules: join keys with pending state per rule (beyond: least recently used "
          "dropped, those not past the first stage first)")
-        ("max-sequence-bytes",
-         po::value(&c.max_sequence_bytes)->default_value(c.max_sequence_bytes),
+        ("max-sequence-bytes", defaulted(c.max_sequence_bytes),
          "sequence rules: bytes of pending state per rule (same policy)")
-        ("max-sequence-total-bytes",
-         po::value(&c.max_sequence_total_bytes)->default_value(c.max_sequence_total_bytes),
+        ("max-sequence-total-bytes", defaulted(c.max_sequence_total_bytes),
          "sequence rules: bytes of pending state of all rules together (the rule holding the "
          "most gives up a key)")
         ("host-name", po::value<std::string>(), "host.name for events without node= (plugin mode: "
@@ -135,10 +131,9 @@ po::options_description file_options(Config& c) {
          "/etc/machine-id; offline: default the node= name, else --host-name, else \"unknown\")")
         ("pin-created", po::value<int64_t>(), "event.created of every event, in seconds since the "
          "epoch, instead of the clock (reproducible output: tests, golden files)")
-        ("log-level", po::value(&c.log_level)->default_value(c.log_level),
+        ("log-level", defaulted(c.log_level),
          "trace | debug | info | warn | error | critical | off (diagnostics on stderr)")
-        ("stats-interval", po::value(&c.stats_interval_seconds)
-                               ->default_value(c.stats_interval_seconds),
+        ("stats-interval", defaulted(c.stats_interval_seconds),
          "plugin mode: log a stats line every N seconds (0: only on SIGUSR1)");
     // clang-format on
     return options;

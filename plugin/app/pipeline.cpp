@@ -62,7 +62,7 @@ void Pipeline::on_event(ecs::Event&& event) noexcept {
         ++process_events_;
         if (events_output_) {
             event_line_.clear();
-            event.id = ecs::make_event_id(event);  // only here: nothing else reads it
+            event.id = event_ids_.make(event);  // only here: nothing else reads it
             event_writer_.write(event, event_line_);
             events_output_->write_line(event_line_);
         }

@@ -15,6 +15,7 @@
 #include "app/latency.hpp"
 #include "app/output_file.hpp"
 #include "audit/reader.hpp"
+#include "ecs/event_id.hpp"
 #include "ecs/json_writer.hpp"
 #include "engine/rule_set.hpp"
 #include "process/process_table.hpp"
@@ -120,7 +121,8 @@ class Pipeline {
     std::unique_ptr<OutputFile> events_output_;
     std::optional<std::unique_ptr<OutputFile>> next_events_output_;  // prepared by a reload
     ecs::EventJsonWriter event_writer_;
-    std::string event_line_;  // reused: one allocation for the whole run
+    ecs::EventIdMaker event_ids_;  // one digest context for every event.id of the run
+    std::string event_line_;       // reused: one allocation for the whole run
     uint64_t process_events_ = 0;
     uint64_t alerts_ = 0;
     // When the bytes being fed (or the ageing call) began: the start of each alert's latency.

@@ -3,13 +3,13 @@
 #include <libaudit.h>
 
 #include <algorithm>
-#include <charconv>
 #include <utility>
 
 #include "audit/decode.hpp"
 #include "audit/enriched.hpp"
 #include "audit/forwarded.hpp"
 #include "audit/syscalls.hpp"
+#include "ecs/decimal.hpp"
 
 namespace audit {
 namespace {
@@ -337,12 +337,10 @@ bool LineFilter::write_header(const RecordHeader& header) {
     scratch_.clear();
     if (!header.node.empty()) scratch_.append("node=").append(header.node).push_back(' ');
     scratch_.append("type=").append(header.type).append(" msg=audit(");
-    std::array<char, 24> digits{};
-    auto put = [&](uint64_t value, int width) {
-        const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
-        const auto size = static_cast<int>(end - digits.data());
-        if (size < width) scratch_.append(static_cast<std::size_t>(width - size), '0');
-        scratch_.append(digits.data(), end);
+    auto put = [&](uint64_t value, std::size_t width) {
+        const ecs::DecimalText digits(value);
+        if (digits.view().size() < width) scratch_.append(width - digits.view().size(), '0');
+        scratch_ += digits.view();
     };
     put(header.id.seconds, 10);
     scratch_.push_back('.');

@@ -1,9 +1,6 @@
 #include "ecs/event.hpp"
 
-#include <array>
-#include <charconv>
-
-#include "ecs/name_uuid.hpp"
+#include "ecs/decimal.hpp"
 
 namespace ecs {
 
@@ -39,39 +36,15 @@ std::string_view action_name(Action action) noexcept {
     return "unknown";
 }
 
-namespace {
-
-// std::to_string's digits without its temporary string (a 16-digit time is past SSO).
-template <typename Integer>
-void append_decimal(std::string& out, Integer value) {
-    std::array<char, 24> digits{};
-    const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
-    out.append(digits.data(), end);
-}
-
-}  // namespace
-
 void append_identity(std::string& name, const Event& event) {
     name += '\n';
     name += event.node;
     name += '\x1f';
-    append_decimal(name, event.sequence);
+    name += DecimalText(event.sequence).view();
     name += '\x1f';
-    append_decimal(name, event.timestamp_us);
+    name += DecimalText(event.timestamp_us).view();
     name += '\x1f';
     name += action_name(event.action);
-}
-
-std::string make_event_id(const Event& event) {
-    // The namespace of event ids: the name-based UUID of "audisp-eql.event" in the DNS namespace.
-    static const Uuid kEventIds = name_uuid(kDnsNamespace, "audisp-eql.event");
-    std::string name;
-    name.reserve(96);  // node, serial, time, action and pid: one allocation
-    append_identity(name, event);
-    // The pid too: cheap insurance should two events of one record ever share an action.
-    name += '\x1f';
-    if (event.process.pid) append_decimal(name, *event.process.pid);
-    return uuid_text(name_uuid(kEventIds, name));
 }
 
 std::string join_command_line(const std::vector<std::string>& args) {

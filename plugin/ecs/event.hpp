@@ -41,10 +41,6 @@ struct Event;
 // `name` on a new line; alert ids are made from it too.
 void append_identity(std::string& name, const Event& event);
 
-// event.id: a name-based UUID (RFC 4122 version 5, SHA-1) of the event's identity and its
-// process.pid, so the same log replayed gives every event the same id.
-std::string make_event_id(const Event& event);
-
 // A user or group as ECS names it: id is a keyword (the numeric id as text), name when known.
 struct Identity {
     std::optional<std::string> id;
@@ -136,7 +132,7 @@ struct Event {
     uint64_t sequence = 0;     // event.sequence: the audit serial
     // event.created: when audisp-eql made the event (the pipeline's clock), 0 = not stamped.
     int64_t created_us = 0;
-    // event.id (make_event_id): set where events are written, empty = absent.
+    // event.id (ecs::EventIdMaker, event_id.hpp): set where events are written, empty = absent.
     std::string id;
     std::string kind = "event";
     std::vector<std::string> category{"process"};

@@ -1,11 +1,10 @@
 #include "ecs/json_writer.hpp"
 
 #include <algorithm>
-#include <array>
-#include <charconv>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "ecs/decimal.hpp"
 #include "ecs/json.hpp"
 
 namespace ecs {
@@ -115,10 +114,7 @@ bool EventJsonWriter::write_members(const Node& object, const Event& event, std:
                     if (field_info(*child.field).type == FieldType::Date) {
                         append_json_string(out, format_timestamp(value.integer));
                     } else {
-                        std::array<char, 24> digits{};
-                        const auto end =
-                            std::to_chars(digits.begin(), digits.end(), value.integer).ptr;
-                        out.append(digits.data(), end);
+                        out += DecimalText(value.integer).view();
                     }
                     break;
                 case FieldValue::Kind::Boolean:

@@ -2,10 +2,10 @@
 #include "eql/sequence_matcher.hpp"
 
 #include <algorithm>
-#include <array>
-#include <charconv>
 #include <climits>
 #include <utility>
+
+#include "ecs/decimal.hpp"
 
 namespace eql {
 namespace {
@@ -31,18 +31,10 @@ std::size_t image_bytes(const ecs::ProcessImage& p) {
 // One component of an encoded key: a type tag, the length, the bytes. Typed, so that the
 // number 1 and the text "1" do not join.
 void append_component(std::string& key, char tag, std::string_view value) {
-    std::array<char, 24> length{};
-    const auto end = std::to_chars(length.data(), length.data() + length.size(), value.size()).ptr;
     key.push_back(tag);
-    key.append(length.data(), end);
+    key += ecs::DecimalText(value.size()).view();
     key.push_back(':');
     key += value;
-}
-
-std::string integer_text(int64_t value) {
-    std::array<char, 24> text{};
-    const auto end = std::to_chars(text.data(), text.data() + text.size(), value).ptr;
-    return {text.data(), end};
 }
 
 bool bit(uint64_t mask, std::size_t i) { return (mask >> i) & 1U; }
@@ -187,7 +179,7 @@ std::vector<std::string> SequenceMatcher::keys_of(const SequenceStage& stage,
                 append_component(single, 's', value.text);
                 continue;
             case ecs::FieldValue::Kind::Integer:
-                append_component(single, 'i', integer_text(value.integer));
+                append_component(single, 'i', ecs::DecimalText(value.integer).view());
                 continue;
             case ecs::FieldValue::Kind::Boolean:
                 append_component(single, 'b', value.boolean ? "true" : "false");
@@ -225,7 +217,7 @@ std::vector<std::string> SequenceMatcher::keys_of(const SequenceStage& stage,
                 complete = extend('s', value.text);
                 break;
             case ecs::FieldValue::Kind::Integer:
-                complete = extend('i', integer_text(value.integer));
+                complete = extend('i', ecs::DecimalText(value.integer).view());
                 break;
             case ecs::FieldValue::Kind::Boolean:
                 complete = extend('b', value.boolean ? "true" : "false");

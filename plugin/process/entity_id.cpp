@@ -1,8 +1,8 @@
 #include "process/entity_id.hpp"
 
-#include <array>
 #include <boost/beast/core/detail/base64.hpp>
-#include <charconv>
+
+#include "ecs/decimal.hpp"
 
 namespace process {
 
@@ -14,11 +14,9 @@ std::string make_entity_id(std::string_view node, int64_t pid, int64_t start_us,
     constexpr std::size_t kNumberText = 21;  // '-' and a 64-bit number in decimal
     plain.reserve(node.size() + 3 * kNumberText);
     plain.append(node);
-    std::array<char, 24> digits{};  // a 64-bit number in decimal, sign included
     auto put = [&](auto number) {
         plain += '-';
-        const auto written = std::to_chars(digits.data(), digits.data() + digits.size(), number);
-        plain.append(digits.data(), written.ptr);
+        plain += ecs::DecimalText(number).view();
     };
     put(pid);
     put(start_us);

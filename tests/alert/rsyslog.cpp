@@ -53,18 +53,6 @@ sockaddr_in loopback(int port) {
 
 }  // namespace
 
-TempDir::TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base && *base ? base : "/tmp") + "/audisp-alert-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-}
-
-TempDir::~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-}
-
 int free_port(bool udp) {
     Socket s(::socket(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM, 0));
     sockaddr_in address = loopback(0);

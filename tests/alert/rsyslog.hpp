@@ -12,20 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "../common/temp_dir.hpp"
+
 namespace alert_test {
 
-// mkdtemp under $TMPDIR or /tmp; removed with everything in it on destruction.
-class TempDir {
-  public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-  private:
-    std::filesystem::path path_;
-};
+using test_common::TempDir;
 
 // A port that was free on 127.0.0.1 a moment ago (bound to port 0 and released).
 int free_port(bool udp = false);

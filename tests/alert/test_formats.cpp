@@ -8,6 +8,7 @@
 #include "alert/document.hpp"
 #include "alert/format.hpp"
 #include "alert/text.hpp"
+#include "ecs/event_id.hpp"
 #include "ecs/json_writer.hpp"
 #include "support.hpp"
 
@@ -315,7 +316,7 @@ TEST_CASE("JSON: the streamed alert line is byte for byte the document's", "[ale
     alerts.push_back(with_step);
     alert::Alert stamped = sample_alert();
     alert_test::edit_event(stamped, [](ecs::Event& e) {
-        e.id = ecs::make_event_id(e);  // the event's own id: replaced by the alert's
+        e.id = ecs::EventIdMaker().make(e);  // the event's own id: replaced by the alert's
         e.created_us = 1'790'000'001'000'000;
     });
     alerts.push_back(stamped);

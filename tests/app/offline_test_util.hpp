@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/temp_dir.hpp"
 #include "app/alert_output.hpp"
 #include "app/config.hpp"
 #include "app/offline_report.hpp"
@@ -65,25 +66,7 @@ inline void write_gzip(const fs::path& path, const std::string& text) {
     REQUIRE(gzclose(file) == Z_OK);
 }
 
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "audisp-offline-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-    fs::path operator/(const std::string& name) const { return path_ / name; }
-
-  private:
-    fs::path path_;
-};
+using test_common::TempDir;  // shared by every test folder
 
 inline std::string shell_quote(const std::string& s) {
     std::string out = "'";

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/temp_dir.hpp"
 #include "app/alert_output.hpp"
 #include "engine/rule_loader.hpp"
 
@@ -23,9 +24,8 @@ std::vector<nlohmann::json> read_lines(const std::string& path) {
 TEST_CASE("alerts beyond the per-rule limit are suppressed and summarised once") {
     const auto loaded = engine::load_rules({std::string(AUDISP_SOURCE_DIR) + "/rules"});
     REQUIRE(loaded.rules.size() == 2);
-    const std::string path =
-        (std::filesystem::temp_directory_path() / "audisp-eql-test-alerts.ndjson").string();
-    std::filesystem::remove(path);  // the file sink appends
+    const test_common::TempDir dir;
+    const std::string path = (dir / "alerts.ndjson").string();
     app::Config config;
     config.alerts_outputs = {path};
     config.throttle_alerts = 100;
@@ -43,7 +43,6 @@ TEST_CASE("alerts beyond the per-rule limit are suppressed and summarised once")
         CHECK_THAT(output.stats_line(), Catch::Contains("alerts_suppressed=50"));
     }
     const auto docs = read_lines(path);
-    std::filesystem::remove(path);
     REQUIRE(docs.size() == 101);
     std::size_t summaries = 0;
     for (const auto& doc : docs) {
@@ -58,9 +57,8 @@ TEST_CASE("alerts beyond the per-rule limit are suppressed and summarised once")
 
 TEST_CASE("throttling can be turned off") {
     const auto loaded = engine::load_rules({std::string(AUDISP_SOURCE_DIR) + "/rules"});
-    const std::string path =
-        (std::filesystem::temp_directory_path() / "audisp-eql-test-alerts2.ndjson").string();
-    std::filesystem::remove(path);  // the file sink appends
+    const test_common::TempDir dir;
+    const std::string path = (dir / "alerts.ndjson").string();
     app::Config config;
     config.alerts_outputs = {path};
     config.throttle_alerts = 0;
@@ -71,14 +69,12 @@ TEST_CASE("throttling can be turned off") {
         output.finish();
     }
     CHECK(read_lines(path).size() == 150);
-    std::filesystem::remove(path);
 }
 
 TEST_CASE("a rule that went quiet still gets its suppression summary when the window ends") {
     const auto loaded = engine::load_rules({std::string(AUDISP_SOURCE_DIR) + "/rules"});
-    const std::string path =
-        (std::filesystem::temp_directory_path() / "audisp-eql-test-alerts3.ndjson").string();
-    std::filesystem::remove(path);  // the file sink appends
+    const test_common::TempDir dir;
+    const std::string path = (dir / "alerts.ndjson").string();
     app::Config config;
     config.alerts_outputs = {path};
     config.throttle_alerts = 2;
@@ -98,7 +94,6 @@ TEST_CASE("a rule that went quiet still gets its suppression summary when the wi
     const auto docs = read_lines(path);
     REQUIRE(docs.size() == 3);
     CHECK_THAT(docs[2].dump(), Catch::Contains("suppress"));
-    std::filesystem::remove(path);
 }
 
 namespace {
@@ -117,19 +112,14 @@ ecs::Event iptables_by(const std::string& uid, const std::string& name, int64_t 
     return e;
 }
 
-std::string temp_file(const std::string& name) {
-    std::string path = (std::filesystem::temp_directory_path() / name).string();
-    std::filesystem::remove(path);
-    return path;
-}
-
 }  // namespace
 
 TEST_CASE("plugin mode: nobody's 150 alerts do not hide root's, the summary names nobody") {
     const auto loaded = engine::load_rules({std::string(AUDISP_SOURCE_DIR) + "/rules"});
     const engine::RuleInfo& firewall = loaded.rules[1].info;
     REQUIRE(firewall.name == "Attempt to Disable IPTables or Firewall");
-    const std::string path = temp_file("audisp-eql-test-alerts-users.ndjson");
+    const test_common::TempDir dir;
+    const std::string path = (dir / "alerts.ndjson").string();
     app::Config config;  // plugin mode defaults: 100 per rule and user per 300 s
     config.alerts_outputs = {path};
     const int64_t start = 1'700'000'000'000'000;
@@ -141,7 +131,6 @@ TEST_CASE("plugin mode: nobody's 150 alerts do not hide root's, the summary name
         output.finish();
     }
     const auto docs = read_lines(path);
-    std::filesystem::remove(path);
     REQUIRE(docs.size() == 102);  // 100 of nobody, root's, one summary
     CHECK(docs[100]["process"]["args"] == nlohmann::json::parse(R"(["iptables","-X"])"));
     CHECK(docs[100]["user"]["name"] == "root");
@@ -156,7 +145,8 @@ TEST_CASE("plugin mode: nobody's 150 alerts do not hide root's, the summary name
 TEST_CASE("offline analysis is not throttled unless --throttle-alerts is given") {
     const auto loaded = engine::load_rules({std::string(AUDISP_SOURCE_DIR) + "/rules"});
     const engine::RuleInfo& firewall = loaded.rules[1].info;
-    const std::string path = temp_file("audisp-eql-test-alerts-offline.ndjson");
+    const test_common::TempDir dir;
+    const std::string path = (dir / "alerts.ndjson").string();
     const int64_t start = 1'700'000'000'000'000;
     app::Config config;
     config.inputs = {"audit.log"};
@@ -169,7 +159,7 @@ TEST_CASE("offline analysis is not throttled unless --throttle-alerts is given")
         output.finish();
     }
     CHECK(read_lines(path).size() == 300);
-    std::filesystem::remove(path);
+    std::filesystem::remove(path);  // the file sink appends: the next run starts empty
 
     config.throttle_alerts = 10;  // asked for: applies offline too
     {
@@ -179,7 +169,6 @@ TEST_CASE("offline analysis is not throttled unless --throttle-alerts is given")
         output.finish();
     }
     CHECK(read_lines(path).size() == 11);
-    std::filesystem::remove(path);
 
     app::Config live;
     CHECK(live.effective_throttle_alerts() == 100);

@@ -21,17 +21,15 @@ engine::LoadedRule rule(const std::string& name, const std::string& query) {
     return engine::LoadedRule{info, eql::CompiledQuery::compile(query)};
 }
 
+// A root with some of the folders the rules watch.
 struct TempRoot {
-    fs::path path;
+    offline_test::TempDir dir{"audisp-eql-audit-rules"};
+    fs::path path = dir.path();
     TempRoot() {
-        char pattern[] = "/tmp/audisp-eql-audit-rules.XXXXXX";
-        REQUIRE(mkdtemp(pattern) != nullptr);
-        path = pattern;
         fs::create_directories(path / "etc/cron.d");
         fs::create_directories(path / "etc/ssl/certs");
         fs::create_directories(path / "var/log");
     }
-    ~TempRoot() { fs::remove_all(path); }
 };
 
 }  // namespace

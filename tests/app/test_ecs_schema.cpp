@@ -15,6 +15,7 @@
 #include "alert/document.hpp"
 #include "alert/format.hpp"
 #include "app/pipeline.hpp"
+#include "ecs/event_id.hpp"
 #include "ecs/fields.hpp"
 #include "ecs/json_writer.hpp"
 #include "engine/alert_document.hpp"
@@ -163,6 +164,7 @@ TEST_CASE("every field written, on every stream, is an ECS field of its type or 
     std::size_t alerts = 0;
     std::size_t sequences = 0;
     const ecs::EventJsonWriter writer;
+    ecs::EventIdMaker ids;
     const auto files = streams();
     REQUIRE(files.size() >= 30);
     for (const fs::path& file : files) {
@@ -193,7 +195,7 @@ TEST_CASE("every field written, on every stream, is an ECS field of its type or 
         });
         pipeline.set_event_observer([&](const ecs::Event& observed) {
             ecs::Event event = observed;
-            event.id = ecs::make_event_id(event);
+            event.id = ids.make(event);
             std::string line;
             writer.write(event, line);
             check_document(nlohmann::json::parse(line), seen, schema);

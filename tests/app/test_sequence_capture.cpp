@@ -100,7 +100,8 @@ TEST_CASE("captured: plugin-sized chunks give the same alerts as one replay",
     for (const std::size_t chunk : {std::size_t{97}, std::size_t{4096}}) {
         const Fired pieces = run(chunk);
         REQUIRE(pieces.documents.size() == whole.documents.size());
-        CHECK(pieces.documents[0]["audisp_eql"]["sequence"] == whole.documents[0]["audisp_eql"]["sequence"]);
+        CHECK(pieces.documents[0]["audisp_eql"]["sequence"] ==
+              whole.documents[0]["audisp_eql"]["sequence"]);
     }
 }
 

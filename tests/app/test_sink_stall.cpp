@@ -12,19 +12,17 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <string>
 #include <thread>
 
+#include "../common/temp_dir.hpp"
 #include "app/alert_output.hpp"
 #include "app/syslog_diagnostics.hpp"
 #include "engine/rule_loader.hpp"
 
 namespace {
-
-namespace fs = std::filesystem;
 
 std::size_t count_lines(const std::string& path) {
     std::ifstream in(path);
@@ -54,10 +52,7 @@ int wedged_dev_log() {
 }  // namespace
 
 TEST_CASE("a stalled /dev/log does not block detection or the file sink beside it") {
-    const fs::path dir =
-        fs::temp_directory_path() / ("audisp-eql-stall-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    const test_common::TempDir dir("audisp-eql-stall");
     const std::string alerts = (dir / "alerts.ndjson").string();
     const std::string report = (dir / "report.txt").string();
     const auto loaded = engine::load_rules({std::string(AUDISP_SOURCE_DIR) + "/rules"});
@@ -113,7 +108,6 @@ TEST_CASE("a stalled /dev/log does not block detection or the file sink beside i
     REQUIRE(WIFEXITED(status));
     if (WEXITSTATUS(status) == 77) {
         WARN("no permission for a private mount namespace; stalled /dev/log not tested");
-        fs::remove_all(dir);
         return;
     }
     REQUIRE(WEXITSTATUS(status) == 0);
@@ -133,14 +127,10 @@ TEST_CASE("a stalled /dev/log does not block detection or the file sink beside i
     CHECK(dropped + queued > kAlerts / 2);
     CHECK(sent + dropped + queued == kAlerts);
     CHECK_THAT(text, Catch::Contains("[" + alerts + " sent=2000 dropped=0 queued=0"));
-    fs::remove_all(dir);
 }
 
 TEST_CASE("plugin-mode diagnostics to syslog never block on a daemon that does not read") {
-    const fs::path dir =
-        fs::temp_directory_path() / ("audisp-eql-diag-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    const test_common::TempDir dir("audisp-eql-diag");
     const std::string path = (dir / "log").string();
     const int fd = ::socket(AF_UNIX, SOCK_DGRAM, 0);
     sockaddr_un address{};
@@ -163,5 +153,4 @@ TEST_CASE("plugin-mode diagnostics to syslog never block on a daemon that does n
     CHECK_THAT(first, Catch::Contains("audisp-eql-test[" + std::to_string(::getpid()) +
                                       "]: alert sink syslog: queue full 0"));
     ::close(fd);
-    fs::remove_all(dir);
 }

@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 
+#include "../common/temp_dir.hpp"
 #include "engine/alert_document.hpp"
 #include "engine/rule_loader.hpp"
 #include "engine/rule_set.hpp"
@@ -287,16 +288,12 @@ TEST_CASE("a rule loaded twice (same rule_id) is skipped with where it came from
 }
 
 TEST_CASE("a *.toml symlink loop in a rules folder is a broken rule file, not an exception") {
-    namespace fs = std::filesystem;
-    const fs::path dir = fs::temp_directory_path() / "audisp-eql-symlink-loop";
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    fs::create_symlink(dir / "loop.toml", dir / "loop.toml");
+    const test_common::TempDir dir("audisp-eql-symlink-loop");
+    std::filesystem::create_symlink(dir / "loop.toml", dir / "loop.toml");
     engine::LoadResult result;
-    REQUIRE_NOTHROW(result = engine::load_rules({dir.string()}));
+    REQUIRE_NOTHROW(result = engine::load_rules({dir.path().string()}));
     REQUIRE(result.issues.size() == 1);
     CHECK(result.issues[0].kind == engine::IssueKind::Failed);
     CHECK(result.issues[0].file == (dir / "loop.toml").string());
     CHECK_THAT(result.issues[0].message, Catch::Contains("cannot read"));
-    fs::remove_all(dir);
 }

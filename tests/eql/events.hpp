@@ -4,38 +4,14 @@
 #include <string>
 #include <vector>
 
+#include "../common/sample_event.hpp"
 #include "ecs/event.hpp"
 #include "eql/query.hpp"
 
 namespace eql_test {
 
 // `iptables -F` run by root from bash -c, every field present.
-inline ecs::Event full_event() {
-    ecs::Event e;
-    e.category = {"process"};
-    e.type = {"start"};
-    e.action = ecs::Action::Exec;
-    e.outcome = "success";
-    e.timestamp_us = 1700000000000000;
-    e.host_name = "10.1.2.3";
-    e.process.pid = 1234;
-    e.process.name = "iptables";
-    e.process.executable = "/usr/sbin/xtables-nft-multi";
-    e.process.args = std::vector<std::string>{"iptables", "-F"};
-    e.process.command_line = "iptables -F";
-    e.process.working_directory = "/root";
-    e.process.interactive = true;
-    e.process.user.id = "0";
-    e.process.user.name = "root";
-    e.user.id = "0";
-    e.user.name = "root";
-    e.parent.pid = 1000;
-    e.parent.name = "bash";
-    e.parent.executable = "/usr/bin/bash";
-    e.parent.args = std::vector<std::string>{"bash", "-c", "iptables -F"};
-    e.parent.command_line = "bash -c iptables -F";
-    return e;
-}
+inline ecs::Event full_event() { return test_common::iptables_exec(); }
 
 // An exec we know almost nothing about: no process fields, no parent.
 inline ecs::Event missing_event() {

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../common/sample_event.hpp"
 #include "ecs/event.hpp"
 #include "ecs/fields.hpp"
 #include "eql/error.hpp"
@@ -25,30 +26,13 @@
 
 namespace {
 
+// The shared sample exec, with the few fields it leaves out that queries may name.
 ecs::Event exec_event() {
-    ecs::Event e;
-    e.timestamp_us = 1700000000123456;
+    ecs::Event e = test_common::iptables_exec();
     e.sequence = 42;
-    e.outcome = "success";
-    e.host_name = "host";
-    e.process.pid = 4242;
-    e.process.name = "iptables";
-    e.process.executable = "/usr/sbin/xtables-nft-multi";
-    e.process.args = std::vector<std::string>{"iptables", "-F", "INPUT"};
-    e.process.command_line = "iptables -F INPUT";
-    e.process.working_directory = "/root";
-    e.process.interactive = true;
-    e.process.user.id = "0";
-    e.process.user.name = "root";
-    e.user = e.process.user;
     e.group.id = "0";
-    e.parent.pid = 1000;
-    e.parent.name = "bash";
-    e.parent.executable = "/usr/bin/bash";
-    e.parent.args = std::vector<std::string>{"bash", "-c", "iptables -F INPUT"};
-    e.parent.command_line = "bash -c iptables -F INPUT";
     e.auditd.syscall = "execve";
-    e.auditd.argc = 3;
+    e.auditd.argc = 2;
     return e;
 }
 

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../common/sample_event.hpp"
 #include "alert/alert.hpp"
 #include "alert/document.hpp"
 #include "alert/format.hpp"
@@ -56,29 +57,6 @@ const Setter kSlots[] = {
 constexpr std::size_t kSlotCount = sizeof kSlots / sizeof kSlots[0];
 // Parts after the slots set the syslog header fields (hostname, app-name, procid, sd-id, tag).
 constexpr std::size_t kHeaderParts = 5;
-
-ecs::Event base_event() {
-    ecs::Event e;
-    e.timestamp_us = 1790000000123456;
-    e.sequence = 7;
-    e.outcome = "success";
-    e.host_name = "web-1";
-    e.process.pid = 4242;
-    e.process.name = "iptables";
-    e.process.executable = "/usr/sbin/xtables-nft-multi";
-    e.process.args = std::vector<std::string>{"iptables", "-F"};
-    e.process.command_line = "iptables -F";
-    e.process.working_directory = "/root";
-    e.process.user.id = "0";
-    e.process.user.name = "root";
-    e.user = e.process.user;
-    e.parent.pid = 1000;
-    e.parent.name = "bash";
-    e.parent.executable = "/usr/bin/bash";
-    e.parent.args = std::vector<std::string>{"bash", "-c", "iptables -F"};
-    e.parent.command_line = "bash -c iptables -F";
-    return e;
-}
 
 engine::RuleInfo base_rule() {
     engine::RuleInfo rule;
@@ -307,7 +285,7 @@ std::string_view check_rfc5424(const std::string& message) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
-    static const ecs::Event kEvent = base_event();
+    static const ecs::Event kEvent = test_common::iptables_exec();
     static const engine::RuleInfo kRule = base_rule();
     fuzz::Input input(data, size);
     const auto options = input.take_back<uint8_t>();

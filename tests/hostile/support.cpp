@@ -144,11 +144,6 @@ std::size_t resident_bytes() {
 }
 
 Workdir::Workdir() {
-    std::string pattern = (fs::temp_directory_path() / "audisp-hostile-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-        throw std::system_error(errno, std::generic_category(), "mkdtemp");
-    }
-    path_ = pattern;
     fs::create_directory(rules());
     fs::permissions(rules(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                  fs::perms::others_read | fs::perms::others_exec);
@@ -160,11 +155,6 @@ Workdir::Workdir() {
                                 fs::perms::others_read);
         }
     }
-}
-
-Workdir::~Workdir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
 }
 
 std::string binary() {

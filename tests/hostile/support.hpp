@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../common/temp_dir.hpp"
 #include "audit/reader.hpp"
 #include "ecs/event.hpp"
 
@@ -78,15 +79,13 @@ std::size_t resident_bytes();
 class Workdir {
   public:
     Workdir();
-    ~Workdir();
-    Workdir(const Workdir&) = delete;
-    Workdir& operator=(const Workdir&) = delete;
     const std::string& path() const { return path_; }
     std::string rules() const { return path_ + "/rules"; }
     std::string file(const std::string& name) const { return path_ + "/" + name; }
 
   private:
-    std::string path_;
+    test_common::TempDir dir_{"audisp-hostile"};
+    std::string path_ = dir_.path().string();
 };
 
 // The audisp-eql binary (AUDISP_BINARY from the environment, else the build's).
