@@ -121,8 +121,18 @@ std::string visible_command(std::string_view text, std::size_t max_bytes) {
 }
 
 std::size_t OfflineReport::KeyHash::operator()(const Key& key) const noexcept {
-    return std::hash<std::string>{}(key.first) ^
-           (std::hash<int64_t>{}(key.second) * 0x9e3779b97f4a7c15ULL);
+    return std::hash<int64_t>{}(key.second) ^
+           (static_cast<std::size_t>(key.first) * 0x9e3779b97f4a7c15ULL);
+}
+
+uint32_t OfflineReport::host_key(const ecs::Event& event) {
+    const std::string_view host = event.host_name ? std::string_view(*event.host_name) : "";
+    if (last_host_ && *last_host_ == host) return last_host_key_;
+    const auto [it, added] =
+        host_keys_.try_emplace(std::string(host), static_cast<uint32_t>(host_keys_.size()));
+    last_host_ = it->first;
+    last_host_key_ = it->second;
+    return last_host_key_;
 }
 
 void OfflineReport::on_event(const ecs::Event& event, bool admitted) {
@@ -144,7 +154,7 @@ void OfflineReport::on_event(const ecs::Event& event, bool admitted) {
     }
     if (watched_.empty() || !event.process.pid) return;
 
-    const std::string host = event.host_name.value_or("");
+    const uint32_t host = host_key(event);
     const int64_t pid = *event.process.pid;
     if (event.action == ecs::Action::End) {
         watched_.erase(Key{host, pid});  // the pid may be reused by an unrelated process
@@ -192,7 +202,7 @@ void OfflineReport::on_event(const ecs::Event& event, bool admitted) {
     }
 }
 
-void OfflineReport::add_descendant(const ecs::Event& event, const std::string& host, int64_t pid,
+void OfflineReport::add_descendant(const ecs::Event& event, uint32_t host, int64_t pid,
                                    const Watch& parent_watch) {
     AlertRecord& record = records_[parent_watch.record];
     auto& watches = watched_[Key{host, pid}];
@@ -261,7 +271,7 @@ void OfflineReport::on_alert(const ecs::Event& event, const engine::RuleInfo& ru
     }
     records_.push_back(std::move(record));
     if (event.process.pid && event.action != ecs::Action::End) {
-        watched_[Key{host, *event.process.pid}].push_back(Watch{records_.size() - 1, 0});
+        watched_[Key{host_key(event), *event.process.pid}].push_back(Watch{records_.size() - 1, 0});
     }
 }
 

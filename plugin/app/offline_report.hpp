@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <unordered_map>
@@ -79,12 +80,15 @@ class OfflineReport {
         std::string severity;
         uint64_t count = 0;
     };
-    using Key = std::pair<std::string, int64_t>;  // host, pid
+    using Key = std::pair<uint32_t, int64_t>;  // host (host_key), pid
     struct KeyHash {
         std::size_t operator()(const Key& key) const noexcept;
     };
 
-    void add_descendant(const ecs::Event& event, const std::string& host, int64_t pid,
+    // The event's host name as a small number: every event looks up the watched processes, and
+    // hashing a name (and copying it into the key) cost more than the look-ups themselves.
+    uint32_t host_key(const ecs::Event& event);
+    void add_descendant(const ecs::Event& event, uint32_t host, int64_t pid,
                         const Watch& parent_watch);
 
     uint64_t alerts_ = 0;
@@ -100,6 +104,10 @@ class OfflineReport {
     std::map<std::string, uint64_t> by_user_;
     std::vector<AlertRecord> records_;
     std::unordered_map<Key, std::vector<Watch>, KeyHash> watched_;
+    std::unordered_map<std::string, uint32_t> host_keys_;
+    // Hosts are few and consecutive events nearly always share one: the last one is kept.
+    std::optional<std::string> last_host_;
+    uint32_t last_host_key_ = 0;
 };
 
 // An --explain line on one line: a query written over several lines has each line break and

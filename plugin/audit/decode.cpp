@@ -1,29 +1,54 @@
 #include "audit/decode.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 
 namespace audit {
 namespace {
 
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-}
+// The value of each hex digit, 0xFF for any other byte: a table, because huge args (up to 128
+// KiB of hex per record) are decoded byte pair by byte pair.
+constexpr std::array<uint8_t, 256> kHexValue = [] {
+    std::array<uint8_t, 256> table{};
+    table.fill(0xFF);
+    for (int c = '0'; c <= '9'; ++c)
+        table[static_cast<std::size_t>(c)] = static_cast<uint8_t>(c - '0');
+    for (int c = 'A'; c <= 'F'; ++c)
+        table[static_cast<std::size_t>(c)] = static_cast<uint8_t>(c - 'A' + 10);
+    for (int c = 'a'; c <= 'f'; ++c)
+        table[static_cast<std::size_t>(c)] = static_cast<uint8_t>(c - 'a' + 10);
+    return table;
+}();
+
+uint8_t hex_value(char c) { return kHexValue[static_cast<uint8_t>(c)]; }
+
+bool is_hex_digit(char c) { return hex_value(c) != 0xFF; }
 
 }  // namespace
 
-std::optional<std::string> decode_hex(std::string_view hex) {
-    if (hex.size() % 2 != 0) return std::nullopt;
-    std::string out;
-    out.resize(hex.size() / 2);
-    for (std::size_t i = 0; i < out.size(); ++i) {
-        const int high = hex_digit(hex[2 * i]);
-        const int low = hex_digit(hex[2 * i + 1]);
-        if (high < 0 || low < 0) return std::nullopt;
-        out[i] = static_cast<char>((high << 4) | low);
+bool append_hex(std::string_view hex, std::string& out) {
+    if (hex.size() % 2 != 0) return false;
+    const std::size_t start = out.size();
+    out.resize(start + hex.size() / 2);
+    char* to = out.data() + start;
+    uint8_t invalid = 0;  // any 0xFF digit sets the high bits: checked once, after the loop
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        const uint8_t high = hex_value(hex[i]);
+        const uint8_t low = hex_value(hex[i + 1]);
+        invalid |= static_cast<uint8_t>(high | low);
+        *to++ = static_cast<char>((high << 4) | (low & 0x0F));
     }
+    if ((invalid & 0xF0) != 0) {
+        out.resize(start);
+        return false;
+    }
+    return true;
+}
+
+std::optional<std::string> decode_hex(std::string_view hex) {
+    std::string out;
+    if (!append_hex(hex, out)) return std::nullopt;
     return out;
 }
 
@@ -47,8 +72,7 @@ std::optional<long long> parse_integer(std::string_view text, int base) {
 std::optional<std::optional<std::string>> decode_key(std::string_view raw) {
     if (raw.empty()) return std::optional<std::string>();
     if (raw.front() == '(' || raw.front() == '"') return decode_value(raw);
-    const auto digits =
-        std::find_if_not(raw.begin(), raw.end(), [](char c) { return hex_digit(c) >= 0; });
+    const auto digits = std::find_if_not(raw.begin(), raw.end(), is_hex_digit);
     const auto hex_size = static_cast<std::size_t>(digits - raw.begin()) & ~std::size_t{1};
     if (hex_size < 2) return std::optional<std::string>(std::string(raw));  // kept as written
     const std::string keys = decode_hex(raw.substr(0, hex_size)).value_or("");

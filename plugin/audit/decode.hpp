@@ -14,6 +14,8 @@ namespace audit {
 // Hex text ("2F746D70") to bytes; nullopt unless every character is a hex digit and the
 // length is even.
 std::optional<std::string> decode_hex(std::string_view hex);
+// The same, appended to OUT (no string of its own); false, and OUT as it was, on bad hex.
+bool append_hex(std::string_view hex, std::string& out);
 
 // A string value the kernel may hex-encode (comm, exe, cwd, name, key, aN, proctitle): "quoted" ->
 // the text inside, (null) / (none) -> nullopt, hex -> the bytes, anything else as it is.

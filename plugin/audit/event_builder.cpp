@@ -72,9 +72,7 @@ ArgField parse_arg_name(std::string_view name, long long& index) {
 void append_chunk(ArgSlot& slot, std::string_view value) {
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
         slot.chunks.append(value.substr(1, value.size() - 2));
-    } else if (auto bytes = decode_hex(value)) {
-        slot.chunks.append(*bytes);
-    } else {
+    } else if (!append_hex(value, slot.chunks)) {
         slot.chunk_invalid = true;
         slot.chunks.append(value);
     }

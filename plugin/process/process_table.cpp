@@ -1,6 +1,7 @@
 #include "process/process_table.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <limits>
 #include <unordered_set>
@@ -124,11 +125,15 @@ ProcessTable::ProcessTable(TableOptions options, LiveLookup* live)
     options_.max_entries = std::max<std::size_t>(options_.max_entries, 1);
 }
 
+// Both are looked up before emplace: libstdc++'s emplace allocates its node (and copies the name)
+// before it finds the name is there, twice an event for a name seen thousands of times.
 uint32_t ProcessTable::intern(const std::string& host) {
+    if (const auto known = host_ids_.find(host); known != host_ids_.end()) return known->second;
     return host_ids_.emplace(host, static_cast<uint32_t>(host_ids_.size())).first->second;
 }
 
 uint32_t ProcessTable::intern_node(const std::string& node) {
+    if (const auto known = node_ids_.find(node); known != node_ids_.end()) return known->second;
     const auto [it, inserted] = node_ids_.emplace(node, static_cast<uint32_t>(node_ids_.size()));
     if (inserted) node_names_.push_back(node);
     return it->second;
@@ -179,19 +184,50 @@ Entry& ProcessTable::create(Key key, uint32_t owner, bool unconfirmed) {
     entry.unconfirmed = unconfirmed;
     index_.emplace(key, Slot{bucket_id, bucket.lru.begin()});
     ++entries_;
-    if (unconfirmed) {
-        ++unconfirmed_;
-        unconfirmed_order_.push_back(key);
-        // Confirmed children (posix_spawn uses clone3 too) leave their keys behind: compact
-        // once they are half, so the queue stays within twice the cap.
-        if (unconfirmed_order_.size() > 2 * options_.max_unconfirmed + 16) {
-            std::erase_if(unconfirmed_order_, [this](Key waiting) {
-                const Entry* found = find_key(waiting);
-                return found == nullptr || !found->unconfirmed;
-            });
-        }
-    }
+    if (unconfirmed) track_unconfirmed(key);
     return entry;
+}
+
+Entry& ProcessTable::renew(Index::iterator slot, uint32_t owner, bool unconfirmed) {
+    // What erase() then create() do, step for step, including when the owner's bucket is
+    // erased and made again: the order owners_ is iterated in breaks eviction ties.
+    const Key key = slot->first;
+    const uint32_t old_bucket_id = slot->second.owner;
+    const Lru::iterator at = slot->second.at;
+    Entry& entry = *at;
+    Owner& old_bucket = owners_[old_bucket_id];
+    set_image(entry, nullptr);
+    const std::size_t own = bytes_of(entry);
+    bytes_ -= own;
+    old_bucket.bytes -= own;
+    if (entry.unconfirmed) --unconfirmed_;
+    Lru moving;  // holds the node while its old bucket may be erased
+    moving.splice(moving.begin(), old_bucket.lru, at);
+    if (old_bucket.lru.empty()) owners_.erase(old_bucket_id);
+    const uint32_t bucket_id = unconfirmed ? kUnconfirmedOwner : owner;
+    Owner& bucket = owners_[bucket_id];
+    bucket.lru.splice(bucket.lru.begin(), moving, at);
+    entry = Entry{};  // a new life keeps nothing of the old one (strings as a fresh entry's)
+    entry.host = key.host;
+    entry.pid = key.pid;
+    entry.owner = owner;
+    entry.unconfirmed = unconfirmed;
+    slot->second.owner = bucket_id;
+    if (unconfirmed) track_unconfirmed(key);
+    return entry;
+}
+
+void ProcessTable::track_unconfirmed(Key key) {
+    ++unconfirmed_;
+    unconfirmed_order_.push_back(key);
+    // Confirmed children (posix_spawn uses clone3 too) leave their keys behind: compact once
+    // they are half, so the queue stays within twice the cap.
+    if (unconfirmed_order_.size() > 2 * options_.max_unconfirmed + 16) {
+        std::erase_if(unconfirmed_order_, [this](Key waiting) {
+            const Entry* found = find_key(waiting);
+            return found == nullptr || !found->unconfirmed;
+        });
+    }
 }
 
 ProcessTable::Owner& ProcessTable::bucket_of(const Entry& entry) {
@@ -257,24 +293,37 @@ std::shared_ptr<const Image> ProcessTable::make_image(const ecs::ProcessImage& f
         image->has_args = true;
         image->args_count = static_cast<uint32_t>(from.args_count().value_or(0));
         image->args_truncated = from.args_truncated;
-        image->command_line.reserve(
-            std::min(from.command_line ? from.command_line->size() : 0, kMaxImageArgBytes));
+        // First how much of each arg fits, from the sizes alone, so that both buffers are
+        // allocated once at their final size (this runs for every exec).
+        std::size_t kept_args = 0;
+        std::size_t line_size = 0;
+        bool cut = false;
         for (const std::string& arg : *from.args) {
-            const std::size_t separator = image->arg_lengths.empty() ? 0 : 1;
-            if (image->command_line.size() + separator >= kMaxImageArgBytes) {
-                image->args_truncated = true;
+            const std::size_t separator = kept_args == 0 ? 0 : 1;
+            if (line_size + separator >= kMaxImageArgBytes) {
+                cut = true;
                 break;
             }
-            const std::size_t room = kMaxImageArgBytes - image->command_line.size() - separator;
-            const std::size_t take = std::min(arg.size(), room);
-            if (separator != 0) image->command_line += ' ';
-            image->command_line.append(arg, 0, take);
-            image->arg_lengths.push_back(static_cast<uint32_t>(take));
-            if (take < arg.size()) {
-                image->args_truncated = true;
+            const std::size_t room = kMaxImageArgBytes - line_size - separator;
+            line_size += separator + std::min(arg.size(), room);
+            ++kept_args;
+            if (arg.size() > room) {
+                cut = true;
                 break;
             }
         }
+        image->command_line.reserve(line_size);
+        // The capacity push_back's doubling left before (it is what the budget charges), so that
+        // the table evicts exactly as it did.
+        if (kept_args > 0) image->arg_lengths.reserve(std::bit_ceil(kept_args));
+        for (std::size_t i = 0; i < kept_args; ++i) {
+            const std::string& arg = (*from.args)[i];
+            if (i > 0) image->command_line += ' ';
+            const std::size_t take = std::min(arg.size(), line_size - image->command_line.size());
+            image->command_line.append(arg, 0, take);
+            image->arg_lengths.push_back(static_cast<uint32_t>(take));
+        }
+        image->args_truncated = image->args_truncated || cut;
         if (image->args_truncated) ++stats_.capped_images;
         image->command_line.shrink_to_fit();
     }
@@ -392,11 +441,10 @@ void ProcessTable::confirm(Entry& entry) {
 
 Entry& ProcessTable::new_instance(Key key, const ecs::Event& event, uint32_t owner,
                                   bool unconfirmed) {
-    if (find_key(key) != nullptr) {
-        ++stats_.reused_pids;
-        erase(key);
-    }
-    Entry& entry = create(key, owner, unconfirmed);
+    const auto slot = index_.find(key);
+    const bool reused = slot != index_.end();
+    if (reused) ++stats_.reused_pids;
+    Entry& entry = reused ? renew(slot, owner, unconfirmed) : create(key, owner, unconfirmed);
     entry.created_serial = event.sequence;
     entry.created_us = event.timestamp_us;
     entry.node = intern_node(event.node);

@@ -177,6 +177,7 @@ class ProcessTable {
         uint32_t owner;
         Lru::iterator at;
     };
+    using Index = std::unordered_map<Key, Slot, KeyHash>;
     struct PendingExit {
         Key key;
         uint64_t created_serial;  // which life of the pid exited
@@ -189,6 +190,10 @@ class ProcessTable {
     const Entry* find_key(Key key) const;
     Entry* touch(Key key);  // marks as recently used
     Entry& create(Key key, uint32_t owner, bool unconfirmed);
+    // create() for a key the table holds (pid reuse): the same as erase() then create(), done on
+    // the entry's own list and index nodes (nothing freed, allocated or looked up again).
+    Entry& renew(Index::iterator slot, uint32_t owner, bool unconfirmed);
+    void track_unconfirmed(Key key);
     // A new life of a pid (its fork, or the first exec or record of it in the log): replaces
     // any earlier life and gets a new entity id.
     Entry& new_instance(Key key, const ecs::Event& event, uint32_t owner, bool unconfirmed);
@@ -227,7 +232,7 @@ class ProcessTable {
     std::size_t unconfirmed_ = 0;
     int64_t now_us_ = 0;  // latest audit time seen
     std::unordered_map<uint32_t, Owner> owners_;
-    std::unordered_map<Key, Slot, KeyHash> index_;
+    Index index_;
     std::deque<PendingExit> exits_;  // in exit order: expired after the grace
     std::deque<Key> unconfirmed_order_;
     std::unordered_set<Key, KeyHash> evicted_;  // live processes evicted: no /proc re-read

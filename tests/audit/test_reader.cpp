@@ -73,6 +73,18 @@ TEST_CASE("decode: quoted, hex, null and plain values") {
     CHECK(audit::decode_value("pts0") == "pts0");
     CHECK_FALSE(audit::decode_hex("ABC").has_value());
     CHECK_FALSE(audit::decode_hex("ZZ").has_value());
+    CHECK(audit::decode_hex("") == "");
+    CHECK(audit::decode_hex("00fF7f80") == std::string("\x00\xff\x7f\x80", 4));
+    for (const char* bad : {"0G", "G0", "2F74 6D", "2F746D7g", "/0", ":0", "@0", "`0"}) {
+        CHECK_FALSE(audit::decode_hex(bad).has_value());
+    }
+    std::string chunks = "ab";
+    CHECK(audit::append_hex("2F74", chunks));
+    CHECK(chunks == "ab/t");
+    CHECK_FALSE(audit::append_hex("2F7x", chunks));  // a bad digit leaves what was there
+    CHECK(chunks == "ab/t");
+    CHECK_FALSE(audit::append_hex("2F7", chunks));
+    CHECK(chunks == "ab/t");
     CHECK(audit::base_name("/usr/sbin/iptables") == "iptables");
     CHECK(audit::base_name("ufw") == "ufw");
 }

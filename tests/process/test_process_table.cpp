@@ -119,6 +119,21 @@ TEST_CASE("entity ids are Defend-style base64 of node, pid, start and serial, an
     CHECK(ids[0][2] == ids[0][1]);
 }
 
+TEST_CASE("entity ids of long node names (past the stack buffer) are as exact as short ones") {
+    // base64 of 3 'n's is "bm5u", of "-7-8-9" "LTctOC05"; 192 bytes of node and three numbers
+    // fit the 256-byte stack buffer, 195 do not.
+    auto repeated = [](std::size_t times) {
+        std::string out;
+        for (std::size_t i = 0; i < times; ++i) out += "bm5u";
+        return out;
+    };
+    CHECK(process::make_entity_id(std::string(192, 'n'), 7, 8, 9) == repeated(64) + "LTctOC05");
+    CHECK(process::make_entity_id(std::string(195, 'n'), 7, 8, 9) == repeated(65) + "LTctOC05");
+    CHECK(process::make_entity_id(std::string(300, 'n'), 7, 8, 9) == repeated(100) + "LTctOC05");
+    CHECK(process::make_entity_id("", INT64_MIN, INT64_MIN, UINT64_MAX) ==
+          "LS05MjIzMzcyMDM2ODU0Nzc1ODA4LS05MjIzMzcyMDM2ODU0Nzc1ODA4LTE4NDQ2NzQ0MDczNzA5NTUxNjE1");
+}
+
 TEST_CASE("a forked child runs its parent's image until it execs") {
     process::ProcessTable table({});
     ecs::Event shell = exec(1, 1, 100, 1, {"bash", "-c", "x"});
@@ -320,6 +335,47 @@ TEST_CASE("eviction takes the heaviest user's least recently used processes firs
     CHECK(table.find("h", 299) != nullptr);
     CHECK(table.find("h", 100) == nullptr);
     CHECK(table.stats().bytes == table.recount_bytes());
+}
+
+TEST_CASE("a reused pid moves to its new owner's bucket, as if erased and created again") {
+    // The new life is renewed in place (ProcessTable::renew): it must leave its old owner's
+    // bucket (here emptied, so erased) and count as the newest of its new owner's.
+    process::TableOptions options;
+    options.max_entries = 3;
+    process::ProcessTable table(options);
+    feed(table, with_uid(exec(1, 1, 1, 0, {"root-daemon"}), "0"));
+    feed(table, with_uid(exec(2, 2, 2, 0, {"a"}), "1000"));
+    feed(table, with_uid(exec(3, 3, 3, 0, {"b"}), "1000"));
+    feed(table, with_uid(exec(4, 4, 1, 9, {"c"}), "1000"));  // another parent: a new life of 1
+    CHECK(table.stats().reused_pids == 1);
+    CHECK(table.stats().size == 3);
+    CHECK(table.stats().bytes == table.recount_bytes());
+    feed(table, with_uid(exec(5, 5, 4, 0, {"root-job"}), "0"));
+    // uid 1000 holds 1, 2 and 3 now: its least recently used, 2, goes.
+    CHECK(table.stats().evictions == 1);
+    CHECK(table.find("h", 2) == nullptr);
+    for (const int64_t pid : {1, 3, 4}) CHECK(table.find("h", pid) != nullptr);
+    CHECK(table.find("h", 1)->image->name == "c");
+    CHECK(table.find("h", 1)->owner == 1000);
+    CHECK(table.stats().bytes == table.recount_bytes());
+}
+
+TEST_CASE("an image is charged what its buffers hold, at the sizes the budget was set for") {
+    // make_image sizes its buffers before filling them; the bytes charged must stay those of
+    // strings cut to size and an arg_lengths vector grown by push_back (capacity 4 for 3).
+    process::ProcessTable table({});
+    feed(table, exec(1, 1, 10, 1, {std::string(20, 'x'), std::string(20, 'y'), "z"}));
+    const process::Entry* entry = table.find("h", 10);
+    REQUIRE(entry != nullptr);
+    const process::Image& image = *entry->image;
+    CHECK(image.command_line == std::string(20, 'x') + " " + std::string(20, 'y') + " z");
+    CHECK(image.command_line.capacity() == 43);
+    CHECK(image.arg_lengths == std::vector<uint32_t>{20, 20, 1});
+    CHECK(image.arg_lengths.capacity() == 4);
+    // name (20 bytes) 21, executable (29) 30, working directory (none) 0, command line 44,
+    // arg lengths 16.
+    CHECK(image.heap_bytes() == 21 + 30 + 44 + 16);
+    CHECK(image.args() == Args{std::string(20, 'x'), std::string(20, 'y'), "z"});
 }
 
 TEST_CASE("new limits (a reload) evict what no longer fits") {
