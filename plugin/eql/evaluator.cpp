@@ -59,11 +59,26 @@ bool in_items(const Node& n, const Value& v) {
     return false;
 }
 
+// Longer texts are matched unfolded (each pattern folds as it compares).
+constexpr std::size_t kMaxFoldedBytes = 4096;
+
 bool like(const Node& n, const Value& v) {
     if (!v.is_string()) return false;
     const std::string_view s = v.as_string();
     if (!s.empty() && (!n.first_bytes.has(s.front()) || !n.last_bytes.has(s.back()))) {
         return false;
+    }
+    if (n.insensitive && s.size() <= kMaxFoldedBytes) {
+        // Folded once here rather than byte by byte in every pattern (like~ and `:` lists are
+        // long; each pattern may compare most of a command line).
+        std::array<char, kMaxFoldedBytes>
+            folded;  // NOLINT(cppcoreguidelines-pro-type-member-init): written first
+        std::transform(s.begin(), s.end(), folded.begin(), ascii_lower);
+        const std::string_view f(folded.data(), s.size());
+        return std::any_of(n.wildcards.begin(), n.wildcards.end(),
+                           [s, f](const WildcardPattern& p) {
+                               return p.case_insensitive() ? p.matches_folded(f) : p.matches(s);
+                           });
     }
     return std::any_of(n.wildcards.begin(), n.wildcards.end(),
                        [s](const WildcardPattern& p) { return p.matches(s); });
