@@ -34,6 +34,13 @@ bool any_value(const ecs::FieldValue& fv, Test&& test) {
 bool in_items(const Node& n, const Value& v) {
     if (n.string_items && v.is_string()) {
         const std::string_view s = v.as_string();
+        if ((n.item_lengths & (uint64_t{1} << std::min<std::size_t>(s.size(), 63))) == 0) {
+            return false;
+        }
+        if (!s.empty() &&
+            !n.item_first_bytes.has(n.insensitive ? ascii_lower(s.front()) : s.front())) {
+            return false;
+        }
         if (!n.insensitive) {
             return std::binary_search(n.sorted_items.begin(), n.sorted_items.end(), s,
                                       std::less<>());
