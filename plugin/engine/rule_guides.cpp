@@ -57,24 +57,28 @@ std::optional<Opening> opening(std::string_view line) {
 }
 
 // The offset just past the delimiter that closes the string whose body starts at `from`, or
-// npos. Up to two more quotes right before it belong to the body (TOML allows them).
+// npos. Up to two more quotes right before it belong to the body (TOML allows them). The
+// bodies are most of a file: memchr jumps to the next quote or escape.
 std::size_t closing_end(std::string_view text, std::size_t from, char quote) {
+    std::size_t escape = quote == '"' ? text.find('\\', from) : npos;
     std::size_t at = from;
-    while (at + 3 <= text.size()) {
-        if (quote == '"' && text[at] == '\\') {
-            at += 2;  // an escape: the next character is not a delimiter
+    for (;;) {
+        const std::size_t found = text.find(quote, at);
+        if (found == npos) return npos;
+        if (escape < found) {
+            at = escape + 2;  // an escape: the next character is not a delimiter
+            escape = text.find('\\', at);
             continue;
         }
-        if (text[at] == quote && text[at + 1] == quote && text[at + 2] == quote) {
-            std::size_t end = at + 3;
+        if (found + 3 <= text.size() && text[found + 1] == quote && text[found + 2] == quote) {
+            std::size_t end = found + 3;
             for (int extra = 0; extra < 2 && end < text.size() && text[end] == quote; ++extra) {
                 ++end;
             }
             return end;
         }
-        ++at;
+        at = found + 1;
     }
-    return npos;
 }
 
 }  // namespace
