@@ -75,9 +75,10 @@ bool like(const Node& n, const Value& v) {
     if (!s.empty() && (!n.first_bytes.has(s.front()) || !n.last_bytes.has(s.back()))) {
         return false;
     }
-    if (n.insensitive && s.size() <= kMaxFoldedBytes) {
+    if (n.insensitive && n.wildcards.size() > 1 && s.size() <= kMaxFoldedBytes) {
         // Folded once here rather than byte by byte in every pattern (like~ and `:` lists are
-        // long; each pattern may compare most of a command line).
+        // long; each pattern may compare most of a command line). One pattern alone mostly
+        // looks at a few bytes its memchr finds: folding the whole text would cost more.
         std::array<char, kMaxFoldedBytes>
             folded;  // NOLINT(cppcoreguidelines-pro-type-member-init): written first
         std::transform(s.begin(), s.end(), folded.begin(), ascii_lower);
