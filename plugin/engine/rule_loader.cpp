@@ -81,6 +81,7 @@ std::vector<Threat> threats_of(const toml::table& rule) {
     return threats;
 }
 
+// Reads [rule]; never `note` or `setup`, which without_rule_guides() has emptied.
 RuleInfo rule_info(const toml::table& document, const std::string& file) {
     const auto* rule = document.get_as<toml::table>("rule");
     if (rule == nullptr) throw std::invalid_argument("missing table [rule]");
