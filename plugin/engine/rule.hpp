@@ -25,6 +25,8 @@ struct Threat {
     std::vector<ThreatTechnique> techniques;
 };
 
+// No `note` or `setup`: engine::without_rule_guides() empties both before parsing, so a field
+// for either would always be empty (rule_guides.hpp; the loader says so where it reads keys).
 struct RuleInfo {
     std::string file;  // where it was loaded from
     std::string name;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "engine/rule_guides.hpp"
 #include "util/file_text.hpp"
 
 namespace engine {
@@ -80,6 +81,7 @@ std::vector<Threat> threats_of(const toml::table& rule) {
     return threats;
 }
 
+// Reads [rule]; never `note` or `setup`, which without_rule_guides() has emptied.
 RuleInfo rule_info(const toml::table& document, const std::string& file) {
     const auto* rule = document.get_as<toml::table>("rule");
     if (rule == nullptr) throw std::invalid_argument("missing table [rule]");
@@ -141,7 +143,9 @@ bool LoadResult::any_failed() const {
 void load_rule_text(std::string_view text, const std::string& file, LoadResult& result) {
     toml::table document;
     try {
-        document = toml::parse(text, file);
+        // The guides are not read: parsing them would be most of the loading time.
+        const std::optional<std::string> lean = without_rule_guides(text);
+        document = toml::parse(lean ? std::string_view(*lean) : text, file);
     } catch (const toml::parse_error& error) {
         result.issues.push_back({IssueKind::Failed, file, "",
                                  "invalid TOML at " + position_text(error.source()) + ": " +

@@ -337,6 +337,8 @@ class Compiler {
             if (n.insensitive) {
                 std::transform(text.begin(), text.end(), text.begin(), ascii_lower);
             }
+            n.item_lengths |= uint64_t{1} << std::min<std::size_t>(text.size(), 63);
+            if (!text.empty()) n.item_first_bytes.add(text.front());
             n.sorted_items.push_back(std::move(text));
         }
         std::sort(n.sorted_items.begin(), n.sorted_items.end());

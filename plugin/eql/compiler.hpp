@@ -59,6 +59,10 @@ struct Node {
     // a string value is looked up by binary search instead of compared with every item.
     bool string_items = false;
     std::vector<std::string> sorted_items;
+    // Of those strings: a bit per length (bit 63: 63 bytes or more) and their first bytes, so
+    // that most values are turned away before the search.
+    uint64_t item_lengths = 0;
+    ByteSet item_first_bytes;
     std::vector<WildcardPattern> wildcards;
     // Like: the bytes a matching text can start and end with (both cases of a letter when
     // insensitive; every byte when some pattern starts or ends with a wildcard). Most texts a

@@ -34,6 +34,13 @@ bool any_value(const ecs::FieldValue& fv, Test&& test) {
 bool in_items(const Node& n, const Value& v) {
     if (n.string_items && v.is_string()) {
         const std::string_view s = v.as_string();
+        if ((n.item_lengths & (uint64_t{1} << std::min<std::size_t>(s.size(), 63))) == 0) {
+            return false;
+        }
+        if (!s.empty() &&
+            !n.item_first_bytes.has(n.insensitive ? ascii_lower(s.front()) : s.front())) {
+            return false;
+        }
         if (!n.insensitive) {
             return std::binary_search(n.sorted_items.begin(), n.sorted_items.end(), s,
                                       std::less<>());
@@ -59,11 +66,27 @@ bool in_items(const Node& n, const Value& v) {
     return false;
 }
 
+// Longer texts are matched unfolded (each pattern folds as it compares).
+constexpr std::size_t kMaxFoldedBytes = 4096;
+
 bool like(const Node& n, const Value& v) {
     if (!v.is_string()) return false;
     const std::string_view s = v.as_string();
     if (!s.empty() && (!n.first_bytes.has(s.front()) || !n.last_bytes.has(s.back()))) {
         return false;
+    }
+    if (n.insensitive && n.wildcards.size() > 1 && s.size() <= kMaxFoldedBytes) {
+        // Folded once here rather than byte by byte in every pattern (like~ and `:` lists are
+        // long; each pattern may compare most of a command line). One pattern alone mostly
+        // looks at a few bytes its memchr finds: folding the whole text would cost more.
+        std::array<char, kMaxFoldedBytes>
+            folded;  // NOLINT(cppcoreguidelines-pro-type-member-init): written first
+        std::transform(s.begin(), s.end(), folded.begin(), ascii_lower);
+        const std::string_view f(folded.data(), s.size());
+        return std::any_of(n.wildcards.begin(), n.wildcards.end(),
+                           [s, f](const WildcardPattern& p) {
+                               return p.case_insensitive() ? p.matches_folded(f) : p.matches(s);
+                           });
     }
     return std::any_of(n.wildcards.begin(), n.wildcards.end(),
                        [s](const WildcardPattern& p) { return p.matches(s); });

@@ -4,8 +4,32 @@
 #include "eql/wildcard.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace eql {
+namespace {
+
+constexpr auto npos = std::string_view::npos;
+
+// Bytes of command lines and paths, roughly from the most to the least common (English letter
+// frequency, then the punctuation of paths and options, digits, capitals); a byte not listed is
+// rarer than all of them. find() anchors its memchr on a part's rarest byte, so that it stops at
+// few places that then fail: a part's first byte is often `/` or `-`, in every command line.
+constexpr std::string_view kCommonBytes =
+    " /etaoinsrlcud.-phmbgf_ykvw=x0123456789:jzq,ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+std::size_t commonness(char c) noexcept {
+    const std::size_t at = kCommonBytes.find(c);
+    return at == npos ? 0 : kCommonBytes.size() - at;
+}
+
+bool is_continuation(char c) noexcept {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x80 && byte <= 0xBF;
+}
+
+}  // namespace
 
 std::size_t utf8_char_length(std::string_view text, std::size_t i) noexcept {
     const auto c = static_cast<unsigned char>(text[i]);
@@ -41,6 +65,7 @@ WildcardPattern WildcardPattern::compile(std::string_view pattern, bool case_ins
         part.has_any = part.has_any || any;
         p.has_any_char_ = p.has_any_char_ || any;
     }
+    p.prepare();
     return p;
 }
 
@@ -57,7 +82,30 @@ WildcardPattern WildcardPattern::literal(std::string_view text, bool leading_any
     if (leading_any) p.parts_.emplace_back();
     p.parts_.push_back(std::move(body));
     if (trailing_any) p.parts_.emplace_back();
+    p.prepare();
     return p;
+}
+
+void WildcardPattern::prepare() noexcept {
+    min_length_ = 0;
+    for (Part& part : parts_) {
+        min_length_ += part.bytes.size();
+        part.anchor = npos;
+        if (part.bytes.empty()) continue;
+        // A match may start anywhere a case-sensitive run of plain bytes does (a byte search);
+        // otherwise only at a character boundary, which a first byte that is no continuation
+        // byte guarantees wherever it is found.
+        const bool starts_anywhere = !part.has_any && !case_insensitive_;
+        if (!starts_anywhere && (part.any[0] != 0 || is_continuation(part.bytes[0]))) continue;
+        std::size_t rarest = SIZE_MAX;
+        for (std::size_t k = 0; k < part.bytes.size() && part.any[k] == 0; ++k) {
+            const std::size_t common = commonness(part.bytes[k]);
+            if (common < rarest) {
+                rarest = common;
+                part.anchor = k;
+            }
+        }
+    }
 }
 
 std::string_view WildcardPattern::literal_prefix() const noexcept {
@@ -74,47 +122,45 @@ std::string_view WildcardPattern::literal_suffix() const noexcept {
     return std::string_view(last.bytes).substr(n);
 }
 
-std::size_t WildcardPattern::match_at(const Part& part, std::string_view text,
-                                      std::size_t at) const noexcept {
+std::size_t WildcardPattern::match_at(const Part& part, std::string_view text, std::size_t at,
+                                      bool fold) noexcept {
+    if (!part.has_any && !fold) {
+        if (at > text.size() || text.size() - at < part.bytes.size()) return npos;
+        return std::memcmp(text.data() + at, part.bytes.data(), part.bytes.size()) == 0
+                   ? at + part.bytes.size()
+                   : npos;
+    }
     std::size_t t = at;
     for (std::size_t k = 0; k < part.bytes.size(); ++k) {
-        if (t >= text.size()) return std::string_view::npos;
+        if (t >= text.size()) return npos;
         if (part.any[k]) {
             t += utf8_char_length(text, t);
             continue;
         }
-        const char c = case_insensitive_ ? ascii_lower(text[t]) : text[t];
-        if (c != part.bytes[k]) return std::string_view::npos;
+        const char c = fold ? ascii_lower(text[t]) : text[t];
+        if (c != part.bytes[k]) return npos;
         ++t;
     }
     return t;
 }
 
 std::pair<std::size_t, std::size_t> WildcardPattern::find(const Part& part, std::string_view text,
-                                                          std::size_t from) const noexcept {
-    constexpr auto npos = std::string_view::npos;
-    if (!part.has_any && !case_insensitive_) {
-        const std::size_t at = text.find(part.bytes, from);
-        if (at == npos) return {npos, npos};
-        return {at, at + part.bytes.size()};
-    }
-    const auto first = static_cast<unsigned char>(part.bytes.empty() ? 0 : part.bytes[0]);
-    if (!part.bytes.empty() && part.any[0] == 0 && (first < 0x80 || first > 0xBF)) {
-        // A match starts where its first byte does; that byte is no UTF-8 continuation byte, so
-        // every such place is a character boundary. Checking it first skips match_at (and the
-        // boundary stepping) at almost every position of a long command line.
-        // The places are found with memchr (once per case of a letter).
-        const char lower = part.bytes[0];
-        const char upper = case_insensitive_ && lower >= 'a' && lower <= 'z'
-                               ? static_cast<char>(lower - 32)
-                               : lower;
-        std::size_t next_lower = text.find(lower, from);
-        std::size_t next_upper = upper == lower ? npos : text.find(upper, from);
+                                                          std::size_t from, bool fold) noexcept {
+    if (part.anchor != npos) {
+        // Candidate starts are where the anchor byte is found, `anchor` bytes back, in
+        // increasing order (so the first that matches is the leftmost). Unfolded text has both
+        // cases of a letter to look for: two memchr streams, merged.
+        const std::size_t k = part.anchor;
+        const char lower = part.bytes[k];
+        const char upper =
+            fold && lower >= 'a' && lower <= 'z' ? static_cast<char>(lower - 'a' + 'A') : lower;
+        std::size_t next_lower = text.find(lower, from + k);
+        std::size_t next_upper = upper == lower ? npos : text.find(upper, from + k);
         for (;;) {
             const std::size_t at = std::min(next_lower, next_upper);
             if (at == npos) return {npos, npos};
-            const std::size_t end = match_at(part, text, at);
-            if (end != npos) return {at, end};
+            const std::size_t end = match_at(part, text, at - k, fold);
+            if (end != npos) return {at - k, end};
             if (at == next_lower) {
                 next_lower = text.find(lower, at + 1);
             } else {
@@ -124,7 +170,7 @@ std::pair<std::size_t, std::size_t> WildcardPattern::find(const Part& part, std:
     }
     // Candidate starts are character boundaries reached by stepping from `from`.
     for (std::size_t at = from; at <= text.size();) {
-        const std::size_t end = match_at(part, text, at);
+        const std::size_t end = match_at(part, text, at, fold);
         if (end != npos) return {at, end};
         if (at == text.size()) break;
         at += utf8_char_length(text, at);
@@ -133,15 +179,23 @@ std::pair<std::size_t, std::size_t> WildcardPattern::find(const Part& part, std:
 }
 
 bool WildcardPattern::matches(std::string_view text) const noexcept {
-    constexpr auto npos = std::string_view::npos;
+    return match_text(text, case_insensitive_);
+}
+
+bool WildcardPattern::matches_folded(std::string_view folded_text) const noexcept {
+    return match_text(folded_text, false);
+}
+
+bool WildcardPattern::match_text(std::string_view text, bool fold) const noexcept {
+    if (text.size() < min_length_) return false;
     const Part& first = parts_.front();
-    std::size_t cursor = match_at(first, text, 0);
+    std::size_t cursor = match_at(first, text, 0, fold);
     if (cursor == npos) return false;
     if (parts_.size() == 1) return cursor == text.size();
 
     for (std::size_t i = 1; i + 1 < parts_.size(); ++i) {
         if (parts_[i].bytes.empty()) continue;
-        const auto [start, end] = find(parts_[i], text, cursor);
+        const auto [start, end] = find(parts_[i], text, cursor, fold);
         if (start == npos) return false;
         cursor = end;
     }
@@ -153,10 +207,10 @@ bool WildcardPattern::matches(std::string_view text) const noexcept {
         if (text.size() < last.bytes.size() || text.size() - last.bytes.size() < cursor) {
             return false;
         }
-        return match_at(last, text, text.size() - last.bytes.size()) == text.size();
+        return match_at(last, text, text.size() - last.bytes.size(), fold) == text.size();
     }
     for (std::size_t at = cursor; at < text.size(); at += utf8_char_length(text, at)) {
-        if (match_at(last, text, at) == text.size()) return true;
+        if (match_at(last, text, at, fold) == text.size()) return true;
     }
     return false;
 }

@@ -23,6 +23,9 @@ class WildcardPattern {
                                    bool case_insensitive);
 
     bool matches(std::string_view text) const noexcept;
+    // The same for a text already ASCII-lowered: a caller testing several case-insensitive
+    // patterns against one text folds it once (a case-sensitive pattern must get the original).
+    bool matches_folded(std::string_view folded_text) const noexcept;
 
     const std::string& source() const noexcept { return source_; }
     // True when the pattern has no wildcard at all (it is a plain equality).
@@ -39,13 +42,23 @@ class WildcardPattern {
         std::string bytes;
         std::vector<uint8_t> any;
         bool has_any = false;
+        // The offset of the byte find() looks for with memchr: the part's rarest literal byte
+        // before its first `?`. npos when find() must step character by character instead (the
+        // part starts with `?`, or with a UTF-8 continuation byte where a start must be a
+        // character boundary).
+        std::size_t anchor = std::string_view::npos;
     };
 
+    // Sets each part's anchor and min_length_, once all parts are there.
+    void prepare() noexcept;
+    // `fold`: compare ASCII-lowered text bytes (a case-insensitive pattern on unfolded text).
+    bool match_text(std::string_view text, bool fold) const noexcept;
     // Byte offset just past `part` when it matches at `at`, or npos.
-    std::size_t match_at(const Part& part, std::string_view text, std::size_t at) const noexcept;
+    static std::size_t match_at(const Part& part, std::string_view text, std::size_t at,
+                                bool fold) noexcept;
     // Leftmost match of `part` at or after `from`: returns {start, end} or {npos, npos}.
-    std::pair<std::size_t, std::size_t> find(const Part& part, std::string_view text,
-                                             std::size_t from) const noexcept;
+    static std::pair<std::size_t, std::size_t> find(const Part& part, std::string_view text,
+                                                    std::size_t from, bool fold) noexcept;
 
     std::string source_;
     // The pattern split at each `*`: with n stars there are n + 1 parts (some may be empty).
@@ -53,6 +66,8 @@ class WildcardPattern {
     std::vector<Part> parts_;
     bool has_any_char_ = false;
     bool case_insensitive_ = false;
+    // No shorter text can match: every pattern byte needs at least one text byte.
+    std::size_t min_length_ = 0;
 };
 
 // Length in bytes of the character starting at text[i] (1 for an invalid UTF-8 byte).

@@ -2,9 +2,13 @@
 // inputs that would make a backtracking matcher take exponential or quadratic time.
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <array>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <random>
 #include <string>
+#include <string_view>
 
 #include "eql/lucene_regex.hpp"
 #include "eql/query.hpp"
@@ -23,6 +27,41 @@ bool lucene(const std::string& pattern, const std::string& text, bool ci = false
     RE2 re(eql::lucene_to_re2(pattern), o);
     REQUIRE(re.ok());
     return RE2::FullMatch(text, re);
+}
+
+// The documented wildcard semantics by plain backtracking (exponential: short inputs only), to
+// hold the linear matcher and its memchr anchors to: `*` is any run of characters, `?` one
+// character (eql::utf8_char_length), other bytes compare themselves (ASCII-folded when `ci`).
+bool reference_glob(std::string_view pattern, std::string_view text, bool ci) {
+    if (pattern.empty()) return text.empty();
+    if (pattern.front() == '*') {
+        for (std::size_t at = 0;; at += eql::utf8_char_length(text, at)) {
+            if (reference_glob(pattern.substr(1), text.substr(at), ci)) return true;
+            if (at >= text.size()) return false;
+        }
+    }
+    if (text.empty()) return false;
+    if (pattern.front() == '?') {
+        return reference_glob(pattern.substr(1), text.substr(eql::utf8_char_length(text, 0)), ci);
+    }
+    const char want = ci ? eql::ascii_lower(pattern.front()) : pattern.front();
+    const char got = ci ? eql::ascii_lower(text.front()) : text.front();
+    return want == got && reference_glob(pattern.substr(1), text.substr(1), ci);
+}
+
+std::string fold(std::string_view text) {
+    std::string folded(text);
+    std::transform(folded.begin(), folded.end(), folded.begin(), eql::ascii_lower);
+    return folded;
+}
+
+// `count` random pieces of `alphabet`, joined.
+std::string random_text(std::mt19937& random, const std::vector<std::string_view>& alphabet,
+                        std::size_t max_pieces) {
+    std::string out;
+    const std::size_t pieces = random() % (max_pieces + 1);
+    for (std::size_t i = 0; i < pieces; ++i) out += alphabet[random() % alphabet.size()];
+    return out;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -85,6 +124,80 @@ TEST_CASE("wildcard: semantics", "[eql][wildcard]") {
     CHECK_FALSE(eql::WildcardPattern::literal("a*b", false, true, false).matches("axbcd"));
     CHECK(eql::WildcardPattern::literal("?", true, true, false).matches("x?y"));
     CHECK_FALSE(eql::WildcardPattern::literal("?", true, true, false).matches("xy"));
+}
+
+TEST_CASE("wildcard: memchr anchors and folded texts", "[eql][wildcard]") {
+    // A part is searched for by its rarest byte (here `k`, `z`, `>`), not its first.
+    CHECK(glob("*/etc/kube*", "cat /etc/x /etc/kube/config"));
+    CHECK_FALSE(glob("*/etc/kube*", "cat /etc/x /etc/kub /etc/Kube"));
+    CHECK(glob("*/ETC/KUBE*", "cat /etc/x /Etc/kUbe", true));
+    CHECK_FALSE(glob("*/etc/kube*", "cat /etc/kxbe", true));
+    CHECK(glob("*zz*", "azbzzc"));
+    CHECK(glob("*echo*>/etc/passwd*", "sh -c echo x >/etc/shadow; echo y>/etc/passwd"));
+    CHECK_FALSE(glob("*echo*>/etc/passwd*", "sh -c echo x >/etc/shadow; echo y> /etc/passwd"));
+    // The anchor is the rarest byte before the first `?`: `?` takes a whole character.
+    CHECK(glob("*/k?z*", "/k\xc3\xa9z"));
+    CHECK_FALSE(glob("*/k?z*", "/k\xc3\xa9\xc3\xa9z"));
+    // Texts shorter than the pattern's bytes are refused; `?` needs one byte at least.
+    CHECK_FALSE(glob("abc*def", "abcde"));
+    CHECK(glob("abc*def", "abcdef"));
+    CHECK_FALSE(glob("a?c", "ac"));
+    // matches_folded takes a text the caller lowered; the pattern was lowered when compiled.
+    const auto pattern = eql::WildcardPattern::compile("*Sysctl*-W*", true);
+    CHECK(pattern.matches("/sbin/SYSCTL -w x"));
+    CHECK(pattern.matches_folded("/sbin/sysctl -w x"));
+    CHECK_FALSE(pattern.matches_folded("/sbin/sysctl -x w"));
+}
+
+TEST_CASE("wildcard: agrees with a backtracking reference on random inputs", "[eql][wildcard]") {
+    // Valid UTF-8 patterns (a part never starts inside a character); texts also carry stray
+    // lead and continuation bytes and a byte that is never UTF-8.
+    const std::vector<std::string_view> pattern_pieces = {
+        "a", "b", "A", "k", "/", ".", "*", "*", "?", "\xc3\xa9", "\xe2\x82\xac", "ab", "/k"};
+    const std::vector<std::string_view> text_pieces = {
+        "a",    "b",    "B",    "K", "k", "/", ".", "\xc3\xa9", "\xc3\x89", "\xe2\x82\xac",
+        "\xc3", "\xa9", "\xff", "ab"};
+    std::mt19937 random(20261202);
+    int matched = 0;
+    for (int round = 0; round < 20000; ++round) {
+        const std::string p = random_text(random, pattern_pieces, 6);
+        const std::string t = random_text(random, text_pieces, 10);
+        for (const bool ci : {false, true}) {
+            const bool expected = reference_glob(p, t, ci);
+            const auto compiled = eql::WildcardPattern::compile(p, ci);
+            INFO("pattern [" << p << "] text [" << t << "] ci " << ci);
+            REQUIRE(compiled.matches(t) == expected);
+            if (ci) REQUIRE(compiled.matches_folded(fold(t)) == expected);
+            matched += expected ? 1 : 0;
+        }
+    }
+    // Both outcomes are well exercised (the count is fixed by the seed).
+    CHECK(matched == 2178);
+
+    // literal(): every byte literal, `*` only where asked.
+    for (int round = 0; round < 5000; ++round) {
+        const std::string body = random_text(random, pattern_pieces, 3);
+        const std::string t = random_text(random, text_pieces, 8);
+        const bool leading = (random() & 1) != 0;
+        const bool trailing = (random() & 1) != 0;
+        for (const bool ci : {false, true}) {
+            const std::string b = ci ? fold(body) : body;
+            const std::string x = ci ? fold(t) : t;
+            bool expected = false;
+            if (leading && trailing) {
+                expected = x.find(b) != std::string::npos;
+            } else if (leading) {
+                expected = x.size() >= b.size() && x.compare(x.size() - b.size(), b.size(), b) == 0;
+            } else if (trailing) {
+                expected = x.compare(0, b.size(), b) == 0;
+            } else {
+                expected = x == b;
+            }
+            INFO("literal [" << body << "] " << leading << trailing << " text [" << t << "]");
+            REQUIRE(eql::WildcardPattern::literal(body, leading, trailing, ci).matches(t) ==
+                    expected);
+        }
+    }
 }
 
 TEST_CASE("wildcard: hostile command lines stay linear", "[eql][wildcard][slow]") {
