@@ -3,6 +3,8 @@
 #include <libaudit.h>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <utility>
 
 #include "audit/decode.hpp"
@@ -60,23 +62,36 @@ uint8_t foreign_byte(uint8_t byte) {
     return static_cast<uint8_t>(((byte < 0x20) & (byte != '\t') & (byte != 0x1d)) | (byte == 0x7f));
 }
 
+// Sixteen bytes as one value (GCC's and Clang's vector extension: SSE2 on x86-64, NEON on arm64).
+using Bytes16 = uint8_t __attribute__((vector_size(16)));
+
 // Kernel records are printable text; 0x1d only separates the ENRICHED part. Every byte of the
-// input passes through here, so it is branch-free and in blocks of a fixed size: GCC 12 at -O2
-// (RelWithDebInfo, distribution builds) vectorises only loops whose trip count needs no scalar
-// remainder, and the plain loop over the line stayed byte by byte, 13% of an offline run on
-// the shared reference stream (perf). The remainder (under one block) is done byte by byte.
+// input passes through here (8% of a seed-rule run), so sixteen bytes are tested at once, with
+// the flags gathered in a vector and looked at once per line: GCC's own vectorising of the byte
+// loop reduced its flags after each block and took 2.7 instructions a byte at -O2 (now 1.1). Tab
+// and 0x1d are both below 0x20, so "below 0x20 and neither" is "below 0x20 xor either". The last
+// block overlaps the one before it instead of a byte-by-byte tail.
 bool has_foreign_bytes(std::string_view line) {
-    constexpr std::size_t kBlock = 32;
+    constexpr std::size_t kBlock = sizeof(Bytes16);
     const std::size_t size = line.size();
-    uint8_t bad = 0;  // byte-wide flags: a vector register tests a whole block
-    std::size_t at = 0;
-    for (; at + kBlock <= size; at += kBlock) {
-        for (std::size_t i = 0; i < kBlock; ++i) {
-            bad |= foreign_byte(static_cast<uint8_t>(line[at + i]));
-        }
+    if (size < kBlock) {
+        uint8_t bad = 0;
+        for (const char byte : line) bad |= foreign_byte(static_cast<uint8_t>(byte));
+        return bad != 0;
     }
-    for (; at < size; ++at) bad |= foreign_byte(static_cast<uint8_t>(line[at]));
-    return bad != 0;
+    Bytes16 bad{};
+    const auto test_block = [&bad, &line](std::size_t at) {
+        Bytes16 bytes;
+        std::memcpy(&bytes, line.data() + at, kBlock);
+        bad |= reinterpret_cast<Bytes16>(((bytes < 0x20) ^ (bytes == '\t') ^ (bytes == 0x1d)) |
+                                         (bytes == 0x7f));
+    };
+    std::size_t at = 0;
+    for (; at + kBlock <= size; at += kBlock) test_block(at);
+    if (at < size) test_block(size - kBlock);
+    std::array<uint64_t, 2> halves{};
+    std::memcpy(halves.data(), &bad, sizeof(halves));
+    return (halves[0] | halves[1]) != 0;
 }
 
 // The value of " name=" in a record body (up to the next space), or empty.

@@ -183,9 +183,11 @@ TEST_CASE("line filter: arch, syscall and success are found in any order, not on
 }
 
 TEST_CASE("line filter: a control byte anywhere in a line makes it binary; UTF-8 does not") {
-    // Every position, so that both the 32-byte blocks of the scan and its tail are covered.
+    // Every position, so that both the 16-byte blocks of the scan and its overlapping last block
+    // are covered.
     const std::string line = std::string(kExecSyscall);
-    REQUIRE(line.size() > std::size_t{64});  // two blocks and a tail
+    REQUIRE(line.size() > std::size_t{32});  // two blocks and a tail
+    REQUIRE(line.size() % 16 != 0);
     // Lines counted as binary when BYTE replaces the line's byte at AT.
     const auto binary_with = [&line](std::size_t at, char byte) {
         std::string changed = line;
@@ -205,6 +207,40 @@ TEST_CASE("line filter: a control byte anywhere in a line makes it binary; UTF-8
     Filtered run(utf8 + "\n");
     CHECK(run.filter.stats().malformed_total() == 0);
     CHECK(run.forwarded.size() == 1);
+}
+
+TEST_CASE("line filter: exactly the control bytes but tab and 0x1d, and DEL, are foreign") {
+    const auto kind_count = [](const Filtered& run, audit::MalformedKind kind) {
+        return run.filter.stats().malformed[static_cast<std::size_t>(kind)];
+    };
+    // Every byte value but the newline, inside a record and at its end (the block scan's tail).
+    const std::string line = std::string(kExecSyscall);
+    for (int value = 0; value < 256; ++value) {
+        if (value == '\n') continue;
+        const char byte = static_cast<char>(value);
+        const bool foreign = (value < 0x20 && value != '\t' && value != 0x1d) || value == 0x7f;
+        INFO("byte " << value);
+        std::string inside = line;
+        inside[inside.size() / 2] = byte;
+        CHECK(kind_count(Filtered(inside + "\n"), audit::MalformedKind::Binary) ==
+              (foreign ? 1 : 0));
+        // A trailing '\r' is a CRLF line end, cut before the scan.
+        if (value == '\r') continue;
+        CHECK(kind_count(Filtered(line + byte + "\n"), audit::MalformedKind::Binary) ==
+              (foreign ? 1 : 0));
+    }
+    // Lines shorter than a block, one block, and a block and a byte: a control byte anywhere
+    // makes them binary, and without one they are merely no records.
+    for (std::size_t size = 1; size <= 33; ++size) {
+        INFO("size " << size);
+        CHECK(kind_count(Filtered(std::string(size, 'x') + "\n"), audit::MalformedKind::NoHeader) ==
+              1);
+        for (std::size_t at = 0; at < size; ++at) {
+            std::string text(size, 'x');
+            text[at] = '\x01';
+            CHECK(kind_count(Filtered(text + "\n"), audit::MalformedKind::Binary) == 1);
+        }
+    }
 }
 
 TEST_CASE("line filter: the ENRICHED tail is found wherever the separator falls") {
