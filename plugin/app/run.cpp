@@ -27,6 +27,7 @@
 #include "app/pipeline.hpp"
 #include "app/privileges.hpp"
 #include "app/progress.hpp"
+#include "app/read_pacer.hpp"
 #include "app/signals.hpp"
 #include "app/time_filter.hpp"
 #include "engine/alert_document.hpp"
@@ -39,13 +40,6 @@ namespace {
 
 constexpr std::size_t kReadChunk = 1 << 20;
 
-// auditd hands records over as the kernel delivers them, about a dozen per exec. Waking for each
-// cost more CPU than the work itself (a context switch per record: tests/bench/live_bench.sh,
-// README "Live, under the real auditd"). When input arrives after a pause, the loop waits this
-// long before reading, so that the rest of the burst comes in the same read (one wakeup for the
-// burst, not one per record); an alert is at most this much later. Not while a backlog is
-// being read (the last read filled the buffer).
-constexpr auto kGatherRecords = std::chrono::milliseconds(2);
 
 // The rule paths of this run. A path given that does not exist is a configuration error (a
 // typo must not turn into a run that loads nothing and reports "clean").
@@ -359,7 +353,13 @@ int run_live(Config config) {
     }
 
     std::vector<char> buffer(kReadChunk);
-    bool backlog = false;
+    // auditd writes each record as the kernel delivers it, about a dozen per exec. While they
+    // come densely, a wakeup per record would cost more CPU than the records' work (a context
+    // switch each: README "Live, under the real auditd"); sparse input is read at once.
+    ReadPacer pacer;
+    const auto stats_line = [&] {
+        return pipeline.stats_line() + " " + pacer.stats_text() + " " + alerts->stats_line();
+    };
     auto last_stats = std::chrono::steady_clock::now();
     for (;;) {
         const SignalState signals = take_signals();
@@ -370,11 +370,11 @@ int run_live(Config config) {
         if (signals.reload) {
             reload(config, pipeline, alerts);
         }
-        if (signals.dump) spdlog::info("stats: {} {}", pipeline.stats_line(), alerts->stats_line());
+        if (signals.dump) spdlog::info("stats: {}", stats_line());
         if (config.stats_interval_seconds > 0 &&
             std::chrono::steady_clock::now() - last_stats >
                 std::chrono::seconds(config.stats_interval_seconds)) {
-            spdlog::info("stats: {} {}", pipeline.stats_line(), alerts->stats_line());
+            spdlog::info("stats: {}", stats_line());
             last_stats = std::chrono::steady_clock::now();
         }
         pollfd input{STDIN_FILENO, POLLIN, 0};
@@ -390,7 +390,13 @@ int run_live(Config config) {
             pipeline.age_events();
             continue;
         }
-        if (!backlog) std::this_thread::sleep_for(kGatherRecords);
+        // The alert latency starts here: any wait below is the plugin's.
+        const auto readable_at = std::chrono::steady_clock::now();
+        auto read_at = readable_at;
+        if (const auto wait = pacer.wait_before_read(readable_at); wait.count() > 0) {
+            std::this_thread::sleep_for(wait);
+            read_at = std::chrono::steady_clock::now();
+        }
         const ssize_t n = ::read(STDIN_FILENO, buffer.data(), buffer.size());
         if (n < 0) {
             if (errno == EINTR || errno == EAGAIN) continue;
@@ -400,12 +406,12 @@ int run_live(Config config) {
             spdlog::info("end of input from auditd");
             break;
         }
-        backlog = static_cast<std::size_t>(n) == buffer.size();
-        pipeline.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+        pacer.on_read(read_at, static_cast<std::size_t>(n) == buffer.size());
+        pipeline.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), readable_at);
     }
     pipeline.finish();
     alerts->finish();
-    spdlog::info("stats: {} {}", pipeline.stats_line(), alerts->stats_line());
+    spdlog::info("stats: {}", stats_line());
     return 0;
 }
 
