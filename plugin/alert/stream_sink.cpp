@@ -19,9 +19,9 @@ StreamSink::StreamSink(std::string path, const SinkOptions& options)
 }
 
 net::Fd StreamSink::open_file(bool truncate) const {
-    net::Fd fd(::open(path_.c_str(),
-                      O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | (truncate ? O_TRUNC : 0),
-                      0640));
+    net::Fd fd(::open(
+        path_.c_str(),
+        O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | (truncate ? O_TRUNC : 0), 0640));
     if (!fd.valid()) {
         throw std::system_error(errno, std::generic_category(), "cannot open alert file " + path_);
     }

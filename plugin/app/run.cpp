@@ -40,7 +40,6 @@ namespace {
 
 constexpr std::size_t kReadChunk = 1 << 20;
 
-
 // The rule paths of this run. A path given that does not exist is a configuration error (a
 // typo must not turn into a run that loads nothing and reports "clean").
 std::vector<std::string> rule_paths(const Config& config) {

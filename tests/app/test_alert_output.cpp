@@ -179,8 +179,8 @@ TEST_CASE("an offline run's alert file holds that run's alerts; plugin mode appe
     const std::string path = (dir / "alerts.ndjson").string();
     const std::string log = offline_test::data("firewall-disable.log").string();
     offline_test::write_file(path, "{\"earlier\":\"run\"}\n");
-    const std::vector<std::string> offline = {"--input", log, "--alerts-output", path,
-                                              "--no-summary", "--pin-created", "1764666000"};
+    const std::vector<std::string> offline = {
+        "--input", log, "--alerts-output", path, "--no-summary", "--pin-created", "1764666000"};
     REQUIRE(offline_test::run_binary(offline).status == 0);
     const std::string first = offline_test::slurp(path);
     const std::vector<nlohmann::json> alerts = read_lines(path);
@@ -191,8 +191,9 @@ TEST_CASE("an offline run's alert file holds that run's alerts; plugin mode appe
     CHECK(offline_test::slurp(path) == first);
 
     // Plugin mode (the same log on stdin, as auditd restarting a plugin) appends.
-    REQUIRE(offline_test::run_binary({"--alerts-output", path, "--log-level", "error"}, log)
-                .status == 0);
+    REQUIRE(
+        offline_test::run_binary({"--alerts-output", path, "--log-level", "error"}, log).status ==
+        0);
     const std::vector<nlohmann::json> after = read_lines(path);
     REQUIRE(after.size() == 16);
     CHECK(after[7] == alerts[7]);

@@ -69,8 +69,9 @@ TEST_CASE("read pacer: a pause refills the burst") {
     CHECK(pacer.wait_before_read(at(6000)) == microseconds(1000));
 }
 
-TEST_CASE("read pacer: a backlog is read without waiting, and the read after it waits at most "
-          "one interval") {
+TEST_CASE(
+    "read pacer: a backlog is read without waiting, and the read after it waits at most "
+    "one interval") {
     app::ReadPacer pacer;
     for (int i = 0; i < 100; ++i) {
         CHECK(pacer.wait_before_read(at(i)) == Clock::duration::zero());
