@@ -12,7 +12,7 @@ ReadPacer::Clock::duration ReadPacer::wait_before_read(Clock::time_point now) no
     if (backlog_) return Clock::duration::zero();
     const Clock::time_point allowed_at = schedule_ - (settings_.burst - 1) * settings_.interval;
     if (now >= allowed_at) return Clock::duration::zero();
-    ++paced_reads_;
+    ++waits_;
     return allowed_at - now;
 }
 
@@ -26,7 +26,7 @@ void ReadPacer::on_read(Clock::time_point now, bool filled_buffer) noexcept {
 }
 
 std::string ReadPacer::stats_text() const {
-    return "reads=" + std::to_string(reads_) + " reads_paced=" + std::to_string(paced_reads_);
+    return "reads=" + std::to_string(reads_) + " read_waits=" + std::to_string(waits_);
 }
 
 }  // namespace app

@@ -376,12 +376,22 @@ int run_live(Config config) {
             spdlog::info("stats: {}", stats_line());
             last_stats = std::chrono::steady_clock::now();
         }
+        // While input is dense, wait for the next read's slot before polling, not after: then
+        // the input is there when poll() is called, and the wait is the only wakeup of the read
+        // (polling first, then waiting, made two). Data arriving meanwhile would have waited for
+        // the slot anyway. What came during the wait counts its alert latency from the wait's
+        // start; if nothing came, the loop goes round to poll without a wait.
+        auto readable_at = std::chrono::steady_clock::now();
+        const auto wait = pacer.wait_before_read(readable_at);
+        const bool waited = wait.count() > 0;
+        if (waited) std::this_thread::sleep_for(wait);
         pollfd input{STDIN_FILENO, POLLIN, 0};
-        const int ready = ::poll(&input, 1, 1000);
+        const int ready = ::poll(&input, 1, waited ? 0 : 1000);
         if (ready < 0) {
             if (errno == EINTR) continue;
             throw std::system_error(errno, std::generic_category(), "poll on stdin");
         }
+        if (ready == 0 && waited) continue;
         if (ready == 0) {
             // Nothing arrived for a second: complete events that never got their last record.
             // Only when idle: ageing compares event time with the clock, so ageing after every
@@ -389,13 +399,8 @@ int run_live(Config config) {
             pipeline.age_events();
             continue;
         }
-        // The alert latency starts here: any wait below is the plugin's.
-        const auto readable_at = std::chrono::steady_clock::now();
-        auto read_at = readable_at;
-        if (const auto wait = pacer.wait_before_read(readable_at); wait.count() > 0) {
-            std::this_thread::sleep_for(wait);
-            read_at = std::chrono::steady_clock::now();
-        }
+        const auto read_at = std::chrono::steady_clock::now();
+        if (!waited) readable_at = read_at;
         const ssize_t n = ::read(STDIN_FILENO, buffer.data(), buffer.size());
         if (n < 0) {
             if (errno == EINTR || errno == EAGAIN) continue;
