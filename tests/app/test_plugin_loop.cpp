@@ -20,8 +20,8 @@ using namespace offline_test;
 namespace {
 
 // The `iptables -F` exec of firewall-disable.log (serial 1901, its lines 109-115) as auditd's
-// plugin stream carries it: ended by an EOE record.
-std::vector<std::string> iptables_exec_records() {
+// plugin stream carries it: ended by an EOE record. `serial`: the same event under another one.
+std::vector<std::string> iptables_exec_records(int serial = 1901) {
     std::ifstream in(data("firewall-disable.log"));
     std::vector<std::string> records;
     int number = 0;
@@ -29,6 +29,9 @@ std::vector<std::string> iptables_exec_records() {
         if (++number >= 109 && number <= 115) records.push_back(line + '\n');
     }
     records.emplace_back("type=EOE msg=audit(1795359895.306:1901): \n");
+    const std::string from = ".306:1901)";
+    const std::string to = ".306:" + std::to_string(serial) + ")";
+    for (std::string& record : records) record.replace(record.find(from), from.size(), to);
     return records;
 }
 
@@ -76,10 +79,11 @@ class PluginChild {
         REQUIRE(::write(input_, record.data(), record.size()) ==
                 static_cast<ssize_t>(record.size()));
     }
-    // What the plugin wrote to stdout until `wanted` appeared or `timeout` passed.
-    std::string read_until(const std::string& wanted, std::chrono::milliseconds timeout) {
+    // What the plugin wrote to stdout until `wanted` appeared `times` times or `timeout` passed.
+    std::string read_until(const std::string& wanted, std::chrono::milliseconds timeout,
+                           std::size_t times = 1) {
         const auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (received_.find(wanted) == std::string::npos) {
+        while (occurrences(wanted) < times) {
             const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                 deadline - std::chrono::steady_clock::now());
             if (left.count() <= 0) break;
@@ -91,6 +95,14 @@ class PluginChild {
             received_.append(buffer, static_cast<std::size_t>(n));
         }
         return received_;
+    }
+    std::size_t occurrences(const std::string& wanted) const {
+        std::size_t count = 0;
+        for (std::size_t at = received_.find(wanted); at != std::string::npos;
+             at = received_.find(wanted, at + wanted.size())) {
+            ++count;
+        }
+        return count;
     }
     void close_input() {
         if (input_ >= 0) ::close(input_);
@@ -138,4 +150,30 @@ TEST_CASE("plugin mode alerts on an event's last record while its input stays op
     CHECK(std::stoi(stats[1]) <= 8);
     CHECK(std::stoi(stats[2]) == 0);
     CHECK_THAT(log, Catch::Contains("alerts=1 "));
+}
+
+TEST_CASE("plugin mode answers every event of dense input, paced or not, before its input ends") {
+    const TempDir dir;
+    const std::string err = (dir / "err.txt").string();
+    PluginChild plugin(err);
+    // 60 execs, 480 records written back to back, one write each: dense input, which the loop
+    // reads in paced slots whenever more than four reads come in quick succession.
+    constexpr int kExecs = 60;
+    for (int i = 0; i < kExecs; ++i) {
+        for (const std::string& record : iptables_exec_records(2000 + i)) {
+            plugin.write_record(record);
+        }
+    }
+    const std::string rule = "\"Attempt to Disable IPTables or Firewall\"";
+    plugin.read_until(rule, std::chrono::seconds(20), kExecs);
+    const std::size_t count = plugin.occurrences(rule);
+    CHECK(count == kExecs);
+    CHECK(plugin.finish() == 0);
+
+    const std::string log = slurp(err);
+    std::smatch stats;
+    REQUIRE(std::regex_search(log, stats, std::regex(R"( reads=(\d+) read_waits=(\d+) )")));
+    CHECK(std::stoi(stats[1]) >= 1);
+    CHECK(std::stoi(stats[1]) <= kExecs * 8);
+    CHECK_THAT(log, Catch::Contains(" alerts=60 "));
 }
