@@ -69,6 +69,9 @@ struct SinkOptions {
     // syslog and unix: how long one alert waits for a daemon whose receive queue is full.
     std::chrono::milliseconds local_send_timeout{1000};
     std::string syslog_socket = "/dev/log";  // where the "syslog" sink sends
+    // file: empty it when the sink opens (an offline run's alerts are that run's alone);
+    // otherwise, and on every reopen(), appended to (a plugin's log outlives restarts).
+    bool truncate_file = false;
 
     // Throws std::invalid_argument naming the first bad field.
     void validate() const;

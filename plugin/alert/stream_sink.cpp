@@ -15,11 +15,13 @@ StreamSink::StreamSink(std::string path, const SinkOptions& options)
     : path_(std::move(path)),
       format_(options.format),
       max_bytes_(options.max_message_bytes ? options.max_message_bytes : kDefaultStreamBytes) {
-    if (path_ != "-") file_ = open_file();
+    if (path_ != "-") file_ = open_file(options.truncate_file);
 }
 
-net::Fd StreamSink::open_file() const {
-    net::Fd fd(::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640));
+net::Fd StreamSink::open_file(bool truncate) const {
+    net::Fd fd(::open(
+        path_.c_str(),
+        O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | (truncate ? O_TRUNC : 0), 0640));
     if (!fd.valid()) {
         throw std::system_error(errno, std::generic_category(), "cannot open alert file " + path_);
     }
@@ -60,7 +62,7 @@ void StreamSink::emit(const Alert& alert) noexcept {
 void StreamSink::reopen() {
     if (path_ == "-") return;
     try {
-        file_ = open_file();
+        file_ = open_file(/*truncate=*/false);
         ++stats_.reconnects;
     } catch (const std::system_error& error) {
         // Keep writing to the old descriptor rather than losing alerts.

@@ -12,8 +12,8 @@ namespace alert {
 
 class StreamSink final : public AlertSink {
   public:
-    // "-" is stdout; anything else a file opened for appending (created 0640). Throws
-    // std::system_error if the file cannot be opened.
+    // "-" is stdout; anything else a file opened for appending (created 0640), emptied first
+    // when options.truncate_file. Throws std::system_error if the file cannot be opened.
     StreamSink(std::string path, const SinkOptions& options);
 
     void emit(const Alert& alert) noexcept override;
@@ -22,7 +22,7 @@ class StreamSink final : public AlertSink {
     std::string describe() const override { return path_; }
 
   private:
-    net::Fd open_file() const;
+    net::Fd open_file(bool truncate) const;
 
     std::string path_;
     Format format_;

@@ -47,7 +47,9 @@ bool needs_queue(const alert::SinkSpec& spec, bool live) {
 AlertOutput::AlertOutput(const Config& config, bool live) : throttle_(throttle_options(config)) {
     std::vector<std::string> specs = config.alerts_outputs;
     if (specs.empty()) specs.emplace_back(live ? "syslog" : "-");
-    const alert::SinkOptions options = sink_options(config);
+    alert::SinkOptions options = sink_options(config);
+    // As --events-output: an offline run's file holds that run's alerts only; a plugin appends.
+    options.truncate_file = !live;
     alert::QueueLimits limits;
     limits.max_alerts = config.sink_queue;
     limits.flush_timeout = options.flush_timeout;

@@ -1,6 +1,6 @@
-// How long an alert took inside audisp-eql: from the read() that brought the event's last
-// record (auditd handing it over) to the alert handed to the sinks. A fixed histogram, so
-// memory stays constant however long the plugin runs.
+// How long an alert took inside audisp-eql: from poll() reporting readable the input that held
+// the event's last record (auditd handing it over) to the alert handed to the sinks. A fixed
+// histogram, so memory stays constant however long the plugin runs.
 #pragma once
 
 #include <array>

@@ -94,7 +94,12 @@ void Pipeline::deliver_sequences() {
 }
 
 void Pipeline::feed(std::string_view bytes) {
-    if (track_latency_) fed_at_ = std::chrono::steady_clock::now();
+    feed(bytes, track_latency_ ? std::chrono::steady_clock::now()
+                               : std::chrono::steady_clock::time_point{});
+}
+
+void Pipeline::feed(std::string_view bytes, std::chrono::steady_clock::time_point readable_at) {
+    fed_at_ = readable_at;
     read_at_us_ = created_now();
     reader_.feed(bytes);
     rethrow_failure();

@@ -28,7 +28,7 @@ struct PipelineStats {
     uint64_t process_events = 0;  // events that left the pipeline (after the table)
     uint64_t alerts = 0;
     std::size_t rules_loaded = 0;
-    // Read of the event's last record -> alert handed to the sinks.
+    // Input that completed the event readable -> alert handed to the sinks.
     std::optional<LatencyHistogram::Summary> alert_latency;
 };
 
@@ -63,6 +63,9 @@ class Pipeline {
     // These rethrow, once auparse has returned, what failed while handling an event (e.g. the
     // events output could not be written).
     void feed(std::string_view bytes);
+    // Plugin mode: `readable_at` is when poll() reported these bytes, where alert latency starts
+    // (so it includes any wait of the read loop).
+    void feed(std::string_view bytes, std::chrono::steady_clock::time_point readable_at);
     void age_events();
     void finish();
 
@@ -125,7 +128,8 @@ class Pipeline {
     std::string event_line_;       // reused: one allocation for the whole run
     uint64_t process_events_ = 0;
     uint64_t alerts_ = 0;
-    // When the bytes being fed (or the ageing call) began: the start of each alert's latency.
+    // When the bytes being fed became readable (or the ageing call began): the start of each
+    // alert's latency.
     std::chrono::steady_clock::time_point fed_at_;
     LatencyHistogram alert_latency_;
     std::exception_ptr failure_;

@@ -27,6 +27,7 @@
 #include "app/pipeline.hpp"
 #include "app/privileges.hpp"
 #include "app/progress.hpp"
+#include "app/read_pacer.hpp"
 #include "app/signals.hpp"
 #include "app/time_filter.hpp"
 #include "engine/alert_document.hpp"
@@ -38,14 +39,6 @@ namespace app {
 namespace {
 
 constexpr std::size_t kReadChunk = 1 << 20;
-
-// auditd hands records over as the kernel delivers them, about a dozen per exec. Waking for each
-// cost more CPU than the work itself (a context switch per record: tests/bench/live_bench.sh,
-// README "Live, under the real auditd"). When input arrives after a pause, the loop waits this
-// long before reading, so that the rest of the burst comes in the same read (one wakeup for the
-// burst, not one per record); an alert is at most this much later. Not while a backlog is
-// being read (the last read filled the buffer).
-constexpr auto kGatherRecords = std::chrono::milliseconds(2);
 
 // The rule paths of this run. A path given that does not exist is a configuration error (a
 // typo must not turn into a run that loads nothing and reports "clean").
@@ -359,7 +352,13 @@ int run_live(Config config) {
     }
 
     std::vector<char> buffer(kReadChunk);
-    bool backlog = false;
+    // auditd writes each record as the kernel delivers it, about a dozen per exec. While they
+    // come densely, a wakeup per record would cost more CPU than the records' work (a context
+    // switch each: README "Live, under the real auditd"); sparse input is read at once.
+    ReadPacer pacer;
+    const auto stats_line = [&] {
+        return pipeline.stats_line() + " " + pacer.stats_text() + " " + alerts->stats_line();
+    };
     auto last_stats = std::chrono::steady_clock::now();
     for (;;) {
         const SignalState signals = take_signals();
@@ -370,19 +369,29 @@ int run_live(Config config) {
         if (signals.reload) {
             reload(config, pipeline, alerts);
         }
-        if (signals.dump) spdlog::info("stats: {} {}", pipeline.stats_line(), alerts->stats_line());
+        if (signals.dump) spdlog::info("stats: {}", stats_line());
         if (config.stats_interval_seconds > 0 &&
             std::chrono::steady_clock::now() - last_stats >
                 std::chrono::seconds(config.stats_interval_seconds)) {
-            spdlog::info("stats: {} {}", pipeline.stats_line(), alerts->stats_line());
+            spdlog::info("stats: {}", stats_line());
             last_stats = std::chrono::steady_clock::now();
         }
+        // While input is dense, wait for the next read's slot before polling, not after: then
+        // the input is there when poll() is called, and the wait is the only wakeup of the read
+        // (polling first, then waiting, made two). Data arriving meanwhile would have waited for
+        // the slot anyway. What came during the wait counts its alert latency from the wait's
+        // start; if nothing came, the loop goes round to poll without a wait.
+        auto readable_at = std::chrono::steady_clock::now();
+        const auto wait = pacer.wait_before_read(readable_at);
+        const bool waited = wait.count() > 0;
+        if (waited) std::this_thread::sleep_for(wait);
         pollfd input{STDIN_FILENO, POLLIN, 0};
-        const int ready = ::poll(&input, 1, 1000);
+        const int ready = ::poll(&input, 1, waited ? 0 : 1000);
         if (ready < 0) {
             if (errno == EINTR) continue;
             throw std::system_error(errno, std::generic_category(), "poll on stdin");
         }
+        if (ready == 0 && waited) continue;
         if (ready == 0) {
             // Nothing arrived for a second: complete events that never got their last record.
             // Only when idle: ageing compares event time with the clock, so ageing after every
@@ -390,7 +399,8 @@ int run_live(Config config) {
             pipeline.age_events();
             continue;
         }
-        if (!backlog) std::this_thread::sleep_for(kGatherRecords);
+        const auto read_at = std::chrono::steady_clock::now();
+        if (!waited) readable_at = read_at;
         const ssize_t n = ::read(STDIN_FILENO, buffer.data(), buffer.size());
         if (n < 0) {
             if (errno == EINTR || errno == EAGAIN) continue;
@@ -400,12 +410,12 @@ int run_live(Config config) {
             spdlog::info("end of input from auditd");
             break;
         }
-        backlog = static_cast<std::size_t>(n) == buffer.size();
-        pipeline.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+        pacer.on_read(read_at, static_cast<std::size_t>(n) == buffer.size());
+        pipeline.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), readable_at);
     }
     pipeline.finish();
     alerts->finish();
-    spdlog::info("stats: {} {}", pipeline.stats_line(), alerts->stats_line());
+    spdlog::info("stats: {}", stats_line());
     return 0;
 }
 

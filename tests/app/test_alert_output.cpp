@@ -9,6 +9,7 @@
 #include "../common/temp_dir.hpp"
 #include "app/alert_output.hpp"
 #include "engine/rule_loader.hpp"
+#include "offline_test_util.hpp"
 
 namespace {
 
@@ -159,7 +160,6 @@ TEST_CASE("offline analysis is not throttled unless --throttle-alerts is given")
         output.finish();
     }
     CHECK(read_lines(path).size() == 300);
-    std::filesystem::remove(path);  // the file sink appends: the next run starts empty
 
     config.throttle_alerts = 10;  // asked for: applies offline too
     {
@@ -172,4 +172,32 @@ TEST_CASE("offline analysis is not throttled unless --throttle-alerts is given")
 
     app::Config live;
     CHECK(live.effective_throttle_alerts() == 100);
+}
+
+TEST_CASE("an offline run's alert file holds that run's alerts; plugin mode appends to it") {
+    const test_common::TempDir dir;
+    const std::string path = (dir / "alerts.ndjson").string();
+    const std::string log = offline_test::data("firewall-disable.log").string();
+    offline_test::write_file(path, "{\"earlier\":\"run\"}\n");
+    const std::vector<std::string> offline = {
+        "--input", log, "--alerts-output", path, "--no-summary", "--pin-created", "1764666000"};
+    REQUIRE(offline_test::run_binary(offline).status == 0);
+    const std::string first = offline_test::slurp(path);
+    const std::vector<nlohmann::json> alerts = read_lines(path);
+    REQUIRE(alerts.size() == 8);  // the earlier run's line is gone
+    for (const auto& alert : alerts) CHECK(alert["event"]["kind"] == "alert");
+    // Run again into the same file: the same alerts, not twice as many.
+    REQUIRE(offline_test::run_binary(offline).status == 0);
+    CHECK(offline_test::slurp(path) == first);
+
+    // Plugin mode (the same log on stdin, as auditd restarting a plugin) appends.
+    REQUIRE(
+        offline_test::run_binary({"--alerts-output", path, "--log-level", "error"}, log).status ==
+        0);
+    const std::vector<nlohmann::json> after = read_lines(path);
+    REQUIRE(after.size() == 16);
+    CHECK(after[7] == alerts[7]);
+    for (std::size_t i = 0; i < alerts.size(); ++i) {
+        CHECK(after[8 + i]["process"]["args"] == alerts[i]["process"]["args"]);
+    }
 }

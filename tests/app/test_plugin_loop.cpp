@@ -1,0 +1,179 @@
+// Plugin mode's read loop, driven the way auditd drives it: records written to a pipe one write
+// at a time. An event is answered as soon as its last record arrives (not on more input or the
+// end of input), and input that comes sparsely is never held back by the read pacing.
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "offline_test_util.hpp"
+
+using namespace offline_test;
+
+namespace {
+
+// The `iptables -F` exec of firewall-disable.log (serial 1901, its lines 109-115) as auditd's
+// plugin stream carries it: ended by an EOE record. `serial`: the same event under another one.
+std::vector<std::string> iptables_exec_records(int serial = 1901) {
+    std::ifstream in(data("firewall-disable.log"));
+    std::vector<std::string> records;
+    int number = 0;
+    for (std::string line; std::getline(in, line);) {
+        if (++number >= 109 && number <= 115) records.push_back(line + '\n');
+    }
+    records.emplace_back("type=EOE msg=audit(1795359895.306:1901): \n");
+    const std::string from = ".306:1901)";
+    const std::string to = ".306:" + std::to_string(serial) + ")";
+    for (std::string& record : records) record.replace(record.find(from), from.size(), to);
+    return records;
+}
+
+// audisp-eql in plugin mode with a pipe on stdin and one on stdout; killed and reaped if a
+// check fails before the test ends it.
+class PluginChild {
+  public:
+    explicit PluginChild(const std::string& err_path) {
+        int in[2];
+        int out[2];
+        REQUIRE(::pipe(in) == 0);
+        REQUIRE(::pipe(out) == 0);
+        pid_ = ::fork();
+        REQUIRE(pid_ >= 0);
+        if (pid_ == 0) {
+            ::dup2(in[0], STDIN_FILENO);
+            ::dup2(out[1], STDOUT_FILENO);
+            std::FILE* err = std::freopen(err_path.c_str(), "w", stderr);
+            if (err == nullptr) ::_exit(127);
+            ::close(in[1]);
+            ::close(out[0]);
+            const std::string exe = binary();
+            const std::string rules = rules_dir();
+            ::execl(exe.c_str(), exe.c_str(), "--rules", rules.c_str(), "--alerts-output", "-",
+                    "--alerts-format", "json", "--log-level", "info", nullptr);
+            ::_exit(127);
+        }
+        ::close(in[0]);
+        ::close(out[1]);
+        input_ = in[1];
+        output_ = out[0];
+    }
+    ~PluginChild() {
+        close_input();
+        if (output_ >= 0) ::close(output_);
+        if (pid_ > 0) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+    }
+    PluginChild(const PluginChild&) = delete;
+    PluginChild& operator=(const PluginChild&) = delete;
+
+    void write_record(const std::string& record) const {
+        REQUIRE(::write(input_, record.data(), record.size()) ==
+                static_cast<ssize_t>(record.size()));
+    }
+    // What the plugin wrote to stdout until `wanted` appeared `times` times or `timeout` passed.
+    std::string read_until(const std::string& wanted, std::chrono::milliseconds timeout,
+                           std::size_t times = 1) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (occurrences(wanted) < times) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) break;
+            pollfd ready{output_, POLLIN, 0};
+            if (::poll(&ready, 1, static_cast<int>(left.count())) <= 0) continue;
+            char buffer[4096];
+            const ssize_t n = ::read(output_, buffer, sizeof buffer);
+            if (n <= 0) break;
+            received_.append(buffer, static_cast<std::size_t>(n));
+        }
+        return received_;
+    }
+    std::size_t occurrences(const std::string& wanted) const {
+        std::size_t count = 0;
+        for (std::size_t at = received_.find(wanted); at != std::string::npos;
+             at = received_.find(wanted, at + wanted.size())) {
+            ++count;
+        }
+        return count;
+    }
+    void close_input() {
+        if (input_ >= 0) ::close(input_);
+        input_ = -1;
+    }
+    // Closes stdin (auditd going away) and returns the exit status.
+    int finish() {
+        close_input();
+        int status = 0;
+        REQUIRE(::waitpid(pid_, &status, 0) == pid_);
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+
+  private:
+    pid_t pid_ = -1;
+    int input_ = -1;
+    int output_ = -1;
+    std::string received_;
+};
+
+}  // namespace
+
+TEST_CASE("plugin mode alerts on an event's last record while its input stays open") {
+    const TempDir dir;
+    const std::string err = (dir / "err.txt").string();
+    PluginChild plugin(err);
+    const std::vector<std::string> records = iptables_exec_records();
+    REQUIRE(records.size() == 8);
+    // One record every 20 ms: sparse input, which is read as it comes.
+    for (const std::string& record : records) {
+        plugin.write_record(record);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    const std::string alerts =
+        plugin.read_until("Attempt to Disable IPTables or Firewall", std::chrono::seconds(10));
+    CHECK_THAT(alerts, Catch::Contains("\"Attempt to Disable IPTables or Firewall\""));
+    CHECK(plugin.finish() == 0);
+
+    // The final stats line: no read waited, and no more reads than writes.
+    const std::string log = slurp(err);
+    std::smatch stats;
+    REQUIRE(std::regex_search(log, stats, std::regex(R"( reads=(\d+) read_waits=(\d+) )")));
+    CHECK(std::stoi(stats[1]) >= 1);
+    CHECK(std::stoi(stats[1]) <= 8);
+    CHECK(std::stoi(stats[2]) == 0);
+    CHECK_THAT(log, Catch::Contains("alerts=1 "));
+}
+
+TEST_CASE("plugin mode answers every event of dense input, paced or not, before its input ends") {
+    const TempDir dir;
+    const std::string err = (dir / "err.txt").string();
+    PluginChild plugin(err);
+    // 60 execs, 480 records written back to back, one write each: dense input, which the loop
+    // reads in paced slots whenever more than four reads come in quick succession.
+    constexpr int kExecs = 60;
+    for (int i = 0; i < kExecs; ++i) {
+        for (const std::string& record : iptables_exec_records(2000 + i)) {
+            plugin.write_record(record);
+        }
+    }
+    const std::string rule = "\"Attempt to Disable IPTables or Firewall\"";
+    plugin.read_until(rule, std::chrono::seconds(20), kExecs);
+    const std::size_t count = plugin.occurrences(rule);
+    CHECK(count == kExecs);
+    CHECK(plugin.finish() == 0);
+
+    const std::string log = slurp(err);
+    std::smatch stats;
+    REQUIRE(std::regex_search(log, stats, std::regex(R"( reads=(\d+) read_waits=(\d+) )")));
+    CHECK(std::stoi(stats[1]) >= 1);
+    CHECK(std::stoi(stats[1]) <= kExecs * 8);
+    CHECK_THAT(log, Catch::Contains(" alerts=60 "));
+}
