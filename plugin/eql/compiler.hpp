@@ -39,6 +39,9 @@ enum class NodeKind : uint8_t {
     Negate,     // -children[0]
 };
 
+// The most required bytes a regex is screened with (eql::Node::regex_required_bytes).
+inline constexpr std::size_t kMaxRegexRequiredBytes = 4;
+
 struct Node {
     NodeKind kind = NodeKind::Const;
     Type type = Type::Null;
@@ -71,6 +74,9 @@ struct Node {
     ByteSet last_bytes;
     std::vector<std::unique_ptr<RE2>> regexes;
     std::vector<std::string> patterns;  // Regex: the source patterns, for explain
+    // Regex: per regex, bytes every match contains (eql::TranslatedRegex::required_bytes): a
+    // text lacking one is rejected without running the regex.
+    std::vector<std::string> regex_required_bytes;
     std::vector<Cidr> cidrs;
     Position pos;
     uint32_t begin = 0;  // source text range
