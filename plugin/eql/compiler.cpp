@@ -423,7 +423,6 @@ class Compiler {
         if (!compiled->ok()) {
             throw Error("invalid regex: " + compiled->error(), src.pos);
         }
-        n.regexes.push_back(std::move(compiled));
         n.patterns.push_back(pattern);
         std::string needs = std::move(translated.required_bytes);
         if (ci) {
@@ -434,7 +433,7 @@ class Compiler {
         }
         // A few suffice to turn most texts away; each costs a memchr.
         if (needs.size() > kMaxRegexRequiredBytes) needs.resize(kMaxRegexRequiredBytes);
-        n.regex_required_bytes.push_back(std::move(needs));
+        n.regexes.push_back(ScreenedRegex{std::move(compiled), std::move(needs)});
     }
 
     Node compile(const Call& c, const Expr& e) {

@@ -39,8 +39,15 @@ enum class NodeKind : uint8_t {
     Negate,     // -children[0]
 };
 
-// The most required bytes a regex is screened with (eql::Node::regex_required_bytes).
+// The most required bytes a regex is screened with (ScreenedRegex::required_bytes).
 inline constexpr std::size_t kMaxRegexRequiredBytes = 4;
+
+// A compiled regex and bytes every text it matches contains (eql::TranslatedRegex): a text
+// lacking one is turned away without running RE2.
+struct ScreenedRegex {
+    std::unique_ptr<RE2> re;
+    std::string required_bytes;
+};
 
 struct Node {
     NodeKind kind = NodeKind::Const;
@@ -72,11 +79,8 @@ struct Node {
     // pattern list cannot match fail on these two bits without running a pattern.
     ByteSet first_bytes;
     ByteSet last_bytes;
-    std::vector<std::unique_ptr<RE2>> regexes;
+    std::vector<ScreenedRegex> regexes;
     std::vector<std::string> patterns;  // Regex: the source patterns, for explain
-    // Regex: per regex, bytes every match contains (eql::TranslatedRegex::required_bytes): a
-    // text lacking one is rejected without running the regex.
-    std::vector<std::string> regex_required_bytes;
     std::vector<Cidr> cidrs;
     Position pos;
     uint32_t begin = 0;  // source text range

@@ -103,12 +103,10 @@ bool regex(const Node& n, const Value& v) {
     if (!v.is_string()) return false;
     const std::string_view s = v.as_string();
     const re2::StringPiece piece(s.data(), s.size());
-    for (std::size_t i = 0; i < n.regexes.size(); ++i) {
-        // Most texts lack a byte the pattern requires (a command line without ':'): no RE2 run.
-        if (!contains_all(s, n.regex_required_bytes[i])) continue;
-        if (RE2::FullMatch(piece, *n.regexes[i])) return true;
-    }
-    return false;
+    // Most texts lack a byte the pattern requires (a command line without ':'): no RE2 run.
+    return std::any_of(n.regexes.begin(), n.regexes.end(), [s, &piece](const ScreenedRegex& r) {
+        return contains_all(s, r.required_bytes) && RE2::FullMatch(piece, *r.re);
+    });
 }
 
 bool cidr(const Node& n, const Value& v) {
