@@ -406,9 +406,9 @@ class Compiler {
     }
 
     static void add_regex(Node& n, const std::string& pattern, bool ci, const Expr& src) {
-        std::string re2;
+        TranslatedRegex translated;
         try {
-            re2 = lucene_to_re2(pattern);
+            translated = translate_lucene_regex(pattern);
         } catch (const RegexSyntaxError& err) {
             throw Error(std::string("invalid regex: ") + err.what() + " (at offset " +
                             std::to_string(err.offset()) + ")",
@@ -419,12 +419,21 @@ class Compiler {
         options.set_case_sensitive(!ci);
         options.set_never_capture(true);
         options.set_dot_nl(true);
-        auto compiled = std::make_unique<RE2>(re2, options);
+        auto compiled = std::make_unique<RE2>(translated.re2, options);
         if (!compiled->ok()) {
             throw Error("invalid regex: " + compiled->error(), src.pos);
         }
-        n.regexes.push_back(std::move(compiled));
         n.patterns.push_back(pattern);
+        std::string needs = std::move(translated.required_bytes);
+        if (ci) {
+            // Case-insensitive RE2 matches a letter in either case and some letters by other
+            // characters too (k: the Kelvin sign): only non-letters are required as written.
+            std::erase_if(needs,
+                          [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
+        }
+        // A few suffice to turn most texts away; each costs a memchr.
+        if (needs.size() > kMaxRegexRequiredBytes) needs.resize(kMaxRegexRequiredBytes);
+        n.regexes.push_back(ScreenedRegex{std::move(compiled), std::move(needs)});
     }
 
     Node compile(const Call& c, const Expr& e) {

@@ -39,6 +39,16 @@ enum class NodeKind : uint8_t {
     Negate,     // -children[0]
 };
 
+// The most required bytes a regex is screened with (ScreenedRegex::required_bytes).
+inline constexpr std::size_t kMaxRegexRequiredBytes = 4;
+
+// A compiled regex and bytes every text it matches contains (eql::TranslatedRegex): a text
+// lacking one is turned away without running RE2.
+struct ScreenedRegex {
+    std::unique_ptr<RE2> re;
+    std::string required_bytes;
+};
+
 struct Node {
     NodeKind kind = NodeKind::Const;
     Type type = Type::Null;
@@ -69,7 +79,7 @@ struct Node {
     // pattern list cannot match fail on these two bits without running a pattern.
     ByteSet first_bytes;
     ByteSet last_bytes;
-    std::vector<std::unique_ptr<RE2>> regexes;
+    std::vector<ScreenedRegex> regexes;
     std::vector<std::string> patterns;  // Regex: the source patterns, for explain
     std::vector<Cidr> cidrs;
     Position pos;

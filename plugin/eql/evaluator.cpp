@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "eql/functions.hpp"
 
@@ -92,13 +93,20 @@ bool like(const Node& n, const Value& v) {
                        [s](const WildcardPattern& p) { return p.matches(s); });
 }
 
+bool contains_all(std::string_view text, std::string_view bytes) noexcept {
+    return std::all_of(bytes.begin(), bytes.end(), [text](char c) {
+        return std::memchr(text.data(), c, text.size()) != nullptr;
+    });
+}
+
 bool regex(const Node& n, const Value& v) {
     if (!v.is_string()) return false;
     const std::string_view s = v.as_string();
     const re2::StringPiece piece(s.data(), s.size());
-    return std::any_of(
-        n.regexes.begin(), n.regexes.end(),
-        [&piece](const std::unique_ptr<RE2>& re) { return RE2::FullMatch(piece, *re); });
+    // Most texts lack a byte the pattern requires (a command line without ':'): no RE2 run.
+    return std::any_of(n.regexes.begin(), n.regexes.end(), [s, &piece](const ScreenedRegex& r) {
+        return contains_all(s, r.required_bytes) && RE2::FullMatch(piece, *r.re);
+    });
 }
 
 bool cidr(const Node& n, const Value& v) {

@@ -69,12 +69,13 @@ class Lexer {
   public:
     explicit Lexer(std::string_view text) : text_(text) {}
 
-    std::vector<Token> run() {
+    // Up to `limit` tokens (End included when reached first).
+    std::vector<Token> run(std::size_t limit = std::numeric_limits<std::size_t>::max()) {
         if (text_.size() > std::numeric_limits<uint32_t>::max() / 2) {
             throw Error("query text is too long", Position{});
         }
         std::vector<Token> tokens;
-        for (;;) {
+        while (tokens.size() < limit) {
             skip_blanks();
             Token tok;
             tok.pos = pos_;
@@ -89,6 +90,7 @@ class Lexer {
             tok.end = static_cast<uint32_t>(i_);
             tokens.push_back(std::move(tok));
         }
+        return tokens;
     }
 
   private:
@@ -526,5 +528,7 @@ std::string_view describe(TokenKind kind) noexcept {
 }
 
 std::vector<Token> tokenize(std::string_view text) { return Lexer(text).run(); }
+
+Token first_token(std::string_view text) { return std::move(Lexer(text).run(1).front()); }
 
 }  // namespace eql

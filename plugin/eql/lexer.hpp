@@ -82,4 +82,8 @@ std::string_view describe(TokenKind kind) noexcept;
 // Splits the whole query; throws eql::Error at the first character that starts no token.
 std::vector<Token> tokenize(std::string_view text);
 
+// The first token alone (End for a blank query), read without lexing the rest: what kind of
+// statement a rule holds. Throws eql::Error as tokenize() does, but only for what it reads.
+Token first_token(std::string_view text);
+
 }  // namespace eql

@@ -14,6 +14,7 @@
 //   char     = "\" any | any
 #include "eql/lucene_regex.hpp"
 
+#include <bitset>
 #include <cstdint>
 #include <vector>
 
@@ -23,12 +24,18 @@ namespace {
 constexpr int kMaxRegexDepth = 100;
 constexpr int kMaxRepeat = 1000;  // RE2's own limit on {n,m}
 
+// A translated piece of pattern and the ASCII bytes every string it matches contains.
+struct Piece {
+    std::string re2;
+    std::bitset<128> needs;
+};
+
 class Translator {
   public:
     explicit Translator(std::string_view pattern) : text_(pattern) { decode(); }
 
-    std::string run() {
-        std::string out = parse_union();
+    Piece run() {
+        Piece out = parse_union();
         if (i_ < cps_.size()) fail("unexpected character (end of pattern expected)");
         return out;
     }
@@ -94,6 +101,12 @@ class Translator {
         return cps_[i_++];
     }
 
+    static Piece literal_piece(uint32_t cp) {
+        Piece p{literal(cp), {}};
+        if (cp < 0x80) p.needs.set(cp);
+        return p;
+    }
+
     static std::string literal(uint32_t cp) {
         static constexpr char kHex[] = "0123456789ABCDEF";
         std::string s = "\\x{";
@@ -106,28 +119,39 @@ class Translator {
     }
 
     // union = inter { "|" inter }
-    std::string parse_union() {
+    // A string one of the alternatives matches contains only what they all need.
+    Piece parse_union() {
         DepthGuard guard(*this);
-        std::string e = parse_inter();
+        Piece e = parse_inter();
         if (!peek('|')) return e;
         // Alternatives are read in a loop (not by recursion) so long lists stay shallow.
-        std::string out = "(?:" + e;
-        while (match('|')) out += "|" + parse_inter();
-        return out + ")";
+        Piece out{"(?:" + e.re2, e.needs};
+        while (match('|')) {
+            const Piece alternative = parse_inter();
+            out.re2 += "|" + alternative.re2;
+            out.needs &= alternative.needs;
+        }
+        out.re2 += ")";
+        return out;
     }
 
     // inter = concat [ "&" inter ]
-    std::string parse_inter() {
-        std::string e = parse_concat();
+    Piece parse_inter() {
+        Piece e = parse_concat();
         if (peek('&')) fail("regex intersection (&) is not supported");
         return e;
     }
 
     // concat = repeat { repeat }
-    std::string parse_concat() {
-        std::string e = parse_repeat();
-        while (more() && !peek(')') && !peek('|') && !peek('&')) e += parse_repeat();
-        return "(?:" + e + ")";
+    Piece parse_concat() {
+        Piece e = parse_repeat();
+        while (more() && !peek(')') && !peek('|') && !peek('&')) {
+            const Piece next = parse_repeat();
+            e.re2 += next.re2;
+            e.needs |= next.needs;
+        }
+        e.re2 = "(?:" + e.re2 + ")";
+        return e;
     }
 
     // "(?:e)" in place, so that a quantifier appended after it applies to the whole of e.
@@ -138,13 +162,17 @@ class Translator {
     }
 
     // repeat = compl { "?" | "*" | "+" | "{" n [ "," [ m ] ] "}" }
-    std::string parse_repeat() {
-        std::string e = parse_compl();
+    // A repetition that may be empty (?, *, {0,m}) needs nothing.
+    Piece parse_repeat() {
+        Piece piece = parse_compl();
+        std::string& e = piece.re2;
         for (;;) {
             if (match('?')) {
                 group(e) += '?';
+                piece.needs.reset();
             } else if (match('*')) {
                 group(e) += '*';
+                piece.needs.reset();
             } else if (match('+')) {
                 group(e) += '+';
             } else if (match('{')) {
@@ -160,6 +188,7 @@ class Translator {
                 }
                 if (!match('}')) fail("expected '}' in repetition");
                 if (!unbounded && m < n) fail("repetition {n,m} with m < n");
+                if (n == 0) piece.needs.reset();
                 group(e) += '{';
                 e += std::to_string(n);
                 if (unbounded) {
@@ -170,7 +199,7 @@ class Translator {
                 }
                 e += '}';
             } else {
-                return e;
+                return piece;
             }
         }
     }
@@ -187,19 +216,20 @@ class Translator {
     }
 
     // compl = "~" compl | class
-    std::string parse_compl() {
+    Piece parse_compl() {
         if (peek('~')) fail("regex complement (~) is not supported");
         return parse_class();
     }
 
     // class = "[" [ "^" ] item { item } "]" | simple
-    std::string parse_class() {
+    // A class needs no byte of its own (one of several may be there).
+    Piece parse_class() {
         if (!match('[')) return parse_simple();
         const bool negate = match('^');
         std::string items = parse_class_item();
         while (more() && !peek(']')) items += parse_class_item();
         if (!match(']')) fail("expected ']' to close the character class");
-        return std::string(negate ? "[^" : "[") + items + "]";
+        return {std::string(negate ? "[^" : "[") + items + "]", {}};
     }
 
     // item = predefined | char [ "-" char ]
@@ -224,25 +254,31 @@ class Translator {
     }
 
     // simple = predefined | "." | "#" | "@" | '"' chars '"' | "(" [ union ] ")" | "<" ">" | char
-    std::string parse_simple() {
-        if (auto p = predefined(); !p.empty()) return "[" + p + "]";
-        if (match('.')) return "(?s:.)";
-        if (match('#')) return "[^\\x00-\\x{10FFFF}]";  // matches nothing
-        if (match('@')) return "(?s:.*)";
+    Piece parse_simple() {
+        if (auto p = predefined(); !p.empty()) return {"[" + p + "]", {}};
+        if (match('.')) return {"(?s:.)", {}};
+        if (match('#')) return {"[^\\x00-\\x{10FFFF}]", {}};  // matches nothing
+        if (match('@')) return {"(?s:.*)", {}};
         if (match('"')) {
-            std::string s;
-            while (more() && !peek('"')) s += literal(cps_[i_++]);
+            Piece s;
+            while (more() && !peek('"')) {
+                const Piece c = literal_piece(cps_[i_++]);
+                s.re2 += c.re2;
+                s.needs |= c.needs;
+            }
             if (!match('"')) fail("expected '\"' to close the quoted string");
-            return "(?:" + s + ")";
+            s.re2 = "(?:" + s.re2 + ")";
+            return s;
         }
         if (match('(')) {
-            if (match(')')) return "(?:)";
-            std::string inner = parse_union();
+            if (match(')')) return {"(?:)", {}};
+            Piece inner = parse_union();
             if (!match(')')) fail("expected ')'");
-            return "(?:" + inner + ")";
+            inner.re2 = "(?:" + inner.re2 + ")";
+            return inner;
         }
         if (peek('<')) fail("regex intervals (<n-m>) are not supported");
-        return literal(parse_char());
+        return literal_piece(parse_char());
     }
 
     // char = "\" any | any
@@ -260,9 +296,16 @@ class Translator {
 
 }  // namespace
 
-std::string lucene_to_re2(std::string_view pattern) {
-    if (pattern.empty()) return "(?:)";
-    return Translator(pattern).run();
+std::string lucene_to_re2(std::string_view pattern) { return translate_lucene_regex(pattern).re2; }
+
+TranslatedRegex translate_lucene_regex(std::string_view pattern) {
+    if (pattern.empty()) return {"(?:)", {}};
+    const Piece piece = Translator(pattern).run();
+    TranslatedRegex out{piece.re2, {}};
+    for (std::size_t b = 0; b < piece.needs.size(); ++b) {
+        if (piece.needs.test(b)) out.required_bytes.push_back(static_cast<char>(b));
+    }
+    return out;
 }
 
 }  // namespace eql

@@ -28,4 +28,15 @@ class RegexSyntaxError : public std::runtime_error {
 // Throws RegexSyntaxError for malformed or unsupported patterns.
 std::string lucene_to_re2(std::string_view pattern);
 
+struct TranslatedRegex {
+    std::string re2;
+    // ASCII bytes, ascending, that every string the pattern matches contains (a text lacking
+    // one cannot match: a test cheaper than running the regex). Letters among them match only
+    // themselves when the regex is case-sensitive; a case-insensitive caller drops them (RE2
+    // folds 'k' to the Kelvin sign, 's' to the long s).
+    std::string required_bytes;
+};
+// lucene_to_re2() and what every match needs. Throws RegexSyntaxError as it does.
+TranslatedRegex translate_lucene_regex(std::string_view pattern);
+
 }  // namespace eql

@@ -63,9 +63,10 @@ JoinKey join_key(const ast::Expr& e) {
 
 bool CompiledSequence::is_sequence_text(std::string_view text) {
     try {
-        const std::vector<Token> tokens = tokenize(text);
-        return !tokens.empty() &&
-               (tokens[0].kind == TokenKind::Sequence || tokens[0].kind == TokenKind::Sample);
+        // The first token only: lexing the whole query here, then again to compile it, was
+        // 6% of loading all upstream rules (callgrind).
+        const TokenKind kind = first_token(text).kind;
+        return kind == TokenKind::Sequence || kind == TokenKind::Sample;
     } catch (const Error&) {
         return false;  // compile() reports the error
     }

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "ecs/event.hpp"
 #include "eql/lucene_regex.hpp"
 #include "eql/query.hpp"
 #include "eql/wildcard.hpp"
@@ -284,4 +285,90 @@ TEST_CASE("lucene regex: translation keeps Lucene's meaning", "[eql][regex]") {
     } catch (const eql::RegexSyntaxError& e) {
         CHECK(e.offset() == 2);
     }
+}
+
+TEST_CASE("lucene regex: the bytes every match needs", "[eql][regex]") {
+    auto needs = [](std::string_view pattern) {
+        return eql::translate_lucene_regex(pattern).required_bytes;
+    };
+    // The upstream tunnelling rule's pattern: a command line without '.' and ':' never matches.
+    CHECK(needs(R"(.*[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}:[0-9]{1,5}:[0-9]{1,3}.*)") ==
+          ".:");
+    CHECK(needs("abc") == "abc");
+    CHECK(needs("cba") == "abc");  // ascending, each once
+    CHECK(needs("a|b").empty());
+    CHECK(needs("ab|ac") == "a");   // what every alternative needs
+    CHECK(needs("(ab)?c") == "c");  // optional parts need nothing
+    CHECK(needs("x*y") == "y");
+    CHECK(needs("x{0,3}y") == "y");
+    CHECK(needs("x{2}y") == "xy");
+    CHECK(needs("x+y") == "xy");
+    CHECK(needs("x+?y") == "y");  // (x+)? may be empty
+    CHECK(needs("\"q.\"z") == ".qz");
+    CHECK(needs("[ab]c") == "c");  // a class needs none of its members
+    CHECK(needs("\\d\\.") == ".");
+    CHECK(needs("a.c") == "ac");  // . is any character, not itself
+    CHECK(needs("@x") == "x");
+    CHECK(needs("#").empty());
+    CHECK(needs("\xc3\xa9").empty());  // only ASCII bytes are tracked
+    CHECK(needs("").empty());
+    CHECK(eql::translate_lucene_regex("a.c").re2 == eql::lucene_to_re2("a.c"));
+}
+
+TEST_CASE("lucene regex: a text RE2 matches has every needed byte", "[eql][regex]") {
+    // Random patterns over a small alphabet and the grammar's operators, random texts: the
+    // screen (required_bytes) may only reject texts RE2 rejects too.
+    std::mt19937 rng(7);
+    static constexpr std::array<std::string_view, 16> kPieces = {
+        "a",  "b",  ".",  "\\.",    ":",      "(a|b)",  "(a|:)", "[ab]",
+        "a?", "b*", ":+", "a{0,2}", "b{1,2}", "\"a:\"", "@",     "(:b)?"};
+    int matched = 0;
+    for (int round = 0; round < 3000; ++round) {
+        std::string pattern;
+        const int length = 1 + static_cast<int>(rng() % 5);
+        for (int k = 0; k < length; ++k) pattern += kPieces[rng() % kPieces.size()];
+        const eql::TranslatedRegex translated = eql::translate_lucene_regex(pattern);
+        RE2::Options o;
+        o.set_log_errors(false);
+        o.set_dot_nl(true);
+        const RE2 re(translated.re2, o);
+        REQUIRE(re.ok());
+        for (int t = 0; t < 20; ++t) {
+            std::string text;
+            const int text_length = static_cast<int>(rng() % 7);
+            for (int k = 0; k < text_length; ++k) text += "ab:."[rng() % 4];
+            if (!RE2::FullMatch(text, re)) continue;
+            ++matched;
+            for (const char c : translated.required_bytes) {
+                INFO(pattern << " on " << text);
+                CHECK(text.find(c) != std::string::npos);
+            }
+        }
+    }
+    CHECK(matched > 1000);  // the property was exercised, not vacuously true
+}
+
+TEST_CASE("regex: the screen keeps EQL's answers", "[eql][regex]") {
+    ecs::Event e;
+    e.category = {"process"};
+    auto holds = [&e](std::string_view condition, std::string command_line) {
+        e.process.command_line = std::move(command_line);
+        return eql::CompiledQuery::compile("process where " + std::string(condition)).matches(e);
+    };
+    const std::string tunnel =
+        R"(process.command_line regex """.*[0-9]{1,3}\.[0-9]{1,3}:[0-9]{1,5}.*""")";
+    CHECK(holds(tunnel, "ssh -L 10.0.0.1:8080 host"));
+    CHECK_FALSE(holds(tunnel, "ssh -L 10.0.0.1 8080 host"));  // no ':', screened out
+    CHECK_FALSE(holds(tunnel, "ssh -L 10:0 host"));           // no '.', screened out
+    CHECK_FALSE(holds(tunnel, "ssh -L a.b:c host"));          // both there, RE2 says no
+    // Any of several patterns: a pattern screened out does not hide the next one.
+    CHECK(holds(R"(process.command_line regex ("x:.*", "y.*"))", "y z"));
+    CHECK_FALSE(holds(R"(process.command_line regex ("x:.*", "y.*"))", "x z"));
+    // Case-insensitive: letters are not screened, since RE2 matches them in either case and
+    // 'k' by the Kelvin sign (U+212A) too; non-letters still are.
+    CHECK(holds(R"(process.command_line regex~ """k\.x""")", "K.X"));
+    CHECK(holds(R"(process.command_line regex~ """k\.x""")",
+                "\xe2\x84\xaa"
+                ".x"));
+    CHECK_FALSE(holds(R"(process.command_line regex~ """k\.x""")", "kxx"));
 }

@@ -377,4 +377,11 @@ TEST_CASE("sequence syntax: accepted forms and clear errors", "[eql][sequence][p
                       Catch::Contains("unsupported: sequence"));
     CHECK(CompiledSequence::is_sequence_text("  // c\n sequence [any where true]"));
     CHECK_FALSE(CompiledSequence::is_sequence_text("process where true"));
+    // Only the first token is read: a sequence with a lexing error further on is still a
+    // sequence (compile() then reports the error), a query with one is not.
+    CHECK(CompiledSequence::is_sequence_text("/* a */ sample by x [any where $]"));
+    CHECK_FALSE(CompiledSequence::is_sequence_text("process where $"));
+    CHECK_FALSE(CompiledSequence::is_sequence_text(" // only a comment"));
+    CHECK_FALSE(CompiledSequence::is_sequence_text("$ sequence"));  // the first token fails
+    CHECK_THROWS_AS(CompiledSequence::compile("sequence [any where $]"), eql::Error);
 }
