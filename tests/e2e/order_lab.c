@@ -43,6 +43,37 @@ static int wait_child(pid_t pid) {
 
 static void* thread_main(void* arg) { return arg; }
 
+/* PF_EXITING (include/linux/sched.h), set in /proc/PID/stat's flags as do_exit begins. */
+#define ORDER_LAB_PF_EXITING 0x4UL
+
+/* Waits until `parent` has entered do_exit, then 1 ms more (its exit_group record is logged
+ * right after), for at most about 2 s. A fixed sleep instead lost the race on a loaded machine:
+ * the child woke after the parent had been re-parented away. */
+static void wait_for_exit_start(pid_t parent) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)parent);
+    const struct timespec poll_pause = {0, 50L * 1000};
+    for (int attempt = 0; attempt < 40000; ++attempt) {
+        FILE* stat = fopen(path, "r");
+        if (stat == NULL) return;
+        char text[1024] = {0};
+        const size_t length = fread(text, 1, sizeof text - 1, stat);
+        fclose(stat);
+        text[length] = '\0';
+        /* Fields after ") ": state ppid pgrp session tty_nr tpgid flags. */
+        const char* after_name = strrchr(text, ')');
+        unsigned long flags = 0;
+        if (after_name != NULL &&
+            sscanf(after_name + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) == 1 &&
+            (flags & ORDER_LAB_PF_EXITING) != 0) {
+            const struct timespec logged = {0, 1000L * 1000};
+            nanosleep(&logged, NULL);
+            return;
+        }
+        nanosleep(&poll_pause, NULL);
+    }
+}
+
 /* argv[first..] up to an optional "--": the program and its args. */
 static char** program_argv(int argc, char** argv, int first) {
     for (int i = first; i < argc; ++i) {
@@ -88,17 +119,19 @@ int main(int argc, char** argv) {
         char* memory = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (memory == MAP_FAILED) return fail("mmap");
         memset(memory, 1, size);
+        /* Not the child's: otherwise it shares the pages (the parent's exit then frees none)
+         * and its own exec spends as long tearing down the copy. */
+        if (madvise(memory, size, MADV_DONTFORK) != 0) return fail("madvise");
         int go[2];
         if (pipe(go) != 0) return fail("pipe");
+        const pid_t parent = getpid();
         pid_t pid = fork();
         if (pid < 0) return fail("fork");
         if (pid == 0) {
             char byte = 0;
             close(go[1]);
             if (read(go[0], &byte, 1) != 1) _exit(126);
-            /* Let the parent get into exit_group first. */
-            const struct timespec pause = {0, 2L * 1000 * 1000};
-            nanosleep(&pause, NULL);
+            wait_for_exit_start(parent);
             execv(child[0], child);
             _exit(127);
         }
