@@ -5,7 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <nlohmann/json.hpp>
+// json_fwd: find_path() below needs only the declaration; the full header (a few seconds of
+// compile time in every TU) is included by the files that build or read documents.
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -1,6 +1,7 @@
 // Randomised invariants: whatever bytes a command line holds, every format gives one line of
 // valid UTF-8 within the limit that parses back. A fixed seed keeps failures reproducible.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "alert/format.hpp"
