@@ -408,7 +408,8 @@ class Compiler {
     static void add_regex(Node& n, const std::string& pattern, bool ci, const Expr& src) {
         TranslatedRegex translated;
         try {
-            translated = translate_lucene_regex(pattern);
+            translated =
+                translate_lucene_regex(pattern, ci ? RegexCase::Insensitive : RegexCase::Sensitive);
         } catch (const RegexSyntaxError& err) {
             throw Error(std::string("invalid regex: ") + err.what() + " (at offset " +
                             std::to_string(err.offset()) + ")",
@@ -424,16 +425,8 @@ class Compiler {
             throw Error("invalid regex: " + compiled->error(), src.pos);
         }
         n.patterns.push_back(pattern);
-        std::string needs = std::move(translated.required_bytes);
-        if (ci) {
-            // Case-insensitive RE2 matches a letter in either case and some letters by other
-            // characters too (k: the Kelvin sign): only non-letters are required as written.
-            std::erase_if(needs,
-                          [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
-        }
-        // A few suffice to turn most texts away; each costs a memchr.
-        if (needs.size() > kMaxRegexRequiredBytes) needs.resize(kMaxRegexRequiredBytes);
-        n.regexes.push_back(ScreenedRegex{std::move(compiled), std::move(needs)});
+        n.regexes.push_back(
+            ScreenedRegex{std::move(compiled), std::move(translated.required_bytes)});
     }
 
     Node compile(const Call& c, const Expr& e) {

@@ -39,9 +39,6 @@ enum class NodeKind : uint8_t {
     Negate,     // -children[0]
 };
 
-// The most required bytes a regex is screened with (ScreenedRegex::required_bytes).
-inline constexpr std::size_t kMaxRegexRequiredBytes = 4;
-
 // A compiled regex and bytes every text it matches contains (eql::TranslatedRegex): a text
 // lacking one is turned away without running RE2.
 struct ScreenedRegex {

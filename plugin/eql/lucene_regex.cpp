@@ -296,14 +296,17 @@ class Translator {
 
 }  // namespace
 
-std::string lucene_to_re2(std::string_view pattern) { return translate_lucene_regex(pattern).re2; }
-
-TranslatedRegex translate_lucene_regex(std::string_view pattern) {
+TranslatedRegex translate_lucene_regex(std::string_view pattern, RegexCase letter_case) {
     if (pattern.empty()) return {"(?:)", {}};
     const Piece piece = Translator(pattern).run();
     TranslatedRegex out{piece.re2, {}};
     for (std::size_t b = 0; b < piece.needs.size(); ++b) {
-        if (piece.needs.test(b)) out.required_bytes.push_back(static_cast<char>(b));
+        if (out.required_bytes.size() == kMaxRegexRequiredBytes) break;
+        const auto byte = static_cast<char>(b);
+        const bool letter = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z');
+        if (piece.needs.test(b) && !(letter && letter_case == RegexCase::Insensitive)) {
+            out.required_bytes.push_back(byte);
+        }
     }
     return out;
 }

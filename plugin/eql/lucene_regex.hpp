@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -25,18 +26,25 @@ class RegexSyntaxError : public std::runtime_error {
     std::size_t offset_;
 };
 
-// Throws RegexSyntaxError for malformed or unsupported patterns.
-std::string lucene_to_re2(std::string_view pattern);
+// How the RE2 pattern will be compiled: EQL's `regex~` is RE2's case-insensitive mode.
+enum class RegexCase : uint8_t { Sensitive, Insensitive };
+
+// The most required bytes a translation lists (TranslatedRegex::required_bytes): a few suffice
+// to turn most texts away, and each costs its user a memchr.
+inline constexpr std::size_t kMaxRegexRequiredBytes = 4;
 
 struct TranslatedRegex {
     std::string re2;
-    // ASCII bytes, ascending, that every string the pattern matches contains (a text lacking
-    // one cannot match: a test cheaper than running the regex). Letters among them match only
-    // themselves when the regex is case-sensitive; a case-insensitive caller drops them (RE2
-    // folds 'k' to the Kelvin sign, 's' to the long s).
+    // At most kMaxRegexRequiredBytes ASCII bytes, ascending, that every string the pattern
+    // matches contains under the RegexCase it was translated for (a text lacking one cannot
+    // match: a test cheaper than running the regex). Case-insensitive translations list no
+    // letters: RE2 matches them in either case, and some by other characters ('k' by the Kelvin
+    // sign, 's' by the long s).
     std::string required_bytes;
 };
-// lucene_to_re2() and what every match needs. Throws RegexSyntaxError as it does.
-TranslatedRegex translate_lucene_regex(std::string_view pattern);
+// The RE2 pattern for `pattern` and what every match needs. Throws RegexSyntaxError for
+// malformed or unsupported patterns.
+TranslatedRegex translate_lucene_regex(std::string_view pattern,
+                                       RegexCase letter_case = RegexCase::Sensitive);
 
 }  // namespace eql

@@ -25,7 +25,7 @@ bool lucene(const std::string& pattern, const std::string& text, bool ci = false
     RE2::Options o;
     o.set_log_errors(false);
     o.set_case_sensitive(!ci);
-    RE2 re(eql::lucene_to_re2(pattern), o);
+    RE2 re(eql::translate_lucene_regex(pattern).re2, o);
     REQUIRE(re.ok());
     return RE2::FullMatch(text, re);
 }
@@ -271,17 +271,17 @@ TEST_CASE("lucene regex: translation keeps Lucene's meaning", "[eql][regex]") {
     CHECK(lucene("", ""));
     CHECK_FALSE(lucene("", "a"));
     CHECK(lucene("\xc3\xa9+", "\xc3\xa9\xc3\xa9"));
-    CHECK_THROWS_AS(eql::lucene_to_re2("(a"), eql::RegexSyntaxError);
-    CHECK_THROWS_AS(eql::lucene_to_re2("a)"), eql::RegexSyntaxError);
-    CHECK_THROWS_AS(eql::lucene_to_re2("[a"), eql::RegexSyntaxError);
-    CHECK_THROWS_AS(eql::lucene_to_re2("a{"), eql::RegexSyntaxError);
-    CHECK_THROWS_AS(eql::lucene_to_re2("a{x}"), eql::RegexSyntaxError);
-    CHECK_THROWS_AS(eql::lucene_to_re2("\"abc"), eql::RegexSyntaxError);
-    CHECK_THROWS_AS(eql::lucene_to_re2("a\\"), eql::RegexSyntaxError);
-    CHECK_THROWS_AS(eql::lucene_to_re2("\xff"), eql::RegexSyntaxError);
-    CHECK_THROWS_AS(eql::lucene_to_re2(std::string(1000, '(')), eql::RegexSyntaxError);
+    CHECK_THROWS_AS(eql::translate_lucene_regex("(a"), eql::RegexSyntaxError);
+    CHECK_THROWS_AS(eql::translate_lucene_regex("a)"), eql::RegexSyntaxError);
+    CHECK_THROWS_AS(eql::translate_lucene_regex("[a"), eql::RegexSyntaxError);
+    CHECK_THROWS_AS(eql::translate_lucene_regex("a{"), eql::RegexSyntaxError);
+    CHECK_THROWS_AS(eql::translate_lucene_regex("a{x}"), eql::RegexSyntaxError);
+    CHECK_THROWS_AS(eql::translate_lucene_regex("\"abc"), eql::RegexSyntaxError);
+    CHECK_THROWS_AS(eql::translate_lucene_regex("a\\"), eql::RegexSyntaxError);
+    CHECK_THROWS_AS(eql::translate_lucene_regex("\xff"), eql::RegexSyntaxError);
+    CHECK_THROWS_AS(eql::translate_lucene_regex(std::string(1000, '(')), eql::RegexSyntaxError);
     try {
-        eql::lucene_to_re2("ab)c");
+        eql::translate_lucene_regex("ab)c");
     } catch (const eql::RegexSyntaxError& e) {
         CHECK(e.offset() == 2);
     }
@@ -312,7 +312,23 @@ TEST_CASE("lucene regex: the bytes every match needs", "[eql][regex]") {
     CHECK(needs("#").empty());
     CHECK(needs("\xc3\xa9").empty());  // only ASCII bytes are tracked
     CHECK(needs("").empty());
-    CHECK(eql::translate_lucene_regex("a.c").re2 == eql::lucene_to_re2("a.c"));
+    // At most kMaxRegexRequiredBytes, the smallest first.
+    static_assert(eql::kMaxRegexRequiredBytes == 4);
+    CHECK(needs("edcba") == "abcd");
+    CHECK(needs("z\\.y:x-w") == "-.:w");
+}
+
+TEST_CASE("lucene regex: case-insensitive translations need no letters", "[eql][regex]") {
+    auto needs = [](std::string_view pattern) {
+        return eql::translate_lucene_regex(pattern, eql::RegexCase::Insensitive).required_bytes;
+    };
+    // RE2 matches a letter in either case, and 'k' also by the Kelvin sign: only non-letters
+    // are required as written, and the cap counts what is left.
+    CHECK(needs("k\\.x") == ".");
+    CHECK(needs("abc").empty());
+    CHECK(needs("a:b-c\\.d/e=") == "-./:");
+    CHECK(eql::translate_lucene_regex("k\\.x", eql::RegexCase::Insensitive).re2 ==
+          eql::translate_lucene_regex("k\\.x").re2);
 }
 
 TEST_CASE("lucene regex: a text RE2 matches has every needed byte", "[eql][regex]") {
