@@ -26,6 +26,11 @@ class ReadPacer {
     ReadPacer() : ReadPacer(Settings{}) {}
     explicit ReadPacer(Settings settings);
 
+    // New settings (a reload), from the next read on. The counts stay; the bucket starts full,
+    // so that no wait planned under the old interval outlasts one new interval.
+    void set_settings(Settings settings) noexcept;
+    const Settings& settings() const noexcept { return settings_; }
+
     // How long to wait, from `now`, before polling for and reading input; zero: at once.
     // Never more than one interval. Called once per poll (it counts the waits).
     Clock::duration wait_before_read(Clock::time_point now) noexcept;
@@ -35,7 +40,8 @@ class ReadPacer {
 
     uint64_t reads() const noexcept { return reads_; }
     uint64_t waits() const noexcept { return waits_; }
-    // "reads=N read_waits=N" for the stats line.
+    // "reads=N read_waits=N read_burst=N read_interval_us=N" for the stats line: the counts
+    // with the settings they were made under.
     std::string stats_text() const;
 
   private:
