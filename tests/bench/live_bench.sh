@@ -63,7 +63,7 @@ while [ $# -gt 0 ]; do
         --upstream) UPSTREAM=$2; shift 2 ;;
         --baseline) BASELINE=$(readlink -f "$2"); shift 2 ;;
         --pacings) PACINGS=$2; shift 2 ;;
-        -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
