@@ -114,6 +114,11 @@ po::options_description file_options(Config& c) {
          "longer input lines are counted as malformed and skipped")
         ("eoe-timeout", defaulted(c.eoe_timeout_seconds),
          "plugin mode: seconds before an event without its end is completed")
+        ("read-burst", defaulted(c.read_burst),
+         "plugin mode: reads of auditd's pipe taken back to back before pacing starts (1..1000)")
+        ("read-interval-us", defaulted(c.read_interval_us),
+         "plugin mode: then one read per this many microseconds on average, the longest a read "
+         "waits (0..100000; 0: every read at once)")
         ("sequence-reorder-ms", defaulted(c.sequence_reorder_ms),
          "sequence rules: milliseconds of event time events wait to be put in time order "
          "(audit records are not always written in it); 0: arrival order")
@@ -158,6 +163,7 @@ void reject_signed_numbers(const po::parsed_options& parsed) {
         "eoe-timeout",         "stats-interval",
         "sequence-reorder-ms", "max-sequence-keys",
         "max-sequence-bytes",  "max-sequence-total-bytes",
+        "read-burst",          "read-interval-us",
     };
     for (const po::option& option : parsed.options) {
         if (std::find(std::begin(kUnsigned), std::end(kUnsigned), option.string_key) ==
@@ -344,6 +350,16 @@ void validate(const Config& c) {
         throw std::invalid_argument("--throttle-window must be at least 1 second");
     }
     if (c.eoe_timeout_seconds == 0) throw std::invalid_argument("--eoe-timeout must be >= 1");
+    // A burst beyond an exec's records gains nothing; an interval beyond 0.1 s delays alerts by
+    // as much (the plugin's latency target is 10 ms).
+    if (c.read_burst == 0 || c.read_burst > 1000) {
+        throw std::invalid_argument("--read-burst must be 1..1000, not " +
+                                    std::to_string(c.read_burst));
+    }
+    if (c.read_interval_us > 100'000) {
+        throw std::invalid_argument("--read-interval-us must be 0..100000 (0.1 s), not " +
+                                    std::to_string(c.read_interval_us));
+    }
     // A longer window delays every sequence alert by as much and holds as many events.
     if (c.sequence_reorder_ms > 60'000) {
         throw std::invalid_argument("--sequence-reorder-ms must be 0..60000 (one minute)");

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/read_pacer.hpp"
 #include "engine/sequence_options.hpp"
 #include "process/process_table.hpp"
 
@@ -57,6 +58,10 @@ struct Config {
     std::size_t max_process_bytes = process::TableOptions{}.max_bytes;
     std::size_t max_line_bytes = std::size_t{128} * 1024;
     uint32_t eoe_timeout_seconds = 2;
+    // Plugin mode's reads of auditd's pipe (app::ReadPacer): this many back to back, then one
+    // per interval on average; an interval of 0 reads everything at once.
+    uint32_t read_burst = ReadPacer::Settings{}.burst;
+    uint32_t read_interval_us = static_cast<uint32_t>(ReadPacer::Settings{}.interval.count());
 
     // Sequence rules (engine::SequenceOptions): the reorder window and the bounds of their state.
     uint32_t sequence_reorder_ms = 1000;
@@ -84,6 +89,9 @@ struct Config {
     uint32_t stats_interval_seconds = 0;  // periodic stats line in plugin mode; 0: only SIGUSR1
 
     bool live() const { return inputs.empty(); }
+    ReadPacer::Settings read_pacing() const {
+        return {std::chrono::microseconds(read_interval_us), read_burst};
+    }
     engine::SequenceOptions sequence_options() const;
     // --throttle-alerts as it applies to this run (see throttle_alerts).
     uint32_t effective_throttle_alerts() const {

@@ -4,8 +4,12 @@
 
 namespace app {
 
-ReadPacer::ReadPacer(Settings settings) : settings_(settings) {
+ReadPacer::ReadPacer(Settings settings) { set_settings(settings); }
+
+void ReadPacer::set_settings(Settings settings) noexcept {
+    settings_ = settings;
     settings_.burst = std::max<uint32_t>(settings_.burst, 1);
+    schedule_ = Clock::time_point{};
 }
 
 ReadPacer::Clock::duration ReadPacer::wait_before_read(Clock::time_point now) noexcept {
@@ -26,7 +30,9 @@ void ReadPacer::on_read(Clock::time_point now, bool filled_buffer) noexcept {
 }
 
 std::string ReadPacer::stats_text() const {
-    return "reads=" + std::to_string(reads_) + " read_waits=" + std::to_string(waits_);
+    return "reads=" + std::to_string(reads_) + " read_waits=" + std::to_string(waits_) +
+           " read_burst=" + std::to_string(settings_.burst) +
+           " read_interval_us=" + std::to_string(settings_.interval.count());
 }
 
 }  // namespace app

@@ -19,12 +19,19 @@ class ReadPacer {
         // at most 500 wakeups a second (one switch costs 40-60 us of CPU on the measured VM).
         std::chrono::microseconds interval{2000};
         // Reads allowed back to back before pacing starts: the records of one exec (its fork,
-        // exec and exit bursts, each maybe split over two reads) are read as they come.
+        // exec and exit bursts, each maybe split over two reads) are read as they come. 1 and 2
+        // read and wake less but cost no measurably less CPU, and hold records longer (README
+        // "Read pacing", session 11).
         uint32_t burst = 4;
     };
 
     ReadPacer() : ReadPacer(Settings{}) {}
     explicit ReadPacer(Settings settings);
+
+    // New settings (a reload), from the next read on. The counts stay; the bucket starts full,
+    // so that no wait planned under the old interval outlasts one new interval.
+    void set_settings(Settings settings) noexcept;
+    const Settings& settings() const noexcept { return settings_; }
 
     // How long to wait, from `now`, before polling for and reading input; zero: at once.
     // Never more than one interval. Called once per poll (it counts the waits).
@@ -35,7 +42,8 @@ class ReadPacer {
 
     uint64_t reads() const noexcept { return reads_; }
     uint64_t waits() const noexcept { return waits_; }
-    // "reads=N read_waits=N" for the stats line.
+    // "reads=N read_waits=N read_burst=N read_interval_us=N" for the stats line: the counts
+    // with the settings they were made under.
     std::string stats_text() const;
 
   private:

@@ -355,7 +355,7 @@ int run_live(Config config) {
     // auditd writes each record as the kernel delivers it, about a dozen per exec. While they
     // come densely, a wakeup per record would cost more CPU than the records' work (a context
     // switch each: README "Live, under the real auditd"); sparse input is read at once.
-    ReadPacer pacer;
+    ReadPacer pacer(config.read_pacing());
     const auto stats_line = [&] {
         return pipeline.stats_line() + " " + pacer.stats_text() + " " + alerts->stats_line();
     };
@@ -368,6 +368,7 @@ int run_live(Config config) {
         }
         if (signals.reload) {
             reload(config, pipeline, alerts);
+            pacer.set_settings(config.read_pacing());
         }
         if (signals.dump) spdlog::info("stats: {}", stats_line());
         if (config.stats_interval_seconds > 0 &&

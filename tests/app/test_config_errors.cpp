@@ -54,6 +54,29 @@ TEST_CASE("signed and absurd numbers are refused, not wrapped into 'unbounded'")
     CHECK_THAT(file.err, Catch::Contains("--max-process-bytes takes a whole number >= 0"));
 }
 
+TEST_CASE("the read pacing settings: 1..1000 reads of burst, 0..100000 us of interval") {
+    const BinaryRun burst = run_binary({"--input", kLog, "--read-burst", "0"});
+    CHECK(burst.status == 2);
+    CHECK(burst.err ==
+          "audisp-eql: error: --read-burst must be 1..1000, not 0\n(see audisp-eql --help)\n");
+    const BinaryRun big_burst = run_with_settings({"--input", kLog}, "read-burst = 1001\n");
+    CHECK(big_burst.status == 2);
+    CHECK_THAT(big_burst.err, Catch::Contains("--read-burst must be 1..1000, not 1001"));
+    const BinaryRun interval = run_binary({"--input", kLog, "--read-interval-us", "100001"});
+    CHECK(interval.status == 2);
+    CHECK_THAT(interval.err,
+               Catch::Contains("--read-interval-us must be 0..100000 (0.1 s), not 100001"));
+    check_negative_refused(kLog, {"--read-burst", "--read-interval-us"});
+    // The bounds themselves are taken.
+    for (const auto& [burst_value, interval_value] :
+         {std::pair{"1", "0"}, std::pair{"1000", "100000"}}) {
+        const BinaryRun ok = run_binary({"--input", kLog, "--no-summary", "--read-burst",
+                                         burst_value, "--read-interval-us", interval_value});
+        CHECK(ok.status == 0);
+        CHECK_THAT(ok.err, Catch::Contains(" alerts=8 "));
+    }
+}
+
 TEST_CASE("plugin mode on a terminal says what it expects instead of waiting silently") {
     const BinaryRun run = run_on_terminal({});
     CHECK(run.status == 2);

@@ -35,11 +35,20 @@ std::vector<std::string> iptables_exec_records(int serial = 1901) {
     return records;
 }
 
-// audisp-eql in plugin mode with a pipe on stdin and one on stdout; killed and reaped if a
-// check fails before the test ends it.
+// audisp-eql in plugin mode with a pipe on stdin and one on stdout, `extra_args` added to its
+// command line; killed and reaped if a check fails before the test ends it.
 class PluginChild {
   public:
-    explicit PluginChild(const std::string& err_path) {
+    explicit PluginChild(const std::string& err_path,
+                         const std::vector<std::string>& extra_args = {}) {
+        std::vector<std::string> args{binary(), "--rules",         rules_dir(), "--alerts-output",
+                                      "-",      "--alerts-format", "json",      "--log-level",
+                                      "info"};
+        args.insert(args.end(), extra_args.begin(), extra_args.end());
+        std::vector<char*> argv;
+        argv.reserve(args.size() + 1);
+        for (std::string& arg : args) argv.push_back(arg.data());
+        argv.push_back(nullptr);
         int in[2];
         int out[2];
         REQUIRE(::pipe(in) == 0);
@@ -53,10 +62,7 @@ class PluginChild {
             if (err == nullptr) ::_exit(127);
             ::close(in[1]);
             ::close(out[0]);
-            const std::string exe = binary();
-            const std::string rules = rules_dir();
-            ::execl(exe.c_str(), exe.c_str(), "--rules", rules.c_str(), "--alerts-output", "-",
-                    "--alerts-format", "json", "--log-level", "info", nullptr);
+            ::execv(argv[0], argv.data());
             ::_exit(127);
         }
         ::close(in[0]);
@@ -124,6 +130,19 @@ class PluginChild {
     std::string received_;
 };
 
+// Writes `execs` iptables execs (serials from `first_serial`) back to back, one write per
+// record, and returns how many alerts came back within 20 s.
+std::size_t write_execs_read_alerts(PluginChild& plugin, int execs, int first_serial) {
+    for (int i = 0; i < execs; ++i) {
+        for (const std::string& record : iptables_exec_records(first_serial + i)) {
+            plugin.write_record(record);
+        }
+    }
+    const std::string rule = "\"Attempt to Disable IPTables or Firewall\"";
+    plugin.read_until(rule, std::chrono::seconds(20), static_cast<std::size_t>(execs));
+    return plugin.occurrences(rule);
+}
+
 }  // namespace
 
 TEST_CASE("plugin mode alerts on an event's last record while its input stays open") {
@@ -159,15 +178,7 @@ TEST_CASE("plugin mode answers every event of dense input, paced or not, before 
     // 60 execs, 480 records written back to back, one write each: dense input, which the loop
     // reads in paced slots whenever more than four reads come in quick succession.
     constexpr int kExecs = 60;
-    for (int i = 0; i < kExecs; ++i) {
-        for (const std::string& record : iptables_exec_records(2000 + i)) {
-            plugin.write_record(record);
-        }
-    }
-    const std::string rule = "\"Attempt to Disable IPTables or Firewall\"";
-    plugin.read_until(rule, std::chrono::seconds(20), kExecs);
-    const std::size_t count = plugin.occurrences(rule);
-    CHECK(count == kExecs);
+    CHECK(write_execs_read_alerts(plugin, kExecs, 2000) == kExecs);
     CHECK(plugin.finish() == 0);
 
     const std::string log = slurp(err);
@@ -176,4 +187,16 @@ TEST_CASE("plugin mode answers every event of dense input, paced or not, before 
     CHECK(std::stoi(stats[1]) >= 1);
     CHECK(std::stoi(stats[1]) <= kExecs * 8);
     CHECK_THAT(log, Catch::Contains(" alerts=60 "));
+}
+
+TEST_CASE("plugin mode paces its reads as --read-burst and --read-interval-us say") {
+    const TempDir dir;
+    const std::string err = (dir / "err.txt").string();
+    PluginChild plugin(err, {"--read-burst", "1", "--read-interval-us", "30000"});
+    constexpr int kExecs = 5;
+    CHECK(write_execs_read_alerts(plugin, kExecs, 3000) == kExecs);
+    CHECK(plugin.finish() == 0);
+    const std::string log = slurp(err);
+    CHECK_THAT(log, Catch::Contains(" read_burst=1 read_interval_us=30000 "));
+    CHECK_THAT(log, Catch::Contains(" alerts=5 "));
 }

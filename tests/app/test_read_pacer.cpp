@@ -32,7 +32,7 @@ TEST_CASE("read pacer: sparse input is read the moment it is ready") {
     }
     CHECK(pacer.reads() == 50);
     CHECK(pacer.waits() == 0);
-    CHECK(pacer.stats_text() == "reads=50 read_waits=0");
+    CHECK(pacer.stats_text() == "reads=50 read_waits=0 read_burst=4 read_interval_us=1000");
 }
 
 TEST_CASE("read pacer: a burst of four reads is free, the fifth waits one interval") {
@@ -97,4 +97,48 @@ TEST_CASE("read pacer: settings are honoured; a burst of 0 means 1") {
     app::ReadPacer pacer(app::ReadPacer::Settings{microseconds(3000), 0});
     CHECK(read_when_ready(pacer, at(0)) == at(0));
     CHECK(pacer.wait_before_read(at(500)) == microseconds(2500));
+}
+
+TEST_CASE("read pacer: a burst of 1 paces from the second read, a burst of 2 from the third") {
+    app::ReadPacer one(app::ReadPacer::Settings{microseconds(1000), 1});
+    CHECK(read_when_ready(one, at(0)) == at(0));
+    CHECK(read_when_ready(one, at(0)) == at(1000));
+    CHECK(read_when_ready(one, at(1500)) == at(2000));
+    CHECK(one.waits() == 2);
+
+    app::ReadPacer two(app::ReadPacer::Settings{microseconds(1000), 2});
+    CHECK(read_when_ready(two, at(0)) == at(0));
+    CHECK(read_when_ready(two, at(0)) == at(0));
+    CHECK(read_when_ready(two, at(0)) == at(1000));
+    CHECK(read_when_ready(two, at(1500)) == at(2000));
+    // One interval after the paced read at 2 ms one read is free again; two after the paced
+    // read at 4 ms (or longer), both.
+    CHECK(read_when_ready(two, at(3000)) == at(3000));
+    CHECK(read_when_ready(two, at(3000)) == at(4000));
+    CHECK(read_when_ready(two, at(7000)) == at(7000));
+    CHECK(read_when_ready(two, at(7000)) == at(7000));
+    CHECK(read_when_ready(two, at(7000)) == at(8000));
+    CHECK(two.reads() == 9);
+    CHECK(two.waits() == 4);
+    CHECK(two.stats_text() == "reads=9 read_waits=4 read_burst=2 read_interval_us=1000");
+}
+
+TEST_CASE("read pacer: an interval of 0 never waits") {
+    app::ReadPacer pacer(app::ReadPacer::Settings{microseconds(0), 1});
+    for (int i = 0; i < 100; ++i) CHECK(read_when_ready(pacer, at(0)) == at(0));
+    CHECK(pacer.reads() == 100);
+    CHECK(pacer.waits() == 0);
+}
+
+TEST_CASE("read pacer: new settings (a reload) keep the counts and start with a full bucket") {
+    app::ReadPacer pacer(kOneMs);
+    for (int i = 0; i < 4; ++i) CHECK(read_when_ready(pacer, at(0)) == at(0));
+    CHECK(pacer.wait_before_read(at(0)) == microseconds(1000));
+    pacer.set_settings(app::ReadPacer::Settings{microseconds(500), 0});
+    CHECK(pacer.settings().burst == 1);
+    CHECK(pacer.settings().interval == microseconds(500));
+    // The old schedule (4 ms ahead) is dropped: no wait longer than the new interval.
+    CHECK(read_when_ready(pacer, at(0)) == at(0));
+    CHECK(read_when_ready(pacer, at(0)) == at(500));
+    CHECK(pacer.stats_text() == "reads=6 read_waits=2 read_burst=1 read_interval_us=500");
 }

@@ -124,3 +124,22 @@ TEST_CASE("reload: pin-created is set, changed and removed by the re-read config
     CHECK_FALSE(run.config.pinned_created_us);
     run.finish();
 }
+
+TEST_CASE("reload: the read pacing comes from the re-read config, a bad value keeps the old") {
+    const std::string rule = "defense_evasion_attempt_to_disable_iptables_or_firewall.toml";
+    PluginRun run({{rule, slurp(fs::path(rules_dir()) / rule)}}, "", "read-burst = 2\n");
+    REQUIRE(run.rule_count == 1);
+    const app::Config& config = run.config;
+    CHECK(config.read_pacing().burst == 2);
+    CHECK(config.read_pacing().interval == std::chrono::microseconds(2000));
+
+    run.write_settings("read-burst = 1\nread-interval-us = 500\n");
+    run.reload();
+    CHECK(config.read_pacing().burst == 1);
+    CHECK(config.read_pacing().interval == std::chrono::microseconds(500));
+
+    run.write_settings("read-burst = 1\nread-interval-us = 200000\n");
+    run.reload();
+    CHECK(config.read_pacing().burst == 1);
+    CHECK(config.read_pacing().interval == std::chrono::microseconds(500));
+}

@@ -6,7 +6,7 @@
 #   tests/bench/live_bench.sh [--binary PATH] [--rates "200 1000 2000"] [--seconds 10]
 #                             [--rounds 2] [--every 100] [--uid UID] [--out DIR]
 #                             [--configs "alone probe seed all laurel"] [--upstream DIR]
-#                             [--baseline PATH]
+#                             [--baseline PATH] [--pacings "1:2000 2:2000"]
 #
 # Per run: a private auditd (tests/lib/auditd_harness.sh, ENRICHED; any running audit daemon is
 # stopped and restarted afterwards) with one plugin (none, record_probe (tests/bench/
@@ -29,7 +29,11 @@
 #   alert received), alerts expected/received, and the offline cost of the same events
 #   (audisp-eql --input on the run's audit.log, minus the same command on an empty log).
 # --baseline PATH adds the configuration "base": another audisp-eql binary (e.g. before a change)
-# with the seed rules, in the same rounds.
+# with the seed rules, in the same rounds. --pacings "BURST:INTERVAL_US ..." adds, per pair, the
+# configuration "pace-BURST-INTERVAL_US": audisp-eql with the seed rules and that --read-burst and
+# --read-interval-us (the read pacer's settings; "seed" runs the defaults). For every audisp-eql
+# run the table gives its reads and paced waits per exec (the stats line's reads= and
+# read_waits=) and the pacer settings its stats line reports.
 # Holds /tmp/audisp-auditd.lock for the whole run. Restores the machine on any exit (trap).
 set -uo pipefail
 
@@ -45,6 +49,7 @@ OUT=/tmp/audisp-eql-live-bench
 CONFIGS="alone probe seed all laurel"
 UPSTREAM=/work/shared/rules-upstream/linux
 BASELINE=""
+PACINGS=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --binary) BINARY=$2; shift 2 ;;
@@ -57,11 +62,16 @@ while [ $# -gt 0 ]; do
         --configs) CONFIGS=$2; shift 2 ;;
         --upstream) UPSTREAM=$2; shift 2 ;;
         --baseline) BASELINE=$(readlink -f "$2"); shift 2 ;;
-        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        --pacings) PACINGS=$2; shift 2 ;;
+        -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
 [ -n "$BASELINE" ] && CONFIGS="$CONFIGS base"
+for pacing in $PACINGS; do
+    [[ $pacing =~ ^[0-9]+:[0-9]+$ ]] || { echo "--pacings takes BURST:INTERVAL_US pairs, not '$pacing'" >&2; exit 2; }
+    CONFIGS="$CONFIGS pace-${pacing%:*}-${pacing#*:}"
+done
 say() { printf 'live_bench: %s\n' "$*" >&2; }
 [ "$(id -u)" = 0 ] || { say "must run as root (auditd)"; exit 2; }
 [ -x "$BINARY" ] || { say "no audisp-eql binary at $BINARY (build first, or --binary)"; exit 2; }
@@ -112,18 +122,25 @@ chmod 0755 "$WORK/bin" "$WORK/bin/iptables" "$WORK/exec_load" "$WORK/record_prob
 # Audit rules: the shipped ones, every syscall rule narrowed to the generator's uid.
 sed -e "/^-a /s/\$/ -F uid=$LOAD_UID/" "$ROOT/rules/audit/audisp-eql.rules" >"$WORK/audit.rules"
 cp "$ROOT"/rules/*.toml "$WORK/rules-seed/"
-ln -s rules-seed "$WORK/rules-base"
 [ -d "$UPSTREAM" ] && cp "$UPSTREAM"/*.toml "$WORK/rules-all/"
 chmod -R go-w "$WORK/rules-seed" "$WORK/rules-all"
 PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-for c in seed all base; do
+# The rule folder of a configuration: every audisp-eql configuration but "all" runs the seed rules.
+rules_of() { [ "$1" = all ] && echo "$WORK/rules-all" || echo "$WORK/rules-seed"; }
+for c in $CONFIGS; do
+    case $c in seed|all|base|pace-*) ;; *) continue ;; esac
     cat >"$WORK/etc/$c.conf" <<EOF
-rules = $WORK/rules-${c/base/seed}
+rules = $(rules_of "$c")
 alerts-output = udp://127.0.0.1:$PORT
 alerts-format = json
 throttle-alerts = 0
 log-level = info
 EOF
+    case $c in pace-*)
+        c_pacing=${c#pace-}
+        printf 'read-burst = %s\nread-interval-us = %s\n' "${c_pacing%-*}" "${c_pacing#*-}" \
+            >>"$WORK/etc/$c.conf" ;;
+    esac
     chmod 0644 "$WORK/etc/$c.conf"
 done
 if [ -r /etc/laurel/config.toml ]; then
@@ -186,13 +203,13 @@ EOF_PY
 }
 
 RESULTS=$OUT/runs.tsv
-printf 'config\trate\tround\texecs\trate_reached\tauditd_cpu_s\tplugin_cpu_s\tauditd_hwm_kb\tplugin_hwm_kb\tlost\tplugin_execs\tserial_gaps\tevents_abandoned\trecords_skipped\tplugin_p50_us\tplugin_p99_us\tstubs\talerts\tmissing\tduplicates\tfork_p50_us\tfork_p99_us\trecord_p50_us\trecord_p99_us\toffline_cpu_s\toffline_empty_s\tload\tprobe_records\tprobe_reads\tprobe_p50_us\tprobe_p99_us\tplugin_switches\n' >"$RESULTS"
+printf 'config\trate\tround\texecs\trate_reached\tauditd_cpu_s\tplugin_cpu_s\tauditd_hwm_kb\tplugin_hwm_kb\tlost\tplugin_execs\tserial_gaps\tevents_abandoned\trecords_skipped\tplugin_p50_us\tplugin_p99_us\tstubs\talerts\tmissing\tduplicates\tfork_p50_us\tfork_p99_us\trecord_p50_us\trecord_p99_us\toffline_cpu_s\toffline_empty_s\tload\tprobe_records\tprobe_reads\tprobe_p50_us\tprobe_p99_us\tplugin_switches\tplugin_reads\tplugin_read_waits\tread_burst\tread_interval_us\n' >"$RESULTS"
 
 run_one() {  # CONFIG RATE ROUND
     local config=$1 rate=$2 round=$3 run=$WORK/run exe="" log="" pid="" out
     rm -rf "$run"; mkdir -p "$run/plugins.d"; chmod 0755 "$run"
     case $config in
-        seed|all)
+        seed|all|pace-*)
             exe=$BINARY; log=$run/plugin.log
             harness_plugin_entry "$run/plugins.d" "$BINARY" "$WORK/etc/$config.conf" "$log" || return 1 ;;
         base)
@@ -241,6 +258,7 @@ run_one() {  # CONFIG RATE ROUND
     out=$("$WORK/exec_load" --rate "$rate" --seconds "$SECONDS_PER_RUN" --every "$EVERY" \
         --stub "$WORK/bin/iptables" --uid "$LOAD_UID" --gid "$LOAD_GID" "${udp[@]}")
     say "$config rate $rate round $round: $out"
+    load="$load-$(cut -d' ' -f1 /proc/loadavg)"  # the 1-minute load before and after the load
     harness_sync
     [ -n "$pid" ] && wait_idle "$pid"
     if [ -n "$prof" ]; then kill -INT "$prof"; wait "$prof"; fi
@@ -267,10 +285,10 @@ run_one() {  # CONFIG RATE ROUND
     local off="" off0=""
     if [ -n "$log" ] && [ "$round" = 1 ]; then
         : >"$WORK/empty.log"
-        off=$(offline_cpu "$WORK/rules-${config/base/seed}" "$run/auditd/audit.log")
-        off0=$(offline_cpu "$WORK/rules-${config/base/seed}" "$WORK/empty.log")
+        off=$(offline_cpu "$(rules_of "$config")" "$run/auditd/audit.log")
+        off0=$(offline_cpu "$(rules_of "$config")" "$WORK/empty.log")
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
         "$config" "$rate" "$round" "${ld[execs]:-0}" "${ld[rate]:-0}" \
         "$(awk -v t=$((a1 - a0)) -v h="$TICK" 'BEGIN{print t/h}')" \
         "$(awk -v t=$((p1 - p0)) -v h="$TICK" 'BEGIN{print t/h}')" \
@@ -280,7 +298,9 @@ run_one() {  # CONFIG RATE ROUND
         "${ld[duplicates]:-}" "${ld[latency_p50_us]:-}" "${ld[latency_p99_us]:-}" \
         "${ld[record_latency_p50_us]:-}" "${ld[record_latency_p99_us]:-}" "$off" "$off0" \
         "$load" "${ld[records]:-}" "${ld[reads]:-}" "${ld[probe_latency_p50_us]:-}" \
-        "${ld[probe_latency_p99_us]:-}" "$([ -n "$pid" ] && echo $((w1 - w0)))" >>"$RESULTS"
+        "${ld[probe_latency_p99_us]:-}" "$([ -n "$pid" ] && echo $((w1 - w0)))" \
+        "${st[reads]:-}" "${st[read_waits]:-}" "${st[read_burst]:-}" "${st[read_interval_us]:-}" \
+        >>"$RESULTS"
 }
 
 say "configurations: $CONFIGS; rates: $RATES; $SECONDS_PER_RUN s per run; $ROUNDS rounds; binary $BINARY"

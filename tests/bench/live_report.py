@@ -36,12 +36,17 @@ def main():
     groups = {}
     for row in rows:
         groups.setdefault((row["config"], row["rate"]), []).append(row)
-    order = {"alone": 0, "probe": 1, "base": 2, "seed": 3, "all": 4, "laurel": 5}
-    keys = sorted(groups, key=lambda k: (int(k[1]), order.get(k[0], 9)))
+    order = {"alone": 0, "probe": 1, "base": 2, "seed": 3, "all": 5, "laurel": 6}
+    keys = sorted(groups, key=lambda k: (int(k[1]), order.get(k[0], 4), k[0]))
     names = {"alone": "auditd alone", "seed": "audisp-eql, 2 seed rules",
              "all": "audisp-eql, all upstream rules", "laurel": "Laurel (default config)",
              "base": "baseline binary, 2 seed rules",
              "probe": "record_probe (reads its pipe, nothing else)"}
+    for config, _ in keys:
+        if config.startswith("pace-"):
+            burst, interval = config[len("pace-"):].split("-")
+            names[config] = f"audisp-eql, 2 seed rules, read burst {burst}, interval {interval} us"
+    audisp_eql = {c for c, _ in keys if c in ("seed", "all", "base") or c.startswith("pace-")}
 
     def per_exec(row, field):
         execs, cpu = num(row["execs"]), num(row[field])
@@ -51,17 +56,24 @@ def main():
         execs, rate, cpu = num(row["execs"]), num(row["rate_reached"]), num(row[field])
         return cpu / (execs / rate) * 100 if execs and rate and cpu is not None else None
 
-    def switches_per_exec(row):
-        execs, switches = num(row["execs"]), num(row.get("plugin_switches"))
-        return switches / execs if execs and switches is not None else None
+    def count_per_exec(row, field):
+        execs, count = num(row["execs"]), num(row.get(field))
+        return count / execs if execs and count is not None else None
+
+    def pacing(runs):
+        # The settings each run's stats line reported (a baseline binary may have none).
+        seen = {f"{r.get('read_burst')}/{r.get('read_interval_us')}" for r in runs
+                if r.get("read_burst")}
+        return ",".join(sorted(seen)) if seen else "-"
 
     summary = {}
     print("| configuration | rate asked | rate reached | runs | auditd us/exec | auditd % core "
-          "| plugin us/exec | plugin % core | plugin wakeups/exec | offline us/exec (same events) | live/offline "
+          "| plugin us/exec | plugin % core | plugin wakeups/exec | plugin reads/exec "
+          "| paced waits/exec | read burst/interval us | offline us/exec (same events) | live/offline "
           "| auditd RSS MB | plugin RSS MB | lost (kernel) | events abandoned (plugin) | plugin execs seen / made "
           "| alerts received / expected | latency in plugin p50/p99 ms "
           "| fork to alert p50/p99 ms | exec record to alert (probe: to its read) p50/p99 ms | load |")
-    print("|" + "---|" * 21)
+    print("|" + "---|" * 24)
     for key in keys:
         runs = groups[key]
         config, rate = key
@@ -74,36 +86,43 @@ def main():
         # serial_gaps counts serials the kernel gave to events the narrowed rules do not log:
         # not a loss here. events_abandoned is (an event cut off before its end).
         gaps = ",".join(r["events_abandoned"] for r in runs)
-        seen = "/".join(r["plugin_execs"] for r in runs) if config in ("seed", "all", "base") else "-"
+        seen = "/".join(r["plugin_execs"] for r in runs) if config in audisp_eql else "-"
         made = "/".join(r["execs"] for r in runs)
         alerts = (", ".join(f"{r['alerts']}/{r['stubs']}" for r in runs)
-                  if config in ("seed", "all", "base") else "-")
+                  if config in audisp_eql else "-")
         print("| " + " | ".join([
             names.get(config, config), rate,
             fmt(median(num(r["rate_reached"]) for r in runs)), str(len(runs)),
             fmt(auditd, 1), fmt(median(core_share(r, "auditd_cpu_s") for r in runs), 1, "%"),
             fmt(plugin, 1), fmt(median(core_share(r, "plugin_cpu_s") for r in runs), 1, "%")
             if plugin is not None else "-",
-            fmt(median(switches_per_exec(r) for r in runs), 1) if config != "alone" else "-",
+            fmt(median(count_per_exec(r, "plugin_switches") for r in runs), 1)
+            if config != "alone" else "-",
+            fmt(median(count_per_exec(r, "plugin_reads") for r in runs), 2)
+            if config in audisp_eql else "-",
+            fmt(median(count_per_exec(r, "plugin_read_waits") for r in runs), 2)
+            if config in audisp_eql else "-",
+            pacing(runs) if config in audisp_eql else "-",
             fmt(offline, 1), fmt(plugin / offline, 2, "x") if plugin and offline else "-",
             fmt(median(num(r["auditd_hwm_kb"]) for r in runs) / 1024, 1),
             fmt(median(num(r["plugin_hwm_kb"]) for r in runs) / 1024, 1)
             if config != "alone" else "-",
             ",".join(r["lost"] for r in runs),
-            gaps if config in ("seed", "all", "base") else "-",
-            f"{seen} of {made}" if config in ("seed", "all", "base") else made,
+            gaps if config in audisp_eql else "-",
+            f"{seen} of {made}" if config in audisp_eql else made,
             alerts,
-            latency_ms(runs, "plugin_p50_us", "plugin_p99_us") if config in ("seed", "all", "base") else "-",
-            latency_ms(runs, "fork_p50_us", "fork_p99_us") if config in ("seed", "all", "base") else "-",
+            latency_ms(runs, "plugin_p50_us", "plugin_p99_us") if config in audisp_eql else "-",
+            latency_ms(runs, "fork_p50_us", "fork_p99_us") if config in audisp_eql else "-",
             latency_ms(runs, "record_p50_us", "record_p99_us")
-            if config in ("seed", "all", "base")
+            if config in audisp_eql
             else latency_ms(runs, "probe_p50_us", "probe_p99_us") if config == "probe" else "-",
             ",".join(r["load"] for r in runs),
         ]) + " |")
     print()
     for rate in sorted({k[1] for k in keys}, key=int):
         alone = summary.get(("alone", rate), (None,))[0]
-        for config in ("probe", "base", "seed", "all", "laurel"):
+        for config in sorted({c for c, r in keys if r == rate and c != "alone"},
+                             key=lambda c: (order.get(c, 4), c)):
             if (config, rate) not in summary:
                 continue
             auditd, plugin, _ = summary[(config, rate)]
