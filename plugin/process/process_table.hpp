@@ -189,8 +189,8 @@ class ProcessTable {
     uint32_t intern_node(const std::string& node);
     std::optional<uint32_t> host_id(const std::string& host) const;
     // A look-up of the index, good until the index next gains or loses a key (create(),
-    // erase()): new_instance() takes it instead of hashing the key again (a cache miss on a
-    // 32k-entry table), and looks again if the index changed since.
+    // erase()): new_instance() takes it instead of hashing the key again, and looks again if
+    // the index changed since (a stale iterator after a rehash or an erase).
     struct Lookup {
         Index::iterator slot;  // index_.end(): not in the table
         uint64_t generation;   // index_generation_ when looked up
