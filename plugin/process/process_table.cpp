@@ -150,7 +150,13 @@ std::optional<uint32_t> ProcessTable::host_id(const std::string& host) const {
     return it->second;
 }
 
+ProcessTable::Index::iterator ProcessTable::find_slot(Key key) {
+    ++index_lookups_;
+    return index_.find(key);
+}
+
 const Entry* ProcessTable::find_key(Key key) const {
+    ++index_lookups_;
     const auto it = index_.find(key);
     return it == index_.end() ? nullptr : &*it->second.at;
 }
@@ -160,12 +166,17 @@ const Entry* ProcessTable::find(const std::string& host, int64_t pid) const {
     return id ? find_key(Key{*id, pid}) : nullptr;
 }
 
-Entry* ProcessTable::touch(Key key) {
-    const auto it = index_.find(key);
-    if (it == index_.end()) return nullptr;
-    Lru& lru = owners_[it->second.owner].lru;
-    lru.splice(lru.begin(), lru, it->second.at);
-    return &*it->second.at;
+ProcessTable::Lookup ProcessTable::touch(Key key) {
+    const auto it = find_slot(key);
+    if (it != index_.end()) {
+        Lru& lru = owners_[it->second.owner].lru;
+        lru.splice(lru.begin(), lru, it->second.at);
+    }
+    return Lookup{it, index_generation_};
+}
+
+Entry* ProcessTable::entry_of(const Lookup& found) const {
+    return found.slot == index_.end() ? nullptr : &*found.slot->second.at;
 }
 
 std::size_t ProcessTable::bytes_of(const Entry& entry) const {
@@ -183,6 +194,7 @@ Entry& ProcessTable::create(Key key, uint32_t owner, bool unconfirmed) {
     entry.owner = owner;
     entry.unconfirmed = unconfirmed;
     index_.emplace(key, Slot{bucket_id, bucket.lru.begin()});
+    ++index_generation_;
     ++entries_;
     if (unconfirmed) track_unconfirmed(key);
     return entry;
@@ -264,7 +276,7 @@ void ProcessTable::set_image(Entry& entry, std::shared_ptr<const Image> image) {
 }
 
 void ProcessTable::erase(Key key) {
-    const auto it = index_.find(key);
+    const auto it = find_slot(key);
     if (it == index_.end()) return;
     const uint32_t bucket_id = it->second.owner;
     Owner& bucket = owners_[bucket_id];
@@ -276,6 +288,7 @@ void ProcessTable::erase(Key key) {
     if (entry.unconfirmed) --unconfirmed_;
     bucket.lru.erase(it->second.at);
     index_.erase(it);
+    ++index_generation_;
     // Owners come from the records' uids, which a crafted log may vary without end.
     if (bucket.lru.empty()) owners_.erase(bucket_id);
     --entries_;
@@ -427,7 +440,7 @@ void ProcessTable::expire_exited() {
 
 void ProcessTable::confirm(Entry& entry) {
     if (!entry.unconfirmed) return;
-    const auto slot = index_.find(Key{entry.host, entry.pid});
+    const auto slot = find_slot(Key{entry.host, entry.pid});
     Owner& from = owners_[kUnconfirmedOwner];
     Owner& to = owners_[entry.owner];
     const std::size_t bytes = charged(entry);
@@ -439,9 +452,10 @@ void ProcessTable::confirm(Entry& entry) {
     --unconfirmed_;
 }
 
-Entry& ProcessTable::new_instance(Key key, const ecs::Event& event, uint32_t owner,
+Entry& ProcessTable::new_instance(Key key, Lookup found, const ecs::Event& event, uint32_t owner,
                                   bool unconfirmed) {
-    const auto slot = index_.find(key);
+    const auto slot =
+        found.generation == index_generation_ ? found.slot : find_slot(key);  // stale: look again
     const bool reused = slot != index_.end();
     if (reused) ++stats_.reused_pids;
     Entry& entry = reused ? renew(slot, owner, unconfirmed) : create(key, owner, unconfirmed);
@@ -457,7 +471,7 @@ void ProcessTable::fill_parent(ecs::Event& event, uint32_t host) {
         return;
     }
     const Key key{host, *event.parent.pid};
-    Entry* parent = touch(key);
+    Entry* parent = entry_of(touch(key));
     if (parent != nullptr) {
         ++stats_.hits;
         if (parent->exited_us) ++stats_.exited_parents;
@@ -501,7 +515,8 @@ Entry& ProcessTable::seed_entry(Key key, const ecs::ProcessImage& image,
 Entry* ProcessTable::note_actor(const ecs::Event& event, uint32_t host, int64_t pid,
                                 const ecs::ProcessImage& seen) {
     const Key key{host, pid};
-    Entry* entry = touch(key);
+    const Lookup found = touch(key);
+    Entry* entry = entry_of(found);
     if (entry != nullptr) {
         confirm(*entry);
         const bool only_syscall = entry->image && entry->image->source == ImageSource::Syscall;
@@ -514,7 +529,7 @@ Entry* ProcessTable::note_actor(const ecs::Event& event, uint32_t host, int64_t 
         return entry;
     }
     if (!seen.name && !seen.executable) return nullptr;
-    Entry& created = new_instance(key, event, owner_of(seen), false);
+    Entry& created = new_instance(key, found, event, owner_of(seen), false);
     created.ppid = event.parent.pid;
     created.user_id = seen.user.id.value_or("");
     created.group_id = seen.group.id.value_or("");
@@ -553,7 +568,8 @@ void ProcessTable::apply(ecs::Event& event) {
 void ProcessTable::apply_exec(ecs::Event& event, uint32_t host) {
     fill_parent(event, host);
     const Key key{host, *event.process.pid};
-    Entry* entry = touch(key);
+    const Lookup found = touch(key);
+    Entry* entry = entry_of(found);
     if (event.outcome == "failure") {
         // A failed exec changed nothing: the caller is still what it was.
         if (entry != nullptr) event.process.entity_id = entity_id(*entry);
@@ -572,7 +588,7 @@ void ProcessTable::apply_exec(ecs::Event& event, uint32_t host) {
         event.process.entity_id = entity_id(*entry);
         return;
     }
-    if (!same) entry = &new_instance(key, event, owner_of(event.process), false);
+    if (!same) entry = &new_instance(key, found, event, owner_of(event.process), false);
     const std::size_t before = same ? bytes_of(*entry) : 0;
     confirm(*entry);
     entry->ppid = ppid ? ppid : entry->ppid;
@@ -595,7 +611,8 @@ void ProcessTable::apply_fork(ecs::Event& event, uint32_t host) {
     fill_parent(event, host);
     const Key key{host, *event.process.pid};
     const Entry* forker = event.parent.pid ? find_key(Key{host, *event.parent.pid}) : nullptr;
-    Entry* child = touch(key);
+    const Lookup found = touch(key);
+    Entry* child = entry_of(found);
     if (child != nullptr && !child->exited_us && child->ppid == event.parent.pid &&
         child->last_exec_us && *child->last_exec_us >= event.timestamp_us) {
         // A vfork (dash, posix_spawn): the parent returns only after the child's exec, so its
@@ -609,7 +626,7 @@ void ProcessTable::apply_fork(ecs::Event& event, uint32_t host) {
     }
     // clone3's record has no flags: a thread looks like a process until its id shows up as pid=.
     const bool maybe_thread = event.auditd.syscall == "clone3";
-    Entry& created = new_instance(key, event, owner_of(seen), maybe_thread);
+    Entry& created = new_instance(key, found, event, owner_of(seen), maybe_thread);
     created.forked = true;
     created.ppid = event.parent.pid;
     created.user_id = seen.user.id.value_or("");
@@ -665,6 +682,7 @@ TableStats ProcessTable::stats() const {
     out.size = entries_;
     out.unconfirmed = unconfirmed_;
     out.bytes = bytes_;
+    out.index_lookups = index_lookups_;
     return out;
 }
 

@@ -62,6 +62,7 @@ struct TableStats {
     uint64_t capped_images = 0;        // images whose args were cut to kMaxImageArgBytes
     uint64_t syscall_images = 0;       // processes known only from a SYSCALL record's comm/exe
     uint64_t stale_updates = 0;        // execs older (by serial) than the exec the entry holds
+    uint64_t index_lookups = 0;        // hash look-ups of (host, pid): two per exec (parent, self)
     std::size_t size = 0;              // entries, unconfirmed ones included
     std::size_t unconfirmed = 0;  // clone3 children not yet seen acting (at most max_unconfirmed)
     std::size_t bytes = 0;        // what the entries hold, as counted against max_bytes
@@ -187,8 +188,17 @@ class ProcessTable {
     uint32_t intern(const std::string& host);
     uint32_t intern_node(const std::string& node);
     std::optional<uint32_t> host_id(const std::string& host) const;
+    // A look-up of the index, good until the index next gains or loses a key (create(),
+    // erase()): new_instance() takes it instead of hashing the key again, and looks again if
+    // the index changed since (a stale iterator after a rehash or an erase).
+    struct Lookup {
+        Index::iterator slot;  // index_.end(): not in the table
+        uint64_t generation;   // index_generation_ when looked up
+    };
+    Index::iterator find_slot(Key key);
     const Entry* find_key(Key key) const;
-    Entry* touch(Key key);  // marks as recently used
+    Lookup touch(Key key);  // marks as recently used
+    Entry* entry_of(const Lookup& found) const;
     Entry& create(Key key, uint32_t owner, bool unconfirmed);
     // create() for a key the table holds (pid reuse): the same as erase() then create(), done on
     // the entry's own list and index nodes (nothing freed, allocated or looked up again).
@@ -196,7 +206,9 @@ class ProcessTable {
     void track_unconfirmed(Key key);
     // A new life of a pid (its fork, or the first exec or record of it in the log): replaces
     // any earlier life and gets a new entity id.
-    Entry& new_instance(Key key, const ecs::Event& event, uint32_t owner, bool unconfirmed);
+    // `found`: the caller's look-up of `key`.
+    Entry& new_instance(Key key, Lookup found, const ecs::Event& event, uint32_t owner,
+                        bool unconfirmed);
     Owner& bucket_of(const Entry& entry);
     // What the entry's bucket is charged: its own bytes and its image's.
     std::size_t charged(const Entry& entry) const;
@@ -233,7 +245,9 @@ class ProcessTable {
     int64_t now_us_ = 0;  // latest audit time seen
     std::unordered_map<uint32_t, Owner> owners_;
     Index index_;
-    std::deque<PendingExit> exits_;  // in exit order: expired after the grace
+    uint64_t index_generation_ = 0;       // bumped when index_ gains or loses a key (see Lookup)
+    mutable uint64_t index_lookups_ = 0;  // a statistic, also counted by const look-ups
+    std::deque<PendingExit> exits_;       // in exit order: expired after the grace
     std::deque<Key> unconfirmed_order_;
     std::unordered_set<Key, KeyHash> evicted_;  // live processes evicted: no /proc re-read
     std::deque<Key> evicted_order_;

@@ -245,6 +245,32 @@ TEST_CASE("an exec of a pid under another parent, with no exit seen, is a new li
     CHECK(table.stats().reused_pids == 1);
 }
 
+TEST_CASE("an exec looks the index up twice: its parent and its own pid, reused for a new life") {
+    process::ProcessTable table({});
+    // The first exec of a pid under an unknown parent: the parent (a miss) and the pid (a miss,
+    // then created without hashing the key a third time).
+    ecs::Event first = exec(1, 1, 500, 1, {"bash"});
+    table.apply(first);
+    CHECK(table.stats().index_lookups == 2);
+    ecs::Event child = exec(2, 2, 501, 500, {"sh"});
+    table.apply(child);
+    CHECK(table.stats().index_lookups == 4);
+    // The same process execs in place: same entity id.
+    ecs::Event in_place = exec(3, 3, 501, 500, {"ls"});
+    table.apply(in_place);
+    CHECK(table.stats().index_lookups == 6);
+    CHECK(in_place.process.entity_id == child.process.entity_id);
+    // A new life of pid 501 (another parent, no exit seen) renews the entry its look-up found.
+    ecs::Event reused = exec(4, 4, 501, 1, {"cron"});
+    table.apply(reused);
+    CHECK(table.stats().index_lookups == 8);
+    CHECK(table.stats().reused_pids == 1);
+    CHECK(reused.process.entity_id == process::make_entity_id("", 501, ms(4), 4));
+    CHECK(table.stats().size == 2);
+    CHECK(table.stats().bytes == table.recount_bytes());
+    CHECK(table.find("h", 501)->image->name == "cron");
+}
+
 TEST_CASE("a parent known only from its own fork record is named from it, and says so") {
     process::ProcessTable table({});
     // The shell started before the log began: it never execs in the log, but its clone record
