@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
-#include "alert/document.hpp"
 #include "alert/fields.hpp"
 #include "alert/format.hpp"
+#include "alert/identity.hpp"
 #include "alert/text.hpp"
 
 namespace alert {

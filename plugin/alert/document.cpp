@@ -6,6 +6,7 @@
 #include "alert/text.hpp"
 #include "ecs/json.hpp"
 #include "ecs/name_uuid.hpp"
+#include "ecs/timestamp.hpp"
 #include "engine/alert_document.hpp"
 
 namespace alert {

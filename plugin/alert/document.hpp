@@ -1,11 +1,11 @@
 // The JSON rendering of an alert: the ECS alert document Elastic Security would index.
 #pragma once
 
-#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "alert/alert.hpp"
+#include "alert/identity.hpp"
 
 namespace alert {
 
@@ -18,16 +18,5 @@ nlohmann::json document(const Alert& alert);
 
 // audisp_eql.sequence of a sequence alert: {"key", "length", "events": [...]}.
 nlohmann::json sequence_object(const SequenceMatch& match);
-
-// The alert's id (event.id of its JSON): the same alert replayed gets the same id, so that a
-// SIEM can drop re-sent copies. A name-based UUID (RFC 4122 version 5, SHA-1) of the rule id
-// and, for each event (a sequence's steps in order, else the one event), its node= name, audit
-// serial, audit time and action; a throttle summary's of the rule id, window start and user.
-std::string alert_id(const Alert& alert);
-
-// The alert's message: "RULE NAME: command line" (the process's command line, else its name),
-// cut to kMessageBytes; a throttle summary's own message.
-std::string alert_message(const Alert& alert);
-inline constexpr std::size_t kMessageBytes = 200;
 
 }  // namespace alert

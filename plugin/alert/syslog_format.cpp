@@ -8,7 +8,7 @@
 
 #include "alert/fields.hpp"
 #include "alert/text.hpp"
-#include "ecs/json.hpp"
+#include "ecs/timestamp.hpp"
 
 namespace alert {
 

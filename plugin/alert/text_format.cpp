@@ -9,7 +9,7 @@
 #include "alert/fields.hpp"
 #include "alert/format.hpp"
 #include "alert/text.hpp"
-#include "ecs/json.hpp"
+#include "ecs/timestamp.hpp"
 
 namespace alert {
 

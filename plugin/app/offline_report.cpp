@@ -9,7 +9,7 @@
 #include "alert/text.hpp"
 #include "app/progress.hpp"
 #include "audit/line_filter.hpp"
-#include "ecs/json.hpp"
+#include "ecs/timestamp.hpp"
 
 namespace app {
 namespace {

@@ -8,9 +8,6 @@
 
 namespace ecs {
 
-// RFC 3339 UTC with microseconds, e.g. "2026-11-22T14:56:17.123456Z".
-std::string format_timestamp(int64_t microseconds_since_epoch);
-
 // Every present field of the event, nested by its dotted name.
 nlohmann::json to_json(const Event& event);
 

@@ -6,6 +6,7 @@
 
 #include "ecs/decimal.hpp"
 #include "ecs/json.hpp"
+#include "ecs/timestamp.hpp"
 
 namespace ecs {
 namespace {

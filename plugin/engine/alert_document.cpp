@@ -4,6 +4,7 @@
 
 #include "ecs/fields.hpp"
 #include "ecs/json.hpp"
+#include "ecs/timestamp.hpp"
 
 namespace engine {
 namespace {

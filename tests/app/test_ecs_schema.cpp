@@ -18,6 +18,7 @@
 #include "ecs/event_id.hpp"
 #include "ecs/fields.hpp"
 #include "ecs/json_writer.hpp"
+#include "ecs/timestamp.hpp"
 #include "engine/alert_document.hpp"
 #include "engine/rule_loader.hpp"
 #include "offline_test_util.hpp"

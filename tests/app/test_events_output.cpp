@@ -15,6 +15,7 @@
 #include "app/output_file.hpp"
 #include "app/pipeline.hpp"
 #include "ecs/json.hpp"
+#include "ecs/timestamp.hpp"
 #include "offline_test_util.hpp"
 
 using namespace offline_test;

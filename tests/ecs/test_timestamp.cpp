@@ -1,7 +1,7 @@
 // Dates as ECS writes them: RFC 3339 UTC with microseconds, from microseconds since the epoch.
 #include <catch2/catch.hpp>
 
-#include "ecs/json.hpp"
+#include "ecs/timestamp.hpp"
 
 TEST_CASE("timestamps format as UTC with six fractional digits, before 1970 too") {
     CHECK(ecs::format_timestamp(0) == "1970-01-01T00:00:00.000000Z");

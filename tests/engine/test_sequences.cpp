@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ecs/json.hpp"
+#include "ecs/timestamp.hpp"
 #include "engine/alert_document.hpp"
 #include "engine/rule_loader.hpp"
 #include "engine/rule_set.hpp"

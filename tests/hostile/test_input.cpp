@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ecs/json.hpp"
+#include "ecs/timestamp.hpp"
 #include "process/process_table.hpp"
 #include "support.hpp"
 
