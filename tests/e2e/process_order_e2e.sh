@@ -6,7 +6,7 @@
 # Scenarios (stubs only: copies of /bin/true, a tiny init-script-like /bin/sh script; two busy
 # loops load the CPU beside them):
 #   * 20 x `sh -c 'fw-init force-stop; true'` (sh is dash: vfork, so the fork record of fw-init
-#     is logged after fw-init's exec); fw-init runs `iptables -L` and `ip6tables -L`: 40
+#     is logged after fw-init's exec; run at SCHED_FIFO on one CPU, so always); fw-init runs `iptables -L` and `ip6tables -L`: 40
 #     "Attempt to Disable IPTables or Firewall" alerts, each with fw-init's exact args as parent;
 #   * fw-init started by vfork and by posix_spawn from order_lab;
 #   * 8 x order_lab exit-race: the parent's exit_group is logged before its child's exec;
@@ -94,7 +94,10 @@ export PATH="$S:\$PATH"
 cd "$WORK"
 sh -c 'while :; do :; done' & echo \$! > "$WORK/loop1.pid"
 sh -c 'while :; do :; done' & echo \$! > "$WORK/loop2.pid"
-for i in \$(seq 20); do sh -c 'fw-init force-stop; true'; done
+# SCHED_FIFO on one CPU: a vfork parent woken by its child's exec waits behind the child,
+# which is not preempted by an equal FIFO priority, so the child's exec record is always logged
+# before the parent's vfork record (on an idle machine the parent ran on the other CPU first).
+for i in \$(seq 20); do taskset -c 1 chrt -f 10 sh -c 'fw-init force-stop; true'; done
 order_lab vfork "$S/fw-init" force-stop via-vfork
 order_lab spawn "$S/fw-init" force-stop via-spawn
 for i in \$(seq 8); do order_lab exit-race "$S/leaf" "exit-race-child-\$i"; sleep 0.3; done
