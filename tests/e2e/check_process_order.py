@@ -169,8 +169,11 @@ exit_before_exec = sum(1 for serial, fields in records
                        and exits[fields.get("ppid")] < serial)
 print(f"capture: {late_forks} fork records after their child's exec, "
       f"{exit_before_exec} execs after their parent's exit_group", file=sys.stderr)
-if late_forks < 20:
-    fail(f"only {late_forks} fork records logged after their child's exec (dash should give 20+)")
+# The 20 dash runs (pinned at SCHED_FIFO, process_order_e2e.sh) log about 65 late fork records:
+# 64-65 in each of 5 runs, idle and at load 6-7. 40 leaves room for a page fault in an exec
+# letting a parent run first, and still proves that most of the vfork cases were captured.
+if late_forks < 40:
+    fail(f"only {late_forks} fork records logged after their child's exec (dash should give 40+)")
 if exit_before_exec < 1:
     fail("no exec logged after its parent's exit_group: the exit-race ordering was not captured")
 
