@@ -199,9 +199,9 @@ std::string Pipeline::stats_line() const {
         << " process_events=" << s.process_events << " alerts=" << s.alerts
         << " rules=" << s.rules_loaded << " table_size=" << s.table.size
         << " table_bytes=" << s.table.bytes << " table_hits=" << s.table.hits
-        << " table_misses=" << s.table.misses << " table_evictions=" << s.table.evictions
-        << " late_forks=" << s.table.late_forks << " exited_parents=" << s.table.exited_parents
-        << " reused_pids=" << s.table.reused_pids
+        << " table_misses=" << s.table.misses << " table_lookups=" << s.table.index_lookups
+        << " table_evictions=" << s.table.evictions << " late_forks=" << s.table.late_forks
+        << " exited_parents=" << s.table.exited_parents << " reused_pids=" << s.table.reused_pids
         << " unconfirmed_dropped=" << s.table.unconfirmed_dropped
         << " capped_images=" << s.table.capped_images
         << " serial_gaps=" << s.reader.lines.serial_gaps

@@ -8,6 +8,9 @@ ReadPacer::ReadPacer(Settings settings) { set_settings(settings); }
 
 void ReadPacer::set_settings(Settings settings) noexcept {
     settings_ = settings;
+    // Config validation already rejects 0 (--read-burst 1..1000); this floor is for callers that
+    // build Settings themselves (tests, embedders), where 0 would make wait_before_read()
+    // compute burst - 1 as 2^32 - 1 intervals.
     settings_.burst = std::max<uint32_t>(settings_.burst, 1);
     schedule_ = Clock::time_point{};
 }

@@ -246,7 +246,7 @@ class ProcessTable {
     std::unordered_map<uint32_t, Owner> owners_;
     Index index_;
     uint64_t index_generation_ = 0;       // bumped when index_ gains or loses a key (see Lookup)
-    mutable uint64_t index_lookups_ = 0;  // a statistic, also counted by const look-ups
+    mutable uint64_t index_lookups_ = 0;  // stats line table_lookups=; const look-ups count too
     std::deque<PendingExit> exits_;       // in exit order: expired after the grace
     std::deque<Key> unconfirmed_order_;
     std::unordered_set<Key, KeyHash> evicted_;  // live processes evicted: no /proc re-read

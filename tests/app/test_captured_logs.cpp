@@ -34,6 +34,7 @@ struct Run {
     std::multimap<uint64_t, std::string> alerts;  // serial -> rule name
     std::map<uint64_t, ecs::Event> alerted_events;
     app::PipelineStats stats;
+    std::string stats_line;
 
     const ecs::Event& exec(uint64_t serial) const {
         for (const auto& e : events) {
@@ -58,6 +59,7 @@ Run run_file(const fs::path& file, const app::Config& config = {}) {
     pipeline.feed(slurp(file));
     pipeline.finish();
     run.stats = pipeline.stats();
+    run.stats_line = pipeline.stats_line() + " ";
     return run;
 }
 
@@ -96,6 +98,12 @@ TEST_CASE("captured: firewall-disable fires exactly on the positives") {
     const Run run = run_file(data("firewall-disable.log"));
     CHECK(run.alerts == kFirewallDisableAlerts);
     CHECK(run.stats.reader.lines.malformed_total() == 0);
+    // The process table's costs are on the stats line: its hash look-ups of (host, pid), at
+    // least two per exec (parent and self; fork and exit records add theirs).
+    CHECK(run.stats.table.index_lookups >= 2 * run.stats.reader.builder.execs);
+    CHECK_THAT(
+        run.stats_line,
+        Catch::Contains(" table_lookups=" + std::to_string(run.stats.table.index_lookups) + " "));
 
     // ufw is a Python script: the script's name, the interpreter as executable, argv as run.
     const ecs::Event& ufw = run.exec(1879);

@@ -179,7 +179,7 @@ wait_idle() {
 
 # The latest stats line of the plugin's log, as shell-safe key=value words.
 plugin_stats() {  # LOG
-    grep 'stats: ' "$1" | tail -1 | sed 's/.*stats: //' | tr ' ' '\n' | grep -E '^[a-z0-9_]+=[0-9]+$'
+    python3 "$HERE/bench_common.py" stats "$1"
 }
 
 # Offline cost of the same events: CPU seconds (user+sys from wait4, microsecond resolution) of

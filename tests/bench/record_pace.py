@@ -11,12 +11,13 @@ import os
 import sys
 import time
 
+from bench_common import is_exec
+
 
 def main():
     rate = float(sys.argv[1])
     records = sys.stdin.buffer.read().splitlines(keepends=True)
-    execs = sum(1 for r in records
-                if r.startswith(b"type=SYSCALL") and (b" syscall=59 " in r or b"SYSCALL=execve" in r))
+    execs = sum(1 for r in records if is_exec(r))
     per_record = (execs / rate) / max(len(records), 1)
     out = sys.stdout.fileno()
     start = time.monotonic()

@@ -27,14 +27,10 @@ import sys
 import tempfile
 import time
 
+from bench_common import is_exec, last_stats
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-
-
-def is_exec(record):
-    # The same test as record_pace.py's: an exec is its execve SYSCALL record.
-    return record.startswith(b"type=SYSCALL") and (b" syscall=59 " in record
-                                                    or b"SYSCALL=execve" in record)
 
 
 def stream_prefix(records, execs):
@@ -51,13 +47,6 @@ def stream_prefix(records, execs):
 def load_average():
     with open("/proc/loadavg") as f:
         return f.read().split()[0]
-
-
-def last_stats(log_text):
-    lines = [line for line in log_text.splitlines() if "stats: " in line]
-    if not lines:
-        return {}
-    return dict(re.findall(r"([a-z0-9_]+)=(\d+)", lines[-1].split("stats: ", 1)[1]))
 
 
 def run_one(binary, extra_args, rules, rate, stream_path, work):
