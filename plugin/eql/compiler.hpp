@@ -51,7 +51,8 @@ struct ScreenedRegex {
 // first cache line holds all a visit reads to decide an and/or/not node or to reject a query
 // leaf (kind, flags, the tested field, children, the equality constant, the length bits); the
 // second the byte sets; what is read rarely (on a leaf's slow path, by --explain, by the
-// compiler) follows. alignas keeps each node's first line one line (test_compiler pins this).
+// compiler) follows. alignas keeps each node's first line one line (tests/eql/test_compiler.cpp
+// pins it).
 struct alignas(64) Node {
     NodeKind kind = NodeKind::Const;
     Type type = Type::Null;
