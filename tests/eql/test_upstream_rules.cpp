@@ -45,6 +45,7 @@ std::vector<std::pair<std::string, std::string>> event_queries() {
         if (entry.path().extension() != ".toml") continue;
         std::string query = extract_query(read_file(entry.path()));
         const std::size_t start = query.find_first_not_of(" \n");
+        if (start == std::string::npos) continue;  // no query: nothing to check
         if (query.compare(start, 8, "sequence") == 0 || query.compare(start, 6, "sample") == 0) {
             continue;
         }
