@@ -84,6 +84,11 @@ Type value_type(const Value& v) noexcept {
     return Type::Null;
 }
 
+void add_byte(ByteSet& set, char c, bool both_cases) {
+    set.add(c);
+    if (both_cases && c >= 'a' && c <= 'z') set.add(static_cast<char>(c - 'a' + 'A'));
+}
+
 class Compiler {
   public:
     explicit Compiler(std::string_view text) : text_(text) {}
@@ -338,7 +343,7 @@ class Compiler {
                 std::transform(text.begin(), text.end(), text.begin(), ascii_lower);
             }
             n.item_lengths |= uint64_t{1} << std::min<std::size_t>(text.size(), 63);
-            if (!text.empty()) n.item_first_bytes.add(text.front());
+            if (!text.empty()) add_byte(n.first_bytes, text.front(), n.insensitive);
             n.sorted_items.push_back(std::move(text));
         }
         std::sort(n.sorted_items.begin(), n.sorted_items.end());
@@ -598,14 +603,19 @@ class Compiler {
     std::string_view text_;
 };
 
-void add_byte(ByteSet& set, char c, bool both_cases) {
-    set.add(c);
-    if (both_cases && c >= 'a' && c <= 'z') set.add(static_cast<char>(c - 'a' + 'A'));
+// Copies into each query leaf what holds() reads of its children (Node: the first line).
+void hoist_leaf_operands(Node& n) {
+    if (!n.query || n.children.empty() || n.children[0].kind != NodeKind::Field) return;
+    n.subject = n.children[0].field;
+    if (n.kind == NodeKind::Compare && n.compare == CompareOp::Eq &&
+        n.children[1].constant.is_string()) {
+        n.equals_text = true;
+        n.wanted = n.children[1].constant.as_string();
+    }
 }
 
 // Fills the first/last byte sets of every Like node in the tree.
 void index_like_edges(Node& n) {
-    for (Node& c : n.children) index_like_edges(c);
     if (n.kind != NodeKind::Like) return;
     for (const WildcardPattern& p : n.wildcards) {
         const std::string_view prefix = p.literal_prefix();
@@ -621,6 +631,14 @@ void index_like_edges(Node& n) {
             add_byte(n.last_bytes, suffix.back(), p.case_insensitive());
         }
     }
+}
+
+// The compiler's last pass, once the tree no longer changes shape (a view into a child stays
+// valid: moving the tree moves no constant's bytes).
+void finish_nodes(Node& n) {
+    for (Node& c : n.children) finish_nodes(c);
+    index_like_edges(n);
+    hoist_leaf_operands(n);
 }
 
 }  // namespace
@@ -644,7 +662,7 @@ std::unique_ptr<Program> compile_event_query(std::string_view text, const ast::Q
     program->category = q.category;
     Compiler compiler(program->text);
     Node root = compiler.boolean_operand(*q.condition);
-    index_like_edges(root);
+    finish_nodes(root);
     program->root = std::move(root);
     return program;
 }

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ecs/fields.hpp"
@@ -46,36 +47,47 @@ struct ScreenedRegex {
     std::string required_bytes;
 };
 
-struct Node {
+// Laid out for holds() (evaluator.cpp), which walks every candidate rule's tree per event: the
+// first cache line holds all a visit reads to decide an and/or/not node or to reject a query
+// leaf (kind, flags, the tested field, children, the equality constant, the length bits); the
+// second the byte sets; what is read rarely (on a leaf's slow path, by --explain, by the
+// compiler) follows. alignas keeps each node's first line one line (tests/eql/test_compiler.cpp
+// pins it).
+struct alignas(64) Node {
     NodeKind kind = NodeKind::Const;
     Type type = Type::Null;
     // A field tested against constants: evaluated like the Lucene query Elasticsearch would
     // build (any array element may satisfy it; a missing field makes it false, never null).
     bool query = false;
     bool insensitive = false;
+    // In whose items are all strings (or null): the strings sorted (ASCII-lowered for in~), so
+    // a string value is looked up by binary search instead of compared with every item.
+    bool string_items = false;
     // `a != b` and `a not in (...)` compile to Not(...); --explain shows them as one condition.
     bool explain_as_leaf = false;
     ast::CompareOp compare = ast::CompareOp::Eq;
     ast::ArithOp arith = ast::ArithOp::Add;
     Function function = Function::Add;
-    ecs::FieldId field = ecs::FieldId::Count_;
-    Value constant;  // Const: owns its string
-    std::vector<Node> children;
-    std::vector<Value> items;  // In: the constants (owning)
-    // In whose items are all strings (or null): the strings sorted (ASCII-lowered for in~), so
-    // a string value is looked up by binary search instead of compared with every item.
-    bool string_items = false;
-    std::vector<std::string> sorted_items;
-    // Of those strings: a bit per length (bit 63: 63 bytes or more) and their first bytes, so
-    // that most values are turned away before the search.
+    ecs::FieldId field = ecs::FieldId::Count_;  // Field: the field read
+    // Query leaves: children[0].field, and for `field == "text"` children[1]'s text, copied
+    // here so that a test does not read its children's lines (set by the compiler's last pass).
+    ecs::FieldId subject = ecs::FieldId::Count_;
+    bool equals_text = false;  // a query leaf `field == "text"`: `wanted` is the text
+    // In with string items: a bit per item length (bit 63: 63 bytes or more).
     uint64_t item_lengths = 0;
-    ByteSet item_first_bytes;
-    std::vector<WildcardPattern> wildcards;
+    std::vector<Node> children;
+    std::string_view wanted;  // views children[1].constant, which owns the bytes
     // Like: the bytes a matching text can start and end with (both cases of a letter when
     // insensitive; every byte when some pattern starts or ends with a wildcard). Most texts a
-    // pattern list cannot match fail on these two bits without running a pattern.
+    // pattern list cannot match fail on these two bits without running a pattern. In with
+    // string items: the items' first bytes (both cases for in~); last_bytes unused.
     ByteSet first_bytes;
     ByteSet last_bytes;
+    // Cold: read only once a leaf's screens pass, by --explain, or by the compiler.
+    std::vector<std::string> sorted_items;
+    std::vector<WildcardPattern> wildcards;
+    Value constant;            // Const: owns its string
+    std::vector<Value> items;  // In: the constants (owning)
     std::vector<ScreenedRegex> regexes;
     std::vector<std::string> patterns;  // Regex: the source patterns, for explain
     std::vector<Cidr> cidrs;

@@ -38,10 +38,7 @@ bool in_items(const Node& n, const Value& v) {
         if ((n.item_lengths & (uint64_t{1} << std::min<std::size_t>(s.size(), 63))) == 0) {
             return false;
         }
-        if (!s.empty() &&
-            !n.item_first_bytes.has(n.insensitive ? ascii_lower(s.front()) : s.front())) {
-            return false;
-        }
+        if (!s.empty() && !n.first_bytes.has(s.front())) return false;
         if (!n.insensitive) {
             return std::binary_search(n.sorted_items.begin(), n.sorted_items.end(), s,
                                       std::less<>());
@@ -124,9 +121,8 @@ bool field_is_null(const ecs::FieldValue& fv) noexcept {
 // null out).
 template <typename Test>
 Value predicate(const Node& n, const ecs::Event& event, Test&& test) {
-    const Node& subject = n.children.front();
-    if (n.query) return Value::boolean(any_value(ecs::get_field(event, subject.field), test));
-    const Value v = evaluate(subject, event);
+    if (n.query) return Value::boolean(any_value(ecs::get_field(event, n.subject), test));
+    const Value v = evaluate(n.children.front(), event);
     if (v.is_null()) return Value::null();
     return Value::boolean(test(v));
 }
@@ -186,29 +182,28 @@ bool holds(const Node& n, const ecs::Event& event) {
             if (never_null(n.children.front())) return !holds(n.children.front(), event);
             break;
         case NodeKind::Compare:
+            if (n.equals_text) {
+                const std::string_view wanted = n.wanted;
+                return any_value(ecs::get_field(event, n.subject), [wanted](const Value& v) {
+                    return v.is_string() && v.as_string() == wanted;
+                });
+            }
             if (n.query) {
                 const Value& rhs = n.children[1].constant;
-                if (n.compare == ast::CompareOp::Eq && rhs.is_string()) {
-                    const std::string_view wanted = rhs.as_string();
-                    return any_value(ecs::get_field(event, n.children[0].field),
-                                     [wanted](const Value& v) {
-                                         return v.is_string() && v.as_string() == wanted;
-                                     });
-                }
-                return any_value(ecs::get_field(event, n.children[0].field), [&](const Value& v) {
+                return any_value(ecs::get_field(event, n.subject), [&](const Value& v) {
                     return compare_values(n.compare, v, rhs).is_true();
                 });
             }
             break;
         case NodeKind::In:
             if (n.query) {
-                return any_value(ecs::get_field(event, n.children[0].field),
+                return any_value(ecs::get_field(event, n.subject),
                                  [&](const Value& v) { return in_items(n, v); });
             }
             break;
         case NodeKind::Like:
             if (n.query) {
-                return any_value(ecs::get_field(event, n.children[0].field),
+                return any_value(ecs::get_field(event, n.subject),
                                  [&](const Value& v) { return like(n, v); });
             }
             break;
@@ -273,7 +268,7 @@ Value evaluate(const Node& n, const ecs::Event& event) {
         }
         case NodeKind::IsNull:
         case NodeKind::IsNotNull: {
-            const bool is_null = n.query ? field_is_null(ecs::get_field(event, n.children[0].field))
+            const bool is_null = n.query ? field_is_null(ecs::get_field(event, n.subject))
                                          : evaluate(n.children[0], event).is_null();
             return Value::boolean(n.kind == NodeKind::IsNull ? is_null : !is_null);
         }

@@ -1,10 +1,11 @@
 // Compile-time checks: unknown fields (with the field's line and column), optional fields,
 // type errors as Elasticsearch's verifier reports them, unsupported constructs, functions,
-// regex translation errors; plus index_keys() and explain().
+// regex translation errors; plus index_keys(), explain() and the node layout holds() relies on.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "eql/compiler.hpp"
 #include "eql/query.hpp"
 #include "events.hpp"
 
@@ -303,4 +304,23 @@ TEST_CASE("compiler: Auditbeat action names match the Defend-named events", "[eq
     // The index knows both names.
     CHECK(keys("any where event.action == \"connected-to\"") ==
           V{"event.action==connected-to", "event.action==connection_attempted"});
+}
+
+TEST_CASE("compiler: a node's first cache line holds what holds() reads", "[eql][compiler]") {
+    static_assert(alignof(eql::Node) == 64);
+    const eql::Node n;
+    const auto* base = reinterpret_cast<const char*>(&n);
+    const auto end_of = [base](const auto& member) {
+        return static_cast<std::size_t>(reinterpret_cast<const char*>(&member) - base) +
+               sizeof(member);
+    };
+    for (const std::size_t end :
+         {end_of(n.kind), end_of(n.query), end_of(n.insensitive), end_of(n.string_items),
+          end_of(n.compare), end_of(n.subject), end_of(n.equals_text), end_of(n.item_lengths),
+          end_of(n.children), end_of(n.wanted)}) {
+        CHECK(end <= 64);
+    }
+    // The byte sets fill the second line.
+    CHECK(static_cast<std::size_t>(reinterpret_cast<const char*>(&n.first_bytes) - base) == 64);
+    CHECK(end_of(n.last_bytes) == 128);
 }
