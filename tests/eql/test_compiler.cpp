@@ -8,6 +8,8 @@
 #include "eql/query.hpp"
 #include "events.hpp"
 
+namespace test_compiler {
+
 namespace {
 
 void test_reject(const std::string& query, uint32_t line, uint32_t column,
@@ -304,3 +306,5 @@ TEST_CASE("compiler: Auditbeat action names match the Defend-named events", "[eq
     CHECK(keys("any where event.action == \"connected-to\"") ==
           V{"event.action==connected-to", "event.action==connection_attempted"});
 }
+
+}  // namespace test_compiler

@@ -12,6 +12,8 @@
 #include "eql/query.hpp"
 #include "events.hpp"
 
+namespace test_upstream_rules {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -79,3 +81,5 @@ TEST_CASE("upstream rules: every Elastic Linux rule query compiles", "[eql][upst
     CHECK(failures.empty());
     CHECK(compiled == files.size());
 }
+
+}  // namespace test_upstream_rules
