@@ -9,6 +9,8 @@
 #include "ecs/json.hpp"
 #include "support.hpp"
 
+namespace test_alert_identity {
+
 using alert_test::edit_event;
 using alert_test::edit_rule;
 using alert_test::sample_alert;
@@ -82,3 +84,5 @@ TEST_CASE("every event names its ECS release and agent", "[ecs][identity]") {
     CHECK(doc["agent"]["type"] == "audisp-eql");
     CHECK(doc["agent"]["version"] == std::string(ecs::kAgentVersion));
 }
+
+}  // namespace test_alert_identity

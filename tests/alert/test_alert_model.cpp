@@ -5,6 +5,8 @@
 #include "alert/alert.hpp"
 #include "support.hpp"
 
+namespace test_alert_model {
+
 using alert::Alert;
 
 namespace {
@@ -128,3 +130,5 @@ TEST_CASE("facility names", "[alert][model]") {
     CHECK_THROWS_AS(alert::parse_facility("local8"), std::invalid_argument);
     CHECK_THROWS_AS(alert::parse_facility(""), std::invalid_argument);
 }
+
+}  // namespace test_alert_model

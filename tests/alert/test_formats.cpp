@@ -12,6 +12,8 @@
 #include "ecs/json_writer.hpp"
 #include "support.hpp"
 
+namespace test_formats {
+
 using alert_test::edit_event;
 using alert_test::hostile_alert;
 using alert_test::hostile_values;
@@ -399,3 +401,5 @@ TEST_CASE("the event writer refuses an extra member that event fields are writte
     const std::array<std::string_view, 1> clash{"process"};
     CHECK_THROWS_AS(ecs::EventJsonWriter(clash), std::logic_error);
 }
+
+}  // namespace test_formats

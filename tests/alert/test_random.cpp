@@ -9,6 +9,8 @@
 #include "alert/text.hpp"
 #include "support.hpp"
 
+namespace test_random {
+
 namespace {
 
 // Random strings biased towards the bytes that matter: delimiters, controls, UTF-8 pieces.
@@ -76,3 +78,5 @@ TEST_CASE("random command lines keep every format on one parseable line", "[aler
         CHECK(parsed->sd.at(0).params.at("pid") == std::to_string(round));
     }
 }
+
+}  // namespace test_random

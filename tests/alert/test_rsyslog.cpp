@@ -15,6 +15,8 @@
 #include "rsyslog.hpp"
 #include "support.hpp"
 
+namespace test_rsyslog {
+
 using namespace std::chrono_literals;
 using alert_test::hostile_values;
 
@@ -248,3 +250,5 @@ TEST_CASE_METHOD(alert_test::RunningRsyslogd,
                   kPidBase + static_cast<int64_t>(i));
     }
 }
+
+}  // namespace test_rsyslog

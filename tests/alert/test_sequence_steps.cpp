@@ -7,6 +7,8 @@
 #include "alert/format.hpp"
 #include "support.hpp"
 
+namespace test_sequence_steps {
+
 namespace {
 
 using alert_test::sample_alert;
@@ -70,3 +72,5 @@ TEST_CASE("sequence steps: JSON lists them under sequence.events", "[alert][sequ
     CHECK(doc["audisp_eql"]["sequence"]["events"][2]["file"]["path"] == "/tmp/x");
     CHECK(doc["process"]["pid"] == 4242);  // the alert's own event is at the top level
 }
+
+}  // namespace test_sequence_steps

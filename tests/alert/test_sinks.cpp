@@ -16,6 +16,8 @@
 #include "rsyslog.hpp"
 #include "support.hpp"
 
+namespace test_sinks {
+
 namespace fs = std::filesystem;
 using alert::SinkSpec;
 
@@ -217,3 +219,5 @@ TEST_CASE("tcp sink never blocks and bounds its queue while the collector is awa
     // Destruction waited flush_timeout at most, then gave up.
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
 }
+
+}  // namespace test_sinks

@@ -6,6 +6,8 @@
 #include "alert/text.hpp"
 #include "support.hpp"
 
+namespace test_syslog_format {
+
 using alert_test::parse_rfc5424;
 
 namespace {
@@ -142,3 +144,5 @@ TEST_CASE("local syslog format is what syslog(3) writes", "[alert][rfc5424]") {
     CHECK(parsed->msg == "hello world");
     CHECK(alert_test::one_line(line));
 }
+
+}  // namespace test_syslog_format

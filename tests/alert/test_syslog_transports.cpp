@@ -16,6 +16,8 @@
 #include "rsyslog.hpp"
 #include "support.hpp"
 
+namespace test_syslog_transports {
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -221,3 +223,5 @@ TEST_CASE_METHOD(alert_test::RunningRsyslogd,
     CHECK(lines[1].size() <= 3000);
     CHECK(lines[1].size() > 2800);
 }
+
+}  // namespace test_syslog_transports

@@ -3,6 +3,8 @@
 
 #include "alert/text.hpp"
 
+namespace test_text {
+
 namespace text = alert::text;
 
 TEST_CASE("valid UTF-8 is accepted, ill-formed sequences are not", "[alert][text]") {
@@ -82,3 +84,5 @@ TEST_CASE("fit_values cuts the longest values to a common level", "[alert][text]
     CHECK_FALSE(text::fit_values({&d}, 16, 100, [&] { return d.size() < 10; }));
     CHECK(d.size() <= 16);
 }
+
+}  // namespace test_text

@@ -6,6 +6,8 @@
 #include "alert/throttle.hpp"
 #include "support.hpp"
 
+namespace test_throttle {
+
 namespace {
 
 constexpr int64_t kSecond = 1'000'000;
@@ -215,3 +217,5 @@ TEST_CASE("throttle: past max_windows other users share a window, root keeps its
           "1 alerts of rule Attempt to Disable IPTables or Firewall by user u4 (uid 1004) "
           "suppressed; executables: /bin/b (1)");
 }
+
+}  // namespace test_throttle

@@ -11,6 +11,8 @@
 #include "engine/rule_loader.hpp"
 #include "offline_test_util.hpp"
 
+namespace test_alert_output {
+
 namespace {
 
 std::vector<nlohmann::json> read_lines(const std::string& path) {
@@ -201,3 +203,5 @@ TEST_CASE("an offline run's alert file holds that run's alerts; plugin mode appe
         CHECK(after[8 + i]["process"]["args"] == alerts[i]["process"]["args"]);
     }
 }
+
+}  // namespace test_alert_output

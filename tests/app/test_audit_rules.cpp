@@ -11,6 +11,8 @@
 #include "app/audit_rules.hpp"
 #include "offline_test_util.hpp"
 
+namespace test_audit_rules {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -97,3 +99,5 @@ TEST_CASE("audit rules: the shipped optional rules file has the generator's sysc
         }
     }
 }
+
+}  // namespace test_audit_rules

@@ -14,6 +14,8 @@
 #include "app/pipeline.hpp"
 #include "engine/rule_loader.hpp"
 
+namespace test_captured_logs {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -320,3 +322,5 @@ TEST_CASE("offline, an events output that cannot be written stops the run with a
         }(),
         std::system_error);
 }
+
+}  // namespace test_captured_logs

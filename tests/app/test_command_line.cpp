@@ -2,6 +2,8 @@
 // settings' checks, and one style for every fatal error.
 #include "offline_test_util.hpp"
 
+namespace test_command_line {
+
 using offline_test::data;
 using offline_test::run_binary;
 
@@ -72,3 +74,5 @@ TEST_CASE("every fatal error is one 'audisp-eql: error: ' line naming the option
     CHECK_THAT(missing.err, Catch::Contains("/nonexistent/audit.log"));
     CHECK(line_count(missing.err) == 1);
 }
+
+}  // namespace test_command_line

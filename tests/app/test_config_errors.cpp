@@ -7,6 +7,8 @@
 #include "app/config.hpp"
 #include "offline_test_util.hpp"
 
+namespace test_config_errors {
+
 using namespace offline_test;
 
 namespace {
@@ -91,3 +93,5 @@ TEST_CASE("plugin mode on a file warns that parents come from this machine's /pr
     CHECK_THAT(run.err, Catch::Contains("this machine's /proc"));
     CHECK_THAT(run.out, Catch::Contains("Attempt to Disable IPTables or Firewall"));
 }
+
+}  // namespace test_config_errors

@@ -23,6 +23,8 @@
 #include "engine/rule_loader.hpp"
 #include "offline_test_util.hpp"
 
+namespace test_ecs_schema {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -297,3 +299,5 @@ TEST_CASE("every field written, on every stream, is an ECS field of its type or 
     INFO("ECS fields seen:\n" << names.str());
     CHECK(seen.ecs.size() > 60);
 }
+
+}  // namespace test_ecs_schema

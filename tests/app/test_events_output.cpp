@@ -18,6 +18,8 @@
 #include "ecs/timestamp.hpp"
 #include "offline_test_util.hpp"
 
+namespace test_events_output {
+
 using namespace offline_test;
 
 namespace {
@@ -241,3 +243,5 @@ TEST_CASE("event.created comes from the pipeline's clock, read once per read of 
     }
     CHECK(total == 97);
 }
+
+}  // namespace test_events_output

@@ -13,6 +13,8 @@
 #include "engine/rule_loader.hpp"
 #include "offline_test_util.hpp"
 
+namespace test_file_network {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -337,3 +339,5 @@ TEST_CASE("offline report: events counted by kind; trees show the file activity 
     CHECK(run.err.find("deletion /var/log/wtmp  (file)\n") != std::string::npos);
     CHECK(run.err.find("deletion /var/log/wtmp.1") == std::string::npos);  // the near miss
 }
+
+}  // namespace test_file_network

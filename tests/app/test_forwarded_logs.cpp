@@ -7,6 +7,8 @@
 
 #include "offline_test_util.hpp"
 
+namespace test_forwarded_logs {
+
 using offline_test::data;
 using offline_test::run_binary;
 
@@ -94,3 +96,5 @@ TEST_CASE("an input in which no line is an audit record is an error naming what 
     CHECK(run_binary({"--input", (dir / "mixed.log").string(), "--alerts-format", "json"}).status ==
           0);
 }
+
+}  // namespace test_forwarded_logs

@@ -4,6 +4,8 @@
 
 #include "app/latency.hpp"
 
+namespace test_latency {
+
 using std::chrono::microseconds;
 
 TEST_CASE("alert latency: no summary before the first alert") {
@@ -39,3 +41,5 @@ TEST_CASE("alert latency: extremes land in the end buckets without overflow") {
     CHECK(s->max == std::chrono::hours(24 * 365 * 100));
     CHECK(s->p99 == s->max);
 }
+
+}  // namespace test_latency

@@ -8,6 +8,8 @@
 
 #include "offline_test_util.hpp"
 
+namespace test_offline_bulk {
+
 using namespace offline_test;
 
 TEST_CASE("offline bulk: 50 MB in five rotated files (two gzip) gives the ground truth") {
@@ -60,3 +62,5 @@ TEST_CASE("offline bulk: 50 MB in five rotated files (two gzip) gives the ground
         CHECK(got[rule] == expected);
     }
 }
+
+}  // namespace test_offline_bulk

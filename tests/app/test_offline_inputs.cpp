@@ -7,6 +7,8 @@
 #include "app/input_files.hpp"
 #include "offline_test_util.hpp"
 
+namespace test_offline_inputs {
+
 using namespace offline_test;
 
 namespace {
@@ -191,3 +193,5 @@ TEST_CASE("offline inputs: a capture split into rotated files, some gzip, gives 
     CHECK(piped.status == 0);
     CHECK(piped.out == whole.out);
 }
+
+}  // namespace test_offline_inputs

@@ -7,6 +7,8 @@
 #include "app/progress.hpp"
 #include "offline_test_util.hpp"
 
+namespace test_offline_report {
+
 using namespace offline_test;
 
 namespace {
@@ -252,3 +254,5 @@ TEST_CASE("offline report: progress text") {
     const std::string drawn = slurp(dir / "bar");
     CHECK(std::count(drawn.begin(), drawn.end(), '\r') == 5 + 1);  // 5 drawings, 1 erase
 }
+
+}  // namespace test_offline_report

@@ -7,6 +7,8 @@
 
 #include "offline_test_util.hpp"
 
+namespace test_offline_time {
+
 using namespace offline_test;
 using app::TimeBound;
 
@@ -146,3 +148,5 @@ TEST_CASE("offline time: the binary takes ausearch's two-word form and rejects b
     CHECK(bad.status == 2);
     CHECK_THAT(bad.err, Catch::Contains("noon"));
 }
+
+}  // namespace test_offline_time

@@ -15,6 +15,8 @@
 
 #include "offline_test_util.hpp"
 
+namespace test_plugin_loop {
+
 using namespace offline_test;
 
 namespace {
@@ -200,3 +202,5 @@ TEST_CASE("plugin mode paces its reads as --read-burst and --read-interval-us sa
     CHECK_THAT(log, Catch::Contains(" read_burst=1 read_interval_us=30000 "));
     CHECK_THAT(log, Catch::Contains(" alerts=5 "));
 }
+
+}  // namespace test_plugin_loop

@@ -5,6 +5,8 @@
 
 #include "app/read_pacer.hpp"
 
+namespace test_read_pacer {
+
 using std::chrono::microseconds;
 using Clock = app::ReadPacer::Clock;
 
@@ -142,3 +144,5 @@ TEST_CASE("read pacer: new settings (a reload) keep the counts and start with a 
     CHECK(read_when_ready(pacer, at(0)) == at(500));
     CHECK(pacer.stats_text() == "reads=6 read_waits=2 read_burst=1 read_interval_us=500");
 }
+
+}  // namespace test_read_pacer

@@ -14,6 +14,8 @@
 #include "app/pipeline.hpp"
 #include "offline_test_util.hpp"
 
+namespace test_reload {
+
 using namespace offline_test;
 
 namespace {
@@ -143,3 +145,5 @@ TEST_CASE("reload: the read pacing comes from the re-read config, a bad value ke
     CHECK(config.read_pacing().burst == 1);
     CHECK(config.read_pacing().interval == std::chrono::microseconds(500));
 }
+
+}  // namespace test_reload

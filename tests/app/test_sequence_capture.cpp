@@ -12,6 +12,8 @@
 #include "engine/rule_loader.hpp"
 #include "offline_test_util.hpp"
 
+namespace test_sequence_capture {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -125,3 +127,5 @@ TEST_CASE("captured: the binary shows the steps and explains each stage",
     CHECK_THAT(run.out, Catch::Contains("    explain:   process.args : \"/tmp/*\"  "
                                         "[process.args=[\"strings\", \"/tmp/dump\"]]  => true\n"));
 }
+
+}  // namespace test_sequence_capture

@@ -11,6 +11,8 @@
 #include "app/pipeline.hpp"
 #include "offline_test_util.hpp"
 
+namespace test_sequence_settings {
+
 using namespace offline_test;
 
 namespace {
@@ -199,3 +201,5 @@ TEST_CASE("reload: the sequence settings come from the re-read config") {
     CHECK(fired == 2);
     run.finish();
 }
+
+}  // namespace test_sequence_settings

@@ -22,6 +22,8 @@
 #include "app/syslog_diagnostics.hpp"
 #include "engine/rule_loader.hpp"
 
+namespace test_sink_stall {
+
 namespace {
 
 std::size_t count_lines(const std::string& path) {
@@ -154,3 +156,5 @@ TEST_CASE("plugin-mode diagnostics to syslog never block on a daemon that does n
                                       "]: alert sink syslog: queue full 0"));
     ::close(fd);
 }
+
+}  // namespace test_sink_stall

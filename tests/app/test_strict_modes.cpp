@@ -15,6 +15,8 @@
 #include "app/privileges.hpp"
 #include "offline_test_util.hpp"
 
+namespace test_strict_modes {
+
 using namespace offline_test;
 
 namespace {
@@ -141,3 +143,5 @@ TEST_CASE("strict modes: the file read is the file checked, even while a folder 
     CHECK(read_safe > 0);
     CHECK(refused > 0);
 }
+
+}  // namespace test_strict_modes

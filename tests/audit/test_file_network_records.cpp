@@ -10,6 +10,8 @@
 #include "audit/network_events.hpp"
 #include "audit/reader.hpp"
 
+namespace test_file_network_records {
+
 namespace {
 
 std::vector<ecs::Event> read_all(const std::string& text, bool include_failed = false) {
@@ -212,3 +214,5 @@ TEST_CASE("reader: an accept names the address its listening socket was bound to
     CHECK(events[3].action == ecs::Action::ConnectionAccepted);
     CHECK_FALSE(events[3].network.destination.port.has_value());
 }
+
+}  // namespace test_file_network_records

@@ -7,6 +7,8 @@
 #include "audit/forwarded.hpp"
 #include "audit/reader.hpp"
 
+namespace test_forwarded {
+
 namespace {
 
 std::string normalised(const std::string& line) {
@@ -116,3 +118,5 @@ TEST_CASE("a forwarded exec becomes the same event, host.name from syslog, node=
     CHECK(reader.stats().lines.forwarded == 5);
     CHECK(reader.stats().lines.malformed_total() == 0);
 }
+
+}  // namespace test_forwarded

@@ -7,6 +7,8 @@
 
 #include "audit/line_filter.hpp"
 
+namespace test_line_filter {
+
 namespace {
 
 struct Filtered {
@@ -255,3 +257,5 @@ TEST_CASE("line filter: the ENRICHED tail is found wherever the separator falls"
         CHECK(event->field(event->records()[0].field_count - 1).value == "\"exec\"");
     }
 }
+
+}  // namespace test_line_filter

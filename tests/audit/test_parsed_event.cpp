@@ -14,6 +14,8 @@
 #include "audit/parsed_event.hpp"
 #include "audit/reader.hpp"
 
+namespace test_parsed_event {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -193,3 +195,5 @@ TEST_CASE("every event forwarded to libauparse is handed back by the end of each
         CHECK(events > 0);
     }
 }
+
+}  // namespace test_parsed_event

@@ -13,6 +13,8 @@
 #include "audit/reader.hpp"
 #include "ecs/fields.hpp"
 
+namespace test_reader {
+
 namespace {
 
 std::vector<ecs::Event> read_all(const std::string& text, const audit::ReaderOptions& options = {},
@@ -568,3 +570,5 @@ TEST_CASE("an ENRICHED tail whose 0x1d was escaped (#035) or dropped on the way 
         CHECK(e.process.name == "iptables");
     }
 }
+
+}  // namespace test_reader

@@ -6,6 +6,8 @@
 
 #include "ecs/decimal.hpp"
 
+namespace test_decimal {
+
 TEST_CASE("DecimalText: std::to_string's digits for the limits and zero") {
     CHECK(ecs::DecimalText(0).view() == "0");
     CHECK(ecs::DecimalText(uint64_t{0}).view() == "0");
@@ -24,3 +26,5 @@ TEST_CASE("DecimalText: appended to a string, as the event and sequence keys use
     text += ecs::DecimalText(1'764'666'000'123'456LL).view();
     CHECK(text == "pid=4242 1764666000123456");
 }
+
+}  // namespace test_decimal

@@ -8,6 +8,8 @@
 #include "ecs/fields.hpp"
 #include "event_json.hpp"
 
+namespace test_event_fields {
+
 namespace {
 
 using ecs_test::streamed_document;
@@ -96,3 +98,5 @@ TEST_CASE("user.effective.* only when the effective user is not the real one, as
     e.user_real = {};  // the real user unknown: nothing to compare with, so nothing said
     CHECK_FALSE(streamed_document(e)["user"].contains("effective"));
 }
+
+}  // namespace test_event_fields

@@ -8,6 +8,8 @@
 #include "ecs/json_writer.hpp"
 #include "event_json.hpp"
 
+namespace test_json_writer {
+
 namespace {
 
 using ecs_test::streamed;
@@ -114,3 +116,5 @@ TEST_CASE("file and network events: their fields nested as ECS names them, absen
     CHECK_FALSE(net.contains("source"));
     CHECK_FALSE(net.contains("file"));
 }
+
+}  // namespace test_json_writer

@@ -4,6 +4,8 @@
 
 #include "ecs/name_uuid.hpp"
 
+namespace test_name_uuid {
+
 TEST_CASE("name_uuid: RFC 4122 version 5 UUIDs as Python's uuid.uuid5 makes them") {
     const auto text = [](std::string_view name) {
         return ecs::uuid_text(ecs::name_uuid(ecs::kDnsNamespace, name));
@@ -33,3 +35,5 @@ TEST_CASE("uuid_text: lowercase hex in 8-4-4-4-12 groups") {
     for (std::size_t i = 0; i < uuid.size(); ++i) uuid[i] = static_cast<uint8_t>(i * 17);
     CHECK(ecs::uuid_text(uuid) == "00112233-4455-6677-8899-aabbccddeeff");
 }
+
+}  // namespace test_name_uuid

@@ -11,6 +11,8 @@
 #include "engine/rule_guides.hpp"
 #include "util/file_text.hpp"
 
+namespace test_rule_guides {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -92,3 +94,5 @@ TEST_CASE("rule guides: every upstream and seed rule file parses to the same rul
     CHECK(followed == files.size());
     CHECK(shortened == 247);
 }
+
+}  // namespace test_rule_guides

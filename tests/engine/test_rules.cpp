@@ -9,6 +9,8 @@
 #include "engine/rule_loader.hpp"
 #include "engine/rule_set.hpp"
 
+namespace test_rules {
+
 namespace {
 
 std::string rule_file(const std::string& query, const std::string& extra = "") {
@@ -297,3 +299,5 @@ TEST_CASE("a *.toml symlink loop in a rules folder is a broken rule file, not an
     CHECK(result.issues[0].file == (dir / "loop.toml").string());
     CHECK_THAT(result.issues[0].message, Catch::Contains("cannot read"));
 }
+
+}  // namespace test_rules

@@ -11,6 +11,8 @@
 #include "engine/rule_loader.hpp"
 #include "engine/rule_set.hpp"
 
+namespace test_sequences {
+
 namespace {
 
 std::string sequence_rule(const std::string& query) {
@@ -308,3 +310,5 @@ TEST_CASE("the state of all sequence rules together is bounded in bytes",
     CHECK(totals.evicted_for_total == 7);
     CHECK(totals.matchers.evicted_first_stage == 7);
 }
+
+}  // namespace test_sequences

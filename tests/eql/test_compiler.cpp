@@ -9,6 +9,8 @@
 #include "eql/query.hpp"
 #include "events.hpp"
 
+namespace test_compiler {
+
 namespace {
 
 void test_reject(const std::string& query, uint32_t line, uint32_t column,
@@ -324,3 +326,4 @@ TEST_CASE("compiler: a node's first cache line holds what holds() reads", "[eql]
     CHECK(static_cast<std::size_t>(reinterpret_cast<const char*>(&n.first_bytes) - base) == 64);
     CHECK(end_of(n.last_bytes) == 128);
 }
+}  // namespace test_compiler

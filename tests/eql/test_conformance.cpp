@@ -7,6 +7,8 @@
 
 #include "events.hpp"
 
+namespace test_conformance {
+
 namespace {
 
 using eql_test::Ev;
@@ -650,3 +652,5 @@ TEST_CASE("conformance: boolean fields and precedence", "[eql][conformance]") {
         {R"(process.name == "iptables" and not process.args in ("-X", "-F"))", F, false},
     });
 }
+
+}  // namespace test_conformance

@@ -15,6 +15,8 @@
 #include "eql/query.hpp"
 #include "eql/wildcard.hpp"
 
+namespace test_matchers {
+
 namespace {
 
 bool glob(const std::string& pattern, const std::string& text, bool ci = false) {
@@ -388,3 +390,5 @@ TEST_CASE("regex: the screen keeps EQL's answers", "[eql][regex]") {
                 ".x"));
     CHECK_FALSE(holds(R"(process.command_line regex~ """k\.x""")", "kxx"));
 }
+
+}  // namespace test_matchers

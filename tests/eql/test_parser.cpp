@@ -6,6 +6,8 @@
 #include "eql/lexer.hpp"
 #include "eql/parser.hpp"
 
+namespace test_parser {
+
 namespace {
 
 std::string tree(const std::string& condition) {
@@ -191,3 +193,5 @@ TEST_CASE("parser: lexer keeps positions across lines", "[eql][parser]") {
     CHECK(kw[4].kind == eql::TokenKind::In);
     CHECK(kw[5].kind == eql::TokenKind::Like);
 }
+
+}  // namespace test_parser

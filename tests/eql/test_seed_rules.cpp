@@ -6,6 +6,8 @@
 
 #include "events.hpp"
 
+namespace test_seed_rules {
+
 namespace {
 
 // "Attempt to Disable IPTables or Firewall" (seed 000_0e87137feebc6919).
@@ -204,3 +206,5 @@ TEST_CASE("seed: IPv4/IPv6 Forwarding Activity", "[eql][seed]") {
              false},
         });
 }
+
+}  // namespace test_seed_rules

@@ -5,6 +5,8 @@
 
 #include "sequence_harness.hpp"
 
+namespace test_sequence_conformance {
+
 using eql_test::run_sequence;
 using eql_test::Step;
 using Names = std::vector<std::string>;
@@ -385,3 +387,5 @@ TEST_CASE("sequence syntax: accepted forms and clear errors", "[eql][sequence][p
     CHECK_FALSE(CompiledSequence::is_sequence_text("$ sequence"));  // the first token fails
     CHECK_THROWS_AS(CompiledSequence::compile("sequence [any where $]"), eql::Error);
 }
+
+}  // namespace test_sequence_conformance

@@ -3,6 +3,8 @@
 
 #include "sequence_harness.hpp"
 
+namespace test_sequence_limits {
+
 using eql_test::run_sequence;
 using eql_test::Step;
 
@@ -120,3 +122,5 @@ TEST_CASE("hostile input: many key values and deep nesting stay bounded",
         eql::CompiledSequence::compile(std::string("sequence ") + std::string(5000, '[')),
         eql::Error);
 }
+
+}  // namespace test_sequence_limits

@@ -14,6 +14,8 @@
 #include "eql/query.hpp"
 #include "events.hpp"
 
+namespace test_upstream_rules {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -146,3 +148,4 @@ TEST_CASE("upstream rules: query leaves carry their field and text for holds()",
     // Every rule tests at least one field against constants.
     CHECK(leaves >= queries.size());
 }
+}  // namespace test_upstream_rules

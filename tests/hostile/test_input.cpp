@@ -14,6 +14,8 @@
 #include "process/process_table.hpp"
 #include "support.hpp"
 
+namespace test_input {
+
 using hostile::Exec;
 using hostile::exec_records;
 using hostile::read;
@@ -417,3 +419,5 @@ TEST_CASE("forged timestamps past year 9999 or past 64 bits are clamped, never o
         CHECK(ecs::format_timestamp(e.timestamp_us).size() == 27);  // a 4-digit year
     }
 }
+
+}  // namespace test_input

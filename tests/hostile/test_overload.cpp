@@ -19,6 +19,8 @@
 #include "process/process_table.hpp"
 #include "support.hpp"
 
+namespace test_overload {
+
 namespace {
 
 ecs::Event exec_event(uint64_t serial, int64_t pid, int64_t ppid, const std::string& name,
@@ -417,3 +419,5 @@ TEST_CASE("SIGHUP applies the re-read config file: sinks, format and throttle ch
     }
     CHECK(cef_lines == second.alerts);
 }
+
+}  // namespace test_overload

@@ -8,6 +8,8 @@
 #include "process/entity_id.hpp"
 #include "process/process_table.hpp"
 
+namespace test_process_table {
+
 namespace {
 
 // Audit time in microseconds for a test's millisecond clock.
@@ -518,3 +520,5 @@ TEST_CASE("a seeded process is labelled proc; a pid evicted while alive is never
     CHECK(later.auditd.parent_context == "missing");
     CHECK(proc.asked == std::vector<int64_t>{1, 1});  // the parent of 601 and 602, never 78
 }
+
+}  // namespace test_process_table
