@@ -54,6 +54,15 @@ struct ScreenedRegex {
 // compiler) follows. alignas keeps each node's first line one line (tests/eql/test_compiler.cpp
 // pins it).
 struct alignas(64) Node {
+    // Move-only: a query leaf's `wanted` views a child's constant, which a move of the tree
+    // keeps in place (the children's buffer moves whole) but a copy would leave behind.
+    Node() = default;
+    Node(const Node&) = delete;
+    Node& operator=(const Node&) = delete;
+    Node(Node&&) noexcept = default;
+    Node& operator=(Node&&) noexcept = default;
+    ~Node() = default;
+
     NodeKind kind = NodeKind::Const;
     Type type = Type::Null;
     // A field tested against constants: evaluated like the Lucene query Elasticsearch would
