@@ -118,6 +118,7 @@ depends=$(dpkg-deb --field "$DEB" Depends)
 [[ $depends == *libauparse0* ]] || bad "Depends lacks libauparse0 (dpkg-shlibdeps did not run?): $depends"
 [[ $depends == *libcap-ng0* ]] || bad "Depends lacks libcap-ng0: $depends"
 [[ $depends == *libssl3* ]] || bad "Depends lacks libssl3 (libcrypto: event and alert ids): $depends"
+[[ $depends == *libmimalloc2.0* ]] || bad "Depends lacks libmimalloc2.0 (the allocator): $depends"
 dpkg-deb --ctrl-tarfile "$DEB" | tar -xO ./conffiles > "$WORK/conffiles" 2>/dev/null || bad "no conffiles in the package"
 conffiles=(/etc/audit/plugins.d/audisp-eql.conf /etc/audisp-eql/audisp-eql.conf /etc/audit/rules.d/audisp-eql.rules)
 for f in "${conffiles[@]}"; do
@@ -165,6 +166,7 @@ run_dpkg running -i "$DEB" || { cat "$WORK/dpkg.log" >&2; bad "dpkg -i failed"; 
 check_installed "install"
 expect_reload "install"
 bash "$HERE/hardening_check.sh" /usr/sbin/audisp-eql || bad "the packaged binary is not hardened"
+bash "$HERE/allocator_check.sh" /usr/sbin/audisp-eql || bad "the packaged binary does not allocate with mimalloc"
 # Admin edits, which dpkg must keep on remove and on reinstall.
 for f in "${conffiles[@]}"; do echo "# local edit by deb_package.sh" >> "$f"; done
 
