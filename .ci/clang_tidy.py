@@ -66,9 +66,23 @@ def check_batches(build_dir, batches, tests_config, tests_dir):
                      f"--- expected\n{expected}--- got\n{actual}")
 
 
-def run(command):
-    result = subprocess.run(command, capture_output=True, text=True)
-    return command[-1], result.returncode, result.stdout + result.stderr
+def run(job):
+    name, command, directory = job
+    result = subprocess.run(command, cwd=directory, capture_output=True, text=True)
+    return name, result.returncode, result.stdout + result.stderr
+
+
+def run_in_parallel(jobs):
+    """Runs (name, command, directory) jobs, as many at once as there are CPUs, in order;
+    prints what each one says and returns the names of those that failed."""
+    failed = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
+        for name, status, output in pool.map(run, jobs):
+            if output.strip():
+                print(output, end="" if output.endswith("\n") else "\n", flush=True)
+            if status != 0:
+                failed.append(name)
+    return failed
 
 
 def main():
@@ -87,13 +101,7 @@ def main():
     # The batches are the longest jobs: started first, they do not finish alone at the end.
     commands = [tidy_command(build_dir, b, tests_config) for b in batches]
     commands += [tidy_command(build_dir, s, None) for s in sources if s not in batches]
-    failed = []
-    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
-        for source, status, output in pool.map(run, commands):
-            if output.strip():
-                print(output, end="" if output.endswith("\n") else "\n", flush=True)
-            if status != 0:
-                failed.append(source)
+    failed = run_in_parallel([(command[-1], command, None) for command in commands])
     for source in failed:
         print(f"clang-tidy failed: {source}")
     return 1 if failed else 0

@@ -21,12 +21,9 @@
 #include <stdexcept>
 #include <thread>
 
-extern char** environ;
-
-namespace alert_test {
+namespace alert_rsyslog {
 
 namespace fs = std::filesystem;
-using namespace std::chrono_literals;
 
 namespace {
 
@@ -119,7 +116,7 @@ bool Rsyslogd::start() {
                 return false;
             }
             ready = probe(input, attempt);
-            if (!ready) std::this_thread::sleep_for(50ms);
+            if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
         if (!ready) {
             stop();
@@ -172,7 +169,7 @@ void Rsyslogd::stop() {
             pid_ = -1;
             return;
         }
-        std::this_thread::sleep_for(20ms);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, &status, 0);
@@ -193,14 +190,14 @@ bool Rsyslogd::wait_for_lines(const std::string& input, std::size_t count,
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (lines(input).size() < count) {
         if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(20ms);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return true;
 }
 
 std::vector<std::string> Rsyslogd::settled_lines(const std::string& input,
                                                  std::size_t count) const {
-    if (wait_for_lines(input, count)) std::this_thread::sleep_for(200ms);
+    if (wait_for_lines(input, count)) std::this_thread::sleep_for(std::chrono::milliseconds(200));
     return lines(input);
 }
 
@@ -225,4 +222,4 @@ RunningRsyslogd::RunningRsyslogd() {
     if (!server.start()) FAIL("rsyslogd did not come up: " << server.output());
 }
 
-}  // namespace alert_test
+}  // namespace alert_rsyslog

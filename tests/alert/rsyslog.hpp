@@ -14,7 +14,7 @@
 
 #include "../common/temp_dir.hpp"
 
-namespace alert_test {
+namespace alert_rsyslog {
 
 using test_common::TempDir;
 
@@ -72,4 +72,4 @@ struct RunningRsyslogd {
     Rsyslogd server;
 };
 
-}  // namespace alert_test
+}  // namespace alert_rsyslog

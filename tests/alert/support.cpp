@@ -7,7 +7,7 @@
 
 #include "alert/text.hpp"
 
-namespace alert_test {
+namespace alert_support {
 
 alert::Alert sample_alert(int64_t timestamp_us, int64_t pid) {
     ecs::Event e;
@@ -317,4 +317,4 @@ std::string expected_cef_value(const std::string& raw) {
     return alert::text::neutralise(raw, /*keep_line_breaks=*/true);
 }
 
-}  // namespace alert_test
+}  // namespace alert_support

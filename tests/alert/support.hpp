@@ -11,7 +11,7 @@
 
 #include "alert/alert.hpp"
 
-namespace alert_test {
+namespace alert_support {
 
 inline constexpr const char* kRuleId = "7fd3e5b6-8d1b-4a3c-9f0e-2b1c3d4e5f60";
 
@@ -73,4 +73,4 @@ std::optional<LocalSyslog> parse_local_syslog(const std::string& message);
 std::string expected_json_value(const std::string& raw);  // invalid bytes -> U+FFFD
 std::string expected_cef_value(const std::string& raw);   // also unsafe -> U+FFFD, LF/CR kept
 
-}  // namespace alert_test
+}  // namespace alert_support

@@ -11,9 +11,9 @@
 
 namespace test_alert_identity {
 
-using alert_test::edit_event;
-using alert_test::edit_rule;
-using alert_test::sample_alert;
+using alert_support::edit_event;
+using alert_support::edit_rule;
+using alert_support::sample_alert;
 
 TEST_CASE("alert id: a name-based UUID, the same for the same alert", "[alert][identity]") {
     const alert::Alert a = sample_alert();

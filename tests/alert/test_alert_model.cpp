@@ -23,8 +23,8 @@ std::shared_ptr<const engine::RuleInfo> rule_with(const std::string& severity, i
 }  // namespace
 
 TEST_CASE("Alert::make takes rule, severity, risk and timestamp as they are", "[alert][model]") {
-    const Alert a = alert_test::sample_alert();
-    CHECK(a.rule_id == alert_test::kRuleId);
+    const Alert a = alert_support::sample_alert();
+    CHECK(a.rule_id == alert_support::kRuleId);
     CHECK(a.rule_name == "Attempt to Disable IPTables or Firewall");
     CHECK(a.severity == "medium");
     CHECK(a.risk_score == 47);

@@ -14,11 +14,11 @@
 
 namespace test_formats {
 
-using alert_test::edit_event;
-using alert_test::hostile_alert;
-using alert_test::hostile_values;
-using alert_test::one_line;
-using alert_test::sample_alert;
+using alert_support::edit_event;
+using alert_support::hostile_alert;
+using alert_support::hostile_values;
+using alert_support::one_line;
+using alert_support::sample_alert;
 
 namespace {
 
@@ -51,7 +51,7 @@ TEST_CASE("JSON: hostile command lines stay on one line and parse back", "[alert
     for (const auto& hostile : hostile_values()) {
         INFO(hostile.name);
         const alert::Alert a = hostile_alert(hostile.value);
-        const std::string expected = alert_test::expected_json_value(hostile.value);
+        const std::string expected = alert_support::expected_json_value(hostile.value);
 
         const alert::Formatted full = alert::format_json(a);
         CHECK_FALSE(full.truncated);
@@ -70,7 +70,7 @@ TEST_CASE("JSON: hostile command lines stay on one line and parse back", "[alert
         CHECK(cut.truncated == (full.line.size() > 8000));
         if (cut.truncated) {
             CHECK(small["audisp_eql"]["alert_truncated"] == true);
-            CHECK(small["rule"]["id"] == alert_test::kRuleId);
+            CHECK(small["rule"]["id"] == alert_support::kRuleId);
             CHECK(small["event"]["kind"] == "alert");
             CHECK(is_cut_of(small["process"]["command_line"].get<std::string>(), expected));
             CHECK(is_cut_of(small["process"]["args"][1].get<std::string>(), expected));
@@ -82,7 +82,7 @@ TEST_CASE("JSON: hostile command lines stay on one line and parse back", "[alert
 
 TEST_CASE("JSON: truncation shortens the longest strings first", "[alert][json]") {
     alert::Alert a = sample_alert();
-    alert_test::edit_event(
+    alert_support::edit_event(
         a, [](ecs::Event& e) { e.process.command_line = std::string(50'000, 'x'); });
     const alert::Formatted out = alert::format_json(a, 4096);
     REQUIRE(out.truncated);
@@ -109,7 +109,7 @@ TEST_CASE("JSON: documents that strings alone cannot shrink fall back to a skele
     CHECK(out.line.size() <= 2048);
     const auto parsed = nlohmann::json::parse(out.line);
     CHECK(parsed["audisp_eql"]["alert_truncated"] == true);
-    CHECK(parsed["rule"]["id"] == alert_test::kRuleId);
+    CHECK(parsed["rule"]["id"] == alert_support::kRuleId);
     CHECK(parsed["audisp_eql"]["rule"]["severity"] == "medium");
     CHECK(parsed["@timestamp"] == "2026-09-21T14:13:20.123456Z");
     CHECK(parsed["event"]["id"] == alert::alert_id(a));  // the deduplication key survives
@@ -124,7 +124,7 @@ TEST_CASE("JSON: 30,000 one-character args are cut first; who, what and where st
         many.emplace_back("x");
         command_line += " x";
     }
-    alert_test::edit_event(a, [&](ecs::Event& e) {
+    alert_support::edit_event(a, [&](ecs::Event& e) {
         e.process.args = many;
         e.process.command_line = command_line;
         e.parent.args = std::vector<std::string>{"-bash"};
@@ -213,14 +213,14 @@ TEST_CASE("CEF: a plain alert", "[alert][cef]") {
 TEST_CASE("CEF: escaping follows the specification", "[alert][cef]") {
     alert::Alert a = sample_alert();
     a.rule_name = "a|b\\c=d";
-    alert_test::edit_event(a, [](ecs::Event& e) { e.process.command_line = "x=1 \\ y|z\r\nw"; });
+    alert_support::edit_event(a, [](ecs::Event& e) { e.process.command_line = "x=1 \\ y|z\r\nw"; });
     const alert::Formatted out = alert::format_cef(a);
     CHECK(out.line.find("|a\\|b\\\\c=d|") != std::string::npos);
     CHECK(out.line.find("cs1=x\\=1 \\\\ y|z\\r\\nw ") != std::string::npos);
     // NUL and ESC have no CEF escape: they become U+FFFD.
-    alert_test::edit_event(
+    alert_support::edit_event(
         a, [](ecs::Event& e) { e.process.command_line = std::string("a\0\x1b[0m", 6); });
-    const auto cef = alert_test::parse_cef(alert::format_cef(a).line);
+    const auto cef = alert_support::parse_cef(alert::format_cef(a).line);
     REQUIRE(cef);
     CHECK(cef->value("cs1") == "a\xef\xbf\xbd\xef\xbf\xbd[0m");
 }
@@ -235,14 +235,14 @@ TEST_CASE("CEF: hostile command lines split and unescape back", "[alert][cef]") 
             CHECK(one_line(out.line));
             CHECK(alert::text::is_valid_utf8(out.line));
             if (limit > 0) CHECK(out.line.size() <= limit);
-            const auto cef = alert_test::parse_cef(out.line);
+            const auto cef = alert_support::parse_cef(out.line);
             REQUIRE(cef);
             REQUIRE(cef->header.size() == 7);
             CHECK(cef->header[0] == "CEF:0");
-            CHECK(cef->header[4] == alert_test::kRuleId);
+            CHECK(cef->header[4] == alert_support::kRuleId);
             CHECK(cef->header[6] == "6");
             CHECK(is_cut_of(cef->header[5], alert::text::neutralise(hostile.value)));
-            const std::string expected = alert_test::expected_cef_value(hostile.value);
+            const std::string expected = alert_support::expected_cef_value(hostile.value);
             CHECK(is_cut_of(cef->value("cs1"), expected));
             CHECK(is_cut_of(cef->value("suser"), expected));
             CHECK(is_cut_of(cef->value("filePath"), expected));
@@ -304,7 +304,7 @@ TEST_CASE("JSON: the streamed alert line is byte for byte the document's", "[ale
     explained.explain = std::vector<std::string>{"process.name == \"iptables\"", "tab\there"};
     alerts.push_back(explained);
     alert::Alert bare = sample_alert();
-    alert_test::edit_rule(bare, [](engine::RuleInfo& rule) {
+    alert_support::edit_rule(bare, [](engine::RuleInfo& rule) {
         rule.threats.clear();
         rule.authors.clear();
         rule.version.reset();
@@ -317,14 +317,14 @@ TEST_CASE("JSON: the streamed alert line is byte for byte the document's", "[ale
     with_step.sequence = std::move(match);
     alerts.push_back(with_step);
     alert::Alert stamped = sample_alert();
-    alert_test::edit_event(stamped, [](ecs::Event& e) {
+    alert_support::edit_event(stamped, [](ecs::Event& e) {
         e.id = ecs::EventIdMaker().make(e);  // the event's own id: replaced by the alert's
         e.created_us = 1'790'000'001'000'000;
     });
     alerts.push_back(stamped);
     const std::size_t streamable = alerts.size();  // these fit 2048 bytes, valid UTF-8
-    for (const alert_test::Hostile& hostile : alert_test::hostile_values()) {
-        alerts.push_back(alert_test::hostile_alert(hostile.value));
+    for (const alert_support::Hostile& hostile : alert_support::hostile_values()) {
+        alerts.push_back(alert_support::hostile_alert(hostile.value));
     }
     for (std::size_t i = 0; i < alerts.size(); ++i) {
         const alert::Alert& a = alerts[i];

@@ -45,7 +45,7 @@ TEST_CASE("random command lines keep every format on one parseable line", "[aler
     header.hostname = "h1";
     for (int round = 0; round < 300; ++round) {
         const std::string value = random_value(rng);
-        const alert::Alert a = alert_test::hostile_alert(value, round);
+        const alert::Alert a = alert_support::hostile_alert(value, round);
         const std::size_t limit =
             round % 3 == 0 ? 0 : 2048 + static_cast<std::size_t>(rng() % 8000);
         INFO("round " << round << " limit " << limit);
@@ -54,27 +54,27 @@ TEST_CASE("random command lines keep every format on one parseable line", "[aler
         const std::string cef = alert::format_cef(a, limit).line;
         const std::string text = alert::format_text(a, limit).line;
         for (const std::string* line : {&json, &cef, &text}) {
-            REQUIRE(alert_test::one_line(*line));
+            REQUIRE(alert_support::one_line(*line));
             REQUIRE(alert::text::is_valid_utf8(*line));
             if (limit > 0) REQUIRE(line->size() <= limit);
         }
         REQUIRE_NOTHROW(nlohmann::json::parse(json));
-        const auto parsed_cef = alert_test::parse_cef(cef);
+        const auto parsed_cef = alert_support::parse_cef(cef);
         REQUIRE(parsed_cef);
         if (limit == 0 && !value.empty()) {  // empty: cs1 falls back to the args
-            CHECK(parsed_cef->value("cs1") == alert_test::expected_cef_value(value));
+            CHECK(parsed_cef->value("cs1") == alert_support::expected_cef_value(value));
             CHECK(nlohmann::json::parse(json)["process"]["command_line"] ==
-                  alert_test::expected_json_value(value));
+                  alert_support::expected_json_value(value));
         }
 
         const auto format = static_cast<alert::Format>(round % 3);
         const std::string message =
             alert::format_rfc5424(a, format, header, limit == 0 ? 8000 : limit).line;
         std::string why;
-        const auto parsed = alert_test::parse_rfc5424(message, &why);
+        const auto parsed = alert_support::parse_rfc5424(message, &why);
         INFO(why);
         REQUIRE(parsed);
-        REQUIRE(alert_test::one_line(message));
+        REQUIRE(alert_support::one_line(message));
         CHECK(parsed->sd.at(0).params.at("pid") == std::to_string(round));
     }
 }

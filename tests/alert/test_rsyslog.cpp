@@ -18,7 +18,7 @@
 namespace test_rsyslog {
 
 using namespace std::chrono_literals;
-using alert_test::hostile_values;
+using alert_support::hostile_values;
 
 namespace {
 
@@ -44,14 +44,14 @@ void check_msg(alert::Format format, const std::string& msg, const std::string& 
             const auto doc = nlohmann::json::parse(msg);
             CHECK(doc["process"]["pid"] == pid);
             CHECK(is_cut_of(doc["process"]["command_line"].get<std::string>(),
-                            alert_test::expected_json_value(value)));
+                            alert_support::expected_json_value(value)));
             break;
         }
         case alert::Format::Cef: {
-            const auto cef = alert_test::parse_cef(msg);
+            const auto cef = alert_support::parse_cef(msg);
             REQUIRE(cef);
             CHECK(cef->value("spid") == std::to_string(pid));
-            CHECK(is_cut_of(cef->value("cs1"), alert_test::expected_cef_value(value)));
+            CHECK(is_cut_of(cef->value("cs1"), alert_support::expected_cef_value(value)));
             break;
         }
         case alert::Format::Text:
@@ -61,8 +61,8 @@ void check_msg(alert::Format format, const std::string& msg, const std::string& 
 }
 
 // Emits the hostile table in each format to `input`; appends each alert's format to formats_out.
-void emit_table(alert_test::Rsyslogd& server, const std::string& input, alert::SinkOptions options,
-                std::vector<alert::Format>& formats_out) {
+void emit_table(alert_rsyslog::Rsyslogd& server, const std::string& input,
+                alert::SinkOptions options, std::vector<alert::Format>& formats_out) {
     std::size_t expected = server.lines(input).size();
     for (const alert::Format format :
          {alert::Format::Json, alert::Format::Cef, alert::Format::Text}) {
@@ -70,7 +70,7 @@ void emit_table(alert_test::Rsyslogd& server, const std::string& input, alert::S
         auto sink = alert::make_sink(server.sink_spec(input), options);
         int64_t pid = kPidBase;
         for (const auto& hostile : hostile_values()) {
-            sink->emit(alert_test::hostile_alert(hostile.value, pid++));
+            sink->emit(alert_support::hostile_alert(hostile.value, pid++));
             formats_out.push_back(format);
             // Pace the datagrams, so that a full socket buffer cannot pass for a split.
             if (input != "tcp") REQUIRE(server.wait_for_lines(input, ++expected, 5s));
@@ -87,7 +87,7 @@ void emit_table(alert_test::Rsyslogd& server, const std::string& input, alert::S
 
 }  // namespace
 
-TEST_CASE_METHOD(alert_test::RunningRsyslogd,
+TEST_CASE_METHOD(alert_rsyslog::RunningRsyslogd,
                  "udp and tcp sinks deliver hostile alerts to rsyslogd as single RFC 5424 messages",
                  "[alert][rsyslog]") {
     INFO(server.output());
@@ -105,7 +105,7 @@ TEST_CASE_METHOD(alert_test::RunningRsyslogd,
             const std::size_t row = i % hostile_values().size();
             INFO(alert::format_name(formats[i]) << ": " << hostile_values()[row].name);
             std::string why;
-            const auto parsed = alert_test::parse_rfc5424(lines[i], &why);
+            const auto parsed = alert_support::parse_rfc5424(lines[i], &why);
             INFO(why);
             REQUIRE(parsed);
             CHECK(parsed->pri == 20 * 8 + 4);
@@ -114,14 +114,14 @@ TEST_CASE_METHOD(alert_test::RunningRsyslogd,
             const auto& params = parsed->sd.at(0).params;
             const int64_t pid = kPidBase + static_cast<int64_t>(row);
             CHECK(params.at("pid") == std::to_string(pid));
-            CHECK(params.at("rule_id") == alert_test::kRuleId);
+            CHECK(params.at("rule_id") == alert_support::kRuleId);
             CHECK(lines[i].size() <= alert::kDefaultSyslogBytes);
             check_msg(formats[i], parsed->msg, hostile_values()[row].value, pid);
         }
     }
 }
 
-TEST_CASE_METHOD(alert_test::RunningRsyslogd,
+TEST_CASE_METHOD(alert_rsyslog::RunningRsyslogd,
                  "tcp sink survives a collector outage: in order, no duplicates, drops counted",
                  "[alert][rsyslog][tcp]") {
     INFO(server.output());
@@ -138,13 +138,13 @@ TEST_CASE_METHOD(alert_test::RunningRsyslogd,
     auto& tcp = dynamic_cast<alert::TcpSink&>(*sink);
 
     int64_t pid = 1;
-    for (int i = 0; i < kBefore; ++i) sink->emit(alert_test::sample_alert(0, pid++));
+    for (int i = 0; i < kBefore; ++i) sink->emit(alert_support::sample_alert(0, pid++));
     REQUIRE(tcp.flush_for(10s));
     REQUIRE(server.wait_for_lines("tcp", kBefore));
 
     server.stop();  // the collector goes away; the sink still holds its old connection
     const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < kDuring; ++i) sink->emit(alert_test::sample_alert(0, pid++));
+    for (int i = 0; i < kDuring; ++i) sink->emit(alert_support::sample_alert(0, pid++));
     CHECK(std::chrono::steady_clock::now() - start < 500ms);  // emit() never blocked
     std::this_thread::sleep_for(300ms);                       // a few failed reconnects
     alert::SinkStats stats = tcp.stats();
@@ -158,7 +158,7 @@ TEST_CASE_METHOD(alert_test::RunningRsyslogd,
     const auto lines = server.settled_lines("tcp", kBefore + kCapacity);
     REQUIRE(lines.size() == kBefore + kCapacity);
     for (std::size_t i = 0; i < lines.size(); ++i) {
-        const auto parsed = alert_test::parse_rfc5424(lines[i]);
+        const auto parsed = alert_support::parse_rfc5424(lines[i]);
         REQUIRE(parsed);
         // pids 1..55 in order: the first 5, then the 50 that fit in the queue.
         CHECK(parsed->sd.at(0).params.at("pid") == std::to_string(i + 1));
@@ -171,7 +171,7 @@ TEST_CASE_METHOD(alert_test::RunningRsyslogd,
     CHECK(stats.emitted == kBefore + kDuring);
 }
 
-TEST_CASE_METHOD(alert_test::RunningRsyslogd,
+TEST_CASE_METHOD(alert_rsyslog::RunningRsyslogd,
                  "unix: sink speaks the /dev/log protocol to a configurable socket",
                  "[alert][rsyslog][unix]") {
     INFO(server.output());
@@ -185,7 +185,7 @@ TEST_CASE_METHOD(alert_test::RunningRsyslogd,
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const std::size_t row = i % hostile_values().size();
         INFO(alert::format_name(formats[i]) << ": " << hostile_values()[row].name);
-        const auto parsed = alert_test::parse_local_syslog(lines[i]);
+        const auto parsed = alert_support::parse_local_syslog(lines[i]);
         REQUIRE(parsed);
         CHECK(parsed->pri == 10 * 8 + 4);
         CHECK(parsed->tag == "audisp-eql-test");
@@ -195,7 +195,7 @@ TEST_CASE_METHOD(alert_test::RunningRsyslogd,
     }
 }
 
-TEST_CASE_METHOD(alert_test::RunningRsyslogd,
+TEST_CASE_METHOD(alert_rsyslog::RunningRsyslogd,
                  "syslog sink: syslog(3) to /dev/log, redirected in a private mount namespace",
                  "[alert][rsyslog][syslog]") {
     INFO(server.output());
@@ -216,7 +216,7 @@ TEST_CASE_METHOD(alert_test::RunningRsyslogd,
         auto sink = alert::make_sink("syslog", options);
         int64_t pid = kPidBase;
         for (const auto& hostile : hostile_values()) {
-            sink->emit(alert_test::hostile_alert(hostile.value, pid++));
+            sink->emit(alert_support::hostile_alert(hostile.value, pid++));
         }
         sink.reset();
         ::_exit(0);
@@ -242,7 +242,7 @@ TEST_CASE_METHOD(alert_test::RunningRsyslogd,
     REQUIRE(lines.size() == hostile_values().size());
     for (std::size_t i = 0; i < lines.size(); ++i) {
         INFO(hostile_values()[i].name);
-        const auto parsed = alert_test::parse_local_syslog(lines[i]);
+        const auto parsed = alert_support::parse_local_syslog(lines[i]);
         REQUIRE(parsed);
         CHECK(parsed->pri == 19 * 8 + 4);
         CHECK(parsed->tag == "audisp-eql-syslog3");

@@ -11,7 +11,7 @@ namespace test_sequence_steps {
 
 namespace {
 
-using alert_test::sample_alert;
+using alert_support::sample_alert;
 
 std::shared_ptr<const ecs::Event> step_event(ecs::Action action, int64_t pid, const char* name) {
     auto e = std::make_shared<ecs::Event>();

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "../common/temp_dir.hpp"
 #include "alert/memory_sink.hpp"
 #include "alert/sink.hpp"
 #include "alert/tcp_sink.hpp"
@@ -129,17 +130,17 @@ TEST_CASE("SD-IDs must be private RFC 5424 SD-IDs; TCP framing names", "[alert][
 }
 
 TEST_CASE("stream sink writes one line per alert and follows logrotate", "[alert][sink]") {
-    const alert_test::TempDir dir;
+    const test_common::TempDir dir;
     const fs::path path = dir.path() / "alerts.ndjson";
     alert::SinkOptions options;
     options.max_message_bytes = 4096;
     auto sink = alert::make_sink(path.string(), options);
     CHECK(sink->describe() == path.string());
-    for (const auto& hostile : alert_test::hostile_values()) {
-        sink->emit(alert_test::hostile_alert(hostile.value));
+    for (const auto& hostile : alert_support::hostile_values()) {
+        sink->emit(alert_support::hostile_alert(hostile.value));
     }
     auto lines = read_lines(path);
-    REQUIRE(lines.size() == alert_test::hostile_values().size());
+    REQUIRE(lines.size() == alert_support::hostile_values().size());
     for (const std::string& line : lines) {
         CHECK(line.size() <= 4096);
         CHECK_NOTHROW(nlohmann::json::parse(line));
@@ -148,9 +149,9 @@ TEST_CASE("stream sink writes one line per alert and follows logrotate", "[alert
 
     // logrotate: move the file away, SIGHUP -> reopen(), new alerts go to a new file.
     fs::rename(path, dir.path() / "alerts.ndjson.1");
-    sink->emit(alert_test::sample_alert());
+    sink->emit(alert_support::sample_alert());
     sink->reopen();
-    sink->emit(alert_test::sample_alert());
+    sink->emit(alert_support::sample_alert());
     CHECK(read_lines(dir.path() / "alerts.ndjson.1").size() == lines.size() + 1);
     CHECK(read_lines(path).size() == 1);
 
@@ -163,13 +164,13 @@ TEST_CASE("stream sink writes one line per alert and follows logrotate", "[alert
 }
 
 TEST_CASE("stream sink in CEF and text formats", "[alert][sink]") {
-    const alert_test::TempDir dir;
+    const test_common::TempDir dir;
     for (const char* format : {"cef", "text"}) {
         const fs::path path = dir.path() / format;
         alert::SinkOptions options;
         options.format = alert::parse_format(format);
         auto sink = alert::make_sink(path.string(), options);
-        sink->emit(alert_test::hostile_alert("a\nb"));
+        sink->emit(alert_support::hostile_alert("a\nb"));
         const auto lines = read_lines(path);
         REQUIRE(lines.size() == 1);
         CHECK(lines[0].substr(0, 4) == (std::string(format) == "cef" ? "CEF:" : "2026"));
@@ -182,7 +183,7 @@ TEST_CASE("stream sink reports files it cannot open", "[alert][sink]") {
 
 TEST_CASE("memory sink records alerts, lines, flushes and reopens", "[alert][sink]") {
     alert::MemorySink sink(alert::Format::Cef);
-    sink.emit(alert_test::sample_alert());
+    sink.emit(alert_support::sample_alert());
     sink.flush();
     sink.reopen();
     REQUIRE(sink.alerts().size() == 1);
@@ -194,7 +195,7 @@ TEST_CASE("memory sink records alerts, lines, flushes and reopens", "[alert][sin
 
 TEST_CASE("tcp sink never blocks and bounds its queue while the collector is away",
           "[alert][sink][tcp]") {
-    const int port = alert_test::free_port();  // nothing listens there
+    const int port = alert_rsyslog::free_port();  // nothing listens there
     alert::SinkOptions options;
     options.queue_capacity = 5;
     options.reconnect_min = std::chrono::milliseconds(50);
@@ -203,7 +204,7 @@ TEST_CASE("tcp sink never blocks and bounds its queue while the collector is awa
     const auto start = std::chrono::steady_clock::now();
     {
         auto sink = alert::make_sink("tcp://127.0.0.1:" + std::to_string(port), options);
-        for (int i = 0; i < 12; ++i) sink->emit(alert_test::sample_alert());
+        for (int i = 0; i < 12; ++i) sink->emit(alert_support::sample_alert());
         CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(100));
         const alert::SinkStats stats = sink->stats();
         CHECK(stats.emitted == 12);

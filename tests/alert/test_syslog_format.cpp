@@ -8,7 +8,7 @@
 
 namespace test_syslog_format {
 
-using alert_test::parse_rfc5424;
+using alert_support::parse_rfc5424;
 
 namespace {
 
@@ -28,7 +28,7 @@ std::string expected_sd_value(const std::string& raw) {
 }  // namespace
 
 TEST_CASE("RFC 5424: a plain alert", "[alert][rfc5424]") {
-    const alert::Alert a = alert_test::sample_alert();
+    const alert::Alert a = alert_support::sample_alert();
     const alert::Formatted out = alert::format_rfc5424(a, alert::Format::Json, header_options());
     const std::string expected_head =
         "<84>1 2026-09-21T14:13:20.123456Z h1 audisp-eql 77 7fd3e5b68d1b4a3c9f0e2b1c3d4e5f60 "
@@ -67,7 +67,7 @@ TEST_CASE("RFC 5424: header tokens, MSGID and SD values", "[alert][rfc5424]") {
     CHECK(alert::header_token("h\xc3\xa9", 10) == "h__");
     CHECK(alert::msgid_for("") == "-");
     CHECK(alert::msgid_for("short-id") == "short-id");
-    CHECK(alert::msgid_for(alert_test::kRuleId) == "7fd3e5b68d1b4a3c9f0e2b1c3d4e5f60");
+    CHECK(alert::msgid_for(alert_support::kRuleId) == "7fd3e5b68d1b4a3c9f0e2b1c3d4e5f60");
     CHECK(alert::msgid_for(std::string(40, 'r')) == std::string(32, 'r'));
     CHECK(alert::msgid_for("a b]\"c") == "a_b]\"c");
     CHECK(alert::sd_param_value("a\"b\\c]d") == "a\\\"b\\\\c\\]d");
@@ -79,12 +79,12 @@ TEST_CASE("RFC 5424: header tokens, MSGID and SD values", "[alert][rfc5424]") {
 TEST_CASE("RFC 5424: hostile command lines in every format", "[alert][rfc5424]") {
     for (const alert::Format format :
          {alert::Format::Json, alert::Format::Cef, alert::Format::Text}) {
-        for (const auto& hostile : alert_test::hostile_values()) {
+        for (const auto& hostile : alert_support::hostile_values()) {
             INFO(alert::format_name(format) << ": " << hostile.name);
-            const alert::Alert a = alert_test::hostile_alert(hostile.value);
+            const alert::Alert a = alert_support::hostile_alert(hostile.value);
             const alert::Formatted out = alert::format_rfc5424(a, format, header_options(), 8000);
             CHECK(out.line.size() <= 8000);
-            CHECK(alert_test::one_line(out.line));
+            CHECK(alert_support::one_line(out.line));
             CHECK(alert::text::is_valid_utf8(out.line));
             std::string why;
             const auto parsed = parse_rfc5424(out.line, &why);
@@ -95,16 +95,16 @@ TEST_CASE("RFC 5424: hostile command lines in every format", "[alert][rfc5424]")
             CHECK(parsed->app_name == "audisp-eql");
             REQUIRE(parsed->sd.size() == 1);
             const auto& params = parsed->sd[0].params;
-            CHECK(params.at("rule_id") == alert_test::kRuleId);
+            CHECK(params.at("rule_id") == alert_support::kRuleId);
             CHECK(params.at("rule_name") == expected_sd_value(hostile.value));
             CHECK(params.at("user") == expected_sd_value(hostile.value));
             CHECK(params.at("pid") == "4242");
             if (format == alert::Format::Json) {
                 const auto doc = nlohmann::json::parse(parsed->msg);
-                CHECK(doc["rule"]["id"] == alert_test::kRuleId);
+                CHECK(doc["rule"]["id"] == alert_support::kRuleId);
                 CHECK(doc["audisp_eql"].value("alert_truncated", false) == out.truncated);
             } else if (format == alert::Format::Cef) {
-                const auto cef = alert_test::parse_cef(parsed->msg);
+                const auto cef = alert_support::parse_cef(parsed->msg);
                 REQUIRE(cef);
                 CHECK(cef->value("spid") == "4242");
             }
@@ -113,7 +113,7 @@ TEST_CASE("RFC 5424: hostile command lines in every format", "[alert][rfc5424]")
 }
 
 TEST_CASE("RFC 5424: NILVALUE timestamp, custom SD-ID and BOM", "[alert][rfc5424]") {
-    alert::Alert a = alert_test::sample_alert();
+    alert::Alert a = alert_support::sample_alert();
     a.timestamp_us = 0;
     alert::Rfc5424Options options = header_options();
     options.sd_id = "audisp eql=]";
@@ -136,13 +136,13 @@ TEST_CASE("RFC 6587 octet counting counts bytes", "[alert][rfc5424]") {
 TEST_CASE("local syslog format is what syslog(3) writes", "[alert][rfc5424]") {
     const std::string line =
         alert::format_local_syslog(84, 1'790'000'000'000'000, "audisp-eql", 123, "hello\nworld");
-    const auto parsed = alert_test::parse_local_syslog(line);
+    const auto parsed = alert_support::parse_local_syslog(line);
     REQUIRE(parsed);
     CHECK(parsed->pri == 84);
     CHECK(parsed->tag == "audisp-eql");
     CHECK(parsed->pid == "123");
     CHECK(parsed->msg == "hello world");
-    CHECK(alert_test::one_line(line));
+    CHECK(alert_support::one_line(line));
 }
 
 }  // namespace test_syslog_format

@@ -85,8 +85,8 @@ TEST_CASE("tcp newline framing: each message ends in one LF, no length prefix",
     options.hostname = "h1";
     options.tcp_framing = alert::TcpFraming::Newline;
     auto sink = alert::make_sink("tcp://127.0.0.1:" + std::to_string(listener.port()), options);
-    sink->emit(alert_test::sample_alert(1'790'000'000'123'456, 11));
-    sink->emit(alert_test::sample_alert(1'790'000'000'123'456, 12));
+    sink->emit(alert_support::sample_alert(1'790'000'000'123'456, 11));
+    sink->emit(alert_support::sample_alert(1'790'000'000'123'456, 12));
     const std::string bytes = listener.read_until_lines(2);
     const std::size_t first_end = bytes.find('\n');
     REQUIRE(first_end != std::string::npos);
@@ -97,7 +97,7 @@ TEST_CASE("tcp newline framing: each message ends in one LF, no length prefix",
     const std::string second = bytes.substr(first_end + 1, bytes.size() - first_end - 2);
     CHECK(first.starts_with("<84>1 2026-09-21T14:13:20.123456Z h1 audisp-eql "));
     for (const auto& [message, pid] : {std::pair{first, 11}, std::pair{second, 12}}) {
-        const auto parsed = alert_test::parse_rfc5424(message);
+        const auto parsed = alert_support::parse_rfc5424(message);
         REQUIRE(parsed);
         CHECK(parsed->sd.at(0).params.at("pid") == std::to_string(pid));
         CHECK(nlohmann::json::parse(parsed->msg)["process"]["pid"] == pid);
@@ -109,7 +109,7 @@ TEST_CASE("tcp octet counting stays the default on the wire", "[alert][syslog][t
     alert::SinkOptions options;
     options.hostname = "h1";
     auto sink = alert::make_sink("tcp://127.0.0.1:" + std::to_string(listener.port()), options);
-    sink->emit(alert_test::sample_alert(1'790'000'000'123'456, 11));
+    sink->emit(alert_support::sample_alert(1'790'000'000'123'456, 11));
     // "LEN SP MSG": read until the prefix is complete and LEN bytes followed it.
     const auto complete = [](const std::string& bytes) {
         const std::size_t space = bytes.find(' ');
@@ -123,7 +123,7 @@ TEST_CASE("tcp octet counting stays the default on the wire", "[alert][syslog][t
     CHECK(all.substr(space + 1).starts_with("<84>1 "));
 }
 
-TEST_CASE_METHOD(alert_test::RunningRsyslogd,
+TEST_CASE_METHOD(alert_rsyslog::RunningRsyslogd,
                  "rsyslogd reads newline-framed tcp alerts one message each",
                  "[alert][rsyslog][tcp]") {
     INFO(server.output());
@@ -132,16 +132,16 @@ TEST_CASE_METHOD(alert_test::RunningRsyslogd,
     options.tcp_framing = alert::TcpFraming::Newline;
     auto sink = alert::make_sink(server.sink_spec("tcp"), options);
     int64_t pid = 7000;
-    for (const auto& hostile : alert_test::hostile_values()) {
-        sink->emit(alert_test::hostile_alert(hostile.value, pid++));
+    for (const auto& hostile : alert_support::hostile_values()) {
+        sink->emit(alert_support::hostile_alert(hostile.value, pid++));
     }
     REQUIRE(dynamic_cast<alert::TcpSink&>(*sink).flush_for(10s));
     // The connection stays open: rsyslogd must have ended each message at its LF.
-    const auto lines = server.settled_lines("tcp", alert_test::hostile_values().size());
-    REQUIRE(lines.size() == alert_test::hostile_values().size());
+    const auto lines = server.settled_lines("tcp", alert_support::hostile_values().size());
+    REQUIRE(lines.size() == alert_support::hostile_values().size());
     for (std::size_t i = 0; i < lines.size(); ++i) {
-        INFO(alert_test::hostile_values()[i].name);
-        const auto parsed = alert_test::parse_rfc5424(lines[i]);
+        INFO(alert_support::hostile_values()[i].name);
+        const auto parsed = alert_support::parse_rfc5424(lines[i]);
         REQUIRE(parsed);
         CHECK(parsed->sd.at(0).params.at("pid") == std::to_string(7000 + i));
         CHECK(nlohmann::json::parse(parsed->msg)["process"]["pid"] == 7000 + i);
@@ -149,7 +149,7 @@ TEST_CASE_METHOD(alert_test::RunningRsyslogd,
 }
 
 TEST_CASE_METHOD(
-    alert_test::RunningRsyslogd,
+    alert_rsyslog::RunningRsyslogd,
     "udp: 2048-byte datagrams by default; a huge alert arrives cut, its identity kept; "
     "SD-ID and BOM as set",
     "[alert][rsyslog][udp]") {
@@ -159,15 +159,15 @@ TEST_CASE_METHOD(
     options.sd_id = "eql@53595";
     options.utf8_bom = true;
     auto sink = alert::make_sink(server.sink_spec("udp"), options);
-    alert::Alert big = alert_test::sample_alert(1'790'000'000'123'456, 4242);
+    alert::Alert big = alert_support::sample_alert(1'790'000'000'123'456, 4242);
     std::string huge_command = "iptables";
     for (int i = 0; i < 5000; ++i) huge_command += " -A INPUT -j ACCEPT";
-    alert_test::edit_event(big, [&](ecs::Event& event) {
+    alert_support::edit_event(big, [&](ecs::Event& event) {
         event.process.command_line = huge_command;
         event.process.args = std::vector<std::string>(5000, "-j");
     });
     sink->emit(big);
-    sink->emit(alert_test::sample_alert(1'790'000'000'123'456, 4243));
+    sink->emit(alert_support::sample_alert(1'790'000'000'123'456, 4243));
     REQUIRE(server.wait_for_lines("udp", 2));
     const alert::SinkStats stats = sink->stats();
     CHECK(stats.sent == 2);
@@ -177,14 +177,14 @@ TEST_CASE_METHOD(
     REQUIRE(lines.size() == 2);
     CHECK(lines[0].size() <= alert::kDefaultUdpBytes);
     CHECK(lines[0].size() > alert::kDefaultUdpBytes - 200);  // cut to the limit, not far below
-    const auto parsed = alert_test::parse_rfc5424(lines[0]);
+    const auto parsed = alert_support::parse_rfc5424(lines[0]);
     REQUIRE(parsed);
     CHECK(parsed->sd.at(0).id == "eql@53595");
     CHECK(parsed->sd.at(0).params.at("pid") == "4242");
     REQUIRE(parsed->msg.starts_with("\xEF\xBB\xBF"));
     const auto doc = nlohmann::json::parse(parsed->msg.substr(3));
     CHECK(doc["@timestamp"] == "2026-09-21T14:13:20.123456Z");
-    CHECK(doc["rule"]["id"] == alert_test::kRuleId);
+    CHECK(doc["rule"]["id"] == alert_support::kRuleId);
     CHECK(doc["rule"]["name"] == "Attempt to Disable IPTables or Firewall");
     CHECK(doc["process"]["pid"] == 4242);
     CHECK(doc["process"]["name"] == "iptables");
@@ -194,12 +194,12 @@ TEST_CASE_METHOD(
     CHECK(doc["host"]["name"] == "h1");
     CHECK(doc["process"]["command_line"].get<std::string>().ends_with("\xE2\x80\xA6"));
     // The small alert went whole.
-    const auto small = alert_test::parse_rfc5424(lines[1]);
+    const auto small = alert_support::parse_rfc5424(lines[1]);
     REQUIRE(small);
     CHECK(nlohmann::json::parse(small->msg.substr(3))["process"]["command_line"] == "iptables -F");
 }
 
-TEST_CASE_METHOD(alert_test::RunningRsyslogd,
+TEST_CASE_METHOD(alert_rsyslog::RunningRsyslogd,
                  "udp: --alert-max-bytes below the udp limit wins; the udp limit caps a larger one",
                  "[alert][rsyslog][udp]") {
     INFO(server.output());
@@ -207,8 +207,8 @@ TEST_CASE_METHOD(alert_test::RunningRsyslogd,
     options.udp_max_bytes = 4096;
     options.max_message_bytes = 60000;
     auto sink = alert::make_sink(server.sink_spec("udp"), options);
-    alert::Alert big = alert_test::sample_alert(1'790'000'000'123'456, 1);
-    alert_test::edit_event(
+    alert::Alert big = alert_support::sample_alert(1'790'000'000'123'456, 1);
+    alert_support::edit_event(
         big, [](ecs::Event& event) { event.process.command_line = std::string(20000, 'x'); });
     sink->emit(big);
     options.udp_max_bytes = 8000;

@@ -14,8 +14,8 @@ constexpr int64_t kSecond = 1'000'000;
 constexpr int64_t kT0 = 1'790'000'000 * kSecond;
 
 alert::Alert rule_alert(const std::string& rule_id, int64_t at_us) {
-    alert::Alert a = alert_test::sample_alert(at_us);
-    alert_test::edit_rule(a, [&](engine::RuleInfo& rule) { rule.rule_id = rule_id; });
+    alert::Alert a = alert_support::sample_alert(at_us);
+    alert_support::edit_rule(a, [&](engine::RuleInfo& rule) { rule.rule_id = rule_id; });
     return a;
 }
 
@@ -24,7 +24,7 @@ alert::Alert rule_alert(const std::string& rule_id, int64_t at_us) {
 alert::Alert user_alert(const std::string& rule_id, int64_t at_us, const std::string& uid,
                         const std::string& name, const std::string& executable) {
     alert::Alert a = rule_alert(rule_id, at_us);
-    alert_test::edit_event(a, [&](ecs::Event& e) {
+    alert_support::edit_event(a, [&](ecs::Event& e) {
         e.user = {uid, name};
         e.user_real = {uid, name};
         e.process.executable = executable;
@@ -191,7 +191,7 @@ TEST_CASE("throttle: the real uid is the key, not the effective one", "[alert][t
     std::vector<alert::Alert> summaries;
     // A setuid-root binary run by nobody: euid 0, real uid 65534. It must not use root's budget.
     alert::Alert setuid = user_alert("r", kT0, "65534", "nobody", "/usr/bin/sudo");
-    alert_test::edit_event(setuid, [](ecs::Event& e) { e.user = {"0", "root"}; });
+    alert_support::edit_event(setuid, [](ecs::Event& e) { e.user = {"0", "root"}; });
     CHECK(alert::throttle_user_id(setuid) == "65534");
     CHECK(throttle.admit(setuid, summaries));
     CHECK_FALSE(throttle.admit(setuid, summaries));

@@ -5,11 +5,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
 #include <regex>
+#include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -145,6 +148,42 @@ std::size_t write_execs_read_alerts(PluginChild& plugin, int execs, int first_se
     return plugin.occurrences(rule);
 }
 
+// The field names of a stats line, each once, in the order written: "[- sent=1 ..." gives sent.
+std::vector<std::string> stats_fields(const std::string& line) {
+    std::vector<std::string> fields;
+    std::istringstream words(line);
+    for (std::string word; words >> word;) {
+        const auto equals = word.find('=');
+        if (equals == std::string::npos) continue;
+        std::string name = word.substr(0, equals);
+        if (std::find(fields.begin(), fields.end(), name) == fields.end()) {
+            fields.push_back(std::move(name));
+        }
+    }
+    return fields;
+}
+
+// The fields the README's table under "### The stats line" names, in its order.
+std::vector<std::string> readme_stats_fields() {
+    std::istringstream readme(slurp(std::string(AUDISP_SOURCE_DIR) + "/README.md"));
+    std::vector<std::string> fields;
+    bool in_section = false;
+    for (std::string line; std::getline(readme, line);) {
+        if (line.starts_with('#')) {
+            if (in_section) break;
+            in_section = line == "### The stats line";
+            continue;
+        }
+        constexpr std::string_view kRowStart = "| `";
+        if (!in_section || !line.starts_with(kRowStart)) continue;
+        const auto end = line.find('`', kRowStart.size());
+        if (end != std::string::npos) {
+            fields.push_back(line.substr(kRowStart.size(), end - kRowStart.size()));
+        }
+    }
+    return fields;
+}
+
 }  // namespace
 
 TEST_CASE("plugin mode alerts on an event's last record while its input stays open") {
@@ -201,6 +240,32 @@ TEST_CASE("plugin mode paces its reads as --read-burst and --read-interval-us sa
     const std::string log = slurp(err);
     CHECK_THAT(log, Catch::Contains(" read_burst=1 read_interval_us=30000 "));
     CHECK_THAT(log, Catch::Contains(" alerts=5 "));
+}
+
+// Every group of the stats line present (sequence rules, an events output, a timed alert, a
+// sink): the fields it writes are the README's table, no more, no fewer, in the same order.
+TEST_CASE("the stats line writes exactly the fields the README's table names") {
+    const TempDir dir;
+    const std::string err = (dir / "err.txt").string();
+    const std::string sequence_rule = std::string(AUDISP_SHARED_DIR) +
+                                      "/rules-upstream/linux-sequence/"
+                                      "credential_access_proc_credential_dumping.toml";
+    PluginChild plugin(
+        err, {"--rules", sequence_rule, "--events-output", (dir / "events.ndjson").string()});
+    for (const std::string& record : iptables_exec_records()) plugin.write_record(record);
+    const std::string rule = "\"Attempt to Disable IPTables or Firewall\"";
+    plugin.read_until(rule, std::chrono::seconds(20));
+    REQUIRE(plugin.occurrences(rule) == 1);
+    REQUIRE(plugin.finish() == 0);
+
+    const std::string log = slurp(err);
+    const auto at = log.rfind("stats: ");
+    REQUIRE(at != std::string::npos);
+    const std::string line = log.substr(at, log.find('\n', at) - at);
+    CHECK_THAT(line, Catch::Contains(" sequence_rules=1 ") &&
+                         Catch::Contains(" events_written=1 ") &&
+                         Catch::Contains(" alert_latency_n=1 ") && Catch::Contains(" [- sent=1 "));
+    CHECK(stats_fields(line) == readme_stats_fields());
 }
 
 }  // namespace test_plugin_loop

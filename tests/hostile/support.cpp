@@ -18,9 +18,7 @@
 
 #include "ecs/json.hpp"
 
-extern char** environ;
-
-namespace hostile {
+namespace hostile_support {
 namespace fs = std::filesystem;
 
 namespace {
@@ -263,4 +261,4 @@ std::string read_file(const std::string& path) {
     return out.str();
 }
 
-}  // namespace hostile
+}  // namespace hostile_support

@@ -15,7 +15,7 @@
 #include "audit/reader.hpp"
 #include "ecs/event.hpp"
 
-namespace hostile {
+namespace hostile_support {
 
 // ASan keeps freed memory in quarantine (256 MB by default), so resident-size checks of churn
 // mean nothing under it; they run in the plain builds.
@@ -116,4 +116,4 @@ std::map<std::string, uint64_t> last_stats(const std::string& log_text);
 std::size_t count_occurrences(std::string_view text, std::string_view what);
 std::string read_file(const std::string& path);
 
-}  // namespace hostile
+}  // namespace hostile_support

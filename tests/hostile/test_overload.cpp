@@ -79,18 +79,18 @@ std::string plugin_stream(uint64_t first_serial, uint64_t count, StreamCounts& c
                           uint64_t base_seconds = static_cast<uint64_t>(std::time(nullptr))) {
     std::string out;
     out.reserve(count * 1300);
-    hostile::Exec shell;
-    shell.stamp = hostile::stamp(first_serial, base_seconds);
+    hostile_support::Exec shell;
+    shell.stamp = hostile_support::stamp(first_serial, base_seconds);
     shell.pid = "500";
     shell.ppid = "1";
     shell.path = shell.exe = "/usr/bin/bash";
     shell.args = {"bash"};
     shell.eoe = true;
-    out += hostile::exec_records(shell);
+    out += hostile_support::exec_records(shell);
     ++counts.execs;
     for (uint64_t serial = first_serial + 1; serial <= first_serial + count; ++serial) {
-        hostile::Exec e;
-        e.stamp = hostile::stamp(serial, base_seconds);
+        hostile_support::Exec e;
+        e.stamp = hostile_support::stamp(serial, base_seconds);
         e.pid = std::to_string(10000 + serial % 30000);
         e.ppid = "500";
         e.eoe = true;
@@ -101,13 +101,13 @@ std::string plugin_stream(uint64_t first_serial, uint64_t count, StreamCounts& c
             e.exe = "/usr/bin/ls";
             e.args = {"ls", "-l", "/tmp/" + std::to_string(serial)};
         }
-        out += hostile::exec_records(e);
+        out += hostile_support::exec_records(e);
         ++counts.execs;
         if (serial % 50 == 0) {
             // Same time, a serial of its own far above the execs'.
-            std::string s = hostile::stamp(serial, base_seconds);
+            std::string s = hostile_support::stamp(serial, base_seconds);
             s = s.substr(0, s.find(':') + 1) + std::to_string(serial + 100000000);
-            out += hostile::syscall_record(s, 231, e.pid, "500");
+            out += hostile_support::syscall_record(s, 231, e.pid, "500");
             out += "type=EOE msg=audit(" + s + "): \n";
             ++counts.exits;
         }
@@ -115,7 +115,7 @@ std::string plugin_stream(uint64_t first_serial, uint64_t count, StreamCounts& c
     return out;
 }
 
-std::vector<std::string> plugin_args(const hostile::Workdir& work) {
+std::vector<std::string> plugin_args(const hostile_support::Workdir& work) {
     return {"--rules",         work.rules(),   "--alerts-output",   work.file("alerts.ndjson"),
             "--alerts-format", "json",         "--throttle-alerts", "0",
             "--host-name",     "hostile-test", "--log-level",       "info"};
@@ -125,7 +125,8 @@ std::vector<std::string> plugin_args(const hostile::Workdir& work) {
 bool wait_for_log(const std::string& path, const std::string& what, std::size_t count) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < deadline) {
-        if (hostile::count_occurrences(hostile::read_file(path), what) >= count) return true;
+        if (hostile_support::count_occurrences(hostile_support::read_file(path), what) >= count)
+            return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return false;
@@ -156,7 +157,7 @@ TEST_CASE(
             table.apply(end);
         }
         if (table.stats().size > kCap) ++over_cap;
-        if (i == 50000) rss_warm = hostile::resident_bytes();
+        if (i == 50000) rss_warm = hostile_support::resident_bytes();
     }
     const process::TableStats stats = table.stats();
     CHECK(over_cap == 0);
@@ -167,8 +168,8 @@ TEST_CASE(
     REQUIRE(parent != nullptr);
     REQUIRE(parent->image != nullptr);
     CHECK(parent->image->name == "cron");
-    if (!hostile::kAddressSanitizer)
-        CHECK(hostile::resident_bytes() < rss_warm + (std::size_t{8} << 20));
+    if (!hostile_support::kAddressSanitizer)
+        CHECK(hostile_support::resident_bytes() < rss_warm + (std::size_t{8} << 20));
 }
 
 TEST_CASE(
@@ -215,7 +216,7 @@ TEST_CASE("table memory is bounded in bytes too: huge argv do not multiply by th
     constexpr std::size_t kCap = 256;
     const process::TableOptions options{kCap};
     process::ProcessTable table(options);
-    const std::size_t before = hostile::resident_bytes();
+    const std::size_t before = hostile_support::resident_bytes();
     for (int64_t pid = 1; pid <= static_cast<int64_t>(kCap); ++pid) {
         std::vector<std::string> args(128, std::string(2048, 'x'));
         ecs::Event e = exec_event(static_cast<uint64_t>(pid), pid, 1, "x", std::move(args));
@@ -224,8 +225,8 @@ TEST_CASE("table memory is bounded in bytes too: huge argv do not multiply by th
     CHECK(table.stats().bytes <= kCap * (process::kMaxImageArgBytes + 1024));
     CHECK(table.stats().capped_images == kCap);
     CHECK(table.stats().evictions == 0);
-    if (hostile::kAddressSanitizer) return;  // resident size means nothing under ASan
-    const std::size_t grown = hostile::resident_bytes() - before;
+    if (hostile_support::kAddressSanitizer) return;  // resident size means nothing under ASan
+    const std::size_t grown = hostile_support::resident_bytes() - before;
     INFO("table of " << kCap << " entries grew RSS by " << grown / (std::size_t{1} << 20)
                      << " MiB");
     CHECK(grown < (std::size_t{8} << 20));
@@ -234,11 +235,11 @@ TEST_CASE("table memory is bounded in bytes too: huge argv do not multiply by th
 TEST_CASE(
     "the plugin's stdin loop keeps up with a sustained stream, SIGUSR1 and exit report "
     "exact counters") {
-    hostile::Workdir work;
+    hostile_support::Workdir work;
     StreamCounts counts;
     const std::string stream = plugin_stream(1000, 40000, counts);
     const std::string log = work.file("stderr.log");
-    hostile::Plugin plugin(plugin_args(work), log);
+    hostile_support::Plugin plugin(plugin_args(work), log);
     REQUIRE(wait_for_log(log, "plugin mode:", 1));  // started: rules loaded, /proc seeded
 
     const auto start = std::chrono::steady_clock::now();
@@ -254,11 +255,11 @@ TEST_CASE(
                 static_cast<unsigned long long>(counts.execs) + counts.exits, stream.size(), took,
                 rate);
 
-    const std::string text = hostile::read_file(log);
+    const std::string text = hostile_support::read_file(log);
     INFO(text.substr(text.size() > 3000 ? text.size() - 3000 : 0));
     REQUIRE(status == 0);
-    CHECK(hostile::count_occurrences(text, "stats: ") >= 2);  // SIGUSR1's and the exit's
-    const auto stats = hostile::last_stats(text);
+    CHECK(hostile_support::count_occurrences(text, "stats: ") >= 2);  // SIGUSR1's and the exit's
+    const auto stats = hostile_support::last_stats(text);
     CHECK(stats.at("execs") == counts.execs);
     CHECK(stats.at("process_events") == counts.execs + counts.exits);
     CHECK(stats.at("alerts") == counts.alerts);
@@ -271,9 +272,9 @@ TEST_CASE(
 }
 
 TEST_CASE("SIGHUP reloads while events stream through the plugin lose and double no alert") {
-    hostile::Workdir work;
+    hostile_support::Workdir work;
     const std::string log = work.file("stderr.log");
-    hostile::Plugin plugin(plugin_args(work), log);
+    hostile_support::Plugin plugin(plugin_args(work), log);
     REQUIRE(wait_for_log(log, "plugin mode:", 1));
 
     StreamCounts counts;
@@ -305,9 +306,9 @@ TEST_CASE("SIGHUP reloads while events stream through the plugin lose and double
         }
     }
     REQUIRE(plugin.finish() == 0);
-    const std::string text = hostile::read_file(log);
+    const std::string text = hostile_support::read_file(log);
     INFO(text.substr(text.size() > 3000 ? text.size() - 3000 : 0));
-    const auto stats = hostile::last_stats(text);
+    const auto stats = hostile_support::last_stats(text);
     const uint64_t expected = counts.alerts;
     CHECK(stats.at("alerts") == expected);
     CHECK(stats.at("alerts_emitted") == expected);
@@ -329,9 +330,9 @@ TEST_CASE("a plugin lagging behind the EOE timeout still reassembles events that
     // When the plugin lags more than that behind the kernel (a backlog under load), ageing after
     // every read completed an event whose records straddle two reads half-read (no PATH, so no
     // process.name, so no alert); run_live() now ages only when stdin has been idle.
-    hostile::Workdir work;
+    hostile_support::Workdir work;
     const std::string log = work.file("stderr.log");
-    hostile::Plugin plugin(plugin_args(work), log);
+    hostile_support::Plugin plugin(plugin_args(work), log);
     REQUIRE(wait_for_log(log, "plugin mode:", 1));
     StreamCounts counts;
     const auto ten_seconds_ago = static_cast<uint64_t>(std::time(nullptr)) - 10;
@@ -348,13 +349,13 @@ TEST_CASE("a plugin lagging behind the EOE timeout still reassembles events that
     }
     plugin.write(std::string_view(stream).substr(at));
     REQUIRE(plugin.finish() == 0);
-    const auto stats = hostile::last_stats(hostile::read_file(log));
+    const auto stats = hostile_support::last_stats(hostile_support::read_file(log));
     CHECK(stats.at("alerts") == counts.alerts);
     CHECK(stats.at("execs") == counts.execs);
 }
 
 TEST_CASE("SIGHUP applies the re-read config file: sinks, format and throttle change") {
-    hostile::Workdir work;
+    hostile_support::Workdir work;
     const std::string log = work.file("stderr.log");
     const std::string settings = work.file("settings.conf");
     const std::string before = work.file("before.ndjson");
@@ -367,9 +368,9 @@ TEST_CASE("SIGHUP applies the re-read config file: sinks, format and throttle ch
     };
     write_settings("alerts-output = " + before + "\nalerts-format = json\nthrottle-alerts = 3\n");
     // The command line's options stay after the reload (--host-name, --log-level).
-    hostile::Plugin plugin({"--config", settings, "--rules", work.rules(), "--host-name",
-                            "reload-test", "--log-level", "info"},
-                           log);
+    hostile_support::Plugin plugin({"--config", settings, "--rules", work.rules(), "--host-name",
+                                    "reload-test", "--log-level", "info"},
+                                   log);
     REQUIRE(wait_for_log(log, "plugin mode:", 1));
     StreamCounts first;
     plugin.write(plugin_stream(5000, 200, first));  // 20 alerts of one user and rule: 3 pass
@@ -379,7 +380,7 @@ TEST_CASE("SIGHUP applies the re-read config file: sinks, format and throttle ch
     for (int i = 0; i < 100 && !evaluated; ++i) {
         plugin.signal(SIGUSR1);
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        evaluated = hostile::read_file(log).find(" alerts=20 ") != std::string::npos;
+        evaluated = hostile_support::read_file(log).find(" alerts=20 ") != std::string::npos;
     }
     REQUIRE(evaluated);
 
@@ -395,7 +396,7 @@ TEST_CASE("SIGHUP applies the re-read config file: sinks, format and throttle ch
     StreamCounts second;
     plugin.write(plugin_stream(8000, 200, second));
     REQUIRE(plugin.finish() == 0);
-    const std::string text = hostile::read_file(log);
+    const std::string text = hostile_support::read_file(log);
     INFO(text.substr(text.size() > 3000 ? text.size() - 3000 : 0));
     CHECK_THAT(text, Catch::Contains("invalid alert sink 'udp:/nowhere'"));
 
