@@ -132,16 +132,11 @@ uint32_t ProcessTable::intern(const std::string& host) {
     return host_ids_.emplace(host, static_cast<uint32_t>(host_ids_.size())).first->second;
 }
 
-uint32_t ProcessTable::intern_node(const std::string& node) {
-    if (const auto known = node_ids_.find(node); known != node_ids_.end()) return known->second;
-    const auto [it, inserted] = node_ids_.emplace(node, static_cast<uint32_t>(node_ids_.size()));
-    if (inserted) node_names_.push_back(node);
-    return it->second;
-}
-
-std::string ProcessTable::entity_id(const Entry& entry) const {
-    return make_entity_id(node_names_[entry.node], entry.pid, entry.created_us,
-                          entry.created_serial);
+void ProcessTable::name_instance(Entry& entry, std::string_view node, int64_t created_us,
+                                 uint64_t created_serial) {
+    entry.created_us = created_us;
+    entry.created_serial = created_serial;
+    entry.entity_id = make_entity_id(node, entry.pid, created_us, created_serial);
 }
 
 std::optional<uint32_t> ProcessTable::host_id(const std::string& host) const {
@@ -181,7 +176,8 @@ Entry* ProcessTable::entry_of(const Lookup& found) const {
 
 std::size_t ProcessTable::bytes_of(const Entry& entry) const {
     constexpr std::size_t kNodes = 64;  // list node links + hash node + bucket, about
-    return sizeof(Entry) + kNodes + heap_bytes_of(entry.user_id) + heap_bytes_of(entry.group_id);
+    return sizeof(Entry) + kNodes + heap_bytes_of(entry.user_id) + heap_bytes_of(entry.group_id) +
+           heap_bytes_of(entry.entity_id);
 }
 
 Entry& ProcessTable::create(Key key, uint32_t owner, bool unconfirmed) {
@@ -459,9 +455,7 @@ Entry& ProcessTable::new_instance(Key key, Lookup found, const ecs::Event& event
     const bool reused = slot != index_.end();
     if (reused) ++stats_.reused_pids;
     Entry& entry = reused ? renew(slot, owner, unconfirmed) : create(key, owner, unconfirmed);
-    entry.created_serial = event.sequence;
-    entry.created_us = event.timestamp_us;
-    entry.node = intern_node(event.node);
+    name_instance(entry, event.node, event.timestamp_us, event.sequence);
     return entry;
 }
 
@@ -490,7 +484,7 @@ void ProcessTable::fill_parent(ecs::Event& event, uint32_t host) {
         }
     }
     parent->write_to(event.parent);
-    event.parent.entity_id = entity_id(*parent);
+    event.parent.entity_id = parent->entity_id;
     event.auditd.parent_context =
         context_name(parent->image ? parent->image->source : ImageSource::Syscall);
 }
@@ -499,9 +493,7 @@ Entry& ProcessTable::seed_entry(Key key, const ecs::ProcessImage& image,
                                 std::optional<int64_t> ppid, const std::string& node) {
     if (find_key(key) != nullptr) erase(key);
     Entry& entry = create(key, owner_of(image), false);
-    const int64_t start = image.start_us.value_or(0);
-    entry.created_us = start;
-    entry.node = intern_node(node);
+    name_instance(entry, node, image.start_us.value_or(0), 0);
     entry.ppid = ppid;
     entry.user_id = image.user.id.value_or("");
     entry.group_id = image.group.id.value_or("");
@@ -572,7 +564,7 @@ void ProcessTable::apply_exec(ecs::Event& event, uint32_t host) {
     Entry* entry = entry_of(found);
     if (event.outcome == "failure") {
         // A failed exec changed nothing: the caller is still what it was.
-        if (entry != nullptr) event.process.entity_id = entity_id(*entry);
+        if (entry != nullptr) event.process.entity_id = entry->entity_id;
         return;
     }
     const std::optional<int64_t> ppid = event.parent.pid;
@@ -585,7 +577,7 @@ void ProcessTable::apply_exec(ecs::Event& event, uint32_t host) {
         // Two execs of one process come in serial order from any kernel; a log that says
         // otherwise (merged or replayed files) must not roll the image back.
         ++stats_.stale_updates;
-        event.process.entity_id = entity_id(*entry);
+        event.process.entity_id = entry->entity_id;
         return;
     }
     if (!same) entry = &new_instance(key, found, event, owner_of(event.process), false);
@@ -599,7 +591,7 @@ void ProcessTable::apply_exec(ecs::Event& event, uint32_t host) {
     entry->interactive = event.process.interactive;
     account(*entry, before);
     set_image(*entry, make_image(event.process, ImageSource::Exec));
-    event.process.entity_id = entity_id(*entry);
+    event.process.entity_id = entry->entity_id;
     enforce_limits(entry);
 }
 
@@ -621,7 +613,7 @@ void ProcessTable::apply_fork(ecs::Event& event, uint32_t host) {
         ++stats_.late_forks;
         child->forked = true;
         if (forker != nullptr) forker->write_program_to(event.process);
-        event.process.entity_id = entity_id(*child);
+        event.process.entity_id = child->entity_id;
         return;
     }
     // clone3's record has no flags: a thread looks like a process until its id shows up as pid=.
@@ -637,7 +629,7 @@ void ProcessTable::apply_fork(ecs::Event& event, uint32_t host) {
     set_image(created, forker != nullptr ? forker->image : make_image(seen, ImageSource::Syscall));
     // The child runs its parent's image until it execs.
     created.write_program_to(event.process);
-    event.process.entity_id = entity_id(created);
+    event.process.entity_id = created.entity_id;
     enforce_limits(&created);
 }
 
@@ -646,7 +638,7 @@ void ProcessTable::apply_other(ecs::Event& event, uint32_t host) {
     Entry* self = note_actor(event, host, pid, event.process);
     if (self != nullptr) {
         self->write_program_to(event.process);
-        event.process.entity_id = entity_id(*self);
+        event.process.entity_id = self->entity_id;
     }
     fill_parent(event, host);
     if (event.action != ecs::Action::End || self == nullptr || self->exited_us) return;

@@ -76,6 +76,18 @@ using Args = std::vector<std::string>;
 // Applies an event whose filled-in fields the test does not look at.
 void feed(process::ProcessTable& table, ecs::Event event) { table.apply(event); }
 
+// /proc of a host where every unknown pid is an "init" that started at 42 us.
+class FakeProcForIds final : public process::LiveLookup {
+  public:
+    std::optional<ecs::ProcessImage> read(int64_t pid) override {
+        ecs::ProcessImage image;
+        image.pid = pid;
+        image.name = "init";
+        image.start_us = 42;
+        return image;
+    }
+};
+
 }  // namespace
 
 TEST_CASE("an exec's parent fields and entity ids come from the parent's last exec") {
@@ -134,6 +146,52 @@ TEST_CASE("entity ids of long node names (past the stack buffer) are as exact as
     CHECK(process::make_entity_id(std::string(300, 'n'), 7, 8, 9) == repeated(100) + "LTctOC05");
     CHECK(process::make_entity_id("", INT64_MIN, INT64_MIN, UINT64_MAX) ==
           "LS05MjIzMzcyMDM2ODU0Nzc1ODA4LS05MjIzMzcyMDM2ODU0Nzc1ODA4LTE4NDQ2NzQ0MDczNzA5NTUxNjE1");
+}
+
+TEST_CASE("each entry's kept entity id is make_entity_id of its node, pid, start and serial") {
+    // The id is made once, when an instance is created, and copied into every event after: it
+    // must stay what make_entity_id gives for the instance, through execs in place, pid reuse
+    // (a renewed entry), /proc seeds and a renamed host, and one node's ids never another's.
+    FakeProcForIds proc;
+    process::ProcessTable table({}, &proc);
+    auto kept = [&table](const std::string& host, int64_t pid) {
+        const process::Entry* entry = table.find(host, pid);
+        return entry == nullptr ? std::string("(none)") : entry->entity_id;
+    };
+    ecs::Event shell = exec(1, 1, 100, 1, {"bash"});  // parent 1: read from /proc
+    shell.node = "web";
+    table.apply(shell);
+    CHECK(kept("h", 1) == process::make_entity_id("web", 1, 42, 0));
+    CHECK(shell.parent.entity_id == kept("h", 1));
+    CHECK(kept("h", 100) == process::make_entity_id("web", 100, ms(1), 1));
+    CHECK(shell.process.entity_id == kept("h", 100));
+    ecs::Event first = exec(2, 2, 101, 100, {"sh"});
+    first.node = "web";
+    table.apply(first);
+    ecs::Event in_place = exec(3, 3, 101, 100, {"ls"});
+    in_place.node = "web";
+    table.apply(in_place);
+    CHECK(kept("h", 101) == process::make_entity_id("web", 101, ms(2), 2));
+    CHECK(in_place.process.entity_id == kept("h", 101));
+    CHECK(in_place.parent.entity_id == kept("h", 100));
+    // A new life of 101 (another parent, no exit seen) renews the entry in place.
+    ecs::Event reused = exec(4, 4, 101, 7, {"cron"});
+    reused.node = "db";
+    table.apply(reused);
+    REQUIRE(table.stats().reused_pids == 1);
+    CHECK(kept("h", 101) == process::make_entity_id("db", 101, ms(4), 4));
+    CHECK(reused.process.entity_id == kept("h", 101));
+    // A reload's new host name: the entries are found under it, their ids unchanged (ids
+    // derive from node=, not from the host name).
+    REQUIRE(table.rename_host("h", "renamed"));
+    CHECK(kept("h", 100) == "(none)");
+    CHECK(kept("renamed", 100) == process::make_entity_id("web", 100, ms(1), 1));
+    CHECK(kept("renamed", 101) == process::make_entity_id("db", 101, ms(4), 4));
+    ecs::Event child = exec(5, 5, 102, 101, {"id"}, "renamed");
+    table.apply(child);
+    CHECK(child.parent.entity_id == process::make_entity_id("db", 101, ms(4), 4));
+    // The id's heap is charged to the budget, as the recount sees it.
+    CHECK(table.stats().bytes == table.recount_bytes());
 }
 
 TEST_CASE("a forked child runs its parent's image until it execs") {
