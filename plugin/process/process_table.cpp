@@ -164,7 +164,7 @@ const Entry* ProcessTable::find(const std::string& host, int64_t pid) const {
 ProcessTable::Lookup ProcessTable::touch(Key key) {
     const auto it = find_slot(key);
     if (it != index_.end()) {
-        Lru& lru = owners_[it->second.owner].lru;
+        Lru& lru = it->second.bucket->lru;
         lru.splice(lru.begin(), lru, it->second.at);
     }
     return Lookup{it, index_generation_};
@@ -189,7 +189,7 @@ Entry& ProcessTable::create(Key key, uint32_t owner, bool unconfirmed) {
     entry.pid = key.pid;
     entry.owner = owner;
     entry.unconfirmed = unconfirmed;
-    index_.emplace(key, Slot{bucket_id, bucket.lru.begin()});
+    index_.emplace(key, Slot{&bucket, bucket.lru.begin()});
     ++index_generation_;
     ++entries_;
     if (unconfirmed) track_unconfirmed(key);
@@ -200,10 +200,10 @@ Entry& ProcessTable::renew(Index::iterator slot, uint32_t owner, bool unconfirme
     // What erase() then create() do, step for step, including when the owner's bucket is
     // erased and made again: the order owners_ is iterated in breaks eviction ties.
     const Key key = slot->first;
-    const uint32_t old_bucket_id = slot->second.owner;
     const Lru::iterator at = slot->second.at;
     Entry& entry = *at;
-    Owner& old_bucket = owners_[old_bucket_id];
+    const uint32_t old_bucket_id = bucket_id_of(entry);
+    Owner& old_bucket = *slot->second.bucket;
     set_image(entry, nullptr);
     const std::size_t own = bytes_of(entry);
     bytes_ -= own;
@@ -220,7 +220,7 @@ Entry& ProcessTable::renew(Index::iterator slot, uint32_t owner, bool unconfirme
     entry.pid = key.pid;
     entry.owner = owner;
     entry.unconfirmed = unconfirmed;
-    slot->second.owner = bucket_id;
+    slot->second.bucket = &bucket;
     if (unconfirmed) track_unconfirmed(key);
     return entry;
 }
@@ -238,8 +238,12 @@ void ProcessTable::track_unconfirmed(Key key) {
     }
 }
 
+uint32_t ProcessTable::bucket_id_of(const Entry& entry) {
+    return entry.unconfirmed ? kUnconfirmedOwner : entry.owner;
+}
+
 ProcessTable::Owner& ProcessTable::bucket_of(const Entry& entry) {
-    return owners_[entry.unconfirmed ? kUnconfirmedOwner : entry.owner];
+    return owners_[bucket_id_of(entry)];
 }
 
 std::size_t ProcessTable::charged(const Entry& entry) const {
@@ -274,9 +278,9 @@ void ProcessTable::set_image(Entry& entry, std::shared_ptr<const Image> image) {
 void ProcessTable::erase(Key key) {
     const auto it = find_slot(key);
     if (it == index_.end()) return;
-    const uint32_t bucket_id = it->second.owner;
-    Owner& bucket = owners_[bucket_id];
+    Owner& bucket = *it->second.bucket;
     Entry& entry = *it->second.at;
+    const uint32_t bucket_id = bucket_id_of(entry);
     set_image(entry, nullptr);
     const std::size_t own = bytes_of(entry);
     bytes_ -= own;
@@ -437,13 +441,13 @@ void ProcessTable::expire_exited() {
 void ProcessTable::confirm(Entry& entry) {
     if (!entry.unconfirmed) return;
     const auto slot = find_slot(Key{entry.host, entry.pid});
-    Owner& from = owners_[kUnconfirmedOwner];
+    Owner& from = *slot->second.bucket;
     Owner& to = owners_[entry.owner];
     const std::size_t bytes = charged(entry);
     from.bytes -= bytes;
     to.bytes += bytes;
     to.lru.splice(to.lru.begin(), from.lru, slot->second.at);
-    slot->second.owner = entry.owner;
+    slot->second.bucket = &to;
     entry.unconfirmed = false;
     --unconfirmed_;
 }
@@ -690,6 +694,21 @@ std::size_t ProcessTable::recount_bytes() const {
         }
     }
     return total;
+}
+
+bool ProcessTable::index_consistent() const {
+    std::size_t listed = 0;
+    for (const auto& [id, bucket] : owners_) {
+        for (auto at = bucket.lru.begin(); at != bucket.lru.end(); ++at) {
+            const auto slot = index_.find(Key{at->host, at->pid});  // not counted in stats
+            if (bucket_id_of(*at) != id || slot == index_.end() || slot->second.at != at ||
+                slot->second.bucket != &bucket) {
+                return false;
+            }
+            ++listed;
+        }
+    }
+    return listed == index_.size();
 }
 
 }  // namespace process

@@ -157,6 +157,9 @@ class ProcessTable {
     // stats().bytes keeps incrementally, relying on entries being the only holders of images.
     // For tests and the fuzzer.
     std::size_t recount_bytes() const;
+    // Every index slot names its own entry and the bucket its owner (or unconfirmed state) puts
+    // it in, and the buckets hold exactly the indexed entries. For tests and the fuzzer.
+    bool index_consistent() const;
 
   private:
     struct Key {
@@ -175,8 +178,11 @@ class ProcessTable {
         Lru lru;
         std::size_t bytes = 0;
     };
+    // An index entry: the entry and the bucket holding it (owners_ is node-based, so a bucket
+    // stays where it is until erased, which happens only once it is empty). Always the bucket
+    // bucket_of() names: index_consistent() checks it.
     struct Slot {
-        uint32_t owner;
+        Owner* bucket;
         Lru::iterator at;
     };
     using Index = std::unordered_map<Key, Slot, KeyHash>;
@@ -213,6 +219,7 @@ class ProcessTable {
     // of created_serial, created_us and entity_id, so the id cannot go stale.
     static void name_instance(Entry& entry, std::string_view node, int64_t created_us,
                               uint64_t created_serial);
+    static uint32_t bucket_id_of(const Entry& entry);
     Owner& bucket_of(const Entry& entry);
     // What the entry's bucket is charged: its own bytes and its image's.
     std::size_t charged(const Entry& entry) const;

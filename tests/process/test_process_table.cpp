@@ -464,6 +464,46 @@ TEST_CASE("an image is charged what its buffers hold, at the sizes the budget wa
     CHECK(image.args() == Args{std::string(20, 'x'), std::string(20, 'y'), "z"});
 }
 
+TEST_CASE("index slots keep pointing at the bucket that holds their entry, through every move") {
+    // The index keeps a pointer to each entry's bucket instead of looking it up by owner: it
+    // must follow the entry when a clone3 child is confirmed, a pid is reused by another user
+    // (emptying and erasing its old bucket), an exited process expires, and entries are evicted.
+    process::TableOptions options;
+    options.max_entries = 6;
+    options.max_unconfirmed = 2;
+    process::ProcessTable table(options);
+    uint64_t serial = 1;
+    feed(table, with_uid(exec(serial++, 1, 1, 0, {"init"}), "0"));
+    feed(table, with_uid(exec(serial++, 2, 10, 1, {"sshd"}), "0"));
+    CHECK(table.index_consistent());
+    for (int64_t tid = 20; tid < 24; ++tid) {  // threads-to-be: two are dropped
+        feed(table, with_uid(fork(serial++, 3, tid, 10, "clone3", "sshd"), "0"));
+    }
+    CHECK(table.stats().unconfirmed == 2);
+    CHECK(table.index_consistent());
+    feed(table, with_uid(exec(serial++, 4, 23, 10, {"worker"}), "0"));  // confirmed
+    CHECK(table.stats().unconfirmed == 1);
+    CHECK(table.index_consistent());
+    feed(table, with_uid(exec(serial++, 5, 30, 1, {"job"}), "1000"));
+    feed(table, with_uid(exec(serial++, 6, 30, 7, {"other"}), "1001"));  // reused: 1000 emptied
+    CHECK(table.stats().reused_pids == 1);
+    CHECK(table.find("h", 30)->owner == 1001);
+    CHECK(table.index_consistent());
+    feed(table, end(serial++, 7, 23, 10));
+    feed(table, with_uid(exec(serial++, 7 + 5001, 31, 1, {"late"}), "0"));  // 23 expired
+    CHECK(table.find("h", 23) == nullptr);
+    CHECK(table.index_consistent());
+    for (int64_t pid = 40; pid < 50; ++pid) {
+        feed(table, with_uid(exec(serial++, 6000 + pid, pid, 1, {"flood"}), "1002"));
+    }
+    CHECK(table.stats().evictions > 0);
+    CHECK(table.index_consistent());
+    table.set_limits(2, std::size_t{1} << 20);
+    CHECK(table.stats().size == 2 + table.stats().unconfirmed);
+    CHECK(table.index_consistent());
+    CHECK(table.stats().bytes == table.recount_bytes());
+}
+
 TEST_CASE("new limits (a reload) evict what no longer fits") {
     process::ProcessTable table({});
     for (int64_t pid = 1; pid <= 20; ++pid)
