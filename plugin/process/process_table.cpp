@@ -4,6 +4,7 @@
 #include <bit>
 #include <charconv>
 #include <limits>
+#include <memory>
 #include <unordered_set>
 #include <utility>
 
@@ -29,9 +30,14 @@ std::size_t image_bytes(const Image& image) {
     return sizeof(Image) + kControlBlock + image.heap_bytes();
 }
 
-std::optional<std::string> unless_empty(const std::string& text) {
-    if (text.empty()) return std::nullopt;
-    return text;
+// OUT = TEXT, or absent when TEXT is empty: copied straight into OUT's string (no temporary
+// optional to move from and destroy; this runs for every field of every parent).
+void set_unless_empty(std::optional<std::string>& out, const std::string& text) {
+    if (text.empty()) {
+        out.reset();
+    } else {
+        out = text;
+    }
 }
 
 const char* context_name(ImageSource source) {
@@ -88,20 +94,23 @@ ecs::ProcessImage Entry::to_ecs() const {
 }
 
 void Entry::write_to(ecs::ProcessImage& out) const {
-    out = ecs::ProcessImage{};
+    // Destroyed and made anew rather than assigned a default one: a move-assignment of every
+    // member was most of this function's code, fetched again for each event's parent.
+    std::destroy_at(&out);
+    std::construct_at(&out);
     out.pid = pid;
     write_program_to(out);
-    out.user.id = unless_empty(user_id);
-    out.group.id = unless_empty(group_id);
+    set_unless_empty(out.user.id, user_id);
+    set_unless_empty(out.group.id, group_id);
     out.interactive = interactive;
 }
 
 void Entry::write_program_to(ecs::ProcessImage& out) const {
     if (!image) return;
     const Image& i = *image;
-    out.name = unless_empty(i.name);
-    out.executable = unless_empty(i.executable);
-    out.working_directory = unless_empty(i.working_directory);
+    set_unless_empty(out.name, i.name);
+    set_unless_empty(out.executable, i.executable);
+    set_unless_empty(out.working_directory, i.working_directory);
     if (i.has_args) {
         out.args = i.args();
         out.command_line = i.command_line;

@@ -194,6 +194,33 @@ TEST_CASE("each entry's kept entity id is make_entity_id of its node, pid, start
     CHECK(table.stats().bytes == table.recount_bytes());
 }
 
+TEST_CASE("a found parent replaces whatever the event's parent fields held before") {
+    process::ProcessTable table({});
+    feed(table, exec(1, 1, 100, 1, {"sh"}));
+    ecs::Event child = exec(2, 2, 101, 100, {"ls"});
+    child.parent.title = "stale title";
+    child.parent.working_directory = "/stale";
+    child.parent.real_user.name = "stale";
+    child.parent.exit_code = 3;
+    child.parent.args_truncated = true;
+    table.apply(child);
+    const ecs::ProcessImage& got = child.parent;
+    CHECK(got.pid == 100);
+    CHECK(got.entity_id == process::make_entity_id("", 100, ms(1), 1));
+    CHECK(got.name == "sh");
+    CHECK(got.executable == "/usr/bin/sh");
+    CHECK(got.args == Args{"sh"});
+    CHECK(got.command_line == "sh");
+    CHECK(got.start_us == ms(1));
+    CHECK_FALSE(got.args_truncated);
+    CHECK_FALSE(got.working_directory.has_value());
+    CHECK_FALSE(got.title.has_value());
+    CHECK_FALSE(got.real_user.name.has_value());
+    CHECK_FALSE(got.exit_code.has_value());
+    CHECK_FALSE(got.user.id.has_value());
+    CHECK_FALSE(got.interactive.has_value());
+}
+
 TEST_CASE("a forked child runs its parent's image until it execs") {
     process::ProcessTable table({});
     ecs::Event shell = exec(1, 1, 100, 1, {"bash", "-c", "x"});
