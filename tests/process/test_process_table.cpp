@@ -133,6 +133,13 @@ TEST_CASE("entity ids are Defend-style base64 of node, pid, start and serial, an
     CHECK(ids[0][2] == ids[0][1]);
 }
 
+TEST_CASE("entity ids are padded base64 for each length of the text, bytes above 127 included") {
+    CHECK(process::make_entity_id("", 1, 2, 3) == "LTEtMi0z");        // 6 bytes: no padding
+    CHECK(process::make_entity_id("a", 1, 2, 3) == "YS0xLTItMw==");   // 7: two '='
+    CHECK(process::make_entity_id("ab", 1, 2, 3) == "YWItMS0yLTM=");  // 8: one '='
+    CHECK(process::make_entity_id("\xff\xfe\xfd\x80", 1, 2, 3) == "//79gC0xLTItMw==");
+}
+
 TEST_CASE("entity ids of long node names (past the stack buffer) are as exact as short ones") {
     // base64 of 3 'n's is "bm5u", of "-7-8-9" "LTctOC05"; 192 bytes of node and three numbers
     // fit the 256-byte stack buffer, 195 do not.
