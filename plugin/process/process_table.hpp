@@ -111,8 +111,8 @@ struct Entry {
     std::string user_id;  // effective ids, as process.parent.user.id / group.id
     std::string group_id;
     // make_entity_id(node= name, pid, created_us, created_serial), made once when the instance
-    // is created: every event of the process and of each child it has carries it (an entry
-    // holds 32 bytes more for it, and the id's 45-90 bytes of heap).
+    // is created: every event of the process and of each child it has carries it (32 bytes
+    // here, and about 40-80 of heap for a node= name of up to 30 bytes).
     std::string entity_id;
     bool forked = false;       // its fork record was seen
     bool unconfirmed = false;  // a clone3 child not yet seen as pid= (may be a thread)
