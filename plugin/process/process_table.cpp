@@ -4,6 +4,7 @@
 #include <bit>
 #include <charconv>
 #include <limits>
+#include <memory>
 #include <unordered_set>
 #include <utility>
 
@@ -29,9 +30,14 @@ std::size_t image_bytes(const Image& image) {
     return sizeof(Image) + kControlBlock + image.heap_bytes();
 }
 
-std::optional<std::string> unless_empty(const std::string& text) {
-    if (text.empty()) return std::nullopt;
-    return text;
+// OUT = TEXT, or absent when TEXT is empty: copied straight into OUT's string (no temporary
+// optional to move from and destroy; this runs for every field of every parent).
+void set_unless_empty(std::optional<std::string>& out, const std::string& text) {
+    if (text.empty()) {
+        out.reset();
+    } else {
+        out = text;
+    }
 }
 
 const char* context_name(ImageSource source) {
@@ -88,20 +94,23 @@ ecs::ProcessImage Entry::to_ecs() const {
 }
 
 void Entry::write_to(ecs::ProcessImage& out) const {
-    out = ecs::ProcessImage{};
+    // Destroyed and made anew rather than assigned a default one: a move-assignment of every
+    // member was most of this function's code, fetched again for each event's parent.
+    std::destroy_at(&out);
+    std::construct_at(&out);
     out.pid = pid;
     write_program_to(out);
-    out.user.id = unless_empty(user_id);
-    out.group.id = unless_empty(group_id);
+    set_unless_empty(out.user.id, user_id);
+    set_unless_empty(out.group.id, group_id);
     out.interactive = interactive;
 }
 
 void Entry::write_program_to(ecs::ProcessImage& out) const {
     if (!image) return;
     const Image& i = *image;
-    out.name = unless_empty(i.name);
-    out.executable = unless_empty(i.executable);
-    out.working_directory = unless_empty(i.working_directory);
+    set_unless_empty(out.name, i.name);
+    set_unless_empty(out.executable, i.executable);
+    set_unless_empty(out.working_directory, i.working_directory);
     if (i.has_args) {
         out.args = i.args();
         out.command_line = i.command_line;
@@ -132,16 +141,11 @@ uint32_t ProcessTable::intern(const std::string& host) {
     return host_ids_.emplace(host, static_cast<uint32_t>(host_ids_.size())).first->second;
 }
 
-uint32_t ProcessTable::intern_node(const std::string& node) {
-    if (const auto known = node_ids_.find(node); known != node_ids_.end()) return known->second;
-    const auto [it, inserted] = node_ids_.emplace(node, static_cast<uint32_t>(node_ids_.size()));
-    if (inserted) node_names_.push_back(node);
-    return it->second;
-}
-
-std::string ProcessTable::entity_id(const Entry& entry) const {
-    return make_entity_id(node_names_[entry.node], entry.pid, entry.created_us,
-                          entry.created_serial);
+void ProcessTable::name_instance(Entry& entry, std::string_view node, int64_t created_us,
+                                 uint64_t created_serial) {
+    entry.created_us = created_us;
+    entry.created_serial = created_serial;
+    entry.entity_id = make_entity_id(node, entry.pid, created_us, created_serial);
 }
 
 std::optional<uint32_t> ProcessTable::host_id(const std::string& host) const {
@@ -169,7 +173,7 @@ const Entry* ProcessTable::find(const std::string& host, int64_t pid) const {
 ProcessTable::Lookup ProcessTable::touch(Key key) {
     const auto it = find_slot(key);
     if (it != index_.end()) {
-        Lru& lru = owners_[it->second.owner].lru;
+        Lru& lru = it->second.bucket->lru;
         lru.splice(lru.begin(), lru, it->second.at);
     }
     return Lookup{it, index_generation_};
@@ -181,7 +185,8 @@ Entry* ProcessTable::entry_of(const Lookup& found) const {
 
 std::size_t ProcessTable::bytes_of(const Entry& entry) const {
     constexpr std::size_t kNodes = 64;  // list node links + hash node + bucket, about
-    return sizeof(Entry) + kNodes + heap_bytes_of(entry.user_id) + heap_bytes_of(entry.group_id);
+    return sizeof(Entry) + kNodes + heap_bytes_of(entry.user_id) + heap_bytes_of(entry.group_id) +
+           heap_bytes_of(entry.entity_id);
 }
 
 Entry& ProcessTable::create(Key key, uint32_t owner, bool unconfirmed) {
@@ -193,7 +198,7 @@ Entry& ProcessTable::create(Key key, uint32_t owner, bool unconfirmed) {
     entry.pid = key.pid;
     entry.owner = owner;
     entry.unconfirmed = unconfirmed;
-    index_.emplace(key, Slot{bucket_id, bucket.lru.begin()});
+    index_.emplace(key, Slot{&bucket, bucket.lru.begin()});
     ++index_generation_;
     ++entries_;
     if (unconfirmed) track_unconfirmed(key);
@@ -204,10 +209,10 @@ Entry& ProcessTable::renew(Index::iterator slot, uint32_t owner, bool unconfirme
     // What erase() then create() do, step for step, including when the owner's bucket is
     // erased and made again: the order owners_ is iterated in breaks eviction ties.
     const Key key = slot->first;
-    const uint32_t old_bucket_id = slot->second.owner;
     const Lru::iterator at = slot->second.at;
     Entry& entry = *at;
-    Owner& old_bucket = owners_[old_bucket_id];
+    const uint32_t old_bucket_id = bucket_id_of(entry);
+    Owner& old_bucket = *slot->second.bucket;
     set_image(entry, nullptr);
     const std::size_t own = bytes_of(entry);
     bytes_ -= own;
@@ -224,7 +229,7 @@ Entry& ProcessTable::renew(Index::iterator slot, uint32_t owner, bool unconfirme
     entry.pid = key.pid;
     entry.owner = owner;
     entry.unconfirmed = unconfirmed;
-    slot->second.owner = bucket_id;
+    slot->second.bucket = &bucket;
     if (unconfirmed) track_unconfirmed(key);
     return entry;
 }
@@ -242,8 +247,12 @@ void ProcessTable::track_unconfirmed(Key key) {
     }
 }
 
+uint32_t ProcessTable::bucket_id_of(const Entry& entry) {
+    return entry.unconfirmed ? kUnconfirmedOwner : entry.owner;
+}
+
 ProcessTable::Owner& ProcessTable::bucket_of(const Entry& entry) {
-    return owners_[entry.unconfirmed ? kUnconfirmedOwner : entry.owner];
+    return owners_[bucket_id_of(entry)];
 }
 
 std::size_t ProcessTable::charged(const Entry& entry) const {
@@ -278,9 +287,9 @@ void ProcessTable::set_image(Entry& entry, std::shared_ptr<const Image> image) {
 void ProcessTable::erase(Key key) {
     const auto it = find_slot(key);
     if (it == index_.end()) return;
-    const uint32_t bucket_id = it->second.owner;
-    Owner& bucket = owners_[bucket_id];
+    Owner& bucket = *it->second.bucket;
     Entry& entry = *it->second.at;
+    const uint32_t bucket_id = bucket_id_of(entry);
     set_image(entry, nullptr);
     const std::size_t own = bytes_of(entry);
     bytes_ -= own;
@@ -441,13 +450,13 @@ void ProcessTable::expire_exited() {
 void ProcessTable::confirm(Entry& entry) {
     if (!entry.unconfirmed) return;
     const auto slot = find_slot(Key{entry.host, entry.pid});
-    Owner& from = owners_[kUnconfirmedOwner];
+    Owner& from = *slot->second.bucket;
     Owner& to = owners_[entry.owner];
     const std::size_t bytes = charged(entry);
     from.bytes -= bytes;
     to.bytes += bytes;
     to.lru.splice(to.lru.begin(), from.lru, slot->second.at);
-    slot->second.owner = entry.owner;
+    slot->second.bucket = &to;
     entry.unconfirmed = false;
     --unconfirmed_;
 }
@@ -459,9 +468,7 @@ Entry& ProcessTable::new_instance(Key key, Lookup found, const ecs::Event& event
     const bool reused = slot != index_.end();
     if (reused) ++stats_.reused_pids;
     Entry& entry = reused ? renew(slot, owner, unconfirmed) : create(key, owner, unconfirmed);
-    entry.created_serial = event.sequence;
-    entry.created_us = event.timestamp_us;
-    entry.node = intern_node(event.node);
+    name_instance(entry, event.node, event.timestamp_us, event.sequence);
     return entry;
 }
 
@@ -490,7 +497,7 @@ void ProcessTable::fill_parent(ecs::Event& event, uint32_t host) {
         }
     }
     parent->write_to(event.parent);
-    event.parent.entity_id = entity_id(*parent);
+    event.parent.entity_id = parent->entity_id;
     event.auditd.parent_context =
         context_name(parent->image ? parent->image->source : ImageSource::Syscall);
 }
@@ -499,9 +506,7 @@ Entry& ProcessTable::seed_entry(Key key, const ecs::ProcessImage& image,
                                 std::optional<int64_t> ppid, const std::string& node) {
     if (find_key(key) != nullptr) erase(key);
     Entry& entry = create(key, owner_of(image), false);
-    const int64_t start = image.start_us.value_or(0);
-    entry.created_us = start;
-    entry.node = intern_node(node);
+    name_instance(entry, node, image.start_us.value_or(0), 0);
     entry.ppid = ppid;
     entry.user_id = image.user.id.value_or("");
     entry.group_id = image.group.id.value_or("");
@@ -572,7 +577,7 @@ void ProcessTable::apply_exec(ecs::Event& event, uint32_t host) {
     Entry* entry = entry_of(found);
     if (event.outcome == "failure") {
         // A failed exec changed nothing: the caller is still what it was.
-        if (entry != nullptr) event.process.entity_id = entity_id(*entry);
+        if (entry != nullptr) event.process.entity_id = entry->entity_id;
         return;
     }
     const std::optional<int64_t> ppid = event.parent.pid;
@@ -585,7 +590,7 @@ void ProcessTable::apply_exec(ecs::Event& event, uint32_t host) {
         // Two execs of one process come in serial order from any kernel; a log that says
         // otherwise (merged or replayed files) must not roll the image back.
         ++stats_.stale_updates;
-        event.process.entity_id = entity_id(*entry);
+        event.process.entity_id = entry->entity_id;
         return;
     }
     if (!same) entry = &new_instance(key, found, event, owner_of(event.process), false);
@@ -599,7 +604,7 @@ void ProcessTable::apply_exec(ecs::Event& event, uint32_t host) {
     entry->interactive = event.process.interactive;
     account(*entry, before);
     set_image(*entry, make_image(event.process, ImageSource::Exec));
-    event.process.entity_id = entity_id(*entry);
+    event.process.entity_id = entry->entity_id;
     enforce_limits(entry);
 }
 
@@ -621,7 +626,7 @@ void ProcessTable::apply_fork(ecs::Event& event, uint32_t host) {
         ++stats_.late_forks;
         child->forked = true;
         if (forker != nullptr) forker->write_program_to(event.process);
-        event.process.entity_id = entity_id(*child);
+        event.process.entity_id = child->entity_id;
         return;
     }
     // clone3's record has no flags: a thread looks like a process until its id shows up as pid=.
@@ -637,7 +642,7 @@ void ProcessTable::apply_fork(ecs::Event& event, uint32_t host) {
     set_image(created, forker != nullptr ? forker->image : make_image(seen, ImageSource::Syscall));
     // The child runs its parent's image until it execs.
     created.write_program_to(event.process);
-    event.process.entity_id = entity_id(created);
+    event.process.entity_id = created.entity_id;
     enforce_limits(&created);
 }
 
@@ -646,7 +651,7 @@ void ProcessTable::apply_other(ecs::Event& event, uint32_t host) {
     Entry* self = note_actor(event, host, pid, event.process);
     if (self != nullptr) {
         self->write_program_to(event.process);
-        event.process.entity_id = entity_id(*self);
+        event.process.entity_id = self->entity_id;
     }
     fill_parent(event, host);
     if (event.action != ecs::Action::End || self == nullptr || self->exited_us) return;
@@ -698,6 +703,21 @@ std::size_t ProcessTable::recount_bytes() const {
         }
     }
     return total;
+}
+
+bool ProcessTable::index_consistent() const {
+    std::size_t listed = 0;
+    for (const auto& [id, bucket] : owners_) {
+        for (auto at = bucket.lru.begin(); at != bucket.lru.end(); ++at) {
+            const auto slot = index_.find(Key{at->host, at->pid});  // not counted in stats
+            if (bucket_id_of(*at) != id || slot == index_.end() || slot->second.at != at ||
+                slot->second.bucket != &bucket) {
+                return false;
+            }
+            ++listed;
+        }
+    }
+    return listed == index_.size();
 }
 
 }  // namespace process

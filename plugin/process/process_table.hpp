@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -97,25 +98,27 @@ struct Image {
 
 // One process instance as the table keeps it.
 struct Entry {
-    uint32_t host = 0;  // interned host name
+    uint32_t host = 0;   // interned host name
+    uint32_t owner = 0;  // real uid of the process at creation (fair eviction)
     int64_t pid = 0;
     std::optional<int64_t> ppid;
-    uint32_t owner = 0;                   // real uid of the process at creation (fair eviction)
     uint64_t created_serial = 0;          // audit serial of the event that created this instance
     int64_t created_us = 0;               // audit time of that event
-    bool forked = false;                  // its fork record was seen
-    bool unconfirmed = false;             // a clone3 child not yet seen as pid= (may be a thread)
     std::optional<int64_t> exited_us;     // its exit_group was logged at this time
     std::optional<int64_t> last_exec_us;  // audit time of its latest exec
     uint64_t last_exec_serial = 0;
-    uint32_t node = 0;  // interned node= name: with pid, created_us and created_serial, the
-                        // entity id (built when an event needs it, not kept: 32k entries)
     std::shared_ptr<const Image> image;
     std::string user_id;  // effective ids, as process.parent.user.id / group.id
     std::string group_id;
+    // make_entity_id(node= name, pid, created_us, created_serial), made once when the instance
+    // is created: every event of the process and of each child it has carries it (32 bytes
+    // here, and about 40-80 of heap for a node= name of up to 30 bytes).
+    std::string entity_id;
+    bool forked = false;       // its fork record was seen
+    bool unconfirmed = false;  // a clone3 child not yet seen as pid= (may be a thread)
     std::optional<bool> interactive;
 
-    // The image as ECS names it (without the entity id: ProcessTable::entity_id()).
+    // The image as ECS names it (without the entity id, which the caller copies if it wants it).
     ecs::ProcessImage to_ecs() const;
     // The same, written over OUT (no temporary to move from).
     void write_to(ecs::ProcessImage& out) const;
@@ -142,8 +145,6 @@ class ProcessTable {
     std::vector<const Entry*> ancestors(const std::string& host, int64_t pid,
                                         std::size_t max_hops = 64) const;
 
-    std::string entity_id(const Entry& entry) const;
-
     // New capacity (a reload): evicts what no longer fits, as a flood would.
     void set_limits(std::size_t max_entries, std::size_t max_bytes);
     // The local host was renamed (a reload's --host-name): its processes are found under the new
@@ -156,6 +157,9 @@ class ProcessTable {
     // stats().bytes keeps incrementally, relying on entries being the only holders of images.
     // For tests and the fuzzer.
     std::size_t recount_bytes() const;
+    // Every index slot names its own entry and the bucket its owner (or unconfirmed state) puts
+    // it in, and the buckets hold exactly the indexed entries. For tests and the fuzzer.
+    bool index_consistent() const;
 
   private:
     struct Key {
@@ -174,8 +178,11 @@ class ProcessTable {
         Lru lru;
         std::size_t bytes = 0;
     };
+    // An index entry: the entry and the bucket holding it (owners_ is node-based, so a bucket
+    // stays where it is until erased, which happens only once it is empty). Always the bucket
+    // bucket_of() names: index_consistent() checks it.
     struct Slot {
-        uint32_t owner;
+        Owner* bucket;
         Lru::iterator at;
     };
     using Index = std::unordered_map<Key, Slot, KeyHash>;
@@ -186,7 +193,6 @@ class ProcessTable {
     };
 
     uint32_t intern(const std::string& host);
-    uint32_t intern_node(const std::string& node);
     std::optional<uint32_t> host_id(const std::string& host) const;
     // A look-up of the index, good until the index next gains or loses a key (create(),
     // erase()): new_instance() takes it instead of hashing the key again, and looks again if
@@ -209,6 +215,11 @@ class ProcessTable {
     // `found`: the caller's look-up of `key`.
     Entry& new_instance(Key key, Lookup found, const ecs::Event& event, uint32_t owner,
                         bool unconfirmed);
+    // What tells a new instance apart, and its entity id from the same values: the only writer
+    // of created_serial, created_us and entity_id, so the id cannot go stale.
+    static void name_instance(Entry& entry, std::string_view node, int64_t created_us,
+                              uint64_t created_serial);
+    static uint32_t bucket_id_of(const Entry& entry);
     Owner& bucket_of(const Entry& entry);
     // What the entry's bucket is charged: its own bytes and its image's.
     std::size_t charged(const Entry& entry) const;
@@ -253,8 +264,6 @@ class ProcessTable {
     std::deque<Key> evicted_order_;
     TableStats stats_;
     std::unordered_map<std::string, uint32_t> host_ids_;  // node names seen; few
-    std::unordered_map<std::string, uint32_t> node_ids_;  // node= names of entity ids; few
-    std::vector<std::string> node_names_;
 };
 
 }  // namespace process

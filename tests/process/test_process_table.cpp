@@ -76,6 +76,18 @@ using Args = std::vector<std::string>;
 // Applies an event whose filled-in fields the test does not look at.
 void feed(process::ProcessTable& table, ecs::Event event) { table.apply(event); }
 
+// /proc of a host where every unknown pid is an "init" that started at 42 us.
+class FakeProcForIds final : public process::LiveLookup {
+  public:
+    std::optional<ecs::ProcessImage> read(int64_t pid) override {
+        ecs::ProcessImage image;
+        image.pid = pid;
+        image.name = "init";
+        image.start_us = 42;
+        return image;
+    }
+};
+
 }  // namespace
 
 TEST_CASE("an exec's parent fields and entity ids come from the parent's last exec") {
@@ -121,6 +133,13 @@ TEST_CASE("entity ids are Defend-style base64 of node, pid, start and serial, an
     CHECK(ids[0][2] == ids[0][1]);
 }
 
+TEST_CASE("entity ids are padded base64 for each length of the text, bytes above 127 included") {
+    CHECK(process::make_entity_id("", 1, 2, 3) == "LTEtMi0z");        // 6 bytes: no padding
+    CHECK(process::make_entity_id("a", 1, 2, 3) == "YS0xLTItMw==");   // 7: two '='
+    CHECK(process::make_entity_id("ab", 1, 2, 3) == "YWItMS0yLTM=");  // 8: one '='
+    CHECK(process::make_entity_id("\xff\xfe\xfd\x80", 1, 2, 3) == "//79gC0xLTItMw==");
+}
+
 TEST_CASE("entity ids of long node names (past the stack buffer) are as exact as short ones") {
     // base64 of 3 'n's is "bm5u", of "-7-8-9" "LTctOC05"; 192 bytes of node and three numbers
     // fit the 256-byte stack buffer, 195 do not.
@@ -134,6 +153,79 @@ TEST_CASE("entity ids of long node names (past the stack buffer) are as exact as
     CHECK(process::make_entity_id(std::string(300, 'n'), 7, 8, 9) == repeated(100) + "LTctOC05");
     CHECK(process::make_entity_id("", INT64_MIN, INT64_MIN, UINT64_MAX) ==
           "LS05MjIzMzcyMDM2ODU0Nzc1ODA4LS05MjIzMzcyMDM2ODU0Nzc1ODA4LTE4NDQ2NzQ0MDczNzA5NTUxNjE1");
+}
+
+TEST_CASE("each entry's kept entity id is make_entity_id of its node, pid, start and serial") {
+    // The id is made once, when an instance is created, and copied into every event after: it
+    // must stay what make_entity_id gives for the instance, through execs in place, pid reuse
+    // (a renewed entry), /proc seeds and a renamed host, and one node's ids never another's.
+    FakeProcForIds proc;
+    process::ProcessTable table({}, &proc);
+    auto kept = [&table](const std::string& host, int64_t pid) {
+        const process::Entry* entry = table.find(host, pid);
+        return entry == nullptr ? std::string("(none)") : entry->entity_id;
+    };
+    ecs::Event shell = exec(1, 1, 100, 1, {"bash"});  // parent 1: read from /proc
+    shell.node = "web";
+    table.apply(shell);
+    CHECK(kept("h", 1) == process::make_entity_id("web", 1, 42, 0));
+    CHECK(shell.parent.entity_id == kept("h", 1));
+    CHECK(kept("h", 100) == process::make_entity_id("web", 100, ms(1), 1));
+    CHECK(shell.process.entity_id == kept("h", 100));
+    ecs::Event first = exec(2, 2, 101, 100, {"sh"});
+    first.node = "web";
+    table.apply(first);
+    ecs::Event in_place = exec(3, 3, 101, 100, {"ls"});
+    in_place.node = "web";
+    table.apply(in_place);
+    CHECK(kept("h", 101) == process::make_entity_id("web", 101, ms(2), 2));
+    CHECK(in_place.process.entity_id == kept("h", 101));
+    CHECK(in_place.parent.entity_id == kept("h", 100));
+    // A new life of 101 (another parent, no exit seen) renews the entry in place.
+    ecs::Event reused = exec(4, 4, 101, 7, {"cron"});
+    reused.node = "db";
+    table.apply(reused);
+    REQUIRE(table.stats().reused_pids == 1);
+    CHECK(kept("h", 101) == process::make_entity_id("db", 101, ms(4), 4));
+    CHECK(reused.process.entity_id == kept("h", 101));
+    // A reload's new host name: the entries are found under it, their ids unchanged (ids
+    // derive from node=, not from the host name).
+    REQUIRE(table.rename_host("h", "renamed"));
+    CHECK(kept("h", 100) == "(none)");
+    CHECK(kept("renamed", 100) == process::make_entity_id("web", 100, ms(1), 1));
+    CHECK(kept("renamed", 101) == process::make_entity_id("db", 101, ms(4), 4));
+    ecs::Event child = exec(5, 5, 102, 101, {"id"}, "renamed");
+    table.apply(child);
+    CHECK(child.parent.entity_id == process::make_entity_id("db", 101, ms(4), 4));
+    // The id's heap is charged to the budget, as the recount sees it.
+    CHECK(table.stats().bytes == table.recount_bytes());
+}
+
+TEST_CASE("a found parent replaces whatever the event's parent fields held before") {
+    process::ProcessTable table({});
+    feed(table, exec(1, 1, 100, 1, {"sh"}));
+    ecs::Event child = exec(2, 2, 101, 100, {"ls"});
+    child.parent.title = "stale title";
+    child.parent.working_directory = "/stale";
+    child.parent.real_user.name = "stale";
+    child.parent.exit_code = 3;
+    child.parent.args_truncated = true;
+    table.apply(child);
+    const ecs::ProcessImage& got = child.parent;
+    CHECK(got.pid == 100);
+    CHECK(got.entity_id == process::make_entity_id("", 100, ms(1), 1));
+    CHECK(got.name == "sh");
+    CHECK(got.executable == "/usr/bin/sh");
+    CHECK(got.args == Args{"sh"});
+    CHECK(got.command_line == "sh");
+    CHECK(got.start_us == ms(1));
+    CHECK_FALSE(got.args_truncated);
+    CHECK_FALSE(got.working_directory.has_value());
+    CHECK_FALSE(got.title.has_value());
+    CHECK_FALSE(got.real_user.name.has_value());
+    CHECK_FALSE(got.exit_code.has_value());
+    CHECK_FALSE(got.user.id.has_value());
+    CHECK_FALSE(got.interactive.has_value());
 }
 
 TEST_CASE("a forked child runs its parent's image until it execs") {
@@ -404,6 +496,46 @@ TEST_CASE("an image is charged what its buffers hold, at the sizes the budget wa
     // arg lengths 16.
     CHECK(image.heap_bytes() == 21 + 30 + 44 + 16);
     CHECK(image.args() == Args{std::string(20, 'x'), std::string(20, 'y'), "z"});
+}
+
+TEST_CASE("index slots keep pointing at the bucket that holds their entry, through every move") {
+    // The index keeps a pointer to each entry's bucket instead of looking it up by owner: it
+    // must follow the entry when a clone3 child is confirmed, a pid is reused by another user
+    // (emptying and erasing its old bucket), an exited process expires, and entries are evicted.
+    process::TableOptions options;
+    options.max_entries = 6;
+    options.max_unconfirmed = 2;
+    process::ProcessTable table(options);
+    uint64_t serial = 1;
+    feed(table, with_uid(exec(serial++, 1, 1, 0, {"init"}), "0"));
+    feed(table, with_uid(exec(serial++, 2, 10, 1, {"sshd"}), "0"));
+    CHECK(table.index_consistent());
+    for (int64_t tid = 20; tid < 24; ++tid) {  // threads-to-be: two are dropped
+        feed(table, with_uid(fork(serial++, 3, tid, 10, "clone3", "sshd"), "0"));
+    }
+    CHECK(table.stats().unconfirmed == 2);
+    CHECK(table.index_consistent());
+    feed(table, with_uid(exec(serial++, 4, 23, 10, {"worker"}), "0"));  // confirmed
+    CHECK(table.stats().unconfirmed == 1);
+    CHECK(table.index_consistent());
+    feed(table, with_uid(exec(serial++, 5, 30, 1, {"job"}), "1000"));
+    feed(table, with_uid(exec(serial++, 6, 30, 7, {"other"}), "1001"));  // reused: 1000 emptied
+    CHECK(table.stats().reused_pids == 1);
+    CHECK(table.find("h", 30)->owner == 1001);
+    CHECK(table.index_consistent());
+    feed(table, end(serial++, 7, 23, 10));
+    feed(table, with_uid(exec(serial++, 7 + 5001, 31, 1, {"late"}), "0"));  // 23 expired
+    CHECK(table.find("h", 23) == nullptr);
+    CHECK(table.index_consistent());
+    for (int64_t pid = 40; pid < 50; ++pid) {
+        feed(table, with_uid(exec(serial++, 6000 + pid, pid, 1, {"flood"}), "1002"));
+    }
+    CHECK(table.stats().evictions > 0);
+    CHECK(table.index_consistent());
+    table.set_limits(2, std::size_t{1} << 20);
+    CHECK(table.stats().size == 2 + table.stats().unconfirmed);
+    CHECK(table.index_consistent());
+    CHECK(table.stats().bytes == table.recount_bytes());
 }
 
 TEST_CASE("new limits (a reload) evict what no longer fits") {
