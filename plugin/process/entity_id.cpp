@@ -1,5 +1,7 @@
 #include "process/entity_id.hpp"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -7,30 +9,14 @@
 namespace process {
 namespace {
 
-constexpr std::string_view kBase64 =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-// Base64 (RFC 4648, '=' padded). Each 3 bytes are read into one register before their 4
-// characters are written: with the bytes read through the output's char pointer, as a
-// byte-by-byte loop does, every store may alias the input and forces it to be read again.
+// Base64 (RFC 4648, '=' padded) by libcrypto's EVP_EncodeBlock, which the ecs module links for
+// its digests already.
 std::string base64(std::string_view plain) {
-    std::string out((plain.size() + 2) / 3 * 4, '=');
-    const auto* in = reinterpret_cast<const unsigned char*>(plain.data());
-    char* to = out.data();
-    std::size_t left = plain.size();
-    for (; left >= 3; left -= 3, in += 3, to += 4) {
-        const uint32_t group = uint32_t{in[0]} << 16 | uint32_t{in[1]} << 8 | uint32_t{in[2]};
-        to[0] = kBase64[group >> 18];
-        to[1] = kBase64[(group >> 12) & 63];
-        to[2] = kBase64[(group >> 6) & 63];
-        to[3] = kBase64[group & 63];
-    }
-    if (left > 0) {
-        const uint32_t group = uint32_t{in[0]} << 16 | (left == 2 ? uint32_t{in[1]} << 8 : 0);
-        to[0] = kBase64[group >> 18];
-        to[1] = kBase64[(group >> 12) & 63];
-        if (left == 2) to[2] = kBase64[(group >> 6) & 63];
-    }
+    std::string out((plain.size() + 2) / 3 * 4 + 1, '\0');  // EVP_EncodeBlock writes a NUL
+    const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                        reinterpret_cast<const unsigned char*>(plain.data()),
+                                        static_cast<int>(plain.size()));
+    out.resize(static_cast<std::size_t>(written));
     return out;
 }
 
