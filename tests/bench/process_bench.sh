@@ -71,7 +71,7 @@ for exits in without with; do
     fi
     if [ $exits = without ]; then
         run "unbounded" --input "$stream" --rules "$RULES" --throttle-alerts 0 \
-            --max-processes 100000000 --max-process-bytes 100000000000 \
+            --max-processes 10000000 --max-process-bytes 68719476736 \
             --events-output "$OUT/unbounded.ndjson"
         unbounded_ctx=$(parent_contexts "$OUT/unbounded.ndjson")
         echo "| $EVENTS execs without exits, unbounded table | $CPU | $((RSS / 1024)) | $unbounded_ctx |"
