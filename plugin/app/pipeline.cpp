@@ -206,7 +206,8 @@ std::string Pipeline::stats_line() const {
         << " capped_images=" << s.table.capped_images
         << " serial_gaps=" << s.reader.lines.serial_gaps
         << " records_skipped=" << s.reader.lines.records_skipped
-        << " events_abandoned=" << s.reader.lines.events_abandoned;
+        << " events_abandoned=" << s.reader.lines.events_abandoned
+        << " auparse_renewals=" << s.reader.lines.auparse_renewals;
     if (rules_.sequence_count() > 0) {
         const engine::SequenceTotals q = rules_.sequence_totals();
         out << " sequence_rules=" << rules_.sequence_count() << " sequence_keys=" << q.matchers.keys

@@ -5,10 +5,13 @@
 
 namespace audit {
 
-AuparseFeed::AuparseFeed(EventHandler handler)
-    : handler_(std::move(handler)), state_(auparse_init(AUSOURCE_FEED, nullptr)) {
-    if (!state_) throw std::runtime_error("auparse_init failed");
-    auparse_add_callback(state_.get(), &AuparseFeed::trampoline, this, nullptr);
+AuparseFeed::AuparseFeed(EventHandler handler) : handler_(std::move(handler)) { renew(); }
+
+void AuparseFeed::renew() {
+    std::unique_ptr<auparse_state_t, Destroy> fresh(auparse_init(AUSOURCE_FEED, nullptr));
+    if (!fresh) throw std::runtime_error("auparse_init failed");
+    auparse_add_callback(fresh.get(), &AuparseFeed::trampoline, this, nullptr);
+    state_ = std::move(fresh);
 }
 
 void AuparseFeed::trampoline(auparse_state_t* state, auparse_cb_event_t type, void* self) {

@@ -25,6 +25,9 @@ class AuparseFeed {
     // Hands over every event still open: the end of input.
     void finish();
     bool has_pending() const;
+    // Replaces the state by a fresh, empty one (what the old one held is dropped, unannounced).
+    // Strongly exception-safe: if a fresh state cannot be made, the old one stays.
+    void renew();
 
   private:
     struct Destroy {

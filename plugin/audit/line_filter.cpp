@@ -225,6 +225,7 @@ void LineFilter::handle_line(std::string_view line) {
         // libauparse still gets it, so that it closes its copy of the event as before.
         if (write_header(*header)) {
             sink_(scratch_);
+            maybe_renew_auparse();
         } else {
             report(MalformedKind::BadStamp, line);
         }
@@ -275,7 +276,12 @@ void LineFilter::handle_line(std::string_view line) {
         report(MalformedKind::BadStamp, line);
         return;
     }
-    if (event == nullptr) event = &open_pending(header->node, header->id);
+    Pending* owner = pending;
+    if (owner == nullptr) {
+        owner = &open_pending(header->node, header->id);
+        event = &owner->event;
+    }
+    if (use == RecordUse::Title) owner->terminal_fed = true;
     switch (use) {
         case RecordUse::Syscall:
             event->add_record(RecordKind::Syscall);
@@ -324,7 +330,10 @@ void LineFilter::handle_line(std::string_view line) {
         case RecordUse::Unused:
             break;  // handled above
     }
-    if (forward) sink_(scratch_);
+    if (forward) {
+        sink_(scratch_);  // may hand events over (take_event): `owner` may be gone after it
+        maybe_renew_auparse();
+    }
 }
 
 std::optional<LineFilter::RecordHeader> LineFilter::parse_forwarded(std::string_view line) {
@@ -457,10 +466,12 @@ void LineFilter::mark_dropped(std::string_view node, const EventId& id) {
 }
 
 void LineFilter::end_event(const RecordHeader& header) {
-    if (!end_sink_) return;
     Pending* const pending = find_pending(header.node, header.id);
-    if (pending == nullptr || pending->delivered) return;
+    if (pending == nullptr) return;
+    pending->terminal_fed = true;
+    if (!end_sink_ || pending->delivered) return;
     pending->delivered = true;
+    --undelivered_;
     end_sink_(pending->node, header.id, pending->event);
 }
 
@@ -469,7 +480,7 @@ LineFilter::Pending* LineFilter::find_pending(std::string_view node, const Event
     return found == pending_.end() ? nullptr : found->second.get();
 }
 
-ParsedEvent& LineFilter::open_pending(std::string_view node, const EventId& id) {
+LineFilter::Pending& LineFilter::open_pending(std::string_view node, const EventId& id) {
     std::unique_ptr<Pending> pending;
     if (spares_.empty()) {
         pending = std::make_unique<Pending>();
@@ -480,12 +491,15 @@ ParsedEvent& LineFilter::open_pending(std::string_view node, const EventId& id) 
     if (pending_.size() >= kMaxPending) abandon_oldest_pending();
     pending->node.assign(node);
     pending->delivered = false;
+    pending->terminal_fed = false;
     pending->opened = opened_++;
     pending->event.reset();
-    ParsedEvent& event = pending->event;
+    Pending& opened = *pending;
     const EventKey key{pending->node, id};
     pending_.emplace(key, std::move(pending));
-    return event;
+    ++undelivered_;
+    peak_pending_ = std::max(peak_pending_, pending_.size());
+    return opened;
 }
 
 void LineFilter::abandon_oldest_pending() {
@@ -493,7 +507,10 @@ void LineFilter::abandon_oldest_pending() {
     for (auto it = pending_.begin(); it != pending_.end();) {
         if (it->second->opened < keep_from) {
             // One handed over at its EOE is not lost, only forgotten here.
-            if (!it->second->delivered) ++stats_.events_abandoned;
+            if (!it->second->delivered) {
+                ++stats_.events_abandoned;
+                --undelivered_;
+            }
             it = pending_.erase(it);
         } else {
             ++it;
@@ -509,7 +526,61 @@ TakenEvent LineFilter::take_event(std::string_view node, const EventId& id) {
     if (taken_ && spares_.size() < kMaxSpares) spares_.push_back(std::move(taken_));
     taken_ = std::move(found->second);
     pending_.erase(found);
+    if (!taken_->delivered) --undelivered_;
     return TakenEvent{&taken_->event, taken_->delivered};
+}
+
+void LineFilter::maybe_renew_auparse() {
+    if (!renew_sink_ || peak_pending_ < kRenewAt || undelivered_ > peak_pending_ / 8) return;
+    renew_auparse();
+}
+
+void LineFilter::renew_auparse() {
+    renew_sink_();
+    ++stats_.auparse_renewals;
+    // Copies, not pointers: forwarding a header may make libauparse hand an event over, which
+    // take_event erases from the map.
+    struct StillOpen {
+        uint64_t opened;
+        std::string node;
+        EventId id;
+        bool terminal_fed;
+    };
+    std::vector<StillOpen> still_open;
+    still_open.reserve(undelivered_);
+    for (auto it = pending_.begin(); it != pending_.end();) {
+        const Pending& pending = *it->second;
+        if (pending.delivered) {
+            it = pending_.erase(it);  // handed over at its EOE: the old state's copy is all it had
+        } else {
+            still_open.push_back(
+                {pending.opened, pending.node, it->first.id, pending.terminal_fed});
+            ++it;
+        }
+    }
+    std::sort(still_open.begin(), still_open.end(),
+              [](const StillOpen& a, const StillOpen& b) { return a.opened < b.opened; });
+    // libauparse completes an event on the type of its last record only, and every type
+    // forwarded here but PROCTITLE and EOE leaves it open: SYSCALL stands for whichever opened it.
+    for (const StillOpen& event : still_open) {
+        RecordHeader header;
+        header.node = event.node;
+        header.id = event.id;
+        bool forwarded = true;
+        for (std::string_view type : {std::string_view("SYSCALL"), std::string_view("PROCTITLE")}) {
+            if (type == "PROCTITLE" && !event.terminal_fed) break;
+            header.type = type;
+            forwarded = forwarded && write_header(header);
+            if (forwarded) sink_(scratch_);
+        }
+        if (!forwarded) {  // cannot happen for a stamp it took before; never left to leak
+            if (pending_.erase(EventKey{event.node, event.id}) > 0) {
+                ++stats_.events_abandoned;
+                --undelivered_;
+            }
+        }
+    }
+    peak_pending_ = pending_.size();
 }
 
 void LineFilter::note_serial(std::string_view node, uint64_t serial) {

@@ -57,6 +57,7 @@ struct LineFilterStats {
     uint64_t failed_execs = 0;      // execs with success=no (skipped unless kept)
     uint64_t serial_gaps = 0;       // times a node's audit serial jumped forward
     uint64_t events_abandoned = 0;  // forwarded events auparse never handed back (see kMaxPending)
+    uint64_t auparse_renewals = 0;  // libauparse states replaced by fresh ones (see kRenewAt)
     uint64_t forwarded = 0;         // records read from syslog or kernel log lines (forwarded.hpp)
     uint64_t malformed_total() const;
     // Lines that held an audit record (skipped or not).
@@ -92,6 +93,10 @@ class LineFilter {
                EventEndSink end_sink = {});
     // A reload's settings, from the next line on.
     void set_options(LineFilterOptions options) { options_ = options; }
+    // Called to replace libauparse's state by a fresh, empty one; the filter then forwards again
+    // the headers of the events it still needs libauparse to complete (see kRenewAt).
+    using RenewSink = std::function<void()>;
+    void set_renew_sink(RenewSink renew) { renew_sink_ = std::move(renew); }
 
     void feed(std::string_view chunk);
     // Ends the input: a last line without a newline is still a record.
@@ -102,6 +107,8 @@ class LineFilter {
     TakenEvent take_event(std::string_view node, const EventId& id);
     // Events whose records were forwarded and that auparse has not handed over yet.
     std::size_t pending_events() const noexcept { return pending_.size(); }
+    // Of those, the ones not handed over at their EOE either (libauparse must still complete them).
+    std::size_t undelivered_events() const noexcept { return undelivered_; }
 
     const LineFilterStats& stats() const noexcept { return stats_; }
 
@@ -128,8 +135,9 @@ class LineFilter {
     // A pending event: its node name is owned here, so that the map key can view it.
     struct Pending {
         std::string node;
-        uint64_t opened = 0;     // its place in the order events were opened
-        bool delivered = false;  // handed over at its EOE; kept until auparse hands it over too
+        uint64_t opened = 0;        // its place in the order events were opened
+        bool delivered = false;     // handed over at its EOE; kept until auparse hands it over too
+        bool terminal_fed = false;  // libauparse got its PROCTITLE or EOE: complete there
         ParsedEvent event;
     };
     // auparse holds few events at a time (it completes them on their last record or after a
@@ -137,6 +145,15 @@ class LineFilter {
     // foresaw) must not hold memory forever: past this many pending events, the older half is
     // given up, and counted.
     static constexpr std::size_t kMaxPending = 16384;
+    // libauparse 3.0 keeps its events in an array that it scans from the start up to the highest
+    // slot ever used, several times per record, and hands events over oldest first: one event
+    // whose last record comes late (the kernel does that under load) makes it hold every later
+    // event, and its scans stay that long for the rest of the input (11 us a record, 5x the
+    // normal cost, after one such burst at 2,000 exec/s). So once it has held this many events,
+    // and at most an eighth of them still need it (the rest were handed over at their EOE, or its
+    // backlog has drained), its state is replaced by a fresh one, given again the headers of the
+    // events still open in the order they were opened: what it decides stays the same.
+    static constexpr std::size_t kRenewAt = 256;
     // Events whose records are being dropped. Records of one event are contiguous or nearly so,
     // so a small ring suffices; a record that outlives its slot reaches auparse as an event
     // without SYSCALL, which the builder ignores, so the ring's size bounds memory, never
@@ -162,14 +179,17 @@ class LineFilter {
     bool is_dropped(std::string_view node, const EventId& id) const;
     void mark_dropped(std::string_view node, const EventId& id);
     Pending* find_pending(std::string_view node, const EventId& id);
-    ParsedEvent& open_pending(std::string_view node, const EventId& id);
+    Pending& open_pending(std::string_view node, const EventId& id);
     void abandon_oldest_pending();
+    void maybe_renew_auparse();
+    void renew_auparse();
     void note_serial(std::string_view node, uint64_t serial);
 
     LineFilterOptions options_;
     RecordSink sink_;
     MalformedReporter reporter_;
     EventEndSink end_sink_;
+    RenewSink renew_sink_;
     std::string partial_;
     bool discarding_ = false;  // inside an over-long line, until its newline
     std::string scratch_;
@@ -183,6 +203,8 @@ class LineFilter {
     std::unique_ptr<Pending> taken_;                // the event last handed over
     std::vector<std::unique_ptr<Pending>> spares_;  // reused, so a steady stream allocates little
     uint64_t opened_ = 0;                           // events opened so far
+    std::size_t undelivered_ = 0;                   // pending and not handed over at their EOE
+    std::size_t peak_pending_ = 0;                  // most pending at once since the last renewal
     // (arch << 32 ^ number) -> libaudit's name: looked up once per syscall number.
     std::unordered_map<uint64_t, std::optional<std::string_view>> syscall_names_;
     std::unordered_map<std::string, uint64_t> last_serial_by_node_;

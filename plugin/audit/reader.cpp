@@ -13,7 +13,9 @@ AuditReader::AuditReader(const ReaderOptions& options, EventSink sink, Malformed
           [this](std::string_view record) { feed_.feed(record); }, std::move(reporter),
           [this](const std::string& node, const EventId& id, const ParsedEvent& records) {
               on_event_end(node, id, records);
-          }) {}
+          }) {
+    filter_.set_renew_sink([this] { feed_.renew(); });
+}
 
 void AuditReader::feed(std::string_view chunk) { filter_.feed(chunk); }
 

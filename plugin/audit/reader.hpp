@@ -45,6 +45,8 @@ class AuditReader {
     ReaderStats stats() const;
     // Events forwarded to auparse and not handed back yet (none once finish() has run).
     std::size_t pending_events() const noexcept { return filter_.pending_events(); }
+    // Of those, the ones not handed over at their EOE yet.
+    std::size_t undelivered_events() const noexcept { return filter_.undelivered_events(); }
 
   private:
     // An event libauparse hands over.

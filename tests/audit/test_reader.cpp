@@ -429,6 +429,109 @@ TEST_CASE("an event is handed over on its EOE while an older event is still open
     CHECK(reader.stats().builder.events == 2);
 }
 
+namespace {
+
+// An exec event of serial `serial` (pid = serial), its records as the kernel writes them; with
+// `eoe`, the plugin stream's EOE after them.
+std::string numbered_exec(uint64_t serial, const std::string& arg, bool eoe) {
+    const std::string stamp = "msg=audit(1700000001.500:" + std::to_string(serial) + "): ";
+    std::string text = "type=SYSCALL " + stamp +
+                       "arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=1 "
+                       "ppid=1 pid=" +
+                       std::to_string(serial) +
+                       " auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 "
+                       "tty=(none) ses=3 comm=\"true\" exe=\"/usr/bin/true\" key=\"exec\"\n" +
+                       "type=EXECVE " + stamp + "argc=2 a0=\"true\" a1=\"" + arg + "\"\n" +
+                       "type=CWD " + stamp + "cwd=\"/srv/" + arg + "\"\n" + "type=PATH " + stamp +
+                       "item=0 name=\"/usr/bin/true\" inode=1 dev=fe:00 mode=0100755 ouid=0 ogid=0 "
+                       "rdev=00:00 nametype=NORMAL\n" +
+                       "type=PROCTITLE " + stamp + "proctitle=\"true\"\n";
+    if (eoe) text += "type=EOE " + stamp + "\n";
+    return text;
+}
+
+const std::string kOpenFork =
+    "type=SYSCALL msg=audit(1700000001.400:99): arch=c000003e syscall=56 success=yes exit=31 "
+    "a0=1200011 a1=0 a2=0 a3=0 items=0 ppid=1 pid=30 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 "
+    "egid=0 sgid=0 fsgid=0 tty=(none) ses=3 comm=\"bash\" exe=\"/usr/bin/bash\" key=\"fork\"\n";
+
+// A reader fed the fork above, left open, then the execs of serials [first, end) (arg "a<serial>").
+struct ReaderBehindFork {
+    std::vector<ecs::Event> events;
+    audit::AuditReader reader{{}, [this](ecs::Event&& e) { events.push_back(std::move(e)); }};
+
+    ReaderBehindFork(uint64_t first, uint64_t end, bool eoe) {
+        reader.feed(kOpenFork);
+        for (uint64_t serial = first; serial < end; ++serial) {
+            reader.feed(numbered_exec(serial, "a" + std::to_string(serial), eoe));
+        }
+    }
+};
+
+}  // namespace
+
+TEST_CASE("behind a late event, libauparse's state is renewed; events straddling it stay whole") {
+    // libauparse holds every event behind the open fork (oldest first) and scans all it ever
+    // held per record. Plugin stream: each exec is handed over at its EOE, so once libauparse
+    // holds 256 events of which only the fork and the exec being read still need it, its state
+    // is replaced, and those two are given to the fresh one.
+    ReaderBehindFork fed(1000, 1254, true);
+    auto& [events, reader] = fed;
+    CHECK(events.size() == 254);
+    CHECK(reader.pending_events() == 255);
+    CHECK(reader.stats().lines.auparse_renewals == 0);
+
+    // The 256th event opens: renewal. Its other records arrive after it, in the fresh state.
+    const std::string straddling = numbered_exec(1254, "straddles", true);
+    const auto first_end = straddling.find('\n') + 1;
+    reader.feed(straddling.substr(0, first_end));
+    CHECK(reader.stats().lines.auparse_renewals == 1);
+    CHECK(reader.pending_events() == 2);  // the fork and this exec; the delivered ones dropped
+    CHECK(reader.undelivered_events() == 2);
+    reader.feed(straddling.substr(first_end));
+    REQUIRE(events.size() == 255);
+    CHECK(events.back().sequence == 1254);
+    CHECK(events.back().process.command_line == "true straddles");
+    CHECK(events.back().process.working_directory == "/srv/straddles");
+
+    // The fork never gets its last records: only libauparse completes it, at the end of input,
+    // so the fresh state must have been given it.
+    reader.finish();
+    REQUIRE(events.size() == 256);  // none twice, none lost
+    CHECK(events.back().sequence == 99);
+    CHECK(events.back().action == ecs::Action::Fork);
+    CHECK(events.back().process.pid == 31);
+    CHECK(reader.pending_events() == 0);
+    CHECK(reader.undelivered_events() == 0);
+    CHECK(reader.stats().lines.events_abandoned == 0);
+}
+
+TEST_CASE("audit.log (no EOE): after a late event's backlog drains, libauparse is renewed") {
+    // Without EOE libauparse alone completes events: it holds the 300 execs behind the open fork
+    // (no renewal while they still need it), hands all over in order when the fork completes,
+    // and the next record finds the backlog drained: the state is renewed then.
+    ReaderBehindFork fed(1000, 1300, false);
+    auto& [events, reader] = fed;
+    CHECK(events.empty());
+    CHECK(reader.undelivered_events() == 301);
+    CHECK(reader.stats().lines.auparse_renewals == 0);
+    reader.feed("type=PROCTITLE msg=audit(1700000001.400:99): proctitle=\"bash\"\n");
+    CHECK(reader.stats().lines.auparse_renewals == 0);  // libauparse hands over on the next event
+    reader.feed(numbered_exec(1300, "after", false));
+    CHECK(reader.stats().lines.auparse_renewals == 1);
+    REQUIRE(events.size() == 301);
+    CHECK(events.front().sequence == 99);
+    for (std::size_t i = 1; i < events.size(); ++i) {
+        CHECK(events[i].sequence == 999 + i);
+        CHECK(events[i].process.command_line == "true a" + std::to_string(999 + i));
+    }
+    reader.finish();
+    REQUIRE(events.size() == 302);
+    CHECK(events.back().process.working_directory == "/srv/after");
+    CHECK(reader.pending_events() == 0);
+    CHECK(reader.stats().lines.events_abandoned == 0);
+}
+
 TEST_CASE("records after an event's EOE do not reopen it while libauparse still holds it") {
     std::vector<ecs::Event> events;
     audit::AuditReader reader({}, [&](ecs::Event&& e) { events.push_back(std::move(e)); });
