@@ -316,6 +316,29 @@ void check_plugin_stdin() {
     }
 }
 
+// auditd stops its plugins with SIGTERM, and what it wrote before is still in the pipe (a burst
+// can be seconds of events behind): read and evaluate it, until the end of input, nothing more
+// for 100 ms, or 2 s in all, so that no event auditd handed over is dropped unread.
+std::size_t drain_after_stop(Pipeline& pipeline, std::vector<char>& buffer) {
+    using std::chrono::steady_clock;
+    const auto give_up = steady_clock::now() + std::chrono::seconds(2);
+    constexpr int kQuietMs = 100;
+    std::size_t drained = 0;
+    while (steady_clock::now() < give_up) {
+        pollfd input{STDIN_FILENO, POLLIN, 0};
+        const int ready = ::poll(&input, 1, kQuietMs);
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready <= 0) break;
+        const auto read_at = steady_clock::now();
+        const ssize_t n = ::read(STDIN_FILENO, buffer.data(), buffer.size());
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (n <= 0) break;
+        drained += static_cast<std::size_t>(n);
+        pipeline.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), read_at);
+    }
+    return drained;
+}
+
 int run_live(Config config) {
     check_plugin_stdin();
     install_signal_handlers();
@@ -363,7 +386,8 @@ int run_live(Config config) {
     for (;;) {
         const SignalState signals = take_signals();
         if (signals.stop) {
-            spdlog::info("stopping on signal");
+            const std::size_t drained = drain_after_stop(pipeline, buffer);
+            spdlog::info("stopping on signal ({} bytes read after it)", drained);
             break;
         }
         if (signals.reload) {

@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -39,6 +41,18 @@ std::vector<std::string> iptables_exec_records(int serial = 1901) {
     for (std::string& record : records) record.replace(record.find(from), from.size(), to);
     return records;
 }
+
+// SIGPIPE ignored while it lives (a write to a pipe whose reader exited then fails with EPIPE).
+class IgnoreSigpipe {
+  public:
+    IgnoreSigpipe() : previous_(std::signal(SIGPIPE, SIG_IGN)) {}
+    ~IgnoreSigpipe() { std::signal(SIGPIPE, previous_); }
+    IgnoreSigpipe(const IgnoreSigpipe&) = delete;
+    IgnoreSigpipe& operator=(const IgnoreSigpipe&) = delete;
+
+  private:
+    void (*previous_)(int);
+};
 
 // audisp-eql in plugin mode with a pipe on stdin and one on stdout, `extra_args` added to its
 // command line; killed and reaped if a check fails before the test ends it.
@@ -114,6 +128,17 @@ class PluginChild {
             ++count;
         }
         return count;
+    }
+    void signal(int number) const { REQUIRE(::kill(pid_, number) == 0); }
+    // Writes all of `text` (blocking while the pipe is full), or as much as the reader took
+    // before it went away. No Catch2 assertion: it may run on another thread.
+    void write_all(std::string_view text) const {
+        while (!text.empty()) {
+            const ssize_t n = ::write(input_, text.data(), text.size());
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return;
+            text.remove_prefix(static_cast<std::size_t>(n));
+        }
     }
     void close_input() {
         if (input_ >= 0) ::close(input_);
@@ -228,6 +253,39 @@ TEST_CASE("plugin mode answers every event of dense input, paced or not, before 
     CHECK(std::stoi(stats[1]) >= 1);
     CHECK(std::stoi(stats[1]) <= kExecs * 8);
     CHECK_THAT(log, Catch::Contains(" alerts=60 "));
+}
+
+TEST_CASE("on SIGTERM, plugin mode first evaluates what auditd already wrote to its pipe") {
+    // auditd stops a plugin with SIGTERM while events it sent may still be in the pipe. Here the
+    // plugin is stopped while a writer fills its pipe (64 KiB) and waits with the rest of 200
+    // execs; continued, the plugin sees SIGTERM after at most one read, and must still read and
+    // answer every event the writer hands over after it.
+    const TempDir dir;
+    const std::string err = (dir / "err.txt").string();
+    PluginChild plugin(err, {"--throttle-alerts", "0"});
+    constexpr int kExecs = 200;
+    const std::string rule = "\"Attempt to Disable IPTables or Firewall\"";
+    plugin.read_until(rule, std::chrono::milliseconds(300));  // let it start and go idle
+    std::string records;
+    for (int i = 0; i < kExecs; ++i) {
+        for (const std::string& record : iptables_exec_records(4000 + i)) records += record;
+    }
+    constexpr std::size_t kPipeBytes = 65536;  // a pipe's default capacity
+    REQUIRE(records.size() > 4 * kPipeBytes);
+    const IgnoreSigpipe ignore;  // without the drain the plugin exits before the writer is done
+    plugin.signal(SIGSTOP);
+    std::thread writer([&plugin, &records] { plugin.write_all(records); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the pipe is full by now
+    plugin.signal(SIGTERM);
+    plugin.signal(SIGCONT);
+    // Its alerts are read meanwhile: they fill its stdout pipe, and it would block on them.
+    plugin.read_until(rule, std::chrono::seconds(20), kExecs);
+    writer.join();
+    CHECK(plugin.occurrences(rule) == kExecs);
+    CHECK(plugin.finish() == 0);
+    const std::string log = slurp(err);
+    CHECK_THAT(log, Catch::Contains("stopping on signal ("));
+    CHECK_THAT(log, Catch::Contains(" alerts=200 "));
 }
 
 TEST_CASE("plugin mode paces its reads as --read-burst and --read-interval-us say") {
