@@ -281,14 +281,16 @@ run_one() {  # CONFIG RATE ROUND
     local ahwm phwm=0
     ahwm=$(hwm_kb "$HARNESS_AUDITD_PID")
     [ -n "$pid" ] && phwm=$(hwm_kb "$pid")
+    harness_stop
+    # The plugin's last stats line, written when it stops, after it has read what auditd had
+    # already sent (a snapshot before the stop missed the execs still in the pipe).
     declare -A st=()
     if [ -n "$log" ]; then
-        kill -USR1 "$pid"
-        for _ in $(seq 50); do grep -q 'stats: ' "$log" && break; sleep 0.1; done
+        for _ in $(seq 100); do grep -q 'stopping on signal\|end of input' "$log" && break; sleep 0.1; done
+        for _ in $(seq 50); do [ "$(grep -c 'stats: ' "$log")" -ge 1 ] && ! kill -0 "$pid" 2>/dev/null && break; sleep 0.1; done
         local kv
         for kv in $(plugin_stats "$log"); do st[${kv%%=*}]=${kv#*=}; done
     fi
-    harness_stop
     declare -A ld=()
     local kv
     for kv in $out; do ld[${kv%%=*}]=${kv#*=}; done
