@@ -238,7 +238,7 @@ void LineFilter::handle_line(std::string_view line) {
     // own verdict decides), so it is not looked up among the dropped ones.
     Pending* const pending = find_pending(header->node, header->id);
     if (pending != nullptr && pending->delivered) {
-        // After its EOE (never so in a kernel's stream): the event is already handed over.
+        // After its PROCTITLE or EOE (never so in a kernel's stream): already handed over.
         ++stats_.records_skipped;
         return;
     }
@@ -330,6 +330,9 @@ void LineFilter::handle_line(std::string_view line) {
         case RecordUse::Unused:
             break;  // handled above
     }
+    // PROCTITLE is the last record the kernel writes for a syscall event, and libauparse deems
+    // the event complete there too: handed over now, not when libauparse releases it in order.
+    if (use == RecordUse::Title) hand_over(*owner, header->id);
     if (forward) {
         sink_(scratch_);  // may hand events over (take_event): `owner` may be gone after it
         maybe_renew_auparse();
@@ -469,10 +472,14 @@ void LineFilter::end_event(const RecordHeader& header) {
     Pending* const pending = find_pending(header.node, header.id);
     if (pending == nullptr) return;
     pending->terminal_fed = true;
-    if (!end_sink_ || pending->delivered) return;
-    pending->delivered = true;
+    hand_over(*pending, header.id);
+}
+
+void LineFilter::hand_over(Pending& pending, const EventId& id) {
+    if (!end_sink_ || pending.delivered) return;
+    pending.delivered = true;
     --undelivered_;
-    end_sink_(pending->node, header.id, pending->event);
+    end_sink_(pending.node, id, pending.event);
 }
 
 LineFilter::Pending* LineFilter::find_pending(std::string_view node, const EventId& id) {
@@ -506,7 +513,7 @@ void LineFilter::abandon_oldest_pending() {
     const uint64_t keep_from = opened_ - kMaxPending / 2;
     for (auto it = pending_.begin(); it != pending_.end();) {
         if (it->second->opened < keep_from) {
-            // One handed over at its EOE is not lost, only forgotten here.
+            // One handed over at its last record is not lost, only forgotten here.
             if (!it->second->delivered) {
                 ++stats_.events_abandoned;
                 --undelivered_;
@@ -551,7 +558,7 @@ void LineFilter::renew_auparse() {
     for (auto it = pending_.begin(); it != pending_.end();) {
         const Pending& pending = *it->second;
         if (pending.delivered) {
-            it = pending_.erase(it);  // handed over at its EOE: the old state's copy is all it had
+            it = pending_.erase(it);  // handed over already: only the old state had a copy
         } else {
             still_open.push_back(
                 {pending.opened, pending.node, it->first.id, pending.terminal_fed});

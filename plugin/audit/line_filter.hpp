@@ -5,9 +5,12 @@
 // records (PROCTITLE, EOE): enough for it to decide when each event is complete (interleaving,
 // terminal records, EOE, timeouts) and hand it over, without tokenising any field; the builder
 // then takes the event's fields here (take_event).
-// An event whose EOE record arrives (auditd's plugin stream) is handed over here at once
-// (EventEndSink): libauparse 3.0 hands complete events over oldest first, so it would hold this
-// one until every older event still open completes, tens of milliseconds on a busy host.
+// An event is handed over here at once when its terminal record arrives, PROCTITLE or EOE, where
+// libauparse deems it complete too (EventEndSink): libauparse 3.0 hands complete events over
+// oldest first, so it would hold this one until every older event still open completes, tens of
+// milliseconds on a busy host. So audit.log and auditd's plugin stream (EOE after each event)
+// are handed over in the same order. libauparse completes the rest (no terminal record: by its
+// timeout, or at the end of input).
 // Dropped before auparse: record types the builder never reads, whole events of syscalls that
 // start, change or end no process and are no file or socket syscall (decided from their SYSCALL
 // record), PATH records other than item 0 except for file syscalls (whose items, with their
@@ -76,7 +79,7 @@ struct LineFilterOptions {
 // What take_event finds of an event libauparse hands over.
 struct TakenEvent {
     const ParsedEvent* records = nullptr;  // null when none of its records had any
-    bool delivered_at_end = false;         // already handed over at its EOE (EventEndSink)
+    bool delivered_at_end = false;         // already handed over at its last record (EventEndSink)
 };
 
 class LineFilter {
@@ -85,7 +88,8 @@ class LineFilter {
     using RecordSink = std::function<void(std::string_view record)>;
     // Called the first time each kind of malformed line is seen (for a warning), with a sample.
     using MalformedReporter = std::function<void(MalformedKind, std::string_view sample)>;
-    // Called with an event's fields when its EOE record arrives (before libauparse gets the EOE).
+    // Called with an event's fields when its PROCTITLE or EOE record arrives (before libauparse
+    // gets that record's header).
     using EventEndSink =
         std::function<void(const std::string& node, const EventId& id, const ParsedEvent& event)>;
 
@@ -107,7 +111,8 @@ class LineFilter {
     TakenEvent take_event(std::string_view node, const EventId& id);
     // Events whose records were forwarded and that auparse has not handed over yet.
     std::size_t pending_events() const noexcept { return pending_.size(); }
-    // Of those, the ones not handed over at their EOE either (libauparse must still complete them).
+    // Of those, the ones not handed over at their last record (libauparse must still complete
+    // them).
     std::size_t undelivered_events() const noexcept { return undelivered_; }
 
     const LineFilterStats& stats() const noexcept { return stats_; }
@@ -135,8 +140,9 @@ class LineFilter {
     // A pending event: its node name is owned here, so that the map key can view it.
     struct Pending {
         std::string node;
-        uint64_t opened = 0;        // its place in the order events were opened
-        bool delivered = false;     // handed over at its EOE; kept until auparse hands it over too
+        uint64_t opened = 0;  // its place in the order events were opened
+        bool delivered =
+            false;  // handed over at its last record; kept until auparse hands it over too
         bool terminal_fed = false;  // libauparse got its PROCTITLE or EOE: complete there
         ParsedEvent event;
     };
@@ -150,9 +156,9 @@ class LineFilter {
     // whose last record comes late (the kernel does that under load) makes it hold every later
     // event, and its scans stay that long for the rest of the input (11 us a record, 5x the
     // normal cost, after one such burst at 2,000 exec/s). So once it has held this many events,
-    // and at most an eighth of them still need it (the rest were handed over at their EOE, or its
-    // backlog has drained), its state is replaced by a fresh one, given again the headers of the
-    // events still open in the order they were opened: what it decides stays the same.
+    // and at most an eighth of them still need it (the rest were handed over at their last record,
+    // or its backlog has drained), its state is replaced by a fresh one, given again the headers of
+    // the events still open in the order they were opened: what it decides stays the same.
     static constexpr std::size_t kRenewAt = 256;
     // Events whose records are being dropped. Records of one event are contiguous or nearly so,
     // so a small ring suffices; a record that outlives its slot reaches auparse as an event
@@ -166,6 +172,7 @@ class LineFilter {
 
     void handle_line(std::string_view line);
     void end_event(const RecordHeader& header);
+    void hand_over(Pending& pending, const EventId& id);
     void report(MalformedKind kind, std::string_view line);
     // A line without an audit.log header: perhaps a record forwarded through syslog or a kernel
     // log line (forwarded.hpp), rewritten into forwarded_, which the header then views. Out of
@@ -203,7 +210,7 @@ class LineFilter {
     std::unique_ptr<Pending> taken_;                // the event last handed over
     std::vector<std::unique_ptr<Pending>> spares_;  // reused, so a steady stream allocates little
     uint64_t opened_ = 0;                           // events opened so far
-    std::size_t undelivered_ = 0;                   // pending and not handed over at their EOE
+    std::size_t undelivered_ = 0;                   // pending and not handed over yet
     std::size_t peak_pending_ = 0;                  // most pending at once since the last renewal
     // (arch << 32 ^ number) -> libaudit's name: looked up once per syscall number.
     std::unordered_map<uint64_t, std::optional<std::string_view>> syscall_names_;

@@ -45,13 +45,14 @@ class AuditReader {
     ReaderStats stats() const;
     // Events forwarded to auparse and not handed back yet (none once finish() has run).
     std::size_t pending_events() const noexcept { return filter_.pending_events(); }
-    // Of those, the ones not handed over at their EOE yet.
+    // Of those, the ones not handed over at their last record (PROCTITLE, EOE) yet.
     std::size_t undelivered_events() const noexcept { return filter_.undelivered_events(); }
 
   private:
     // An event libauparse hands over.
     void on_event(auparse_state_t* state);
-    // An event whose EOE record arrived, handed over by the line filter before libauparse does.
+    // An event whose PROCTITLE or EOE record arrived, handed over by the line filter before
+    // libauparse does.
     void on_event_end(const std::string& node, const EventId& id, const ParsedEvent& records);
     void build(const au_event_t* stamp, const ParsedEvent* records);
 

@@ -393,9 +393,10 @@ TEST_CASE("the plugin stream's EOE record completes an event at once") {
     CHECK(events.size() == 1);
 }
 
-TEST_CASE("an event is handed over on its EOE while an older event is still open") {
+TEST_CASE("an event is handed over at its last record while an older event is still open") {
     // libauparse 3.0 hands complete events over oldest first: alone it would hold the exec until
-    // the fork opened before it completes (measured live: tens of ms of alert latency).
+    // the fork opened before it completes (measured live: tens of ms of alert latency). The
+    // line filter hands it over at its PROCTITLE, where libauparse deems it complete too.
     const std::string fork_syscall =
         "type=SYSCALL msg=audit(1700000000.100:99): arch=c000003e syscall=56 success=yes "
         "exit=31 a0=1200011 a1=0 a2=0 a3=0 items=0 ppid=1 pid=30 auid=0 uid=0 gid=0 euid=0 "
@@ -412,9 +413,9 @@ TEST_CASE("an event is handed over on its EOE while an older event is still open
     audit::AuditReader reader({}, [&](ecs::Event&& e) { events.push_back(std::move(e)); });
     reader.feed(fork_syscall);
     reader.feed(exec);
-    CHECK(events.empty());  // complete for libauparse at PROCTITLE, held behind the fork
+    REQUIRE(events.size() == 1);  // at its PROCTITLE, though libauparse holds it behind the fork
     reader.feed(exec_end);
-    REQUIRE(events.size() == 1);
+    REQUIRE(events.size() == 1);  // not again at its EOE
     CHECK(events[0].sequence == 100);
     CHECK(events[0].process.command_line == "iptables -F");
     CHECK(reader.pending_events() == 2);  // libauparse has not handed either back yet
@@ -433,8 +434,10 @@ namespace {
 
 // An exec event of serial `serial` (pid = serial), its records as the kernel writes them; with
 // `eoe`, the plugin stream's EOE after them.
-std::string numbered_exec(uint64_t serial, const std::string& arg, bool eoe) {
-    const std::string stamp = "msg=audit(1700000001.500:" + std::to_string(serial) + "): ";
+std::string numbered_exec(uint64_t serial, const std::string& arg, bool eoe, bool title = true,
+                          uint64_t seconds = 1700000001) {
+    const std::string stamp =
+        "msg=audit(" + std::to_string(seconds) + ".500:" + std::to_string(serial) + "): ";
     std::string text = "type=SYSCALL " + stamp +
                        "arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=1 "
                        "ppid=1 pid=" +
@@ -444,8 +447,8 @@ std::string numbered_exec(uint64_t serial, const std::string& arg, bool eoe) {
                        "type=EXECVE " + stamp + "argc=2 a0=\"true\" a1=\"" + arg + "\"\n" +
                        "type=CWD " + stamp + "cwd=\"/srv/" + arg + "\"\n" + "type=PATH " + stamp +
                        "item=0 name=\"/usr/bin/true\" inode=1 dev=fe:00 mode=0100755 ouid=0 ogid=0 "
-                       "rdev=00:00 nametype=NORMAL\n" +
-                       "type=PROCTITLE " + stamp + "proctitle=\"true\"\n";
+                       "rdev=00:00 nametype=NORMAL\n";
+    if (title) text += "type=PROCTITLE " + stamp + "proctitle=\"true\"\n";
     if (eoe) text += "type=EOE " + stamp + "\n";
     return text;
 }
@@ -460,10 +463,10 @@ struct ReaderBehindFork {
     std::vector<ecs::Event> events;
     audit::AuditReader reader{{}, [this](ecs::Event&& e) { events.push_back(std::move(e)); }};
 
-    ReaderBehindFork(uint64_t first, uint64_t end, bool eoe) {
+    ReaderBehindFork(uint64_t first, uint64_t end, bool eoe, bool title) {
         reader.feed(kOpenFork);
         for (uint64_t serial = first; serial < end; ++serial) {
-            reader.feed(numbered_exec(serial, "a" + std::to_string(serial), eoe));
+            reader.feed(numbered_exec(serial, "a" + std::to_string(serial), eoe, title));
         }
     }
 };
@@ -472,10 +475,10 @@ struct ReaderBehindFork {
 
 TEST_CASE("behind a late event, libauparse's state is renewed; events straddling it stay whole") {
     // libauparse holds every event behind the open fork (oldest first) and scans all it ever
-    // held per record. Plugin stream: each exec is handed over at its EOE, so once libauparse
-    // holds 256 events of which only the fork and the exec being read still need it, its state
-    // is replaced, and those two are given to the fresh one.
-    ReaderBehindFork fed(1000, 1254, true);
+    // held per record. Each exec is handed over at its last record, so once libauparse holds
+    // 256 events of which only the fork and the exec being read still need it, its state is
+    // replaced, and those two are given to the fresh one.
+    ReaderBehindFork fed(1000, 1254, true, true);
     auto& [events, reader] = fed;
     CHECK(events.size() == 254);
     CHECK(reader.pending_events() == 255);
@@ -506,18 +509,19 @@ TEST_CASE("behind a late event, libauparse's state is renewed; events straddling
     CHECK(reader.stats().lines.events_abandoned == 0);
 }
 
-TEST_CASE("audit.log (no EOE): after a late event's backlog drains, libauparse is renewed") {
-    // Without EOE libauparse alone completes events: it holds the 300 execs behind the open fork
-    // (no renewal while they still need it), hands all over in order when the fork completes,
-    // and the next record finds the backlog drained: the state is renewed then.
-    ReaderBehindFork fed(1000, 1300, false);
+TEST_CASE("events without a last record: once libauparse's timeout drains its backlog, renewal") {
+    // An exec without PROCTITLE (a kernel that logs none, a log cut short) is complete only when
+    // libauparse's timeout says so: 300 of them are held, none handed over, and no renewal while
+    // they still need libauparse. A record 4 s later completes them all (oldest first), and the
+    // next header forwarded finds the backlog drained: the state is renewed then.
+    ReaderBehindFork fed(1000, 1300, false, false);
     auto& [events, reader] = fed;
     CHECK(events.empty());
     CHECK(reader.undelivered_events() == 301);
     CHECK(reader.stats().lines.auparse_renewals == 0);
-    reader.feed("type=PROCTITLE msg=audit(1700000001.400:99): proctitle=\"bash\"\n");
-    CHECK(reader.stats().lines.auparse_renewals == 0);  // libauparse hands over on the next event
-    reader.feed(numbered_exec(1300, "after", false));
+    const std::string later = numbered_exec(1300, "after", false, true, 1700000005);
+    const auto first_end = later.find('\n') + 1;
+    reader.feed(later.substr(0, first_end));
     CHECK(reader.stats().lines.auparse_renewals == 1);
     REQUIRE(events.size() == 301);
     CHECK(events.front().sequence == 99);
@@ -525,9 +529,11 @@ TEST_CASE("audit.log (no EOE): after a late event's backlog drains, libauparse i
         CHECK(events[i].sequence == 999 + i);
         CHECK(events[i].process.command_line == "true a" + std::to_string(999 + i));
     }
-    reader.finish();
-    REQUIRE(events.size() == 302);
+    reader.feed(later.substr(first_end));
+    REQUIRE(events.size() == 302);  // at its PROCTITLE
     CHECK(events.back().process.working_directory == "/srv/after");
+    reader.finish();
+    CHECK(events.size() == 302);
     CHECK(reader.pending_events() == 0);
     CHECK(reader.stats().lines.events_abandoned == 0);
 }
