@@ -94,13 +94,9 @@ class TextPool {
     // The bytes a pooled TEXT holds: its element (string object, count, charge, owner), the
     // set's node links and cached hash, its bucket slot, and its heap beyond the SSO buffer.
     static std::size_t charge_of(const std::string& text);
-
-  private:
-    friend class SharedText;
-    void release(const detail::PooledText& node) noexcept;
-    SharedText intern_looked_up(std::string_view text);  // the set's look-up, and its insert
-    // A slot of recent_ from the length and three bytes of TEXT (not empty): cheap, unlike the
-    // set's hash of every byte. Texts that share a slot only take it from each other.
+    // The slot of recently interned texts TEXT takes, from the length and three bytes of TEXT (not
+    // empty): cheap, unlike the set's hash of every byte. Texts that share a slot only take it from
+    // each other.
     static std::size_t recent_slot(std::string_view text) noexcept {
         const auto byte = [text](std::size_t at) {
             return static_cast<std::size_t>(static_cast<unsigned char>(text[at]));
@@ -109,6 +105,11 @@ class TextPool {
         return (size * 0x9e37 + byte(0) * 0x3b + byte(size / 2) * 0x1f3 + byte(size - 1) * 0x71) %
                kRecentSlots;
     }
+
+  private:
+    friend class SharedText;
+    void release(const detail::PooledText& node) noexcept;
+    SharedText intern_looked_up(std::string_view text);  // the set's look-up, and its insert
 
     struct Hash {
         using is_transparent = void;

@@ -74,10 +74,12 @@ TEST_CASE("copies and moves of a reference keep the count right, self-assignment
 }
 
 TEST_CASE("texts alike in length, head and tail (one recent slot) stay apart") {
-    // The pool's shortcut keys on the length and the first and last 8 bytes; the compare decides.
+    // The pool's shortcut keys on the length and the first, middle and last bytes (here one slot,
+    // as x and y differ at byte 9); the compare decides.
     process::TextPool pool;
     const std::string x = "/usr/lib/x/tools/bin/sort";
     const std::string y = "/usr/lib/y/tools/bin/sort";
+    REQUIRE(process::TextPool::recent_slot(x) == process::TextPool::recent_slot(y));
     const process::SharedText first_x = pool.intern(x);
     const process::SharedText first_y = pool.intern(y);
     const process::SharedText again_x = pool.intern(x);
