@@ -520,7 +520,7 @@ TEST_CASE("processes running one program from one directory are charged its pool
     CHECK(table.find("h", 11)->image->working_directory.identity() ==
           table.find("h", 10)->image->working_directory.identity());
     CHECK(table.stats().bytes == table.recount_bytes());
-    // The last holder gone, so are its texts: only "make" of pid 11 is left.
+    // Evicting pid 10 gives back its own bytes only: its texts stay, held by pid 11.
     table.set_limits(1, std::size_t{1} << 20);
     CHECK(table.stats().size == 1);
     CHECK(table.stats().bytes == one);
