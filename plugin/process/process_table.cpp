@@ -1,7 +1,6 @@
 #include "process/process_table.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <charconv>
 #include <limits>
 #include <memory>
@@ -28,6 +27,11 @@ std::size_t heap_bytes_of(const std::string& text) {
 std::size_t image_bytes(const Image& image) {
     constexpr std::size_t kControlBlock = 16;
     return sizeof(Image) + kControlBlock + image.heap_bytes();
+}
+
+// An event's optional field as the pool takes it: absent and empty are the same to the table.
+std::string_view text_of(const std::optional<std::string>& text) {
+    return text ? std::string_view(*text) : std::string_view();
 }
 
 // OUT = TEXT, or absent when TEXT is empty: copied straight into OUT's string (no temporary
@@ -75,7 +79,7 @@ std::vector<std::string> Image::args() const {
     std::vector<std::string> out;
     out.reserve(arg_lengths.size());
     std::size_t at = 0;
-    for (const uint32_t length : arg_lengths) {
+    for (const uint16_t length : arg_lengths) {
         out.emplace_back(command_line, std::min(at, command_line.size()), length);
         at += length + 1;
     }
@@ -83,8 +87,11 @@ std::vector<std::string> Image::args() const {
 }
 
 std::size_t Image::heap_bytes() const {
-    return heap_bytes_of(name) + heap_bytes_of(executable) + heap_bytes_of(working_directory) +
-           heap_bytes_of(command_line) + arg_lengths.capacity() * sizeof(uint32_t);
+    return heap_bytes_of(command_line) + arg_lengths.capacity() * sizeof(uint16_t);
+}
+
+std::size_t Image::text_bytes() const {
+    return name.charge() + executable.charge() + working_directory.charge();
 }
 
 ecs::ProcessImage Entry::to_ecs() const {
@@ -100,17 +107,17 @@ void Entry::write_to(ecs::ProcessImage& out) const {
     std::construct_at(&out);
     out.pid = pid;
     write_program_to(out);
-    set_unless_empty(out.user.id, user_id);
-    set_unless_empty(out.group.id, group_id);
+    set_unless_empty(out.user.id, user_id.str());
+    set_unless_empty(out.group.id, group_id.str());
     out.interactive = interactive;
 }
 
 void Entry::write_program_to(ecs::ProcessImage& out) const {
     if (!image) return;
     const Image& i = *image;
-    set_unless_empty(out.name, i.name);
-    set_unless_empty(out.executable, i.executable);
-    set_unless_empty(out.working_directory, i.working_directory);
+    set_unless_empty(out.name, i.name.str());
+    set_unless_empty(out.executable, i.executable.str());
+    set_unless_empty(out.working_directory, i.working_directory.str());
     if (i.has_args) {
         out.args = i.args();
         out.command_line = i.command_line;
@@ -121,7 +128,7 @@ void Entry::write_program_to(ecs::ProcessImage& out) const {
         out.command_line.reset();
         out.args_truncated = false;
     }
-    out.start_us = i.start_us;
+    out.start_us = i.start();
 }
 
 std::size_t ProcessTable::KeyHash::operator()(const Key& key) const noexcept {
@@ -185,8 +192,7 @@ Entry* ProcessTable::entry_of(const Lookup& found) const {
 
 std::size_t ProcessTable::bytes_of(const Entry& entry) const {
     constexpr std::size_t kNodes = 64;  // list node links + hash node + bucket, about
-    return sizeof(Entry) + kNodes + heap_bytes_of(entry.user_id) + heap_bytes_of(entry.group_id) +
-           heap_bytes_of(entry.entity_id);
+    return sizeof(Entry) + kNodes + heap_bytes_of(entry.entity_id);
 }
 
 Entry& ProcessTable::create(Key key, uint32_t owner, bool unconfirmed) {
@@ -216,7 +222,7 @@ Entry& ProcessTable::renew(Index::iterator slot, uint32_t owner, bool unconfirme
     set_image(entry, nullptr);
     const std::size_t own = bytes_of(entry);
     bytes_ -= own;
-    old_bucket.bytes -= own;
+    old_bucket.bytes -= own + entry.user_id.charge() + entry.group_id.charge();
     if (entry.unconfirmed) --unconfirmed_;
     Lru moving;  // holds the node while its old bucket may be erased
     moving.splice(moving.begin(), old_bucket.lru, at);
@@ -256,16 +262,32 @@ ProcessTable::Owner& ProcessTable::bucket_of(const Entry& entry) {
 }
 
 std::size_t ProcessTable::charged(const Entry& entry) const {
-    return bytes_of(entry) + (entry.image ? image_bytes(*entry.image) : 0);
+    return bytes_of(entry) + entry.user_id.charge() + entry.group_id.charge() +
+           (entry.image ? image_bytes(*entry.image) + entry.image->text_bytes() : 0);
 }
 
-// The entry's own bytes (not its image's, which set_image counts) are charged once its
-// strings are final: after the caller filled them, by account().
-void ProcessTable::account(Entry& entry, std::size_t before) {
-    const std::size_t now = bytes_of(entry);
+// A new entry's own bytes and, in its bucket, its ids' (its image's: set_image).
+void ProcessTable::account(Entry& entry) {
+    const std::size_t own = bytes_of(entry);
+    bytes_ += own;
+    bucket_of(entry).bytes += own + entry.user_id.charge() + entry.group_id.charge();
+}
+
+void ProcessTable::name_ids(Entry& entry, const ecs::ProcessImage& from) {
+    entry.user_id = texts_.intern(text_of(from.user.id));
+    entry.group_id = texts_.intern(text_of(from.group.id));
+}
+
+void ProcessTable::set_ids(Entry& entry, const ecs::ProcessImage& from) {
+    // Most execs keep the ids the process had (from its fork): nothing to look up or charge.
+    if (entry.user_id.str() == text_of(from.user.id) &&
+        entry.group_id.str() == text_of(from.group.id)) {
+        return;
+    }
     Owner& bucket = bucket_of(entry);
-    bytes_ = bytes_ - before + now;
-    bucket.bytes = bucket.bytes - before + now;
+    bucket.bytes -= entry.user_id.charge() + entry.group_id.charge();
+    name_ids(entry, from);
+    bucket.bytes += entry.user_id.charge() + entry.group_id.charge();
 }
 
 void ProcessTable::set_image(Entry& entry, std::shared_ptr<const Image> image) {
@@ -274,12 +296,12 @@ void ProcessTable::set_image(Entry& entry, std::shared_ptr<const Image> image) {
         const std::size_t old_bytes = image_bytes(*entry.image);
         // Only entries hold images, so a use count of one means this entry is the last holder.
         if (entry.image.use_count() == 1) bytes_ -= old_bytes;
-        bucket.bytes -= old_bytes;
+        bucket.bytes -= old_bytes + entry.image->text_bytes();
     }
     if (image) {
         const std::size_t new_bytes = image_bytes(*image);
         if (image.use_count() == 1) bytes_ += new_bytes;  // a new image: nobody else holds it
-        bucket.bytes += new_bytes;
+        bucket.bytes += new_bytes + image->text_bytes();
     }
     entry.image = std::move(image);
 }
@@ -293,7 +315,7 @@ void ProcessTable::erase(Key key) {
     set_image(entry, nullptr);
     const std::size_t own = bytes_of(entry);
     bytes_ -= own;
-    bucket.bytes -= own;
+    bucket.bytes -= own + entry.user_id.charge() + entry.group_id.charge();
     if (entry.unconfirmed) --unconfirmed_;
     bucket.lru.erase(it->second.at);
     index_.erase(it);
@@ -306,10 +328,11 @@ void ProcessTable::erase(Key key) {
 std::shared_ptr<const Image> ProcessTable::make_image(const ecs::ProcessImage& from,
                                                       ImageSource source) {
     auto image = std::make_shared<Image>();
-    image->name = from.name.value_or("");
-    image->executable = from.executable.value_or("");
-    image->working_directory = from.working_directory.value_or("");
-    image->start_us = from.start_us;
+    image->name = texts_.intern(text_of(from.name));
+    image->executable = texts_.intern(text_of(from.executable));
+    image->working_directory = texts_.intern(text_of(from.working_directory));
+    image->start_us = from.start_us.value_or(0);
+    image->has_start = from.start_us.has_value();
     image->source = source;
     if (from.args) {
         image->has_args = true;
@@ -335,15 +358,15 @@ std::shared_ptr<const Image> ProcessTable::make_image(const ecs::ProcessImage& f
             }
         }
         image->command_line.reserve(line_size);
-        // The capacity push_back's doubling left before (it is what the budget charges), so that
-        // the table evicts exactly as it did.
-        if (kept_args > 0) image->arg_lengths.reserve(std::bit_ceil(kept_args));
+        static_assert(kMaxImageArgBytes <= std::numeric_limits<uint16_t>::max(),
+                      "a kept arg's length must fit an element of arg_lengths");
+        image->arg_lengths.reserve(kept_args);
         for (std::size_t i = 0; i < kept_args; ++i) {
             const std::string& arg = (*from.args)[i];
             if (i > 0) image->command_line += ' ';
             const std::size_t take = std::min(arg.size(), line_size - image->command_line.size());
             image->command_line.append(arg, 0, take);
-            image->arg_lengths.push_back(static_cast<uint32_t>(take));
+            image->arg_lengths.push_back(static_cast<uint16_t>(take));
         }
         image->args_truncated = image->args_truncated || cut;
         if (image->args_truncated) ++stats_.capped_images;
@@ -368,7 +391,7 @@ void ProcessTable::evict_one(bool by_bytes, const Entry* keep) {
     const Entry& victim =
         &heaviest->lru.back() == keep ? *std::prev(heaviest->lru.end(), 2) : heaviest->lru.back();
     const Key key{victim.host, victim.pid};
-    if (!victim.exited_us) remember_evicted(key);
+    if (!victim.exited) remember_evicted(key);
     erase(key);
     ++stats_.evictions;
 }
@@ -406,7 +429,7 @@ void ProcessTable::enforce_limits(const Entry* keep) {
         evict_one(false, keep);
         if (entries_ == before) break;
     }
-    while (bytes_ > options_.max_bytes && entries_ > 1) {
+    while (bytes_ + texts_.bytes() > options_.max_bytes && entries_ > 1) {
         const std::size_t before = entries_;
         evict_one(true, keep);
         if (entries_ == before) break;
@@ -441,7 +464,7 @@ void ProcessTable::expire_exited() {
         exits_.pop_front();
         const Entry* entry = find_key(gone.key);
         // Only the life that exited: the pid may have been forked again since.
-        if (entry != nullptr && entry->exited_us && entry->created_serial == gone.created_serial) {
+        if (entry != nullptr && entry->exited && entry->created_serial == gone.created_serial) {
             erase(gone.key);
         }
     }
@@ -481,7 +504,7 @@ void ProcessTable::fill_parent(ecs::Event& event, uint32_t host) {
     Entry* parent = entry_of(touch(key));
     if (parent != nullptr) {
         ++stats_.hits;
-        if (parent->exited_us) ++stats_.exited_parents;
+        if (parent->exited) ++stats_.exited_parents;
         confirm(*parent);  // a ppid is a process, never a thread
     } else {
         ++stats_.misses;
@@ -508,10 +531,9 @@ Entry& ProcessTable::seed_entry(Key key, const ecs::ProcessImage& image,
     Entry& entry = create(key, owner_of(image), false);
     name_instance(entry, node, image.start_us.value_or(0), 0);
     entry.ppid = ppid;
-    entry.user_id = image.user.id.value_or("");
-    entry.group_id = image.group.id.value_or("");
+    name_ids(entry, image);
     entry.interactive = image.interactive;
-    account(entry, 0);
+    account(entry);
     set_image(entry, make_image(image, ImageSource::Proc));
     enforce_limits(&entry);
     return entry;
@@ -526,8 +548,8 @@ Entry* ProcessTable::note_actor(const ecs::Event& event, uint32_t host, int64_t 
         confirm(*entry);
         const bool only_syscall = entry->image && entry->image->source == ImageSource::Syscall;
         // A process known only from its records: the latest record that names it wins.
-        if (only_syscall && (entry->image->name != seen.name.value_or("") ||
-                             entry->image->executable != seen.executable.value_or(""))) {
+        if (only_syscall && (entry->image->name.str() != seen.name.value_or("") ||
+                             entry->image->executable.str() != seen.executable.value_or(""))) {
             set_image(*entry, make_image(seen, ImageSource::Syscall));
             ++stats_.syscall_images;
         }
@@ -536,10 +558,9 @@ Entry* ProcessTable::note_actor(const ecs::Event& event, uint32_t host, int64_t 
     if (!seen.name && !seen.executable) return nullptr;
     Entry& created = new_instance(key, found, event, owner_of(seen), false);
     created.ppid = event.parent.pid;
-    created.user_id = seen.user.id.value_or("");
-    created.group_id = seen.group.id.value_or("");
+    name_ids(created, seen);
     created.interactive = seen.interactive;
-    account(created, 0);
+    account(created);
     ecs::ProcessImage program;
     program.name = seen.name;
     program.executable = seen.executable;
@@ -584,7 +605,7 @@ void ProcessTable::apply_exec(ecs::Event& event, uint32_t host) {
     // The same process execs again in place (bash -c's last command, env, exec): same parent,
     // or one created by a fork seen in the log (its parent may have exited since: re-parented).
     // Anything else is a new life of the pid whose end was not seen.
-    const bool same = entry != nullptr && !entry->exited_us &&
+    const bool same = entry != nullptr && !entry->exited &&
                       (entry->forked || !entry->ppid || !ppid || entry->ppid == ppid);
     if (same && entry->last_exec_serial > event.sequence) {
         // Two execs of one process come in serial order from any kernel; a log that says
@@ -593,16 +614,17 @@ void ProcessTable::apply_exec(ecs::Event& event, uint32_t host) {
         event.process.entity_id = entry->entity_id;
         return;
     }
-    if (!same) entry = &new_instance(key, found, event, owner_of(event.process), false);
-    const std::size_t before = same ? bytes_of(*entry) : 0;
+    if (!same) {
+        entry = &new_instance(key, found, event, owner_of(event.process), false);
+        name_ids(*entry, event.process);
+        account(*entry);
+    }
     confirm(*entry);
     entry->ppid = ppid ? ppid : entry->ppid;
     entry->last_exec_us = event.timestamp_us;
     entry->last_exec_serial = event.sequence;
-    entry->user_id = event.process.user.id.value_or("");
-    entry->group_id = event.process.group.id.value_or("");
+    set_ids(*entry, event.process);
     entry->interactive = event.process.interactive;
-    account(*entry, before);
     set_image(*entry, make_image(event.process, ImageSource::Exec));
     event.process.entity_id = entry->entity_id;
     enforce_limits(entry);
@@ -618,7 +640,7 @@ void ProcessTable::apply_fork(ecs::Event& event, uint32_t host) {
     const Entry* forker = event.parent.pid ? find_key(Key{host, *event.parent.pid}) : nullptr;
     const Lookup found = touch(key);
     Entry* child = entry_of(found);
-    if (child != nullptr && !child->exited_us && child->ppid == event.parent.pid &&
+    if (child != nullptr && !child->exited && child->ppid == event.parent.pid &&
         child->last_exec_us && *child->last_exec_us >= event.timestamp_us) {
         // A vfork (dash, posix_spawn): the parent returns only after the child's exec, so its
         // fork record comes after the exec it made possible, with an earlier time. The exec is
@@ -634,10 +656,9 @@ void ProcessTable::apply_fork(ecs::Event& event, uint32_t host) {
     Entry& created = new_instance(key, found, event, owner_of(seen), maybe_thread);
     created.forked = true;
     created.ppid = event.parent.pid;
-    created.user_id = seen.user.id.value_or("");
-    created.group_id = seen.group.id.value_or("");
+    name_ids(created, seen);
     created.interactive = seen.interactive;
-    account(created, 0);
+    account(created);
     forker = event.parent.pid ? find_key(Key{host, *event.parent.pid}) : nullptr;
     set_image(created, forker != nullptr ? forker->image : make_image(seen, ImageSource::Syscall));
     // The child runs its parent's image until it execs.
@@ -654,10 +675,10 @@ void ProcessTable::apply_other(ecs::Event& event, uint32_t host) {
         event.process.entity_id = self->entity_id;
     }
     fill_parent(event, host);
-    if (event.action != ecs::Action::End || self == nullptr || self->exited_us) return;
+    if (event.action != ecs::Action::End || self == nullptr || self->exited) return;
     // exit_group is logged as the exit starts; children still exec with this ppid until the
     // kernel re-parents them, so the entry stays for a grace period.
-    self->exited_us = event.timestamp_us;
+    self->exited = true;
     exits_.push_back(PendingExit{Key{host, pid}, self->created_serial, event.timestamp_us});
 }
 
@@ -686,7 +707,7 @@ TableStats ProcessTable::stats() const {
     TableStats out = stats_;
     out.size = entries_;
     out.unconfirmed = unconfirmed_;
-    out.bytes = bytes_;
+    out.bytes = bytes_ + texts_.bytes();
     out.index_lookups = index_lookups_;
     return out;
 }
@@ -694,11 +715,20 @@ TableStats ProcessTable::stats() const {
 std::size_t ProcessTable::recount_bytes() const {
     std::size_t total = 0;
     std::unordered_set<const Image*> images;
+    std::unordered_set<const void*> texts;
+    const auto count_text = [&total, &texts](const SharedText& text) {
+        if (!text.empty() && texts.insert(text.identity()).second) total += text.charge();
+    };
     for (const auto& [uid, bucket] : owners_) {
         for (const Entry& entry : bucket.lru) {
             total += bytes_of(entry);
+            count_text(entry.user_id);
+            count_text(entry.group_id);
             if (entry.image && images.insert(entry.image.get()).second) {
                 total += image_bytes(*entry.image);
+                count_text(entry.image->name);
+                count_text(entry.image->executable);
+                count_text(entry.image->working_directory);
             }
         }
     }

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "ecs/event.hpp"
+#include "process/text_pool.hpp"
 
 namespace process {
 
@@ -77,23 +78,35 @@ enum class ImageSource : uint8_t {
 };
 
 // A program as a process runs it. Immutable once built, shared by a process and the children
-// it forks (a fork costs a reference count, not a copy of its args).
+// it forks (a fork costs a reference count, not a copy of its args). The name, executable and
+// working directory are pooled (they repeat across thousands of processes); the args are not.
 struct Image {
-    std::string name;  // empty: unknown
-    std::string executable;
-    std::string working_directory;
-    bool has_args = false;
+    SharedText name;  // empty: unknown
+    SharedText executable;
+    SharedText working_directory;
     // The args joined by single spaces (process.command_line); the args themselves are cut
     // back out of it by their lengths, so they are not stored twice.
     std::string command_line;
-    std::vector<uint32_t> arg_lengths;
-    uint32_t args_count = 0;      // the exec's real count, also when args were cut
+    // Each at most kMaxImageArgBytes (make_image asserts it fits), allocated at its final size.
+    std::vector<uint16_t> arg_lengths;
+    // The start time, when has_start (not an optional: its flag packs with the others below,
+    // 16 bytes less an image).
+    int64_t start_us = 0;
+    uint32_t args_count = 0;  // the exec's real count, also when args were cut
+    bool has_start = false;
+    bool has_args = false;
     bool args_truncated = false;  // args cut to kMaxImageArgBytes
-    std::optional<int64_t> start_us;
     ImageSource source = ImageSource::Exec;
 
+    std::optional<int64_t> start() const {
+        return has_start ? std::optional<int64_t>(start_us) : std::nullopt;
+    }
+
     std::vector<std::string> args() const;
+    // What the image holds beyond its object, pooled texts left out (the pool counts those).
     std::size_t heap_bytes() const;
+    // The pool's charge for its texts, as each holder's bucket is charged for them.
+    std::size_t text_bytes() const;
 };
 
 // One process instance as the table keeps it.
@@ -104,18 +117,18 @@ struct Entry {
     std::optional<int64_t> ppid;
     uint64_t created_serial = 0;          // audit serial of the event that created this instance
     int64_t created_us = 0;               // audit time of that event
-    std::optional<int64_t> exited_us;     // its exit_group was logged at this time
     std::optional<int64_t> last_exec_us;  // audit time of its latest exec
     uint64_t last_exec_serial = 0;
     std::shared_ptr<const Image> image;
-    std::string user_id;  // effective ids, as process.parent.user.id / group.id
-    std::string group_id;
+    SharedText user_id;  // effective ids, as process.parent.user.id / group.id (pooled)
+    SharedText group_id;
     // make_entity_id(node= name, pid, created_us, created_serial), made once when the instance
     // is created: every event of the process and of each child it has carries it (32 bytes
     // here, and about 40-80 of heap for a node= name of up to 30 bytes).
     std::string entity_id;
     bool forked = false;       // its fork record was seen
     bool unconfirmed = false;  // a clone3 child not yet seen as pid= (may be a thread)
+    bool exited = false;       // its exit_group was logged (exits_ keeps when, for the grace)
     std::optional<bool> interactive;
 
     // The image as ECS names it (without the entity id, which the caller copies if it wants it).
@@ -153,8 +166,9 @@ class ProcessTable {
     bool rename_host(const std::string& from, const std::string& to);
 
     TableStats stats() const;
-    // The bytes the entries hold, counted from scratch (each shared image once): what
-    // stats().bytes keeps incrementally, relying on entries being the only holders of images.
+    // The bytes the entries hold, counted from scratch (each shared image and each pooled text
+    // once): what stats().bytes keeps incrementally, relying on entries being the only holders
+    // of images, and on the pool charging each text once.
     // For tests and the fuzzer.
     std::size_t recount_bytes() const;
     // Every index slot names its own entry and the bucket its owner (or unconfirmed state) puts
@@ -221,7 +235,9 @@ class ProcessTable {
                               uint64_t created_serial);
     static uint32_t bucket_id_of(const Entry& entry);
     Owner& bucket_of(const Entry& entry);
-    // What the entry's bucket is charged: its own bytes and its image's.
+    // What the entry's bucket is charged: its own bytes, and its ids' and its image's with
+    // their pooled texts in full (the table's total counts a pooled text once; each bucket
+    // holding it pays for it, so a user's flood of distinct texts weighs on that user's bucket).
     std::size_t charged(const Entry& entry) const;
     Entry& seed_entry(Key key, const ecs::ProcessImage& image, std::optional<int64_t> ppid,
                       const std::string& node);
@@ -230,8 +246,13 @@ class ProcessTable {
     void set_image(Entry& entry, std::shared_ptr<const Image> image);
     std::shared_ptr<const Image> make_image(const ecs::ProcessImage& from, ImageSource source);
     std::size_t bytes_of(const Entry& entry) const;
-    // Charges the entry's own bytes (strings final) against the budget; `before`: as charged.
-    void account(Entry& entry, std::size_t before);
+    // Charges a new entry (its entity id and ids made) against the budget: its own bytes stay
+    // the same for its whole life; set_ids() moves its ids' charge when they change.
+    void account(Entry& entry);
+    // A new entry's effective ids, from FROM's user.id and group.id (pooled), before account().
+    void name_ids(Entry& entry, const ecs::ProcessImage& from);
+    // The same for an entry already charged.
+    void set_ids(Entry& entry, const ecs::ProcessImage& from);
     // Each keeps `keep` (the entry the current event created or updated).
     void evict_one(bool by_bytes, const Entry* keep);
     bool drop_oldest_unconfirmed(const Entry* keep);
@@ -251,6 +272,7 @@ class ProcessTable {
     TableOptions options_;
     LiveLookup* live_;
     std::size_t bytes_ = 0;  // declared before the containers: images give bytes back on release
+    TextPool texts_;         // before the entries and images, whose texts it must outlive
     std::size_t entries_ = 0;
     std::size_t unconfirmed_ = 0;
     int64_t now_us_ = 0;  // latest audit time seen

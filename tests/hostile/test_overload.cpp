@@ -167,7 +167,7 @@ TEST_CASE(
     const process::Entry* parent = table.find("h", 500);
     REQUIRE(parent != nullptr);
     REQUIRE(parent->image != nullptr);
-    CHECK(parent->image->name == "cron");
+    CHECK(parent->image->name.str() == "cron");
     if (!hostile_support::kAddressSanitizer)
         CHECK(hostile_support::resident_bytes() < rss_warm + (std::size_t{8} << 20));
 }

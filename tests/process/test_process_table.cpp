@@ -362,7 +362,7 @@ TEST_CASE("an exec looks the index up twice: its parent and its own pid, reused 
     CHECK(reused.process.entity_id == process::make_entity_id("", 501, ms(4), 4));
     CHECK(table.stats().size == 2);
     CHECK(table.stats().bytes == table.recount_bytes());
-    CHECK(table.find("h", 501)->image->name == "cron");
+    CHECK(table.find("h", 501)->image->name.str() == "cron");
 }
 
 TEST_CASE("a parent known only from its own fork record is named from it, and says so") {
@@ -475,14 +475,14 @@ TEST_CASE("a reused pid moves to its new owner's bucket, as if erased and create
     CHECK(table.stats().evictions == 1);
     CHECK(table.find("h", 2) == nullptr);
     for (const int64_t pid : {1, 3, 4}) CHECK(table.find("h", pid) != nullptr);
-    CHECK(table.find("h", 1)->image->name == "c");
+    CHECK(table.find("h", 1)->image->name.str() == "c");
     CHECK(table.find("h", 1)->owner == 1000);
     CHECK(table.stats().bytes == table.recount_bytes());
 }
 
 TEST_CASE("an image is charged what its buffers hold, at the sizes the budget was set for") {
-    // make_image sizes its buffers before filling them; the bytes charged must stay those of
-    // strings cut to size and an arg_lengths vector grown by push_back (capacity 4 for 3).
+    // make_image sizes its buffers before filling them, each exactly: the bytes charged are
+    // what they hold.
     process::ProcessTable table({});
     feed(table, exec(1, 1, 10, 1, {std::string(20, 'x'), std::string(20, 'y'), "z"}));
     const process::Entry* entry = table.find("h", 10);
@@ -490,12 +490,64 @@ TEST_CASE("an image is charged what its buffers hold, at the sizes the budget wa
     const process::Image& image = *entry->image;
     CHECK(image.command_line == std::string(20, 'x') + " " + std::string(20, 'y') + " z");
     CHECK(image.command_line.capacity() == 43);
-    CHECK(image.arg_lengths == std::vector<uint32_t>{20, 20, 1});
-    CHECK(image.arg_lengths.capacity() == 4);
-    // name (20 bytes) 21, executable (29) 30, working directory (none) 0, command line 44,
-    // arg lengths 16.
-    CHECK(image.heap_bytes() == 21 + 30 + 44 + 16);
+    CHECK(image.arg_lengths == std::vector<uint16_t>{20, 20, 1});
+    CHECK(image.arg_lengths.capacity() == 3);
+    // Command line 44, arg lengths 6; the pooled texts apart: each a pool element (56 bytes),
+    // its set node's links and bucket (24) and its heap, name (20 bytes) 21, executable (29)
+    // 30, working directory (none) nothing.
+    CHECK(image.heap_bytes() == 44 + 6);
+    CHECK(sizeof(process::detail::PooledText) == 56);
+    CHECK(image.text_bytes() == (56 + 24 + 21) + (56 + 24 + 30));
     CHECK(image.args() == Args{std::string(20, 'x'), std::string(20, 'y'), "z"});
+    CHECK(image.start() == std::optional<int64_t>(ms(1)));
+}
+
+TEST_CASE("processes running one program from one directory are charged its pooled texts once") {
+    process::ProcessTable table({});
+    const std::string cwd = "/home/alice/projects/audisp-eql/build";  // 37 bytes: on the heap
+    ecs::Event first = with_uid(exec(1, 1, 10, 1, {"make"}), "1000");
+    first.process.working_directory = cwd;
+    feed(table, first);
+    const std::size_t one = table.stats().bytes;
+    ecs::Event second = with_uid(exec(2, 2, 11, 1, {"make"}), "1000");
+    second.process.working_directory = cwd;
+    feed(table, second);
+    const std::size_t two = table.stats().bytes;
+    // Pooled once (element 56 + node links and bucket 24, and heap past the SSO buffer): name
+    // "make", executable "/usr/bin/make", the directory (37 bytes, 38 of heap), user id "1000".
+    constexpr std::size_t kTexts = 80 + 80 + (80 + 38) + 80;
+    CHECK(two - one == one - kTexts);
+    CHECK(table.find("h", 11)->image->working_directory.identity() ==
+          table.find("h", 10)->image->working_directory.identity());
+    CHECK(table.stats().bytes == table.recount_bytes());
+    // Evicting pid 10 gives back its own bytes only: its texts stay, held by pid 11.
+    table.set_limits(1, std::size_t{1} << 20);
+    CHECK(table.stats().size == 1);
+    CHECK(table.stats().bytes == one);
+    CHECK(table.stats().bytes == table.recount_bytes());
+}
+
+TEST_CASE("a user's flood of distinct long texts weighs on that user's bucket, not another's") {
+    // Pooled texts count once in the total but in full against each holder's bucket: charged
+    // only once globally, the flood's few entries would look lighter than root's many.
+    process::TableOptions options;
+    options.max_bytes = std::size_t{64} * 1024;
+    process::ProcessTable table(options);
+    uint64_t serial = 1;
+    for (int64_t pid = 1; pid <= 20; ++pid) {
+        feed(table, with_uid(exec(serial++, pid, pid, 0, {"root-daemon"}), "0"));
+    }
+    for (int64_t pid = 100; pid < 110; ++pid) {
+        ecs::Event flood = with_uid(exec(serial++, pid, pid, 0, {"flood"}), "1000");
+        flood.process.working_directory = std::string(8000, 'd') + std::to_string(pid);
+        feed(table, flood);
+        CHECK(table.stats().bytes <= options.max_bytes);
+    }
+    CHECK(table.stats().evictions > 0);
+    for (int64_t pid = 1; pid <= 20; ++pid) CHECK(table.find("h", pid) != nullptr);
+    CHECK(table.find("h", 109) != nullptr);
+    CHECK(table.find("h", 100) == nullptr);
+    CHECK(table.stats().bytes == table.recount_bytes());
 }
 
 TEST_CASE("index slots keep pointing at the bucket that holds their entry, through every move") {
