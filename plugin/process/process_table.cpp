@@ -4,6 +4,7 @@
 #include <charconv>
 #include <limits>
 #include <memory>
+#include <type_traits>
 #include <unordered_set>
 #include <utility>
 
@@ -102,7 +103,9 @@ ecs::ProcessImage Entry::to_ecs() const {
 
 void Entry::write_to(ecs::ProcessImage& out) const {
     // Destroyed and made anew rather than assigned a default one: a move-assignment of every
-    // member was most of this function's code, fetched again for each event's parent.
+    // member was most of this function's code, fetched again for each event's parent. Made
+    // anew without throwing, or `out` would be left destroyed.
+    static_assert(std::is_nothrow_default_constructible_v<ecs::ProcessImage>);
     std::destroy_at(&out);
     std::construct_at(&out);
     out.pid = pid;
