@@ -64,7 +64,7 @@ struct CefParts {
     std::vector<Extension> extensions;
 };
 
-std::string render(const CefParts& parts) {
+std::string render_cef(const CefParts& parts) {
     std::string line = "CEF:0|";
     line += escape_header(kVendor);
     line += '|';
@@ -89,7 +89,7 @@ std::string render(const CefParts& parts) {
     return line;
 }
 
-CefParts collect(const Alert& alert) {
+CefParts collect_cef_parts(const Alert& alert) {
     const AlertFields fields = extract_fields(alert);
     CefParts parts;
     parts.signature = alert.rule_id.empty() ? "unknown" : alert.rule_id;
@@ -128,8 +128,8 @@ CefParts collect(const Alert& alert) {
 }  // namespace
 
 Formatted format_cef(const Alert& alert, std::size_t max_bytes) {
-    CefParts parts = collect(alert);
-    Formatted result{render(parts), false};
+    CefParts parts = collect_cef_parts(alert);
+    Formatted result{render_cef(parts), false};
     if (max_bytes == 0 || result.line.size() <= max_bytes) return result;
     max_bytes = std::max(max_bytes, kMinFormatBytes);
     if (result.line.size() <= max_bytes) return result;
@@ -143,14 +143,14 @@ Formatted format_cef(const Alert& alert, std::size_t max_bytes) {
         if (extension.key.find("Label") == std::string::npos) values.push_back(&extension.value);
     }
     text::fit_values(values, 16, max_bytes, [&] {
-        result.line = render(parts);
+        result.line = render_cef(parts);
         return result.line.size() <= max_bytes;
     });
-    result.line = render(parts);
+    result.line = render_cef(parts);
     // Pathological inputs (every value full of escapes): drop extensions from the end.
     while (result.line.size() > max_bytes && !parts.extensions.empty()) {
         parts.extensions.pop_back();
-        result.line = render(parts);
+        result.line = render_cef(parts);
     }
     return result;
 }

@@ -25,7 +25,7 @@ struct TextParts {
     std::vector<Pair> pairs;
 };
 
-std::string render(const TextParts& parts) {
+std::string render_text(const TextParts& parts) {
     std::string line = parts.prefix;
     for (const Pair& pair : parts.pairs) {
         line += ' ';
@@ -37,7 +37,7 @@ std::string render(const TextParts& parts) {
     return line;
 }
 
-TextParts collect(const Alert& alert) {
+TextParts collect_text_parts(const Alert& alert) {
     TextParts parts;
     parts.prefix = alert.timestamp_us > 0 ? ecs::format_timestamp(alert.timestamp_us) : "-";
     std::string severity = alert.severity;
@@ -73,8 +73,8 @@ TextParts collect(const Alert& alert) {
 }  // namespace
 
 Formatted format_text(const Alert& alert, std::size_t max_bytes) {
-    TextParts parts = collect(alert);
-    Formatted result{render(parts), false};
+    TextParts parts = collect_text_parts(alert);
+    Formatted result{render_text(parts), false};
     if (max_bytes == 0 || result.line.size() <= max_bytes) return result;
     max_bytes = std::max(max_bytes, kMinFormatBytes);
     if (result.line.size() <= max_bytes) return result;
@@ -83,13 +83,13 @@ Formatted format_text(const Alert& alert, std::size_t max_bytes) {
     std::vector<std::string*> values;
     for (Pair& pair : parts.pairs) values.push_back(&pair.value);
     text::fit_values(values, 16, max_bytes, [&] {
-        result.line = render(parts);
+        result.line = render_text(parts);
         return result.line.size() <= max_bytes;
     });
-    result.line = render(parts);
+    result.line = render_text(parts);
     while (result.line.size() > max_bytes && !parts.pairs.empty()) {
         parts.pairs.pop_back();
-        result.line = render(parts);
+        result.line = render_text(parts);
     }
     return result;
 }

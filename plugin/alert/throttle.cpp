@@ -24,7 +24,7 @@ constexpr std::string_view kRootUid = "0";
 constexpr std::string_view kSharedUsers = "*";
 
 // A field of the alert's event as text, "" when absent.
-std::string text_of(const Alert& alert, ecs::FieldId id) {
+std::string alert_field_text(const Alert& alert, ecs::FieldId id) {
     if (!alert.event) return {};
     const ecs::FieldValue value = ecs::get_field(*alert.event, id);
     if (value.kind == ecs::FieldValue::Kind::String) return std::string(value.text);
@@ -34,7 +34,7 @@ std::string text_of(const Alert& alert, ecs::FieldId id) {
 
 std::string first_text(const Alert& alert, std::initializer_list<ecs::FieldId> fields) {
     for (const ecs::FieldId id : fields) {
-        std::string value = text_of(alert, id);
+        std::string value = alert_field_text(alert, id);
         if (!value.empty()) return value;
     }
     return {};
@@ -76,7 +76,8 @@ std::string throttle_user_id(const Alert& alert) {
 
 void SuppressedDetail::add(const Alert& alert) {
     count_into(users, other_users, throttle_user_id(alert), user_name_of(alert));
-    count_into(executables, other_executables, text_of(alert, ecs::FieldId::ProcessExecutable), "");
+    count_into(executables, other_executables,
+               alert_field_text(alert, ecs::FieldId::ProcessExecutable), "");
 }
 
 std::string Throttle::key_of(const Alert& alert) const {
