@@ -281,7 +281,6 @@ void LineFilter::handle_line(std::string_view line) {
         owner = &open_pending(header->node, header->id);
         event = &owner->event;
     }
-    if (use == RecordUse::Title) owner->terminal_fed = true;
     switch (use) {
         case RecordUse::Syscall:
             event->add_record(RecordKind::Syscall);
@@ -470,9 +469,7 @@ void LineFilter::mark_dropped(std::string_view node, const EventId& id) {
 
 void LineFilter::end_event(const RecordHeader& header) {
     Pending* const pending = find_pending(header.node, header.id);
-    if (pending == nullptr) return;
-    pending->terminal_fed = true;
-    hand_over(*pending, header.id);
+    if (pending != nullptr) hand_over(*pending, header.id);
 }
 
 void LineFilter::hand_over(Pending& pending, const EventId& id) {
@@ -498,7 +495,6 @@ LineFilter::Pending& LineFilter::open_pending(std::string_view node, const Event
     if (pending_.size() >= kMaxPending) abandon_oldest_pending();
     pending->node.assign(node);
     pending->delivered = false;
-    pending->terminal_fed = false;
     pending->opened = opened_++;
     pending->event.reset();
     Pending& opened = *pending;
@@ -538,7 +534,12 @@ TakenEvent LineFilter::take_event(std::string_view node, const EventId& id) {
 }
 
 void LineFilter::maybe_renew_auparse() {
-    if (!renew_sink_ || peak_pending_ < kRenewAt || undelivered_ > peak_pending_ / 8) return;
+    // Only with an end sink: then every event whose terminal record came is handed over, and
+    // those still needing libauparse have none yet (renew_auparse relies on it).
+    if (!renew_sink_ || !end_sink_ || peak_pending_ < kRenewAt ||
+        undelivered_ > peak_pending_ / 8) {
+        return;
+    }
     renew_auparse();
 }
 
@@ -551,7 +552,6 @@ void LineFilter::renew_auparse() {
         uint64_t opened;
         std::string node;
         EventId id;
-        bool terminal_fed;
     };
     std::vector<StillOpen> still_open;
     still_open.reserve(undelivered_);
@@ -560,31 +560,25 @@ void LineFilter::renew_auparse() {
         if (pending.delivered) {
             it = pending_.erase(it);  // handed over already: only the old state had a copy
         } else {
-            still_open.push_back(
-                {pending.opened, pending.node, it->first.id, pending.terminal_fed});
+            still_open.push_back({pending.opened, pending.node, it->first.id});
             ++it;
         }
     }
     std::sort(still_open.begin(), still_open.end(),
               [](const StillOpen& a, const StillOpen& b) { return a.opened < b.opened; });
-    // libauparse completes an event on the type of its last record only, and every type
-    // forwarded here but PROCTITLE and EOE leaves it open: SYSCALL stands for whichever opened it.
+    // libauparse completes an event on the type of its last record only; these have had no
+    // terminal record yet, so a SYSCALL header stands for whichever record opened each.
     for (const StillOpen& event : still_open) {
         RecordHeader header;
         header.node = event.node;
+        header.type = "SYSCALL";
         header.id = event.id;
-        bool forwarded = true;
-        for (std::string_view type : {std::string_view("SYSCALL"), std::string_view("PROCTITLE")}) {
-            if (type == "PROCTITLE" && !event.terminal_fed) break;
-            header.type = type;
-            forwarded = forwarded && write_header(header);
-            if (forwarded) sink_(scratch_);
-        }
-        if (!forwarded) {  // cannot happen for a stamp it took before; never left to leak
-            if (pending_.erase(EventKey{event.node, event.id}) > 0) {
-                ++stats_.events_abandoned;
-                --undelivered_;
-            }
+        if (write_header(header)) {
+            sink_(scratch_);
+        } else if (pending_.erase(EventKey{event.node, event.id}) > 0) {
+            // Cannot happen for a stamp it took before; never left to leak.
+            ++stats_.events_abandoned;
+            --undelivered_;
         }
     }
     peak_pending_ = pending_.size();

@@ -140,10 +140,8 @@ class LineFilter {
     // A pending event: its node name is owned here, so that the map key can view it.
     struct Pending {
         std::string node;
-        uint64_t opened = 0;  // its place in the order events were opened
-        bool delivered =
-            false;  // handed over at its last record; kept until auparse hands it over too
-        bool terminal_fed = false;  // libauparse got its PROCTITLE or EOE: complete there
+        uint64_t opened = 0;     // its place in the order events were opened
+        bool delivered = false;  // handed over at its last record; kept till auparse does too
         ParsedEvent event;
     };
     // auparse holds few events at a time (it completes them on their last record or after a
