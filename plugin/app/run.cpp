@@ -316,25 +316,54 @@ void check_plugin_stdin() {
     }
 }
 
+// One step of reading auditd's pipe, shared by the main loop and the drain after a stop, which
+// differ only in what they do with each outcome.
+struct StdinRead {
+    enum class Outcome { data, quiet, interrupted, end, failed };
+    Outcome outcome = Outcome::quiet;
+    std::size_t bytes = 0;                            // Outcome::data: read into the buffer
+    std::chrono::steady_clock::time_point read_at{};  // Outcome::data: when the read began
+    int error = 0;                                    // Outcome::failed: errno
+    const char* call = "";                            // Outcome::failed: the call that failed
+};
+
+// Waits up to timeout_ms for stdin to be readable, then reads what is there into `buffer`.
+StdinRead read_stdin(std::vector<char>& buffer, int timeout_ms) {
+    using Outcome = StdinRead::Outcome;
+    pollfd input{STDIN_FILENO, POLLIN, 0};
+    const int ready = ::poll(&input, 1, timeout_ms);
+    if (ready < 0) {
+        if (errno == EINTR) return {Outcome::interrupted};
+        return {Outcome::failed, 0, {}, errno, "poll on stdin"};
+    }
+    if (ready == 0) return {Outcome::quiet};
+    const auto read_at = std::chrono::steady_clock::now();
+    const ssize_t n = ::read(STDIN_FILENO, buffer.data(), buffer.size());
+    if (n < 0) {
+        if (errno == EINTR || errno == EAGAIN) return {Outcome::interrupted};
+        return {Outcome::failed, 0, {}, errno, "read from stdin"};
+    }
+    if (n == 0) return {Outcome::end};
+    return {Outcome::data, static_cast<std::size_t>(n), read_at};
+}
+
 // auditd stops its plugins with SIGTERM, and what it wrote before is still in the pipe (a burst
 // can be seconds of events behind): read and evaluate it, until the end of input, nothing more
 // for 100 ms, or 2 s in all, so that no event auditd handed over is dropped unread.
 std::size_t drain_after_stop(Pipeline& pipeline, std::vector<char>& buffer) {
-    using std::chrono::steady_clock;
-    const auto give_up = steady_clock::now() + std::chrono::seconds(2);
+    using Outcome = StdinRead::Outcome;
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
     constexpr int kQuietMs = 100;
     std::size_t drained = 0;
-    while (steady_clock::now() < give_up) {
-        pollfd input{STDIN_FILENO, POLLIN, 0};
-        const int ready = ::poll(&input, 1, kQuietMs);
-        if (ready < 0 && errno == EINTR) continue;
-        if (ready <= 0) break;
-        const auto read_at = steady_clock::now();
-        const ssize_t n = ::read(STDIN_FILENO, buffer.data(), buffer.size());
-        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-        if (n <= 0) break;
-        drained += static_cast<std::size_t>(n);
-        pipeline.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), read_at);
+    while (std::chrono::steady_clock::now() < give_up) {
+        const StdinRead got = read_stdin(buffer, kQuietMs);
+        if (got.outcome == Outcome::interrupted) continue;
+        if (got.outcome == Outcome::failed) {
+            spdlog::warn("after the stop signal: {}: {}", got.call, std::strerror(got.error));
+        }
+        if (got.outcome != Outcome::data) break;
+        drained += got.bytes;
+        pipeline.feed(std::string_view(buffer.data(), got.bytes), got.read_at);
     }
     return drained;
 }
@@ -410,33 +439,26 @@ int run_live(Config config) {
         const auto wait = pacer.wait_before_read(readable_at);
         const bool waited = wait.count() > 0;
         if (waited) std::this_thread::sleep_for(wait);
-        pollfd input{STDIN_FILENO, POLLIN, 0};
-        const int ready = ::poll(&input, 1, waited ? 0 : 1000);
-        if (ready < 0) {
-            if (errno == EINTR) continue;
-            throw std::system_error(errno, std::generic_category(), "poll on stdin");
+        const StdinRead got = read_stdin(buffer, waited ? 0 : 1000);
+        using Outcome = StdinRead::Outcome;
+        if (got.outcome == Outcome::failed) {
+            throw std::system_error(got.error, std::generic_category(), got.call);
         }
-        if (ready == 0 && waited) continue;
-        if (ready == 0) {
+        if (got.outcome == Outcome::interrupted) continue;
+        if (got.outcome == Outcome::quiet) {
             // Nothing arrived for a second: complete events that never got their last record.
             // Only when idle: ageing compares event time with the clock, so ageing after every
             // read would cut in half the events of a plugin that has fallen behind.
-            pipeline.age_events();
+            if (!waited) pipeline.age_events();
             continue;
         }
-        const auto read_at = std::chrono::steady_clock::now();
-        if (!waited) readable_at = read_at;
-        const ssize_t n = ::read(STDIN_FILENO, buffer.data(), buffer.size());
-        if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN) continue;
-            throw std::system_error(errno, std::generic_category(), "read from stdin");
-        }
-        if (n == 0) {
+        if (got.outcome == Outcome::end) {
             spdlog::info("end of input from auditd");
             break;
         }
-        pacer.on_read(read_at, static_cast<std::size_t>(n) == buffer.size());
-        pipeline.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), readable_at);
+        if (!waited) readable_at = got.read_at;
+        pacer.on_read(got.read_at, got.bytes == buffer.size());
+        pipeline.feed(std::string_view(buffer.data(), got.bytes), readable_at);
     }
     pipeline.finish();
     alerts->finish();
