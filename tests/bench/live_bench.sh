@@ -5,7 +5,7 @@
 #
 #   tests/bench/live_bench.sh [--binary PATH] [--rates "200 1000 2000"] [--seconds 10]
 #                             [--rounds 2] [--every 100] [--uid UID] [--out DIR]
-#                             [--configs "alone probe seed all laurel"] [--upstream DIR]
+#                             [--configs "alone probe seed all loaded laurel"] [--upstream DIR]
 #                             [--baseline PATH] [--pacings "1:2000 2:2000"] [--static]
 #
 # Per run: a private auditd (tests/lib/auditd_harness.sh, ENRICHED; any running audit daemon is
@@ -28,6 +28,16 @@
 #   histogram (read of the last record -> alert handed to the sinks) and exec_load's (fork ->
 #   alert received), alerts expected/received, and the offline cost of the same events
 #   (audisp-eql --input on the run's audit.log, minus the same command on an empty log).
+# "loaded" (after "all" in --configs): the offline cost under the same load. auditd alone and the
+#   load, while audisp-eql --input (all rules; less the same on an empty log) and tests/bench/
+#   floor.c (the bare libauparse walk) take turns on the audit.log of this rate's latest "all"
+#   run; a run counts when it ended before the load did. Against the same commands on the idle
+#   machine (after the run), it separates what the load costs any code here (caches and cores
+#   shared with auditd and the generator) from what plugin mode adds.
+# "probe-US": record_probe sleeping US after each read (at most a read per interval, as the read
+#   pacer's --read-interval-us): the floor of a plugin that wakes that often.
+# The report starts with tests/bench/platform_costs.c's figures for this machine (CPU charged
+#   per system call, sleep and wakeup, pipe wakeup, page fault), at the start and at the end.
 # --static: the load execs a statically linked `true` (and stub) built here instead of /bin/true
 # (no dynamic loader: higher rates within reach; the exec record then has one PATH, not two).
 # --baseline PATH adds the configuration "base": another audisp-eql binary (e.g. before a change)
@@ -48,7 +58,7 @@ ROUNDS=2
 EVERY=100
 LOAD_UID=$(id -u nobody 2>/dev/null || echo 65534)
 OUT=/tmp/audisp-eql-live-bench
-CONFIGS="alone probe seed all laurel"
+CONFIGS="alone probe seed all loaded laurel"
 UPSTREAM=/work/shared/rules-upstream/linux
 BASELINE=""
 PACINGS=""
@@ -67,7 +77,7 @@ while [ $# -gt 0 ]; do
         --baseline) BASELINE=$(readlink -f "$2"); shift 2 ;;
         --pacings) PACINGS=$2; shift 2 ;;
         --static) STATIC=1; shift ;;
-        -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,49p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -93,8 +103,18 @@ case " $CONFIGS " in *" laurel "*)
     command -v laurel >/dev/null || { say "laurel not installed: skipped (apt-get install laurel)"; CONFIGS=${CONFIGS//laurel/}; } ;;
 esac
 case " $CONFIGS " in *" all "*)
-    [ -d "$UPSTREAM" ] || { say "$UPSTREAM absent: all-rules configuration skipped"; CONFIGS=${CONFIGS//all/}; } ;;
+    [ -d "$UPSTREAM" ] || { say "$UPSTREAM absent: all-rules configurations skipped"; CONFIGS=${CONFIGS//all/}; CONFIGS=${CONFIGS//loaded/}; } ;;
 esac
+all_seen=0
+for c in $CONFIGS; do
+    if [[ $c == probe-* && ! $c =~ ^probe-[0-9]+$ ]]; then
+        say "probe-US takes microseconds, not '$c'"; exit 2
+    fi
+    [ "$c" = all ] && all_seen=1
+    if [ "$c" = loaded ] && [ "$all_seen" = 0 ]; then
+        say "\"loaded\" needs \"all\" before it in --configs"; exit 2
+    fi
+done
 
 # The whole run holds the lock every test that starts auditd takes.
 exec 9>/tmp/audisp-auditd.lock
@@ -120,6 +140,8 @@ trap 'exit 129' HUP
 # ---- the pieces -----------------------------------------------------------------------------
 cc -O2 -Wall -pthread -o "$WORK/exec_load" "$HERE/exec_load.c" || exit 1
 cc -O2 -Wall -o "$WORK/record_probe" "$HERE/record_probe.c" || exit 1
+cc -O2 -Wall -o "$WORK/floor" "$HERE/floor.c" -lauparse || exit 1
+cc -O2 -Wall -o "$WORK/platform_costs" "$HERE/platform_costs.c" || exit 1
 mkdir -p "$WORK/bin" "$WORK/etc" "$WORK/rules-seed" "$WORK/rules-all"
 # --static: the load runs a statically linked `true` (and stub) instead of /bin/true: no dynamic
 # loader, about a third less CPU per exec here, so higher rates can be reached.
@@ -216,8 +238,59 @@ print(f"{statistics.median(runs):.6f}")
 EOF_PY
 }
 
+# The same offline work while the load runs: audisp-eql --input LOG (all rules), the same on
+# an empty log (its start-up under the load, to subtract) and the floor walk of LOG, in turns,
+# until STOP exists; a run still going when STOP appears is not counted (it ran partly without
+# the load). Prints the median CPU seconds of each and the turns counted.
+offline_under_load() {  # LOG STOP
+    python3 - "$BINARY" "$WORK/rules-all" "$WORK/floor" "$1" "$2" "$WORK/empty.log" <<'EOF_PY'
+import os, statistics, sys
+binary, rules, floor, log, stop, empty = sys.argv[1:7]
+def offline(path):
+    return [binary, "--input", path, "--rules", rules, "--alerts-output", "/dev/null",
+            "--throttle-alerts", "0", "--log-level", "error"]
+commands = {
+    "offline_loaded_cpu_s": offline(log),
+    "offline_empty_loaded_cpu_s": offline(empty),
+    "floor_loaded_cpu_s": [floor],
+}
+runs = {key: [] for key in commands}
+while not os.path.exists(stop):
+    for key, argv in commands.items():
+        pid = os.fork()
+        if pid == 0:
+            fd = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(os.open(log, os.O_RDONLY), 0); os.dup2(fd, 1); os.dup2(fd, 2)
+            os.execv(argv[0], argv)
+        _, _, usage = os.wait4(pid, 0)
+        if not os.path.exists(stop):
+            runs[key].append(usage.ru_utime + usage.ru_stime)
+turns = min(len(v) for v in runs.values())
+print(" ".join(f"{k}={statistics.median(v):.6f}" for k, v in runs.items() if v),
+      f"loaded_turns={turns}")
+EOF_PY
+}
+
+# The floor walk of LOG on the machine as it is now: CPU seconds, median of 3.
+floor_cpu() {  # LOG
+    python3 - "$WORK/floor" "$1" <<'EOF_PY'
+import os, statistics, sys
+floor, log = sys.argv[1:3]
+runs = []
+for _ in range(3):
+    pid = os.fork()
+    if pid == 0:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(os.open(log, os.O_RDONLY), 0); os.dup2(fd, 1)
+        os.execv(floor, [floor])
+    _, _, usage = os.wait4(pid, 0)
+    runs.append(usage.ru_utime + usage.ru_stime)
+print(f"{statistics.median(runs):.6f}")
+EOF_PY
+}
+
 RESULTS=$OUT/runs.tsv
-printf 'config\trate\tround\texecs\trate_reached\tauditd_cpu_s\tplugin_cpu_s\tauditd_hwm_kb\tplugin_hwm_kb\tlost\tplugin_execs\tserial_gaps\tevents_abandoned\trecords_skipped\tplugin_p50_us\tplugin_p99_us\tstubs\talerts\tmissing\tduplicates\tfork_p50_us\tfork_p99_us\trecord_p50_us\trecord_p99_us\toffline_cpu_s\toffline_empty_s\tload\tprobe_records\tprobe_reads\tprobe_p50_us\tprobe_p99_us\tplugin_switches\tplugin_reads\tplugin_read_waits\tread_burst\tread_interval_us\n' >"$RESULTS"
+printf 'config\trate\tround\texecs\trate_reached\tauditd_cpu_s\tplugin_cpu_s\tauditd_hwm_kb\tplugin_hwm_kb\tlost\tplugin_execs\tserial_gaps\tevents_abandoned\trecords_skipped\tplugin_p50_us\tplugin_p99_us\tstubs\talerts\tmissing\tduplicates\tfork_p50_us\tfork_p99_us\trecord_p50_us\trecord_p99_us\toffline_cpu_s\toffline_empty_s\tload\tprobe_records\tprobe_reads\tprobe_p50_us\tprobe_p99_us\tplugin_switches\tplugin_reads\tplugin_read_waits\tread_burst\tread_interval_us\tlog_execs\tfloor_cpu_s\toffline_loaded_cpu_s\tfloor_loaded_cpu_s\toffline_empty_loaded_cpu_s\tloaded_turns\n' >"$RESULTS"
 
 run_one() {  # CONFIG RATE ROUND
     local config=$1 rate=$2 round=$3 run=$WORK/run exe="" log="" pid="" out
@@ -229,10 +302,13 @@ run_one() {  # CONFIG RATE ROUND
         base)
             exe=$BASELINE; log=$run/plugin.log
             harness_plugin_entry "$run/plugins.d" "$BASELINE" "$WORK/etc/$config.conf" "$log" || return 1 ;;
-        probe)
+        probe|probe-*)
             exe=$WORK/record_probe
+            local probe_args=$run/probe.txt
+            # probe-US: the probe sleeps US after each read (at most a read per interval)
+            [ "$config" != probe ] && probe_args="$probe_args ${config#probe-}"
             printf 'active = yes\ndirection = out\ntype = always\nformat = string\npath = %s\nargs = %s\n' \
-                "$exe" "$run/probe.txt" >"$run/plugins.d/probe.conf"
+                "$exe" "$probe_args" >"$run/plugins.d/probe.conf"
             chmod 0640 "$run/plugins.d/probe.conf" ;;
         laurel)
             exe=$(readlink -f "$(command -v laurel)")
@@ -240,6 +316,8 @@ run_one() {  # CONFIG RATE ROUND
             printf 'active = yes\ndirection = out\ntype = always\nformat = string\npath = %s\nargs = --config %s\n' \
                 "$exe" "$WORK/etc/laurel.toml" >"$run/plugins.d/laurel.conf"
             chmod 0640 "$run/plugins.d/laurel.conf" ;;
+        loaded)
+            [ -s "$WORK/offline-$rate.log" ] || { say "loaded: no log of an \"all\" run at $rate/s"; return 1; } ;;
     esac
     harness_start "$run/auditd" "$run/plugins.d" || { say "could not start auditd"; return 1; }
     harness_load_rules "$WORK/audit.rules" || return 1
@@ -269,8 +347,15 @@ run_one() {  # CONFIG RATE ROUND
         esac
         sleep 1
     fi
+    local loaded_pid=""
+    : >"$WORK/empty.log"
+    if [ "$config" = loaded ]; then
+        offline_under_load "$WORK/offline-$rate.log" "$run/stop" >"$run/loaded.txt" &
+        loaded_pid=$!
+    fi
     out=$("$WORK/exec_load" --rate "$rate" --seconds "$SECONDS_PER_RUN" --every "$EVERY" \
         "${load_program[@]}" --stub "$WORK/bin/iptables" --uid "$LOAD_UID" --gid "$LOAD_GID" "${udp[@]}")
+    if [ -n "$loaded_pid" ]; then touch "$run/stop"; wait "$loaded_pid"; fi
     say "$config rate $rate round $round: $out"
     load="$load-$(cut -d' ' -f1 /proc/loadavg)"  # the 1-minute load before and after the load
     harness_sync
@@ -294,17 +379,24 @@ run_one() {  # CONFIG RATE ROUND
     declare -A ld=()
     local kv
     for kv in $out; do ld[${kv%%=*}]=${kv#*=}; done
-    if [ "$config" = probe ]; then  # written when auditd stops it
+    if [ "${config%%-*}" = probe ]; then  # written when auditd stops it
         for _ in $(seq 50); do [ -s "$run/probe.txt" ] && break; sleep 0.1; done
         for kv in $(cat "$run/probe.txt" 2>/dev/null); do ld[${kv%%=*}]=${kv#*=}; done
     fi
-    local off="" off0=""
+    local off="" off0="" floor="" log_execs=""
     if [ -n "$log" ] && [ "$round" = 1 ]; then
-        : >"$WORK/empty.log"
         off=$(offline_cpu "$(rules_of "$config")" "$run/auditd/audit.log")
         off0=$(offline_cpu "$(rules_of "$config")" "$WORK/empty.log")
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+    [ "$config" = all ] && cp "$run/auditd/audit.log" "$WORK/offline-$rate.log"
+    if [ "$config" = loaded ]; then  # the idle counterparts, every round
+        for kv in $(cat "$run/loaded.txt"); do ld[${kv%%=*}]=${kv#*=}; done
+        off=$(offline_cpu "$WORK/rules-all" "$WORK/offline-$rate.log")
+        off0=$(offline_cpu "$WORK/rules-all" "$WORK/empty.log")
+        floor=$(floor_cpu "$WORK/offline-$rate.log")
+        log_execs=$(grep -c 'type=EXECVE' "$WORK/offline-$rate.log")
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
         "$config" "$rate" "$round" "${ld[execs]:-0}" "${ld[rate]:-0}" \
         "$(awk -v t=$((a1 - a0)) -v h="$TICK" 'BEGIN{print t/h}')" \
         "$(awk -v t=$((p1 - p0)) -v h="$TICK" 'BEGIN{print t/h}')" \
@@ -316,11 +408,13 @@ run_one() {  # CONFIG RATE ROUND
         "$load" "${ld[records]:-}" "${ld[reads]:-}" "${ld[probe_latency_p50_us]:-}" \
         "${ld[probe_latency_p99_us]:-}" "$([ -n "$pid" ] && echo $((w1 - w0)))" \
         "${st[reads]:-}" "${st[read_waits]:-}" "${st[read_burst]:-}" "${st[read_interval_us]:-}" \
-        >>"$RESULTS"
+        "$log_execs" "$floor" "${ld[offline_loaded_cpu_s]:-}" "${ld[floor_loaded_cpu_s]:-}" \
+        "${ld[offline_empty_loaded_cpu_s]:-}" "${ld[loaded_turns]:-}" >>"$RESULTS"
 }
 
 say "configurations: $CONFIGS; rates: $RATES; $SECONDS_PER_RUN s per run; $ROUNDS rounds; binary $BINARY"
 echo "start: $(date -u '+%F %T UTC'), load $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >"$OUT/load.txt"
+echo "platform costs at the start (CPU us): $("$WORK/platform_costs")" >>"$OUT/load.txt"
 for round in $(seq "$ROUNDS"); do
     for rate in $RATES; do
         for config in $CONFIGS; do
@@ -329,5 +423,6 @@ for round in $(seq "$ROUNDS"); do
     done
 done
 echo "end: $(date -u '+%F %T UTC'), load $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/load.txt"
+echo "platform costs at the end (CPU us): $("$WORK/platform_costs")" >>"$OUT/load.txt"
 python3 "$HERE/live_report.py" "$RESULTS" | tee "$OUT/table.md"
 cat "$OUT/load.txt"

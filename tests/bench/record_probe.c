@@ -1,6 +1,6 @@
 /* record_probe: the least an auditd plugin can do, for the live benchmark (live_bench.sh).
  *
- *   record_probe OUT_FILE [MATCH_HEX]
+ *   record_probe OUT_FILE [INTERVAL_US [MATCH_HEX]]
  *
  * An auditd plugin (plugins.d, format = string) that reads its stdin the way audisp-eql's loop
  * does (poll, then read whatever is there) and does no other work, so that its CPU is the floor
@@ -12,6 +12,10 @@
  * event has the same proctitle and is not counted. At end of input or SIGTERM (auditd stops) it
  * writes to OUT_FILE: records=N reads=N polls=N matched=N probe_latency_p50_us=..
  * probe_latency_p99_us=.. probe_latency_max_us=..
+ * INTERVAL_US (default 0): sleep that long after each read, so that while input is dense it reads
+ * at most once per interval, as audisp-eql's read pacer does (--read-interval-us): the floor of a
+ * plugin that wakes that often. (It comes before MATCH_HEX because auditd passes a plugin at most
+ * two arguments.)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -54,10 +58,12 @@ static int64_t stamp_us(const char* line) {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: record_probe OUT_FILE [MATCH_HEX]\n");
+        fprintf(stderr, "usage: record_probe OUT_FILE [INTERVAL_US [MATCH_HEX]]\n");
         return 2;
     }
-    const char* match = argc > 2 ? argv[2] : "69707461626C6573"; /* "iptables" */
+    const long interval_us = argc > 2 ? strtol(argv[2], NULL, 10) : 0;
+    const char* match = argc > 3 ? argv[3] : "69707461626C6573"; /* "iptables" */
+    const struct timespec interval = {interval_us / 1000000, (interval_us % 1000000) * 1000};
     char wanted[128];
     snprintf(wanted, sizeof wanted, "proctitle=%s", match);
     static char buffer[1 << 20];
@@ -84,6 +90,7 @@ int main(int argc, char** argv) {
         if (n <= 0) break;
         ++reads;
         const int64_t now = wall_us();
+        if (interval_us > 0) nanosleep(&interval, NULL); /* SIGTERM ends it early */
         for (ssize_t i = 0; i < n; ++i) {
             if (buffer[i] != '\n') {
                 if (line_len + 1 < sizeof line) line[line_len++] = buffer[i];
