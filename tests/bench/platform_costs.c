@@ -27,8 +27,8 @@
 static double cpu_seconds(int who) {
     struct rusage usage;
     getrusage(who, &usage);
-    return (double)usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
-           (double)usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+    return (double)usage.ru_utime.tv_sec + (double)usage.ru_utime.tv_usec / 1e6 +
+           (double)usage.ru_stime.tv_sec + (double)usage.ru_stime.tv_usec / 1e6;
 }
 
 static double syscall_us(void) {
