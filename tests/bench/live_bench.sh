@@ -144,6 +144,7 @@ cc -O2 -Wall -o "$WORK/record_probe" "$HERE/record_probe.c" || exit 1
 cc -O2 -Wall -o "$WORK/floor" "$HERE/floor.c" -lauparse || exit 1
 cc -O2 -Wall -o "$WORK/platform_costs" "$HERE/platform_costs.c" || exit 1
 mkdir -p "$WORK/bin" "$WORK/etc" "$WORK/rules-seed" "$WORK/rules-all"
+: >"$WORK/empty.log"  # the offline runs' start-up cost is measured on it
 # The program the load execs (--static: see the usage text above).
 load_program=(--true /bin/true)
 if [ "$STATIC" = 1 ]; then
@@ -221,21 +222,8 @@ plugin_stats() {  # LOG
 # Offline cost of the same events: CPU seconds (user+sys from wait4, microsecond resolution) of
 # `audisp-eql --input LOG`, median of 3.
 offline_cpu() {  # RULES LOG
-    python3 - "$BINARY" "$1" "$2" <<'EOF_PY'
-import os, statistics, sys
-binary, rules, log = sys.argv[1:4]
-runs = []
-for _ in range(3):
-    pid = os.fork()
-    if pid == 0:
-        fd = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(fd, 1); os.dup2(fd, 2)
-        os.execv(binary, [binary, "--input", log, "--rules", rules, "--alerts-output", "/dev/null",
-                          "--throttle-alerts", "0", "--log-level", "error"])
-    _, _, usage = os.wait4(pid, 0)
-    runs.append(usage.ru_utime + usage.ru_stime)
-print(f"{statistics.median(runs):.6f}")
-EOF_PY
+    python3 "$HERE/bench_common.py" cpu -- "$BINARY" --input "$2" --rules "$1" \
+        --alerts-output /dev/null --throttle-alerts 0 --log-level error
 }
 
 # The same offline work while the load runs: audisp-eql --input LOG (all rules), the same on
@@ -243,9 +231,11 @@ EOF_PY
 # until STOP exists; a run still going when STOP appears is not counted (it ran partly without
 # the load). Prints the median CPU seconds of each and the turns counted.
 offline_under_load() {  # LOG STOP
-    python3 - "$BINARY" "$WORK/rules-all" "$WORK/floor" "$1" "$2" "$WORK/empty.log" <<'EOF_PY'
+    python3 - "$HERE" "$BINARY" "$WORK/rules-all" "$WORK/floor" "$1" "$2" "$WORK/empty.log" <<'EOF_PY'
 import os, statistics, sys
-binary, rules, floor, log, stop, empty = sys.argv[1:7]
+sys.path.insert(0, sys.argv[1])
+from bench_common import child_cpu_seconds
+binary, rules, floor, log, stop, empty = sys.argv[2:8]
 def offline(path):
     return [binary, "--input", path, "--rules", rules, "--alerts-output", "/dev/null",
             "--throttle-alerts", "0", "--log-level", "error"]
@@ -257,14 +247,9 @@ commands = {
 runs = {key: [] for key in commands}
 while not os.path.exists(stop):
     for key, argv in commands.items():
-        pid = os.fork()
-        if pid == 0:
-            fd = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(os.open(log, os.O_RDONLY), 0); os.dup2(fd, 1); os.dup2(fd, 2)
-            os.execv(argv[0], argv)
-        _, _, usage = os.wait4(pid, 0)
+        cpu = child_cpu_seconds(argv, stdin_path=log)  # the floor reads LOG on stdin
         if not os.path.exists(stop):
-            runs[key].append(usage.ru_utime + usage.ru_stime)
+            runs[key].append(cpu)
 turns = min(len(v) for v in runs.values())
 print(" ".join(f"{k}={statistics.median(v):.6f}" for k, v in runs.items() if v),
       f"loaded_turns={turns}")
@@ -273,20 +258,7 @@ EOF_PY
 
 # The floor walk of LOG on the machine as it is now: CPU seconds, median of 3.
 floor_cpu() {  # LOG
-    python3 - "$WORK/floor" "$1" <<'EOF_PY'
-import os, statistics, sys
-floor, log = sys.argv[1:3]
-runs = []
-for _ in range(3):
-    pid = os.fork()
-    if pid == 0:
-        fd = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(os.open(log, os.O_RDONLY), 0); os.dup2(fd, 1)
-        os.execv(floor, [floor])
-    _, _, usage = os.wait4(pid, 0)
-    runs.append(usage.ru_utime + usage.ru_stime)
-print(f"{statistics.median(runs):.6f}")
-EOF_PY
+    python3 "$HERE/bench_common.py" cpu --stdin "$1" -- "$WORK/floor"
 }
 
 RESULTS=$OUT/runs.tsv
@@ -348,7 +320,6 @@ run_one() {  # CONFIG RATE ROUND
         sleep 1
     fi
     local loaded_pid=""
-    : >"$WORK/empty.log"
     if [ "$config" = loaded ]; then
         offline_under_load "$WORK/offline-$rate.log" "$run/stop" >"$run/loaded.txt" &
         loaded_pid=$!

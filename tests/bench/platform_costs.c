@@ -1,7 +1,7 @@
 /* platform_costs: what this machine charges a process for the kernel services a plugin leans on,
  * in CPU time (getrusage, user + system), for tests/bench/live_bench.sh's report. A plugin's live
- * cost is its work plus these, per exec: on a paravirtualised VM they are 10-50x those of bare
- * hardware, and no plugin can spend less than they cost.
+ * cost is its work plus these, per exec: on a paravirtualised VM they can be many times those of
+ * bare hardware, and no plugin can spend less than they cost.
  *
  *   platform_costs        prints one line: syscall_us=.. sleep_wake_us=.. pipe_wakeup_us=..
  *                         page_fault_us=..; exits 1 when a figure is not above zero
